@@ -1,0 +1,2 @@
+"""Platform and provider adapters: chat platforms render bot/ replies and feed
+events in; payment providers implement core's payment port."""

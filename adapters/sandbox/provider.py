@@ -1,0 +1,68 @@
+"""Sandbox payments: test money that moves at once. It keeps its own book in the
+database (``SandboxPayment``) and honours idempotency keys the way Stripe does:
+the same key with the same parameters returns the first result; the same key
+with other parameters is refused."""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+
+from core.db import Database
+from core.models import SandboxPayment
+from core.payments import (
+    FundingOrder, OnboardingLink, PaymentLink, ProviderDeclined, ProviderResult, RefundOrder,
+    TransferOrder,
+)
+
+
+class IdempotencyMismatch(ProviderDeclined):
+    code = "idempotency_mismatch"
+
+
+class SandboxProvider:
+    name = "sandbox"
+    test_mode = True
+    label = "TEST MONEY (sandbox)"
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def _once(self, kind: str, key: str, amount: int, currency: str, params: dict) -> str:
+        digest = hashlib.sha256(json.dumps([kind, amount, currency, params], sort_keys=True,
+                                           default=str).encode()).hexdigest()
+
+        def record(s) -> str:
+            row = s.get(SandboxPayment, key)
+            if row is not None:
+                if row.params_digest != digest:
+                    raise IdempotencyMismatch(
+                        "Keys for idempotent requests can only be used with the same parameters "
+                        "they were first used with.", key=key)
+                return row.ref
+            ref = f"sbx_{kind[:3]}_{secrets.token_hex(6)}"
+            s.add(SandboxPayment(idempotency_key=key, kind=kind, params_digest=digest, ref=ref,
+                                 amount_minor=amount, currency=currency))
+            return ref
+
+        return await self.db.write(record)
+
+    async def create_payment_request(self, order: FundingOrder) -> PaymentLink:
+        ref = await self._once("charge", order.idempotency_key, order.amount_minor,
+                               order.currency, {"gig": order.gig_id})
+        return PaymentLink(provider_ref=f"sbx_req_gig_{order.gig_id}", paid_now=True,
+                           funding_ref=ref)
+
+    async def transfer(self, order: TransferOrder) -> ProviderResult:
+        ref = await self._once("transfer", order.idempotency_key, order.amount_minor,
+                               order.currency, {"to": order.destination, "gig": order.gig_id})
+        return ProviderResult(ref)
+
+    async def refund(self, order: RefundOrder) -> ProviderResult:
+        ref = await self._once("refund", order.idempotency_key, order.amount_minor,
+                               order.currency, {"charge": order.funding_ref})
+        return ProviderResult(ref)
+
+    async def payout_onboarding(self, user_id: int, account_ref: str | None) -> OnboardingLink:
+        return OnboardingLink(account_ref=account_ref or f"sbx_acct_{user_id}",
+                              payouts_enabled=True)

@@ -1,0 +1,22 @@
+"""Engine defaults (DESIGN.md "Defaults"); communities and gigs may override some."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    fee_bps: int = 500  # 5 % paid by the client on top of rewards
+    deliver_hours: int = 24
+    review_hours: int = 72
+    dispute_hours: int = 72
+    listing_days: int = 7
+    max_revisions: int = 2
+    max_live_claims: int = 3
+    max_live_claims_newcomer: int = 1  # until their first approved delivery
+    reminders: tuple[timedelta, ...] = field(
+        default_factory=lambda: (timedelta(hours=24), timedelta(hours=1)))
+    match_notify_limit: int = 25  # freelancers pushed per new gig
+    link_code_minutes: int = 15
+    outbox_max_attempts: int = 12

@@ -1,0 +1,351 @@
+"""Claim-level transitions: claim a slot (first come) or apply and be picked,
+withdraw, deliver, request a revision, approve (release), reject, and the clock's
+moves (abandon after the deadline, auto-approve after the review window)."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select, update
+
+from core import ledger
+from core.errors import (
+    AlreadyClaimed, Banned, ClaimLimitReached, InvalidTransition, NoSlotLeft, NotAllowed,
+    NotFound, ValidationError,
+)
+from core.lifecycle.gigs import maybe_complete, refund_slots
+from core.lifecycle.tx import Tx
+from core.models import (
+    LIVE_CLAIM_STATES, SLOT_HOLDING_STATES, Application, Block, Claim, ClaimStatus, Community,
+    CommunityMember, Delivery, Gig, GigMode, GigStatus, Profile, ReputationStats,
+)
+from core.drafts import clean_text
+
+MAX_LINKS, MAX_FILES = 10, 10
+
+
+def stats_for(tx: Tx, user_id: int, *, lock: bool = False) -> ReputationStats:
+    q = select(ReputationStats).where(ReputationStats.user_id == user_id)
+    stats = tx.s.scalar(q.with_for_update() if lock else q)
+    if stats is None:
+        stats = ReputationStats(user_id=user_id)
+        tx.s.add(stats)
+        tx.s.flush()
+    return stats
+
+
+def check_eligible(tx: Tx, gig: Gig, user_id: int) -> None:
+    """May this freelancer take work on this gig at all? (Not about free slots.)"""
+    user = tx.user(user_id)
+    if user.banned:
+        raise Banned("Your account cannot take gigs. Contact support if this is a mistake.")
+    if gig.client_id == user_id:
+        raise NotAllowed("This is your own gig; you cannot take it.")
+    if gig.status != GigStatus.open:
+        raise InvalidTransition(f"Gig #{gig.id} is {gig.status.replace('_', ' ')}, not open.",
+                                status=gig.status)
+    if gig.community_id is not None:
+        community = tx.s.get(Community, gig.community_id)
+        role = tx.s.scalar(select(CommunityMember.role).where(
+            CommunityMember.community_id == gig.community_id, CommunityMember.user_id == user_id))
+        if role == "banned":
+            raise Banned(f"You are banned from {community.name}.")
+        if community.visibility == "members" and role is None:
+            raise NotAllowed(f"Gig #{gig.id} is for members of {community.name} only.")
+    blocked = tx.s.scalar(select(Block.blocker_id).where(
+        ((Block.blocker_id == gig.client_id) & (Block.blocked_id == user_id))
+        | ((Block.blocker_id == user_id) & (Block.blocked_id == gig.client_id))))
+    if blocked:
+        raise NotAllowed("You cannot take gigs from this client.")
+
+
+def _check_load(tx: Tx, gig: Gig, user_id: int) -> None:
+    stats = stats_for(tx, user_id, lock=True)  # serialises one freelancer's claims
+    live = tx.s.execute(select(Claim.gig_id).where(
+        Claim.freelancer_id == user_id, Claim.status.in_(LIVE_CLAIM_STATES))).scalars().all()
+    if gig.id in live:
+        raise AlreadyClaimed(f"You already hold a slot on gig #{gig.id}.")
+    cap = tx.s.scalar(select(Profile.max_live_claims).where(Profile.user_id == user_id)) \
+        or tx.config.max_live_claims
+    if stats.approved == 0:
+        cap = min(cap, tx.config.max_live_claims_newcomer)
+    if len(live) >= cap:
+        raise ClaimLimitReached(
+            f"You hold {len(live)} live claim{'s' if len(live) != 1 else ''}, your limit is {cap}. "
+            "Deliver or withdraw one first." + (" New freelancers start with one at a time."
+                                                if stats.approved == 0 else ""), limit=cap)
+
+
+def _take_slot(tx: Tx, gig: Gig, user_id: int, role: str) -> Claim:
+    if tx.s.scalar(select(Claim.id).where(Claim.gig_id == gig.id, Claim.freelancer_id == user_id,
+                                          Claim.status.in_(LIVE_CLAIM_STATES))):
+        raise AlreadyClaimed(f"You already hold a slot on gig #{gig.id}.")
+    won = tx.s.execute(
+        update(Gig).where(Gig.id == gig.id, Gig.status == GigStatus.open,
+                          Gig.slots - Gig.slots_live - Gig.slots_settled > 0)
+        .values(slots_live=Gig.slots_live + 1).returning(Gig.slots)
+    ).first()
+    if won is None:
+        raise NoSlotLeft(f"No slot left on gig #{gig.id}: all {gig.slots} are taken.",
+                         gig_id=gig.id)
+    tx.s.refresh(gig)
+    _check_load(tx, gig, user_id)
+    held = set(tx.s.scalars(select(Claim.slot_no).where(
+        Claim.gig_id == gig.id, Claim.status.in_(SLOT_HOLDING_STATES))))
+    slot_no = next(n for n in range(1, gig.slots + 1) if n not in held)
+    claim = Claim(gig_id=gig.id, freelancer_id=user_id, slot_no=slot_no, claimed_at=tx.now,
+                  deadline_at=tx.deadline(gig.deliver_seconds))
+    tx.s.add(claim)
+    tx.s.flush()
+    stats_for(tx, user_id).live_claims += 1
+    tx.schedule_with_reminders("claim_deadline", "deadline_reminder", claim.deadline_at,
+                               f"claim:{claim.id}:v1", gig_id=gig.id, claim_id=claim.id)
+    tx.audit(user_id, role, "claim", gig_id=gig.id, claim_id=claim.id, to_state=claim.status,
+             detail=f"slot={slot_no}")
+    tx.notify("claim.created", gig.client_id, f"claim:{claim.id}", gig_id=gig.id,
+              claim_id=claim.id, freelancer_id=user_id)
+    tx.notify("claim.confirmed", user_id, f"claim:{claim.id}", gig_id=gig.id, claim_id=claim.id,
+              deadline_at=claim.deadline_at.isoformat())
+    tx.card_changed(gig)
+    return claim
+
+
+def claim_slot(tx: Tx, user_id: int, gig_id: int) -> Claim:
+    gig = tx.gig(gig_id)
+    check_eligible(tx, gig, user_id)
+    if gig.mode == GigMode.apply:
+        raise InvalidTransition(f"Gig #{gig.id} takes applications: press Apply and the client "
+                                "will pick.")
+    return _take_slot(tx, gig, user_id, "freelancer")
+
+
+def apply(tx: Tx, user_id: int, gig_id: int, pitch: str) -> Application:
+    gig = tx.gig(gig_id)
+    check_eligible(tx, gig, user_id)
+    if gig.mode != GigMode.apply:
+        raise InvalidTransition(f"Gig #{gig.id} is first come, first served: press Claim.")
+    if gig.slots_open <= 0:
+        raise NoSlotLeft(f"No slot left on gig #{gig.id}.")
+    pitch = clean_text(pitch, "pitch", max_len=1000)
+    existing = tx.s.scalar(select(Application).where(Application.gig_id == gig.id,
+                                                     Application.freelancer_id == user_id))
+    if existing is not None:
+        if existing.status == "pending":
+            raise AlreadyClaimed(f"You already applied to gig #{gig.id}.")
+        raise InvalidTransition(f"Your application to gig #{gig.id} was {existing.status}.")
+    app = Application(gig_id=gig.id, freelancer_id=user_id, pitch=pitch, created_at=tx.now)
+    tx.s.add(app)
+    tx.s.flush()
+    tx.audit(user_id, "freelancer", "apply", gig_id=gig.id, detail=f"application={app.id}")
+    tx.notify("application.received", gig.client_id, f"app:{app.id}", gig_id=gig.id,
+              application_id=app.id, freelancer_id=user_id)
+    return app
+
+
+def decide_application(tx: Tx, actor_id: int, application_id: int, accept: bool) -> Application:
+    app = tx.s.get(Application, application_id)
+    if app is None:
+        raise NotFound(f"There is no application #{application_id}.")
+    gig = tx.gig(app.gig_id)
+    if gig.client_id != actor_id:
+        raise NotAllowed("Only the client who posted this gig picks applicants.")
+    if app.status != "pending":
+        raise InvalidTransition(f"That application was already {app.status}.")
+    if accept:
+        check_eligible(tx, gig, app.freelancer_id)
+        _take_slot(tx, gig, app.freelancer_id, "client")
+    app.status = "accepted" if accept else "declined"
+    tx.audit(actor_id, "client", "accept" if accept else "decline", gig_id=gig.id,
+             detail=f"application={app.id}")
+    tx.notify(f"application.{app.status}", app.freelancer_id, f"app:{app.id}", gig_id=gig.id,
+              application_id=app.id)
+    return app
+
+
+def _own_claim(tx: Tx, actor_id: int, claim_id: int, *, as_client: bool) -> tuple[Claim, Gig]:
+    claim = tx.claim(claim_id)
+    gig = tx.gig(claim.gig_id, lock=True)
+    if as_client and gig.client_id != actor_id:
+        raise NotAllowed("Only the client who posted this gig can do that.")
+    if not as_client and claim.freelancer_id != actor_id:
+        raise NotAllowed("Only the freelancer who claimed this slot can do that.")
+    return claim, gig
+
+
+def _require(claim: Claim, *states: ClaimStatus, doing: str) -> None:
+    if claim.status not in states:
+        raise InvalidTransition(f"Claim #{claim.id} is {claim.status.replace('_', ' ')}; "
+                                f"it cannot be {doing} now.", status=claim.status)
+
+
+def _free_slot(tx: Tx, gig: Gig, claim: Claim) -> None:
+    """A live claim ended without payment: reopen its slot, or refund it if the listing closed."""
+    gig.slots_live -= 1
+    stats_for(tx, claim.freelancer_id).live_claims -= 1
+    tx.cancel_timers(claim_id=claim.id)
+    if gig.status != GigStatus.open:
+        refund_slots(tx, gig, 1, reason="closed_listing", claim_id=claim.id)
+    tx.card_changed(gig)
+
+
+def withdraw(tx: Tx, actor_id: int, claim_id: int) -> Claim:
+    claim, gig = _own_claim(tx, actor_id, claim_id, as_client=False)
+    _require(claim, ClaimStatus.active, ClaimStatus.revision_requested, doing="withdrawn")
+    before, claim.status = claim.status, ClaimStatus.withdrawn
+    claim.version += 1
+    _free_slot(tx, gig, claim)
+    tx.audit(actor_id, "freelancer", "withdraw", gig_id=gig.id, claim_id=claim.id,
+             from_state=before, to_state=claim.status)
+    tx.notify("claim.withdrawn", gig.client_id, f"claim:{claim.id}", gig_id=gig.id,
+              claim_id=claim.id)
+    return claim
+
+
+def deliver(tx: Tx, actor_id: int, claim_id: int, text: str, links: list[str],
+            files: list[dict]) -> Delivery:
+    claim, gig = _own_claim(tx, actor_id, claim_id, as_client=False)
+    _require(claim, ClaimStatus.active, ClaimStatus.revision_requested, doing="delivered")
+    text = clean_text(text, "delivery text", max_len=4000)
+    links = [clean_text(u, "link", max_len=500, single_line=True) for u in links]
+    if len(links) > MAX_LINKS or len(files) > MAX_FILES:
+        raise ValidationError("delivery", f"At most {MAX_LINKS} links and {MAX_FILES} files.")
+    for url in links:
+        if not url.lower().startswith(("http://", "https://")):
+            raise ValidationError("link", f"{url[:60]!r} is not a web link (http:// or https://).")
+    if not (text or links or files):
+        raise ValidationError("delivery", "A delivery needs some text, a link or a file.")
+    before = claim.status
+    delivery = Delivery(claim_id=claim.id, revision_no=claim.revisions_used, text=text,
+                        links="\n".join(links), files_json=json.dumps(files), created_at=tx.now)
+    tx.s.add(delivery)
+    claim.status = ClaimStatus.delivered
+    if claim.delivered_at is None:
+        claim.delivered_at = tx.now
+    claim.review_due_at = tx.deadline(gig.review_seconds)
+    claim.version += 1
+    tx.cancel_timers(claim_id=claim.id)
+    tx.schedule_with_reminders("auto_approve", "review_reminder", claim.review_due_at,
+                               f"claim:{claim.id}:v{claim.version}", gig_id=gig.id,
+                               claim_id=claim.id)
+    tx.s.flush()
+    tx.audit(actor_id, "freelancer", "deliver", gig_id=gig.id, claim_id=claim.id,
+             from_state=before, to_state=claim.status, detail=f"delivery={delivery.id}")
+    tx.notify("delivery.submitted", gig.client_id, f"delivery:{delivery.id}", gig_id=gig.id,
+              claim_id=claim.id, delivery_id=delivery.id, freelancer_id=actor_id,
+              revision_no=delivery.revision_no)
+    return delivery
+
+
+def request_revision(tx: Tx, actor_id: int, claim_id: int, note: str) -> Claim:
+    claim, gig = _own_claim(tx, actor_id, claim_id, as_client=True)
+    _require(claim, ClaimStatus.delivered, doing="sent back for a revision")
+    if claim.revisions_used >= gig.max_revisions:
+        raise InvalidTransition(f"All {gig.max_revisions} revisions are used; approve or reject "
+                                "this delivery.", limit=gig.max_revisions)
+    note = clean_text(note, "revision note", max_len=1000)
+    claim.status = ClaimStatus.revision_requested
+    claim.revisions_used += 1
+    claim.deadline_at = tx.deadline(gig.deliver_seconds)
+    claim.version += 1
+    tx.cancel_timers(claim_id=claim.id)
+    tx.schedule_with_reminders("claim_deadline", "deadline_reminder", claim.deadline_at,
+                               f"claim:{claim.id}:v{claim.version}", gig_id=gig.id,
+                               claim_id=claim.id)
+    tx.audit(actor_id, "client", "request_revision", gig_id=gig.id, claim_id=claim.id,
+             from_state=ClaimStatus.delivered, to_state=claim.status, detail=note)
+    tx.notify("revision.requested", claim.freelancer_id, f"claim:{claim.id}:v{claim.version}",
+              gig_id=gig.id, claim_id=claim.id, note=note,
+              revisions_left=gig.max_revisions - claim.revisions_used)
+    return claim
+
+
+def release(tx: Tx, gig: Gig, claim: Claim, amount: int, *, fee_to_revenue: bool = True) -> None:
+    """Pay ``amount`` of this slot's reward to the freelancer (payable, then transfer)."""
+    key = f"release:claim:{claim.id}"
+    ledger.post_entry(tx.s, kind="release", currency=gig.currency, key=key, postings=[
+        (ledger.escrow(gig.id), -amount), (ledger.payable(claim.freelancer_id), amount),
+        (ledger.fee_held(gig.id), -gig.fee_per_slot if fee_to_revenue else 0),
+        (ledger.REVENUE, gig.fee_per_slot if fee_to_revenue else 0),
+    ], at=tx.now, gig_id=gig.id, claim_id=claim.id, user_id=claim.freelancer_id)
+    claim.paid_minor = amount
+    tx.payment_op(kind="transfer", key=f"transfer:claim:{claim.id}", gig=gig,
+                  user_id=claim.freelancer_id, amount=amount, claim_id=claim.id)
+
+
+def _settle(tx: Tx, gig: Gig, claim: Claim) -> None:
+    gig.slots_live -= 1
+    gig.slots_settled += 1
+    claim.settled_at = tx.now
+    claim.version += 1
+    stats_for(tx, claim.freelancer_id).live_claims -= 1
+    tx.cancel_timers(claim_id=claim.id)
+    tx.card_changed(gig)
+
+
+def approve(tx: Tx, actor_id: int | None, claim_id: int) -> Claim:
+    """The client approves (or, with ``actor_id=None``, the review window ran out)."""
+    if actor_id is None:
+        claim = tx.claim(claim_id)
+        gig = tx.gig(claim.gig_id, lock=True)
+    else:
+        claim, gig = _own_claim(tx, actor_id, claim_id, as_client=True)
+    _require(claim, ClaimStatus.delivered, doing="approved")
+    claim.status = ClaimStatus.approved if actor_id is not None else ClaimStatus.auto_approved
+    release(tx, gig, claim, gig.reward_minor)
+    _settle(tx, gig, claim)
+    stats = stats_for(tx, claim.freelancer_id)
+    stats.approved += 1
+    if claim.delivered_at is not None and claim.delivered_at <= claim.deadline_at:
+        stats.on_time += 1
+    tx.audit(actor_id, "client" if actor_id else "system", "approve", gig_id=gig.id,
+             claim_id=claim.id, from_state=ClaimStatus.delivered, to_state=claim.status)
+    for who in (claim.freelancer_id, gig.client_id):
+        tx.notify(f"claim.{claim.status}", who, f"claim:{claim.id}", gig_id=gig.id,
+                  claim_id=claim.id, amount_minor=gig.reward_minor, currency=gig.currency)
+    maybe_complete(tx, gig)
+    return claim
+
+
+def reject(tx: Tx, actor_id: int, claim_id: int, reason: str) -> Claim:
+    claim, gig = _own_claim(tx, actor_id, claim_id, as_client=True)
+    _require(claim, ClaimStatus.delivered, doing="rejected")
+    reason = clean_text(reason, "reason", max_len=1000)
+    if len(reason) < 3:
+        raise ValidationError("reason", "Say briefly why you reject the delivery: the "
+                              "freelancer and a moderator will read it.")
+    claim.status = ClaimStatus.rejected
+    claim.rejected_at = tx.now
+    claim.reject_reason = reason
+    claim.dispute_due_at = tx.deadline(gig.dispute_seconds)
+    claim.version += 1
+    tx.cancel_timers(claim_id=claim.id)
+    tx.schedule("dispute_window", claim.dispute_due_at, f"claim:{claim.id}:v{claim.version}",
+                gig_id=gig.id, claim_id=claim.id)
+    tx.audit(actor_id, "client", "reject", gig_id=gig.id, claim_id=claim.id,
+             from_state=ClaimStatus.delivered, to_state=claim.status, detail=reason)
+    tx.notify("claim.rejected", claim.freelancer_id, f"claim:{claim.id}", gig_id=gig.id,
+              claim_id=claim.id, reason=reason, dispute_due_at=claim.dispute_due_at.isoformat())
+    return claim
+
+
+def abandon(tx: Tx, claim_id: int) -> Claim | None:
+    """Clock: the delivery deadline passed with nothing delivered; the slot reopens."""
+    claim = tx.claim(claim_id)
+    if claim.status not in (ClaimStatus.active, ClaimStatus.revision_requested) \
+            or claim.deadline_at > tx.now:
+        return None
+    gig = tx.gig(claim.gig_id, lock=True)
+    before, claim.status = claim.status, ClaimStatus.abandoned
+    claim.version += 1
+    stats_for(tx, claim.freelancer_id).late_or_abandoned += 1
+    _free_slot(tx, gig, claim)
+    tx.audit(None, "system", "abandon", gig_id=gig.id, claim_id=claim.id, from_state=before,
+             to_state=claim.status)
+    for who in (claim.freelancer_id, gig.client_id):
+        tx.notify("claim.abandoned", who, f"claim:{claim.id}", gig_id=gig.id, claim_id=claim.id)
+    maybe_complete(tx, gig)
+    return claim
+
+
+def live_claim_count(tx: Tx, gig_id: int) -> int:
+    return tx.s.scalar(select(func.count()).select_from(Claim).where(
+        Claim.gig_id == gig_id, Claim.status.in_(LIVE_CLAIM_STATES))) or 0

@@ -1,0 +1,155 @@
+"""The transaction context every transition runs in: the session, the time of
+the change, and the side effects that must commit with it (audit event, outbox
+notifications, timers, ledger entries, payment commands)."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core import ledger
+from core.config import EngineConfig
+from core.errors import NotFound
+from core.models import (
+    AuditEvent, Claim, CommunityMember, Gig, OutboxMessage, PaymentOp, Timer, User,
+)
+
+
+class Tx:
+    def __init__(self, session: Session, now: datetime, config: EngineConfig) -> None:
+        self.s = session
+        self.now = now
+        self.config = config
+
+    # -- loading ---------------------------------------------------------
+    def gig(self, gig_id: int, *, lock: bool = False) -> Gig:
+        q = select(Gig).where(Gig.id == gig_id)
+        if lock:
+            q = q.with_for_update()
+        gig = self.s.scalar(q)
+        if gig is None:
+            raise NotFound(f"There is no gig #{gig_id}.", gig_id=gig_id)
+        return gig
+
+    def claim(self, claim_id: int, *, lock: bool = True) -> Claim:
+        q = select(Claim).where(Claim.id == claim_id)
+        if lock:
+            q = q.with_for_update()
+        claim = self.s.scalar(q)
+        if claim is None:
+            raise NotFound(f"There is no claim #{claim_id}.", claim_id=claim_id)
+        return claim
+
+    def user(self, user_id: int) -> User:
+        user = self.s.get(User, user_id)
+        if user is None:
+            raise NotFound(f"Unknown user #{user_id}.", user_id=user_id)
+        return user
+
+    def is_moderator(self, user_id: int | None, community_id: int | None) -> bool:
+        if user_id is None:
+            return False
+        user = self.s.get(User, user_id)
+        if user is not None and user.staff:
+            return True
+        if community_id is None:
+            return False
+        role = self.s.scalar(select(CommunityMember.role).where(
+            CommunityMember.community_id == community_id, CommunityMember.user_id == user_id))
+        return role == "moderator"
+
+    def moderators(self, community_id: int | None) -> list[int]:
+        q = select(CommunityMember.user_id).where(CommunityMember.role == "moderator",
+                                                  CommunityMember.community_id == community_id)
+        mods = list(self.s.scalars(q)) if community_id is not None else []
+        return mods or list(self.s.scalars(select(User.id).where(User.staff.is_(True))))
+
+    # -- side effects ----------------------------------------------------
+    def audit(self, actor_id: int | None, role: str, action: str, *, gig_id: int | None = None,
+              claim_id: int | None = None, from_state: str | None = None,
+              to_state: str | None = None, detail: str = "") -> None:
+        self.s.add(AuditEvent(at=self.now, actor_id=actor_id, actor_role=role, action=action,
+                              gig_id=gig_id, claim_id=claim_id, from_state=from_state,
+                              to_state=to_state, detail=detail[:2000]))
+
+    def notify(self, event: str, recipient_id: int | None, key: str, **data: Any) -> None:
+        """Queue a platform-neutral notification; ``key`` makes it unique per cause."""
+        self.enqueue("notify", event, f"{event}:{recipient_id}:{key}", recipient_id, data)
+
+    def enqueue(self, channel: str, event: str, dedup_key: str, recipient_id: int | None,
+                data: dict[str, Any]) -> None:
+        exists = self.s.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key))
+        if exists:
+            return
+        self.s.add(OutboxMessage(channel=channel, event=event, recipient_id=recipient_id,
+                                 payload=json.dumps(data, default=str), dedup_key=dedup_key,
+                                 next_attempt_at=self.now, created_at=self.now))
+
+    def card_changed(self, gig: Gig) -> None:
+        """Boards and chats showing this gig's card should re-render it."""
+        gig.version += 1
+        self.enqueue("notify", "gig.card_changed", f"card:{gig.id}:v{gig.version}", None,
+                     {"gig_id": gig.id, "community_id": gig.community_id,
+                      "version": gig.version})
+
+    def schedule(self, kind: str, due_at: datetime, key: str, *, gig_id: int | None = None,
+                 claim_id: int | None = None) -> None:
+        dedup = f"{kind}:{key}"
+        if self.s.scalar(select(Timer.id).where(Timer.dedup_key == dedup)):
+            return
+        self.s.add(Timer(kind=kind, due_at=due_at, gig_id=gig_id, claim_id=claim_id,
+                         dedup_key=dedup))
+
+    def schedule_with_reminders(self, kind: str, reminder_kind: str, due_at: datetime,
+                                key: str, **ids: int | None) -> None:
+        self.schedule(kind, due_at, key, **ids)
+        for before in self.config.reminders:
+            at = due_at - before
+            if at > self.now:
+                self.schedule(reminder_kind, at, f"{key}:{int(before.total_seconds())}", **ids)
+
+    def cancel_timers(self, *, claim_id: int | None = None, gig_id: int | None = None) -> None:
+        q = update(Timer).where(Timer.status == "pending").values(status="cancelled",
+                                                                    done_at=self.now)
+        q = q.where(Timer.claim_id == claim_id) if claim_id is not None else q.where(
+            Timer.gig_id == gig_id, Timer.claim_id.is_(None))
+        self.s.execute(q)
+
+    def payment_op(self, *, kind: str, key: str, gig: Gig, user_id: int, amount: int,
+                   claim_id: int | None = None) -> PaymentOp | None:
+        """Record a transfer/refund to execute after commit (or to hold for onboarding)."""
+        if amount <= 0 or self.s.scalar(select(PaymentOp.id).where(PaymentOp.idempotency_key == key)):
+            return None
+        status = "pending"
+        if kind == "transfer" and not self.user(user_id).payouts_enabled:
+            status = "waiting_account"
+        op = PaymentOp(kind=kind, idempotency_key=key, gig_id=gig.id, claim_id=claim_id,
+                       user_id=user_id, amount_minor=amount, currency=gig.currency,
+                       status=status, created_at=self.now)
+        self.s.add(op)
+        self.s.flush()
+        if status == "pending":
+            self.start_payment(op)
+        return op
+
+    def start_payment(self, op: PaymentOp) -> None:
+        """Move the money to 'pending' in the ledger and queue the provider call."""
+        if op.kind == "transfer":
+            src, dst = ledger.payable(op.user_id), ledger.payout_pending(op.user_id)
+        else:
+            src, dst = None, None  # refunds are already in refund_pending
+        if src:
+            ledger.post_entry(self.s, kind="payout_started", currency=op.currency,
+                              key=f"payout_started:{op.idempotency_key}",
+                              postings=[(src, -op.amount_minor), (dst, op.amount_minor)],
+                              at=self.now, gig_id=op.gig_id, claim_id=op.claim_id,
+                              user_id=op.user_id)
+        op.status = "pending"
+        self.enqueue("payment", op.kind, f"payment:{op.idempotency_key}", op.user_id,
+                     {"op_id": op.id})
+
+    def deadline(self, seconds: int) -> datetime:
+        return self.now + timedelta(seconds=seconds)

@@ -1,0 +1,23 @@
+"""The domain records (SQLModel tables). Importing this package registers every
+table on ``SQLModel.metadata``."""
+from core.models.people import (
+    Block, Community, CommunityMember, Identity, LinkCode, Profile, ProfileSkill,
+    ReputationStats, User,
+)
+from core.models.gigs import (
+    Application, AuditEvent, Claim, ClaimStatus, Delivery, Dispute, Gig, GigMode,
+    GigStatus, LIVE_CLAIM_STATES, Rating, SLOT_HOLDING_STATES,
+)
+from core.models.money import (
+    LedgerEntry, LedgerPosting, PaymentOp, PaymentRequest, ProviderEvent, SandboxPayment,
+)
+from core.models.queues import ConversationState, MessageRef, OutboxMessage, Timer
+
+__all__ = [
+    "Application", "AuditEvent", "Block", "Claim", "ClaimStatus", "Community",
+    "CommunityMember", "ConversationState", "Delivery", "Dispute", "Gig", "GigMode",
+    "GigStatus", "Identity", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
+    "LinkCode", "MessageRef", "OutboxMessage", "PaymentOp", "PaymentRequest", "Profile",
+    "ProfileSkill", "ProviderEvent", "Rating", "ReputationStats", "SLOT_HOLDING_STATES",
+    "SandboxPayment", "Timer", "User",
+]

@@ -1,0 +1,202 @@
+"""People and places: resolve a platform identity to a user, profiles, account
+linking across platforms with one-time codes, communities, their moderators,
+bans and blocks."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from core.drafts import clean_text, normalise_skills, parse_int
+from core.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
+from core.lifecycle.tx import Tx
+from core.models import (
+    Block, Claim, Community, CommunityMember, Gig, Identity, LedgerEntry, LinkCode, Profile,
+    ProfileSkill, User,
+)
+from core.money import normalise_currency, parse_amount
+
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def resolve_identity(tx: Tx, platform: str, platform_user_id: str, display_name: str,
+                     username: str | None = None, locale: str | None = None) -> User:
+    ident = tx.s.scalar(select(Identity).where(Identity.platform == platform,
+                                               Identity.platform_user_id == platform_user_id))
+    if ident is not None:
+        user = tx.s.get(User, ident.user_id)
+        if username and ident.username != username:
+            ident.username = username[:64]
+        return user
+    name = clean_text(display_name, "name", max_len=64, single_line=True) or f"user{platform_user_id}"
+    user = User(display_name=name, locale=(locale or "en")[:8], created_at=tx.now)
+    tx.s.add(user)
+    tx.s.flush()
+    tx.s.add(Identity(platform=platform, platform_user_id=platform_user_id, user_id=user.id,
+                      username=(username or None) and username[:64]))
+    tx.s.add(Profile(user_id=user.id, max_live_claims=tx.config.max_live_claims))
+    tx.s.flush()
+    return user
+
+
+def identities_of(tx: Tx, user_id: int) -> list[Identity]:
+    return list(tx.s.scalars(select(Identity).where(Identity.user_id == user_id)))
+
+
+def update_profile(tx: Tx, user_id: int, fields: dict[str, object]) -> Profile:
+    profile = tx.s.get(Profile, user_id) or Profile(user_id=user_id)
+    for key, value in fields.items():
+        if key == "skills":
+            tags = normalise_skills(value)
+            profile.skills = ",".join(tags)
+            tx.s.execute(delete(ProfileSkill).where(ProfileSkill.user_id == user_id))
+            tx.s.add_all(ProfileSkill(user_id=user_id, tag=t) for t in tags)
+        elif key == "min_reward":
+            cur = normalise_currency(str(fields.get("currency") or profile.min_reward_currency))
+            text = str(value).strip()
+            profile.min_reward_minor = 0 if text in ("0", "") else parse_amount(text, cur, field="minimum reward")
+            profile.min_reward_currency = cur
+        elif key == "currency":
+            profile.min_reward_currency = normalise_currency(str(value))
+        elif key == "timezone":
+            tz = str(value).strip()
+            try:
+                ZoneInfo(tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValidationError("timezone", f"Unknown time zone {tz[:40]!r}. Use a name "
+                                      "like Europe/Berlin, America/New_York or UTC.") from None
+            profile.timezone = tz
+        elif key == "hours":
+            profile.work_start_hour, profile.work_end_hour = parse_hours(value)
+        elif key == "max_claims":
+            profile.max_live_claims = parse_int(value, "max claims", minimum=1, maximum=10)
+        elif key in ("bio", "portfolio"):
+            setattr(profile, key, clean_text(value, key, max_len=1000))
+        elif key == "notify":
+            profile.notify_new_gigs = str(value).strip().lower() in ("on", "yes", "true", "1")
+        elif key == "locale":
+            user = tx.user(user_id)
+            user.locale = str(value).strip().lower()[:8]
+        else:
+            raise ValidationError(key, f"Unknown profile field {key!r}. Fields: skills, "
+                                  "min_reward, currency, timezone, hours, max_claims, bio, "
+                                  "portfolio, notify, locale.")
+    profile.onboarded = True
+    tx.s.add(profile)
+    return profile
+
+
+def parse_hours(value: object) -> tuple[int, int]:
+    """'9-17' -> (9, 17); '22-6' wraps midnight; 'any' -> (0, 24)."""
+    text = str(value).strip().lower()
+    if text in ("any", "anytime", "always", "0-24"):
+        return 0, 24
+    parts = text.replace("–", "-").split("-")
+    if len(parts) != 2:
+        raise ValidationError("hours", "Write working hours like 9-17 (local time) or 'any'.")
+    start = parse_int(parts[0], "start hour", minimum=0, maximum=23)
+    end = parse_int(parts[1], "end hour", minimum=1, maximum=24)
+    if start == end:
+        raise ValidationError("hours", "Start and end hour must differ.")
+    return start, end
+
+
+def create_link_code(tx: Tx, user_id: int) -> LinkCode:
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    link = LinkCode(code=code, user_id=user_id,
+                    expires_at=tx.now + timedelta(minutes=tx.config.link_code_minutes))
+    tx.s.add(link)
+    return link
+
+
+def redeem_link_code(tx: Tx, user_id: int, code: str) -> User:
+    """Attach this user's identities to the user who made ``code``. Only an account
+    with no history yet can be folded in, so no gig, claim or money changes hands."""
+    code = str(code or "").strip().upper()
+    link = tx.s.get(LinkCode, code) if code else None
+    if link is None or link.used_at is not None or link.expires_at < tx.now:
+        raise InvalidTransition("That code is unknown, used or expired. Run /link on your "
+                                "other account to get a fresh one.")
+    if link.user_id == user_id:
+        raise InvalidTransition("That code belongs to this same account.")
+    history = tx.s.scalar(select(func.count()).select_from(Gig).where(Gig.client_id == user_id)) \
+        or tx.s.scalar(select(func.count()).select_from(Claim).where(Claim.freelancer_id == user_id)) \
+        or tx.s.scalar(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.user_id == user_id))
+    if history:
+        raise NotAllowed("This account already has gigs or claims, so it cannot be merged. "
+                         "Run /link here and enter the code on your other account instead.")
+    for ident in identities_of(tx, user_id):
+        ident.user_id = link.user_id
+    link.used_at = tx.now
+    tx.audit(user_id, "user", "link", detail=f"into={link.user_id}")
+    return tx.user(link.user_id)
+
+
+def ensure_community(tx: Tx, platform: str, platform_id: str, name: str) -> Community:
+    community = tx.s.scalar(select(Community).where(Community.platform == platform,
+                                                    Community.platform_id == platform_id))
+    if community is None:
+        community = Community(platform=platform, platform_id=platform_id,
+                              name=clean_text(name, "name", max_len=100, single_line=True) or platform_id)
+        tx.s.add(community)
+        try:
+            with tx.s.begin_nested():
+                tx.s.flush()
+        except IntegrityError:
+            community = tx.s.scalar(select(Community).where(Community.platform == platform,
+                                                            Community.platform_id == platform_id))
+    return community
+
+
+def set_member_role(tx: Tx, community_id: int, user_id: int, role: str) -> None:
+    member = tx.s.get(CommunityMember, (community_id, user_id))
+    if member is None:
+        tx.s.add(CommunityMember(community_id=community_id, user_id=user_id, role=role))
+    elif member.role != "banned" or role == "member":
+        member.role = role
+
+
+def configure_board(tx: Tx, actor_id: int, community_id: int, *, board_channel_id: str | None,
+                    visibility: str | None = None, moderator_role_id: str | None = None,
+                    fee_bps: int | None = None, platform_admin: bool) -> Community:
+    """Admins of the chat/server (checked by the platform adapter) set up the board."""
+    community = tx.s.get(Community, community_id)
+    if community is None:
+        raise NotFound("Unknown community.")
+    if not (platform_admin or tx.is_moderator(actor_id, community_id)):
+        raise NotAllowed("Only an admin of this chat or server can set up its gig board.")
+    if board_channel_id:
+        community.board_channel_id = board_channel_id
+    if visibility is not None:
+        if visibility not in ("public", "members"):
+            raise ValidationError("visibility", "Visibility is 'public' or 'members'.")
+        community.visibility = visibility
+    if moderator_role_id is not None:
+        community.moderator_role_id = moderator_role_id
+    if fee_bps is not None:
+        community.fee_bps = parse_int(fee_bps, "fee (basis points)", minimum=0, maximum=3000)
+    community.created_by = community.created_by or actor_id
+    set_member_role(tx, community_id, actor_id, "moderator")
+    tx.audit(actor_id, "moderator", "configure_board", detail=f"community={community_id}")
+    return community
+
+
+def ban(tx: Tx, actor_id: int, community_id: int, target_id: int, reason: str = "") -> None:
+    if not tx.is_moderator(actor_id, community_id):
+        raise NotAllowed("Only moderators of this board can ban members.")
+    if actor_id == target_id:
+        raise InvalidTransition("You cannot ban yourself.")
+    set_member_role(tx, community_id, target_id, "banned")
+    tx.audit(actor_id, "moderator", "ban", detail=f"community={community_id} user={target_id} {reason}"[:2000])
+    tx.notify("member.banned", target_id, f"ban:{community_id}:{tx.now.isoformat()}",
+              community_id=community_id)
+
+
+def block(tx: Tx, user_id: int, other_id: int) -> None:
+    if user_id == other_id:
+        raise InvalidTransition("You cannot block yourself.")
+    if tx.s.get(Block, (user_id, other_id)) is None:
+        tx.s.add(Block(blocker_id=user_id, blocked_id=other_id))
