@@ -39,6 +39,9 @@ def _sqlite_on_connect(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=FULL")
+    # REPLACE deletes the row it conflicts with; only with recursive triggers on
+    # does that delete fire the ledger's immutability triggers.
+    cur.execute("PRAGMA recursive_triggers=ON")
     cur.close()
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from typing import Iterator
 
 from core.errors import ValidationError
-from core.money import MAX_SLOTS, normalise_currency, parse_amount
+from core.money import (
+    CURRENCY_EXPONENTS, MAX_REWARD_MAJOR, MAX_SLOTS, normalise_currency, parse_amount,
+)
 
 TITLE_MIN, TITLE_MAX = 3, 120
 DESCRIPTION_MAX = 4000
@@ -96,9 +100,35 @@ def parse_int(value: object, field_name: str, *, minimum: int, maximum: int) -> 
     return n
 
 
+@contextmanager
+def reported_as(key: str) -> Iterator[None]:
+    """Report a refusal under the input's key (``deliver_in``), so a form can point at
+    the field, whatever label (``delivery time``) its message uses."""
+    try:
+        yield
+    except ValidationError as exc:
+        exc.field = exc.details["field"] = key
+        raise
+
+
+# key -> (label in messages, shortest, longest)
+DURATION_BOUNDS = {
+    "deliver_in": ("delivery time", timedelta(minutes=10), timedelta(days=30)),
+    "review_window": ("review window", timedelta(hours=1), timedelta(days=14)),
+    "listing_for": ("listing time", timedelta(hours=1), timedelta(days=60)),
+}
+# key -> (label, minimum, maximum)
+INT_BOUNDS = {
+    "slots": ("slots", 1, MAX_SLOTS),
+    "max_revisions": ("max revisions", 0, 10),
+    "estimated_minutes": ("estimate (minutes)", 1, 100_000),
+}
+
+
 @dataclass
 class GigDraft:
-    """A validated gig, ready for ``Engine.post_gig``."""
+    """A validated gig, ready for ``Engine.post_gig`` (which re-checks it with
+    ``validate``, since code can build a draft without ``parse``)."""
 
     title: str
     reward_minor: int
@@ -116,7 +146,8 @@ class GigDraft:
 
     @classmethod
     def parse(cls, fields: dict[str, object], *, community_id: int | None = None) -> "GigDraft":
-        """Validate raw user input (strings) into a draft; raises ValidationError."""
+        """Validate raw user input (strings) into a draft; raises ValidationError
+        whose ``field`` is the key of the offending input."""
         known = {"title", "description", "reward", "currency", "slots", "skills", "mode",
                  "deliver_in", "review_window", "listing_for", "max_revisions", "estimate"}
         unknown = sorted(set(fields) - known)
@@ -127,12 +158,17 @@ class GigDraft:
             missing = "title" if "title" not in fields else "reward"
             raise ValidationError(missing, f"The {missing} is required.")
         currency = normalise_currency(str(fields.get("currency") or "usd"))
-        mode = str(fields.get("mode") or "claim").strip().lower()
-        if mode not in ("claim", "apply"):
-            raise ValidationError("mode", "The mode is 'claim' (first come) or 'apply' "
-                                  "(you pick among applicants).")
-        day = timedelta(days=1)
         opt = fields.get
+        values: dict[str, object] = {}
+        for key, (label, low, high) in DURATION_BOUNDS.items():
+            with reported_as(key):
+                values[key] = parse_duration(opt(key), label, minimum=low, maximum=high) \
+                    if opt(key) else None
+        for key, raw_key in (("max_revisions", "max_revisions"), ("estimated_minutes", "estimate")):
+            label, low, high = INT_BOUNDS[key]
+            with reported_as(raw_key):
+                values[key] = parse_int(opt(raw_key), label, minimum=low, maximum=high) \
+                    if opt(raw_key) not in (None, "") else None
         return cls(
             title=clean_text(fields["title"], "title", min_len=TITLE_MIN, max_len=TITLE_MAX,
                              single_line=True),
@@ -141,16 +177,38 @@ class GigDraft:
             currency=currency,
             skills=normalise_skills(opt("skills")),
             slots=parse_int(opt("slots", 1), "slots", minimum=1, maximum=MAX_SLOTS),
-            mode=mode,
-            deliver_in=parse_duration(opt("deliver_in"), "delivery time", minimum=timedelta(
-                minutes=10), maximum=30 * day) if opt("deliver_in") else None,
-            review_window=parse_duration(opt("review_window"), "review window", minimum=timedelta(
-                hours=1), maximum=14 * day) if opt("review_window") else None,
-            listing_for=parse_duration(opt("listing_for"), "listing time", minimum=timedelta(
-                hours=1), maximum=60 * day) if opt("listing_for") else None,
-            max_revisions=parse_int(opt("max_revisions"), "max revisions", minimum=0, maximum=10)
-            if opt("max_revisions") not in (None, "") else None,
-            estimated_minutes=parse_int(opt("estimate"), "estimate (minutes)", minimum=1,
-                                        maximum=100_000) if opt("estimate") not in (None, "") else None,
+            mode=str(opt("mode") or "claim").strip().lower(),
             community_id=community_id,
-        )
+            **values,
+        ).validate()
+
+    def validate(self) -> "GigDraft":
+        """Check every value against the same limits as ``parse``; returns the draft
+        with its text cleaned. Raises ValidationError naming the field."""
+        currency = normalise_currency(self.currency)
+        cap = MAX_REWARD_MAJOR * 10 ** CURRENCY_EXPONENTS[currency]
+        if type(self.reward_minor) is not int or not 0 < self.reward_minor <= cap:
+            raise ValidationError("reward", f"The reward must be more than zero and at most "
+                                  f"{MAX_REWARD_MAJOR:,} {currency.upper()} per slot.")
+        if self.mode not in ("claim", "apply"):
+            raise ValidationError("mode", "The mode is 'claim' (first come) or 'apply' "
+                                  "(you pick among applicants).")
+        for key, (label, low, high) in INT_BOUNDS.items():
+            value = getattr(self, key)
+            if value is not None or key == "slots":
+                with reported_as("estimate" if key == "estimated_minutes" else key):
+                    if type(value) is not int:
+                        raise ValidationError(key, f"The {label} must be a whole number.")
+                    parse_int(value, label, minimum=low, maximum=high)
+        for key, (label, low, high) in DURATION_BOUNDS.items():
+            value = getattr(self, key)
+            if value is not None:
+                with reported_as(key):
+                    if not isinstance(value, timedelta):
+                        raise ValidationError(key, f"The {label} must be a duration.")
+                    parse_duration(value, label, minimum=low, maximum=high)
+        return replace(
+            self, currency=currency, skills=normalise_skills(self.skills),
+            title=clean_text(self.title, "title", min_len=TITLE_MIN, max_len=TITLE_MAX,
+                             single_line=True),
+            description=clean_text(self.description, "description", max_len=DESCRIPTION_MAX))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
-from core.drafts import clean_text, normalise_skills, parse_int
+from core.drafts import clean_text, normalise_skills, parse_int, reported_as
 from core.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
 from core.lifecycle.tx import Tx
 from core.models import (
@@ -57,22 +57,28 @@ def update_profile(tx: Tx, user_id: int, fields: dict[str, object]) -> Profile:
         elif key == "min_reward":
             cur = normalise_currency(str(fields.get("currency") or profile.min_reward_currency))
             text = str(value).strip()
-            profile.min_reward_minor = 0 if text in ("0", "") else parse_amount(text, cur, field="minimum reward")
+            with reported_as("min_reward"):
+                profile.min_reward_minor = 0 if text in ("0", "") else parse_amount(
+                    text, cur, field="minimum reward")
             profile.min_reward_currency = cur
         elif key == "currency":
             profile.min_reward_currency = normalise_currency(str(value))
         elif key == "timezone":
             tz = str(value).strip()
             try:
+                if not tz or len(tz) > 48:
+                    raise ValueError(tz)
                 ZoneInfo(tz)
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
                 raise ValidationError("timezone", f"Unknown time zone {tz[:40]!r}. Use a name "
                                       "like Europe/Berlin, America/New_York or UTC.") from None
             profile.timezone = tz
         elif key == "hours":
-            profile.work_start_hour, profile.work_end_hour = parse_hours(value)
+            with reported_as("hours"):
+                profile.work_start_hour, profile.work_end_hour = parse_hours(value)
         elif key == "max_claims":
-            profile.max_live_claims = parse_int(value, "max claims", minimum=1, maximum=10)
+            with reported_as("max_claims"):
+                profile.max_live_claims = parse_int(value, "max claims", minimum=1, maximum=10)
         elif key in ("bio", "portfolio"):
             setattr(profile, key, clean_text(value, key, max_len=1000))
         elif key == "notify":

@@ -87,7 +87,102 @@ class World:
             gig, _ = await self.engine.start_funding(client_id, gig.id)
         return gig.id
 
+    async def many(self, n: int, prefix: str, *, experienced: bool = True,
+                   platform: str = "console") -> list[int]:
+        """``n`` users in one transaction (fast enough for a thousand claimants)."""
+        from core import people
+        from core.models import ReputationStats
+
+        def create(t):
+            ids = []
+            for i in range(n):
+                user = people.resolve_identity(t, platform, f"{prefix}-{i}", f"{prefix}{i}")
+                if experienced:
+                    t.s.add(ReputationStats(user_id=user.id, approved=1))
+                ids.append(user.id)
+            return ids
+        return await self.engine.tx(create)
+
+    async def community(self, name: str, *, moderators: tuple[int, ...] = (),
+                        platform: str = "discord") -> int:
+        from core import people
+
+        def create(t):
+            community = people.ensure_community(t, platform, f"guild-{name}", name)
+            for mod in moderators:
+                people.set_member_role(t, community.id, mod, "moderator")
+            return community.id
+        return await self.engine.tx(create)
+
+    async def second_identity(self, user_id: int, platform: str, platform_user_id: str) -> int:
+        """Link a second platform identity to ``user_id`` with /link's one-time code;
+        returns the user id that identity now resolves to (``user_id``)."""
+        from core import people
+        other = await self.engine.resolve_user(platform, platform_user_id, "second")
+        code = await self.engine.tx(lambda t: people.create_link_code(t, user_id).code)
+        await self.engine.tx(lambda t: people.redeem_link_code(t, other.id, code))
+        return (await self.engine.resolve_user(platform, platform_user_id, "second")).id
+
 
 @pytest.fixture
 def world(engine):
     return World(engine)
+
+
+# -- helpers shared by the invariant, authorization and fault tests ------------
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    """The backend name, for tests that build their own ``Database`` (in their own
+    event loop or process) with ``database_factory``."""
+    return request.param
+
+
+@pytest.fixture
+def database_factory():
+    """``await database_factory(backend, directory)`` -> a fresh, empty ``Database``."""
+    return make_database
+
+
+class Collector:
+    """A NotificationDispatcher that keeps what it was asked to deliver."""
+
+    def __init__(self) -> None:
+        self.notes = []
+
+    async def deliver(self, note) -> None:
+        self.notes.append(note)
+
+    def events(self, recipient_id: int | None = ...) -> list[str]:
+        return [n.event for n in self.notes if recipient_id is ... or n.recipient_id == recipient_id]
+
+
+@pytest.fixture
+def collector():
+    return Collector()
+
+
+async def db_snapshot(db: Database) -> dict:
+    """Every row of every table (ordered by primary key), the ledger balances and
+    the audit count: two equal snapshots mean nothing at all was written."""
+    from sqlalchemy import func, select
+    from sqlmodel import SQLModel
+
+    from core import ledger
+    from core.models import AuditEvent
+
+    def dump(s):
+        out = {}
+        for table in SQLModel.metadata.sorted_tables:
+            rows = s.execute(select(table).order_by(*table.primary_key.columns)).all()
+            out[table.name] = [tuple(r) for r in rows]
+        out["__balances__"] = sorted(ledger.all_balances(s).items())
+        out["__audit_count__"] = s.scalar(select(func.count()).select_from(AuditEvent))
+        return out
+    return await db.read(dump)
+
+
+@pytest.fixture
+def snapshot(db):
+    """``await snapshot()`` -> ``db_snapshot`` of the test database."""
+    return lambda: db_snapshot(db)

@@ -21,6 +21,7 @@ from core.models import (
 from core.drafts import clean_text
 
 MAX_LINKS, MAX_FILES = 10, 10
+MAX_LINKS_CHARS = 2000  # Delivery.links column
 
 
 def stats_for(tx: Tx, user_id: int, *, lock: bool = False) -> ReputationStats:
@@ -211,6 +212,9 @@ def deliver(tx: Tx, actor_id: int, claim_id: int, text: str, links: list[str],
     for url in links:
         if not url.lower().startswith(("http://", "https://")):
             raise ValidationError("link", f"{url[:60]!r} is not a web link (http:// or https://).")
+    if len("\n".join(links)) > MAX_LINKS_CHARS:
+        raise ValidationError("link", f"The links are too long together (at most "
+                              f"{MAX_LINKS_CHARS:,} characters); share a folder link instead.")
     if not (text or links or files):
         raise ValidationError("delivery", "A delivery needs some text, a link or a file.")
     before = claim.status

@@ -16,6 +16,7 @@ from core.money import MAX_REWARD_MAJOR, exponent, fee_for
 
 
 def post_gig(tx: Tx, client_id: int, draft: GigDraft) -> Gig:
+    draft = draft.validate()
     client = tx.user(client_id)
     if client.banned:
         raise Banned("Your account cannot post gigs. Contact support if this is a mistake.")

@@ -10,7 +10,7 @@ import contextlib
 import hmac
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientSession, web
 from telegram import (
     Bot,
     BotCommand,
@@ -21,7 +21,14 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryAfter
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from fakes.telegram_api import FakeTelegram  # tests/e2e is on sys.path (pytest rootdir-less import)
 
@@ -151,15 +158,22 @@ async def test_updates_are_confirmed_by_offset(tg, bot):
 
 async def test_callback_data_over_64_bytes_is_rejected(tg, bot):
     tg.user_started(USER)
-    await bot.send_message(USER, "ok", reply_markup=keyboard([InlineKeyboardButton("x", callback_data="a" * 64)]))
-    await bot.send_message(USER, "ok", reply_markup=keyboard([InlineKeyboardButton("x", callback_data="é" * 32)]))
+
+    def button(data: str) -> InlineKeyboardMarkup:
+        return keyboard([InlineKeyboardButton("x", callback_data=data)])
+
+    await bot.send_message(USER, "ok", reply_markup=button("a" * 64))
+    await bot.send_message(USER, "ok", reply_markup=button("é" * 32))
     for data in ("a" * 65, "é" * 33):  # bytes, not characters, are counted
         with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
-            await bot.send_message(USER, "no", reply_markup=keyboard([InlineKeyboardButton("x", callback_data=data)]))
+            await bot.send_message(USER, "no", reply_markup=button(data))
     assert len(tg.messages_to(USER)) == 2
 
 
-@pytest.mark.parametrize("url", ["http://localhost:8000/pay", "http://127.0.0.1/pay", "ftp://example.com/x", "https://intranet/pay"])
+@pytest.mark.parametrize(
+    "url",
+    ["http://localhost:8000/pay", "http://127.0.0.1/pay", "ftp://example.com/x", "https://intranet/pay"],
+)
 async def test_url_buttons_must_be_public_http(tg, bot, url):
     tg.user_started(USER)
     with pytest.raises(BadRequest, match="(?i)button_url_invalid"):
@@ -207,7 +221,8 @@ async def test_edit_not_modified_and_keyboard_removal(tg, bot):
     markup = keyboard([InlineKeyboardButton("Claim", callback_data="claim:1")])
     sent = await bot.send_message(USER, "<b>Gig</b>", parse_mode="HTML", reply_markup=markup)
     with pytest.raises(BadRequest, match="(?i)message is not modified"):
-        await bot.edit_message_text("<b>Gig</b>", USER, sent.message_id, parse_mode="HTML", reply_markup=markup)
+        await bot.edit_message_text("<b>Gig</b>", USER, sent.message_id, parse_mode="HTML",
+                                    reply_markup=markup)
     # Same visible text via different markup-language is still "not modified".
     with pytest.raises(BadRequest, match="(?i)message is not modified"):
         await bot.edit_message_text("<strong>Gig</strong>", USER, sent.message_id, parse_mode="HTML",
@@ -342,6 +357,38 @@ async def test_webhook_delivery_with_secret(tg, bot):
         await bot.delete_webhook()
         tg.inject_message(USER, text="polled")
         assert [u.message.text for u in await bot.get_updates(timeout=0)] == ["polled"]
+    finally:
+        await runner.cleanup()
+
+
+async def test_auto_webhook_delivery_and_raw_http_clients():
+    received = []
+
+    async def hook(request: web.Request) -> web.Response:
+        received.append(await request.json())
+        return web.Response()
+
+    hook_app = web.Application()
+    hook_app.router.add_post("/hook", hook)
+    runner = web.AppRunner(hook_app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        async with FakeTelegram(webhook_auto_deliver=True) as tg, ClientSession() as http:
+            api = f"{tg.base_url}{tg.token}"
+            hook_url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+            async with http.post(f"{api}/setWebhook", json={"url": hook_url}) as resp:
+                assert (await resp.json())["result"] is True
+            tg.inject_message(USER, text="hello")
+            await tg.wait_for(lambda: received, what="webhook delivery")
+            assert received[0]["message"]["text"] == "hello"
+            async with http.get(f"{api}/getWebhookInfo") as resp:
+                assert (await resp.json())["result"]["pending_update_count"] == 0
+            async with http.post(f"{api}/sendMessage", json={"chat_id": USER, "text": "x" * 4097}) as resp:
+                body = await resp.json()
+                assert (resp.status, body["description"]) == (400, "Bad Request: message is too long")
+            async with http.get(f"{tg.base_url}1:bad/getMe") as resp:
+                assert resp.status == 401
     finally:
         await runner.cleanup()
 

@@ -102,6 +102,15 @@ class SnowflakeGen:
         self._inc = (self._inc + 1) & 0xFFF
         return (ms << 22) | (1 << 17) | self._inc
 
+    def guild_id(self, index: int) -> int:
+        """Id for the ``index``-th guild: it lands on shard ``index % n`` for any n <= 16.
+
+        The timestamp part is a multiple of lcm(1..16) plus ``index``, so with
+        ``(guild_id >> 22) % shard_count`` consecutively created guilds alternate shards.
+        """
+        base = ((int(time.time() * 1000) - DISCORD_EPOCH_MS) // 720720 - 1) * 720720
+        return ((base + index) << 22) | (2 << 17) | (index & 0x1FFFF)
+
 
 def snowflake_of(obj: Any) -> int:
     """Id of a model object, payload dict, discord.py object, str or int."""

@@ -110,6 +110,7 @@ class WebhookMessage:
     headers: dict[str, str]
     url: str | None = None
     endpoint_id: str | None = None
+    forged: bool = False
 
     def __iter__(self) -> Iterator[Any]:
         yield self.payload

@@ -111,23 +111,25 @@ class FloodControl:
         self._groups: dict[int, TokenBucket] = {}
 
     def acquire(self, chat_id: int, is_group: bool, now: float) -> int | None:
-        lim = self.limits
+        lim = self.limits  # read on every call so tests may change limits at any time
         if self._global is None:
             self._global = TokenBucket(lim.global_per_second, lim.global_burst, now)
+        chat = self._chats.setdefault(chat_id, TokenBucket(lim.chat_per_second, lim.chat_burst, now))
         buckets = [
-            self._global,
-            self._chats.setdefault(chat_id, TokenBucket(lim.chat_per_second, lim.chat_burst, now)),
+            (self._global, lim.global_per_second, lim.global_burst),
+            (chat, lim.chat_per_second, lim.chat_burst),
         ]
         if is_group:
-            buckets.append(
-                self._groups.setdefault(
-                    chat_id, TokenBucket(lim.group_per_minute / 60.0, lim.group_burst, now)
-                )
+            group = self._groups.setdefault(
+                chat_id, TokenBucket(lim.group_per_minute / 60.0, lim.group_burst, now)
             )
-        wait = max(bucket.wait_time(now) for bucket in buckets)
+            buckets.append((group, lim.group_per_minute / 60.0, lim.group_burst))
+        for bucket, rate, capacity in buckets:
+            bucket.rate, bucket.capacity = rate, capacity
+        wait = max(bucket.wait_time(now) for bucket, _, _ in buckets)
         if wait > 0:
             return max(1, math.ceil(wait))
-        for bucket in buckets:
+        for bucket, _, _ in buckets:
             bucket.take()
         return None
 

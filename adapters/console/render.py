@@ -1,0 +1,27 @@
+"""Rendering neutral replies as console text: spans to plain text, buttons
+numbered ``[1] Claim  [2] Details``, URL buttons with their URL."""
+from __future__ import annotations
+
+from bot.conversation import Reply, Rich
+
+
+def plain(rich: Rich) -> str:
+    out = []
+    for span in rich.spans:
+        if span.style == "link" and span.url and span.url != span.text:
+            out.append(f"{span.text} ({span.url})")
+        else:
+            out.append(span.text)
+    return "".join(out)
+
+
+def render(prefix: str, reply: Reply) -> str:
+    lines = [f"{prefix} {line}" if i == 0 else f"{' ' * len(prefix)} {line}"
+             for i, line in enumerate(plain(reply.text).split("\n"))]
+    for att in reply.attachments:
+        lines.append(f"{' ' * len(prefix)} [file] {att.name} ({att.platform}:{att.file_ref})")
+    buttons = reply.all_buttons()
+    if buttons:
+        labels = "  ".join(f"[{i}] {b.label}" for i, b in enumerate(buttons, 1))
+        lines.append(f"{' ' * len(prefix)} {labels}")
+    return "\n".join(lines)

@@ -1,0 +1,118 @@
+"""Cards: how a gig, a claim and a delivery look in chat, with their buttons.
+The gig card is the one message on a board that is edited in place as slots
+fill and states change (``card_key`` = ``gig:<id>``)."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Callable
+
+from bot.conversation import Attachment, Button, Reply, Rich
+from bot.payloads import button_payload
+from core.models import Claim, ClaimStatus, Delivery, Gig, GigStatus
+from core.money import format_amount
+from core.queries import GigView
+
+DESCRIPTION_PREVIEW = 400
+
+
+def gig_key(gig_id: int) -> str:
+    return f"gig:{gig_id}"
+
+
+def duration(seconds: int, _: Callable[..., str]) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds // 60}m"
+
+
+def when(dt: datetime | None) -> str:
+    return dt.strftime("%Y-%m-%d %H:%M UTC") if dt else "-"
+
+
+def money(minor: int, currency: str) -> str:
+    return format_amount(minor, currency)
+
+
+def gig_card(view: GigView, _: Callable[..., str], *, full: bool = False,
+             test_money: bool = False) -> Reply:
+    g: Gig = view.gig
+    text = Rich().bold(f"#{g.id} ").bold(g.title)
+    text.line(f"💰 {money(g.reward_minor, g.currency)} ")
+    text.add(_("per slot")).add(" · ").add(_("{open} of {total} slots open",
+                                               open=max(g.slots_open, 0), total=g.slots))
+    if test_money:
+        text.add(" · ").italic(_("test money"))
+    line = []
+    if g.skills:
+        line.append("🏷 " + ", ".join(g.skills.split(",")))
+    line.append("⏱ " + _("deliver within {d}", d=duration(g.deliver_seconds, _)))
+    if g.mode == "apply":
+        line.append(_("client picks applicants"))
+    text.line(" · ".join(line))
+    if view.community is not None:
+        text.line(_("Board: {name}", name=view.community.name))
+        if view.community.visibility == "members":
+            text.add(" (").add(_("members only")).add(")")
+    text.line(_("Posted by {name}", name=view.client.display_name))
+    if g.description:
+        desc = g.description
+        if not full and len(desc) > DESCRIPTION_PREVIEW:
+            desc = desc[:DESCRIPTION_PREVIEW].rstrip() + "…"
+        text.line().line(desc)
+    text.line().line(_("Status: {status}", status=_(g.status.replace("_", " "))), "italic")
+    if g.status == GigStatus.open and g.expires_at:
+        text.add(" · ").italic(_("listed until {t}", t=when(g.expires_at)))
+    buttons: list[Button] = []
+    if g.status == GigStatus.open and g.slots_open > 0:
+        verb, label = ("apply", _("Apply")) if g.mode == "apply" else ("claim", _("Claim"))
+        buttons.append(Button(label, button_payload(verb, g.id), style="primary"))
+    if not full:
+        buttons.append(Button(_("Details"), button_payload("details", g.id)))
+    return Reply(text, buttons=[buttons] if buttons else [], card_key=gig_key(g.id))
+
+
+def client_controls(view: GigView, _: Callable[..., str], *, test_money: bool) -> list[Button]:
+    g = view.gig
+    out = []
+    if g.status == GigStatus.awaiting_funding:
+        total = money((g.reward_minor + g.fee_per_slot) * g.slots, g.currency)
+        label = _("Pay {total} (test money)", total=total) if test_money else _(
+            "Pay {total}", total=total)
+        out.append(Button(label, button_payload("pay", g.id), style="success"))
+    if g.status in (GigStatus.open, GigStatus.awaiting_funding):
+        out.append(Button(_("Cancel gig"), button_payload("cancel", g.id), style="danger"))
+    return out
+
+
+def claim_line(claim: Claim, _: Callable[..., str]) -> str:
+    status = _(claim.status.replace("_", " "))
+    extra = ""
+    if claim.status in (ClaimStatus.active, ClaimStatus.revision_requested):
+        extra = " · " + _("due {t}", t=when(claim.deadline_at))
+    elif claim.status == ClaimStatus.delivered:
+        extra = " · " + _("auto-approves {t}", t=when(claim.review_due_at))
+    elif claim.status == ClaimStatus.rejected:
+        extra = " · " + _("dispute by {t}", t=when(claim.dispute_due_at))
+    return f"{_('claim')} #{claim.id} ({_('slot')} {claim.slot_no}): {status}{extra}"
+
+
+def delivery_reply(gig: Gig, claim: Claim, delivery: Delivery, freelancer_name: str,
+                   _: Callable[..., str], *, buttons: bool = True) -> Reply:
+    text = Rich().bold(_("Delivery for #{gig}: {title}", gig=gig.id, title=gig.title))
+    text.line(_("From {name} · claim #{claim} · revision {n}", name=freelancer_name,
+                claim=claim.id, n=delivery.revision_no))
+    if delivery.text:
+        text.line().line(delivery.text)
+    for url in filter(None, delivery.links.split("\n")):
+        text.line("🔗 ").link(url, url)
+    files = [Attachment(**f) for f in json.loads(delivery.files_json or "[]")]
+    for f in files:
+        text.line("📎 ").add(f.name)
+    rows: list[list[Button]] = []
+    if buttons and claim.status == ClaimStatus.delivered:
+        rows.append([Button(_("Approve"), button_payload("approve", claim.id), style="success"),
+                     Button(_("Request revision"), button_payload("revise", claim.id)),
+                     Button(_("Reject"), button_payload("reject", claim.id), style="danger")])
+    return Reply(text, buttons=rows, attachments=files)

@@ -1,0 +1,5 @@
+"""Command, button and form handlers. Importing ``load_all`` registers them all."""
+
+
+def load_all() -> None:
+    from bot.commands import account, boards, buttons, gigs, money, work  # noqa: F401

@@ -1,0 +1,162 @@
+"""Onboarding and account commands: /start, /help, /profile, /settings, /link, /cancel."""
+from __future__ import annotations
+
+from bot import forms
+from bot.cards import money
+from bot.context import Context
+from bot.conversation import FieldSpec, FormSpec, Rich
+from bot.registry import REGISTRY, ArgSpec, command
+from bot.texts import N_
+from core import people
+from core.matching import reputation
+from core.models import Profile, ReputationStats
+
+PROFILE_FORM = FormSpec("profile", N_("Your freelancer profile"), (
+    FieldSpec("skills", N_("Skills"), N_("Which skills do you offer? Comma-separated, e.g. "
+                                          "design, svg, translation."), max_len=300),
+    FieldSpec("min_reward", N_("Minimum reward"), N_("The smallest reward per gig you want to "
+                                                     "hear about, e.g. 10 usd (0 for any)."),
+              max_len=30),
+    FieldSpec("timezone", N_("Time zone"), N_("Your time zone, e.g. Europe/Berlin or UTC."),
+              max_len=48),
+    FieldSpec("hours", N_("Working hours"), N_("When may I send you new gigs? Local hours like "
+                                               "9-17, or 'any'."), max_len=10),
+))
+
+
+@forms.form(PROFILE_FORM)
+async def _profile_submitted(ctx: Context, values: dict, context: dict):
+    fields = dict(values)
+    reward = str(fields.pop("min_reward", "0")).split()
+    if reward:
+        fields["min_reward"] = reward[0]
+        if len(reward) > 1:
+            fields["currency"] = reward[1]
+    await ctx.engine.update_profile(ctx.user_id, fields)
+    return [ctx.say(ctx._("Profile saved. Send /gigs to see work that fits you, or /post to "
+                          "hire someone."))] + await show_profile(ctx)
+
+
+@command("start", N_("Start here: set up your profile or open a gig"),
+         ArgSpec("code", N_("deep-link code, e.g. gig_42")))
+async def start(ctx: Context, code: str | None = None):
+    def started(t):
+        from core.models import Identity
+        from sqlalchemy import update
+        t.s.execute(update(Identity).where(Identity.platform == ctx.actor.platform,
+                                           Identity.platform_user_id == ctx.actor.platform_user_id)
+                    .values(started=True))
+        return t.s.get(Profile, ctx.user_id)
+    profile = await ctx.write(started)
+    if code and code.startswith("gig_") and code[4:].isdigit():
+        from bot.commands.gigs import show_gig
+        return await show_gig(ctx, int(code[4:]))
+    intro = Rich().bold(ctx._("Welcome to gigbroker, {name}!", name=ctx.actor.display_name))
+    intro.line(ctx._("Clients post small paid tasks; the money is held safely until the work "
+                     "is approved. Freelancers claim, deliver in chat and get paid."))
+    replies = [ctx.say(intro)]
+    if profile is None or not profile.onboarded:
+        replies += await forms.start(ctx, "profile")
+    else:
+        replies.append(ctx.say(ctx._("Send /gigs to find work or /post to hire.")))
+    return replies
+
+
+@command("help", N_("Show what I can do, or how one command works"),
+         ArgSpec("command", N_("a command name, e.g. post")), private=True)
+async def help_(ctx: Context, command: str | None = None):
+    if command:
+        spec = REGISTRY.get(command)
+        if spec is None:
+            return [ctx.say(ctx._("There is no /{name}.", name=command[:32]))]
+        text = Rich().bold(f"/{spec.name}").add(" — ").add(ctx._(spec.help))
+        if spec.usage:
+            text.line(ctx._("Usage:")).add(" ").code(spec.usage)
+        for arg in spec.args:
+            text.line(f"• {arg.name}: ").add(ctx._(arg.help))
+        return [ctx.say(text)]
+    text = Rich().bold(ctx._("Commands"))
+    for spec in REGISTRY:
+        if spec.moderator and not ctx.place.community_id:
+            continue
+        text.line(f"/{spec.name}", "bold").add(" — ").add(ctx._(spec.help))
+    text.line().line(ctx._("Send /help post (or any command) for details."), "italic")
+    return [ctx.say(text)]
+
+
+async def show_profile(ctx: Context):
+    def load(t):
+        return t.s.get(Profile, ctx.user_id), t.s.get(ReputationStats, ctx.user_id)
+    profile, stats = await ctx.read(load)
+    profile = profile or Profile(user_id=ctx.user_id)
+    stats = stats or ReputationStats(user_id=ctx.user_id)
+    text = Rich().bold(ctx._("Profile of {name}", name=ctx.actor.display_name))
+    text.line(ctx._("Skills: {skills}", skills=profile.skills.replace(",", ", ") or "-"))
+    text.line(ctx._("Minimum reward: {amount}", amount=money(profile.min_reward_minor,
+                                                             profile.min_reward_currency)))
+    text.line(ctx._("Time zone: {tz}, working hours {a}-{b}", tz=profile.timezone,
+                    a=profile.work_start_hour, b=profile.work_end_hour))
+    stars = (stats.rating_sum / stats.rating_count) if stats.rating_count else None
+    text.line(ctx._("Reputation: {score}/100 · {n} approved · {r}", score=round(100 * reputation(
+        stats.rating_sum, stats.rating_count, stats.approved, stats.on_time, stats.disputes_lost)),
+        n=stats.approved, r=(f"★ {stars:.1f} ({stats.rating_count})" if stars else ctx._("no ratings yet"))))
+    text.line(ctx._("Change a field with /profile skills=design,svg hours=9-17 "
+                    "timezone=Europe/Berlin min_reward=10"), "italic")
+    return [ctx.say(text, private=True)]
+
+
+@command("profile", N_("See or change your freelancer profile"), usage="/profile skills=design,svg "
+         "min_reward=10 currency=usd timezone=Europe/Berlin hours=9-17", free_form=True,
+         private=True)
+async def profile(ctx: Context, **fields):
+    if not fields:
+        prof = await ctx.read(lambda t: t.s.get(Profile, ctx.user_id))
+        if prof is None or not prof.onboarded:
+            return await forms.start(ctx, "profile")
+        return await show_profile(ctx)
+    await ctx.engine.update_profile(ctx.user_id, fields)
+    return [ctx.say(ctx._("Saved."), private=True)] + await show_profile(ctx)
+
+
+@command("settings", N_("Language, notifications and claim limit"),
+         usage="/settings locale=es notify=off max_claims=2", free_form=True, private=True)
+async def settings(ctx: Context, **fields):
+    allowed = {"locale", "notify", "max_claims", "timezone", "hours"}
+    unknown = set(fields) - allowed
+    if unknown:
+        from core.errors import ValidationError
+        raise ValidationError(sorted(unknown)[0], ctx._("Settings are: {names}.",
+                                                        names=", ".join(sorted(allowed))))
+    if fields:
+        await ctx.engine.update_profile(ctx.user_id, fields)
+    prof = await ctx.read(lambda t: (t.s.get(Profile, ctx.user_id), t.user(ctx.user_id)))
+    p, user = prof
+    text = Rich().bold(ctx._("Settings"))
+    text.line(ctx._("Language: {v}", v=user.locale))
+    text.line(ctx._("New gig notifications: {v}", v=ctx._("on") if p and p.notify_new_gigs
+                    else ctx._("off")))
+    text.line(ctx._("Max live claims: {v}", v=p.max_live_claims if p else 3))
+    text.line(ctx._("Change with /settings locale=es notify=off max_claims=2"), "italic")
+    return [ctx.say(text, private=True)]
+
+
+@command("link", N_("Join your Telegram and Discord accounts with a one-time code"),
+         ArgSpec("code", N_("the code you got on your other account")), private=True)
+async def link(ctx: Context, code: str | None = None):
+    if not code:
+        link_code = await ctx.write(lambda t: people.create_link_code(t, ctx.user_id))
+        text = Rich().add(ctx._("Your one-time code: ")).code(link_code.code)
+        text.line(ctx._("On your other account send /link {code} within {m} minutes.",
+                        code=link_code.code, m=ctx.engine.config.link_code_minutes))
+        return [ctx.say(text, private=True)]
+    user = await ctx.write(lambda t: people.redeem_link_code(t, ctx.user_id, code))
+    return [ctx.say(ctx._("Linked: this account is now {name}.", name=user.display_name),
+                    private=True)]
+
+
+@command("cancel", N_("Leave the form you are filling in"), private=True)
+async def cancel(ctx: Context):
+    if await forms.clear(ctx):
+        return [ctx.say(ctx._("Cancelled. Nothing was saved."), private=True)]
+    return [ctx.say(ctx._("There is nothing to cancel. To cancel a gig, open it with /gig ID."),
+                    private=True)]

@@ -1,0 +1,77 @@
+"""Community boards: /board (chat admins set this chat as the gig board, public or
+members-only, with a moderator role) and /ban (moderators)."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from bot.context import Context
+from bot.conversation import Rich
+from bot.registry import ArgSpec, command
+from bot.texts import N_
+from core import people
+from core.errors import NotAllowed, NotFound
+from core.models import Identity, User
+
+
+def _community(ctx: Context) -> int:
+    if ctx.place.community_id is None:
+        raise NotAllowed(ctx._("Use this in the group or server channel that should hold "
+                               "the gig board."))
+    return ctx.place.community_id
+
+
+@command("board", N_("Admins: make this chat the community's gig board"),
+         ArgSpec("visibility", N_("public, or members (only members can claim)"), kind="choice",
+                 choices=("public", "members")),
+         ArgSpec("moderator_role", N_("the role whose members moderate (Discord)")),
+         ArgSpec("fee_bps", N_("platform fee override in basis points (500 = 5%)"), kind="int",
+                 min_value=0, max_value=3000),
+         usage="/board members", moderator=True)
+async def board(ctx: Context, visibility: str | None = None, moderator_role: str | None = None,
+                fee_bps: int | None = None):
+    community_id = _community(ctx)
+    community = await ctx.write(lambda t: people.configure_board(
+        t, ctx.user_id, community_id, board_channel_id=ctx.place.chat_id, visibility=visibility,
+        moderator_role_id=moderator_role, fee_bps=fee_bps,
+        platform_admin=ctx.actor.is_platform_admin))
+    text = Rich().bold(ctx._("This chat is now the gig board of {name}.", name=community.name))
+    text.line(ctx._("Visibility: {v}", v=ctx._("members only") if community.visibility == "members"
+                    else ctx._("public")))
+    text.line(ctx._("Members post with /post here; new gigs appear as cards with a Claim "
+                    "button."))
+    return [ctx.say(text, private=False)]
+
+
+async def find_user(ctx: Context, ref: str) -> User:
+    ref = ref.strip()
+    name = ref.lstrip("@")
+    for prefix in ("<@!", "<@"):
+        if ref.startswith(prefix) and ref.endswith(">"):
+            name = ref[len(prefix):-1]
+
+    def lookup(t):
+        ident = t.s.scalar(select(Identity).where(
+            Identity.platform == ctx.actor.platform,
+            or_(Identity.platform_user_id == name, Identity.username == name)).limit(1))
+        if ident is not None:
+            return t.s.get(User, ident.user_id)
+        if ctx.actor.platform == "console":
+            return t.s.scalar(select(User).where(User.display_name == name).limit(1))
+        return None
+    user = await ctx.read(lookup)
+    if user is None:
+        raise NotFound(ctx._("I don't know {who} yet: they must have used the bot once.",
+                             who=ref[:40]))
+    return user
+
+
+@command("ban", N_("Moderators: ban a member from this board"),
+         ArgSpec("user", N_("@username or user id"), required=True),
+         ArgSpec("reason", N_("why"), kind="text"), usage="/ban @spammer scam links",
+         moderator=True)
+async def ban(ctx: Context, user: str, reason: str | None = None):
+    community_id = _community(ctx)
+    target = await find_user(ctx, user)
+    await ctx.write(lambda t: people.ban(t, ctx.user_id, community_id, target.id, reason or ""))
+    return [ctx.say(ctx._("{name} can no longer post or claim on this board.",
+                          name=target.display_name), private=False)]

@@ -1,0 +1,190 @@
+"""Gig commands: /post (form or key=value one-liner) with preview and Pay,
+/gigs (ranked feed with skill filter and pages), /gig ID, /mygigs."""
+from __future__ import annotations
+
+from bot import forms
+from bot.cards import claim_line, client_controls, gig_card, money
+from bot.context import Context
+from bot.conversation import Button, FieldSpec, FormSpec, Rich
+from bot.payloads import button_payload
+from bot.registry import ArgSpec, command
+from bot.texts import N_
+from core import queries
+from core.drafts import GigDraft
+from core.matching import feed
+from core.models import ClaimStatus, Gig, GigStatus
+
+FEED_PAGE = 5
+
+POST_FORM = FormSpec("post", N_("Post a gig"), (
+    FieldSpec("title", N_("Title"), N_("What needs doing? A short title, e.g. Logo in SVG."),
+              max_len=120),
+    FieldSpec("description", N_("Description"), N_("Describe the task: what you give, what you "
+                                                    "expect back."), kind="long", max_len=4000),
+    FieldSpec("reward", N_("Reward per slot"), N_("Reward per slot with currency, e.g. 25 usd."),
+              max_len=30),
+    FieldSpec("slots", N_("Slots"), N_("How many people should do it? (1 if just one)"),
+              max_len=5),
+    FieldSpec("skills", N_("Skills"), N_("Skills needed, comma-separated (e.g. design, svg)."),
+              max_len=300),
+    FieldSpec("deliver_in", N_("Time to deliver"), N_("How long may a freelancer take after "
+                                                      "claiming? e.g. 2d, 36h (default 24h)"),
+              required=False, max_len=10),
+))
+
+
+def _split_reward(fields: dict) -> dict:
+    reward = str(fields.get("reward", "")).strip().split()
+    if len(reward) == 2 and not fields.get("currency"):
+        fields = {**fields, "reward": reward[0], "currency": reward[1]}
+    return fields
+
+
+@forms.form(POST_FORM)
+async def _post_submitted(ctx: Context, values: dict, context: dict):
+    fields = {k: v for k, v in _split_reward(values).items() if v not in ("", None)}
+    return await create_gig(ctx, fields)
+
+
+async def create_gig(ctx: Context, fields: dict):
+    draft = GigDraft.parse(fields, community_id=ctx.place.community_id)
+    gig = await ctx.engine.post_gig(ctx.user_id, draft)
+    view = await ctx.engine.gig_view(gig.id)
+    test = bool(ctx.engine.provider.test_mode)
+    card = gig_card(view, ctx._, full=True, test_money=test)
+    card.card_key = None  # the preview is private; the public card appears once funded
+    total = (gig.reward_minor + gig.fee_per_slot) * gig.slots
+    card.text.line().line(ctx._("Preview. Rewards {rewards} + fee {fee} = {total} in escrow.",
+                                rewards=money(gig.reward_minor * gig.slots, gig.currency),
+                                fee=money(gig.fee_per_slot * gig.slots, gig.currency),
+                                total=money(total, gig.currency)), "bold")
+    card.text.line(ctx._("The money is held until you approve the work; unclaimed slots "
+                         "are refunded."), "italic")
+    card.buttons = [client_controls(view, ctx._, test_money=test)]
+    card.private = True
+    return [card]
+
+
+@command("post", N_("Post a paid gig (guided, or in one line with key=value)"),
+         usage='/post title="Logo in SVG" reward=25 currency=usd slots=2 skills=design,svg '
+               'deliver_in=2d', free_form=True)
+async def post(ctx: Context, **fields):
+    if not fields:
+        return await forms.start(ctx, "post")
+    return await create_gig(ctx, _split_reward(fields))
+
+
+async def show_gig(ctx: Context, gig_id: int, *, full: bool = True):
+    view = await ctx.engine.gig_view(gig_id)
+    g = view.gig
+    if g.status in (GigStatus.draft, GigStatus.awaiting_funding) and g.client_id != ctx.user_id:
+        from core.errors import NotFound
+        raise NotFound(ctx._("There is no gig #{id}.", id=gig_id))
+    test = bool(ctx.engine.provider.test_mode)
+    card = gig_card(view, ctx._, full=full, test_money=test)
+    extra: list[Button] = []
+    if g.client_id == ctx.user_id:
+        card.private = True
+        card.card_key = None if g.status == GigStatus.awaiting_funding else card.card_key
+        for c in view.claims:
+            card.text.line(claim_line(c, ctx._))
+        pending = [a for a in view.applications if a.status == "pending"]
+        if pending:
+            card.text.line(ctx._("{n} application(s) waiting: see /mygigs", n=len(pending)))
+        extra = client_controls(view, ctx._, test_money=test)
+    else:
+        mine = view.claim_of(ctx.user_id)
+        if mine is not None:
+            card.text.line(claim_line(mine, ctx._))
+            if mine.status in (ClaimStatus.active, ClaimStatus.revision_requested):
+                extra = [Button(ctx._("Deliver"), button_payload("deliver", mine.id), "primary"),
+                         Button(ctx._("Withdraw"), button_payload("withdraw", mine.id), "danger")]
+            elif mine.status == ClaimStatus.rejected:
+                extra = [Button(ctx._("Dispute"), button_payload("dispute", mine.id), "danger")]
+    if extra:
+        card.buttons = card.buttons + [extra]
+    return [card]
+
+
+@command("gig", N_("Open one gig by its number"),
+         ArgSpec("id", N_("the gig number, e.g. 42"), kind="int", required=True, min_value=1),
+         usage="/gig 42")
+async def gig(ctx: Context, id: int):
+    return await show_gig(ctx, id)
+
+
+async def feed_page(ctx: Context, offset: int, skill: str | None):
+    from core.drafts import normalise_skills
+    tags = normalise_skills(skill) if skill else []
+    tag = tags[0] if tags else None
+    page, total = await ctx.read(lambda t: feed(t.s, ctx.user_id, t.now, skill=tag,
+                                                offset=offset, limit=FEED_PAGE))
+    if not page:
+        msg = ctx._("No open gigs for {skill} right now.", skill=tag) if tag else ctx._(
+            "No open gigs right now. I'll message you when one fits your profile.")
+        return [ctx.say(msg, private=True)]
+    header = Rich().bold(ctx._("Gigs for you ({a}-{b} of {n})", a=offset + 1,
+                               b=offset + len(page), n=total))
+    replies = [ctx.say(header, private=True)]
+    test = bool(ctx.engine.provider.test_mode)
+    for g in page:
+        view = await ctx.engine.gig_view(g.id)
+        card = gig_card(view, ctx._, test_money=test)
+        card.private = True
+        replies.append(card)
+    nav = []
+    extra = tag or ""
+    if offset > 0:
+        nav.append(Button(ctx._("Previous"), button_payload("page", max(0, offset - FEED_PAGE), extra)))
+    if offset + FEED_PAGE < total:
+        nav.append(Button(ctx._("Next"), button_payload("page", offset + FEED_PAGE, extra)))
+    if nav:
+        replies.append(ctx.say(ctx._("More gigs:"), buttons=[nav], private=True))
+    return replies
+
+
+@command("gigs", N_("Open gigs ranked for you; filter by a skill"),
+         ArgSpec("skill", N_("only gigs needing this skill")),
+         ArgSpec("page", N_("page number"), kind="int", min_value=1, max_value=1000),
+         usage="/gigs design", private=True)
+async def gigs(ctx: Context, skill: str | None = None, page: int = 1):
+    return await feed_page(ctx, (page - 1) * FEED_PAGE, skill)
+
+
+@command("mygigs", N_("Your gigs as a client and your claims as a freelancer"), private=True)
+async def mygigs(ctx: Context):
+    def load(t):
+        posted = queries.gigs_posted(t.s, ctx.user_id, limit=10)
+        held = queries.claims_held(t.s, ctx.user_id, limit=10)
+        from sqlalchemy import select
+        from core.models import Application
+        apps = list(t.s.scalars(select(Application).where(
+            Application.gig_id.in_([g.id for g in posted] or [0]),
+            Application.status == "pending")))
+        return posted, held, apps
+    posted, held, apps = await ctx.read(load)
+    replies = []
+    text = Rich().bold(ctx._("As a client"))
+    if not posted:
+        text.line(ctx._("You have not posted a gig yet: /post"))
+    for g in posted:
+        line = f"#{g.id} {g.title} — {ctx._(g.status.replace('_', ' '))}"
+        if g.status == GigStatus.open:
+            line += (f" · {money(g.reward_minor, g.currency)} × {g.slots} · "
+                     + ctx._("{n} open", n=max(g.slots_open, 0)))
+        text.line(line)
+    replies.append(ctx.say(text, private=True))
+    for a in apps:
+        g: Gig = next(x for x in posted if x.id == a.gig_id)
+        who = await ctx.read(lambda t: t.user(a.freelancer_id).display_name)
+        msg = Rich().add(ctx._("{name} applied to #{gig}:", name=who, gig=g.id)).line(a.pitch or "-")
+        replies.append(ctx.say(msg, private=True, buttons=[[
+            Button(ctx._("Accept"), button_payload("accept", a.id), "success"),
+            Button(ctx._("Decline"), button_payload("decline", a.id), "danger")]]))
+    text = Rich().bold(ctx._("As a freelancer"))
+    if not held:
+        text.line(ctx._("No claims yet: /gigs"))
+    for c, g in held:
+        text.line(f"#{g.id} {g.title} — ").add(claim_line(c, ctx._))
+    replies.append(ctx.say(text, private=True))
+    return replies

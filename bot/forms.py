@@ -1,0 +1,166 @@
+"""Forms: declared once as typed fields, filled either in one go (a Discord
+modal, or key=value arguments) or step by step (Telegram, console) with the
+state kept in the database so a restart resumes where the user was. ``/cancel``
+leaves any form. Validation happens on submit; a refusal that names a field
+sends the user back to that field with the reason."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+from sqlalchemy import delete, select
+
+from bot.context import Context
+from bot.conversation import FieldSpec, FormRequest, FormSpec, Reply, Rich
+from core.errors import ValidationError
+from core.lifecycle.tx import Tx
+from core.models import ConversationState
+
+Submit = Callable[[Context, dict, dict], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class FormEntry:
+    spec: FormSpec
+    submit: Submit
+
+
+FORMS: dict[str, FormEntry] = {}
+
+
+def form(spec: FormSpec):
+    def wrap(fn: Submit) -> Submit:
+        FORMS[spec.name] = FormEntry(spec, fn)
+        return fn
+    return wrap
+
+
+def _state(tx: Tx, platform: str, puid: str) -> ConversationState | None:
+    return tx.s.scalar(select(ConversationState).where(
+        ConversationState.platform == platform, ConversationState.platform_user_id == puid))
+
+
+async def current(ctx: Context) -> ConversationState | None:
+    return await ctx.read(lambda t: _state(t, ctx.actor.platform, ctx.actor.platform_user_id))
+
+
+async def clear(ctx: Context) -> bool:
+    def drop(t: Tx) -> bool:
+        res = t.s.execute(delete(ConversationState).where(
+            ConversationState.platform == ctx.actor.platform,
+            ConversationState.platform_user_id == ctx.actor.platform_user_id))
+        return bool(res.rowcount)
+    return await ctx.write(drop)
+
+
+def _next_field(spec: FormSpec, values: dict, start: int = 0) -> int | None:
+    for i, f in enumerate(spec.fields):
+        if i >= start and f.name not in values:
+            return i
+    return None
+
+
+def prompt_for(ctx: Context, spec: FormSpec, index: int, error: str | None = None) -> Reply:
+    f = spec.fields[index]
+    text = Rich()
+    if error:
+        text.add("⚠️ ").add(error).line()
+    text.bold(ctx._(spec.title)).add(f" ({index + 1}/{len(spec.fields)})").line(ctx._(f.prompt))
+    hint = [ctx._("Send /cancel to stop.")]
+    if not f.required:
+        hint.insert(0, ctx._("Send - to skip."))
+    text.line(" ".join(hint), "italic")
+    return Reply(text, private=True)
+
+
+async def start(ctx: Context, name: str, *, context: dict | None = None,
+                values: dict | None = None) -> list[Reply]:
+    """Open a form: as a modal where the platform has them (the adapter decides from
+    ``reply.form``), otherwise as step-by-step prompts stored in the DB."""
+    entry = FORMS[name]
+    values = {k: v for k, v in (values or {}).items() if v not in (None, "")}
+    ctx_data = context or {}
+    if ctx.actor.platform == "discord":
+        return [Reply(Rich().add(ctx._(entry.spec.title)), private=True,
+                      form=FormRequest(entry.spec, ctx_data, 0, values))]
+    index = _next_field(entry.spec, values)
+    if index is None:
+        return await submit(ctx, name, values, ctx_data)
+
+    def save(t: Tx) -> None:
+        state = _state(t, ctx.actor.platform, ctx.actor.platform_user_id)
+        if state is None:
+            state = ConversationState(platform=ctx.actor.platform,
+                                      platform_user_id=ctx.actor.platform_user_id, form=name)
+            t.s.add(state)
+        state.form, state.step = name, index
+        state.values_json, state.context_json = json.dumps(values), json.dumps(ctx_data)
+        state.updated_at = t.now
+    await ctx.write(save)
+    return [prompt_for(ctx, entry.spec, index)]
+
+
+async def answer(ctx: Context, state: ConversationState, text: str,
+                 attachments: list[dict] | None = None) -> list[Reply]:
+    """The user typed the next answer of a step-by-step form."""
+    entry = FORMS.get(state.form)
+    if entry is None:
+        await clear(ctx)
+        return [Reply(Rich().add(ctx._("That form no longer exists. Start again with /help.")))]
+    spec = entry.spec
+    values = json.loads(state.values_json)
+    context = json.loads(state.context_json)
+    f: FieldSpec = spec.fields[min(state.step, len(spec.fields) - 1)]
+    text = (text or "").strip()
+    if attachments:
+        context.setdefault("files", []).extend(attachments)
+    if text == "-" and not f.required:
+        values[f.name] = ""
+    elif not text and not attachments:
+        return [prompt_for(ctx, spec, state.step, ctx._("Please type an answer."))]
+    elif len(text) > f.max_len:
+        return [prompt_for(ctx, spec, state.step, ctx._(
+            "That is {n} characters; the limit here is {limit}.", n=len(text), limit=f.max_len))]
+    elif f.choices and text.lower() not in f.choices:
+        return [prompt_for(ctx, spec, state.step, ctx._("Choose one of: {choices}.",
+                                                         choices=", ".join(f.choices)))]
+    else:
+        values[f.name] = text
+    index = _next_field(spec, values)
+    if index is None:
+        return await submit(ctx, spec.name, values, context)
+
+    def save(t: Tx) -> None:
+        st = _state(t, ctx.actor.platform, ctx.actor.platform_user_id)
+        if st is not None:
+            st.step, st.values_json = index, json.dumps(values)
+            st.context_json, st.updated_at = json.dumps(context), t.now
+    await ctx.write(save)
+    return [prompt_for(ctx, spec, index)]
+
+
+async def submit(ctx: Context, name: str, values: dict, context: dict) -> list[Reply]:
+    """Run the form's action; on a field error go back to that field."""
+    entry = FORMS[name]
+    try:
+        replies = await entry.submit(ctx, values, context)
+    except ValidationError as exc:
+        names = [f.name for f in entry.spec.fields]
+        if exc.field in names and ctx.actor.platform != "discord":
+            index = names.index(exc.field)
+            kept = {k: v for k, v in values.items() if k != exc.field}
+
+            def save(t: Tx) -> None:
+                st = _state(t, ctx.actor.platform, ctx.actor.platform_user_id)
+                if st is None:
+                    st = ConversationState(platform=ctx.actor.platform,
+                                           platform_user_id=ctx.actor.platform_user_id, form=name)
+                    t.s.add(st)
+                st.form, st.step, st.values_json = name, index, json.dumps(kept)
+                st.context_json = json.dumps(context)
+            await ctx.write(save)
+            return [prompt_for(ctx, entry.spec, index, exc.message)]
+        raise
+    await clear(ctx)
+    return replies

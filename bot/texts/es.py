@@ -1,0 +1,2 @@
+"""Spanish catalogue: English message id -> Spanish text."""
+MESSAGES: dict[str, str] = {}

@@ -1,0 +1,1 @@
+"""Alembic migrations of the gigbroker schema (run with ``gigbroker db upgrade``)."""
