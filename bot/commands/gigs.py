@@ -92,6 +92,8 @@ async def show_gig(ctx: Context, gig_id: int, *, full: bool = True):
         if pending:
             card.text.line(ctx._("{n} application(s) waiting: see /mygigs", n=len(pending)))
         extra = client_controls(view, ctx._, test_money=test)
+        extra += [Button(ctx._("Review claim #{id}", id=c.id), button_payload("show_delivery", c.id),
+                         "primary") for c in view.claims if c.status == ClaimStatus.delivered][:3]
     else:
         mine = view.claim_of(ctx.user_id)
         if mine is not None:

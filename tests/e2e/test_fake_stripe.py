@@ -451,7 +451,7 @@ async def test_same_key_while_in_progress_is_409_and_slow_calls_time_out(fake, c
     acct = await onboarded_account(fake, client)
     await paid_checkout(fake, client)
     params = {"amount": 100, "currency": "usd", "destination": acct}
-    fake.delay_next("/v1/transfers", 0.3)
+    fake.delay_next("/v1/transfers", 0.2)
     results = await asyncio.gather(
         client.v1.transfers.create_async(params=params, options={"idempotency_key": "k3"}),
         client.v1.transfers.create_async(params=params, options={"idempotency_key": "k3"}),
@@ -462,15 +462,19 @@ async def test_same_key_while_in_progress_is_409_and_slow_calls_time_out(fake, c
     assert errors[0].error.code == "idempotency_key_in_use"
     assert fake.created["transfer"] == 1
 
-    http = stripe.HTTPXClient(timeout=0.1)
+    http = stripe.HTTPXClient(timeout=0.05)
     impatient = stripe.StripeClient(api_key="sk_test_x", base_addresses={"api": fake.base_url},
                                     http_client=http)
     try:
-        fake.delay_next("/v1/transfers", 0.4)
+        fake.delay_next("/v1/transfers", 0.25)
         with pytest.raises(stripe.APIConnectionError):
             await impatient.v1.transfers.create_async(params=params,
                                                       options={"idempotency_key": "k4"})
-        await asyncio.sleep(0.5)
+        assert fake.created["transfer"] == 1      # still "in flight" at Stripe
+        for _ in range(100):
+            if fake.created["transfer"] == 2:
+                break
+            await asyncio.sleep(0.02)
         assert fake.created["transfer"] == 2
         replay = await client.v1.transfers.create_async(params=params,
                                                         options={"idempotency_key": "k4"})

@@ -44,7 +44,7 @@ import re
 import secrets
 import time
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterator
 
 from aiohttp import web
@@ -107,7 +107,6 @@ from .discord_models import (
     validate_commands,
     validate_message_body,
     validate_modal,
-    walk_components,
 )
 
 __all__ = [
@@ -1927,6 +1926,8 @@ class FakeDiscord(GatewayMixin):
         u = self.user(user)
         ch = self._resolve_channel_arg(u, guild, channel)
         g = self.guilds.get(ch.guild_id) if ch.guild_id else None
+        if g is not None:
+            self._ensure_member(g, u)
         data = self._command_data(name, g, options, subcommand, group)
         return await self._deliver_interaction(APPLICATION_COMMAND, u, ch, data, name=name)
 
@@ -1936,6 +1937,8 @@ class FakeDiscord(GatewayMixin):
         u = self.user(user)
         ch = self._resolve_channel_arg(u, guild, channel)
         g = self.guilds.get(ch.guild_id) if ch.guild_id else None
+        if g is not None:
+            self._ensure_member(g, u)
         data = self._command_data(name, g, options, subcommand, group, focused=focused)
         return await self._deliver_interaction(AUTOCOMPLETE, u, ch, data, name=name)
 
@@ -1944,6 +1947,8 @@ class FakeDiscord(GatewayMixin):
         u = self.user(user)
         ch = self._resolve_channel_arg(u, guild, channel)
         g = self.guilds.get(ch.guild_id) if ch.guild_id else None
+        if g is not None:
+            self._ensure_member(g, u)
         resolved: dict[str, Any] = {}
         if isinstance(target, StoredMessage):
             ctype = 3
