@@ -18,20 +18,24 @@ from core.lifecycle.tx import Tx
 from core.models import ConversationState
 
 Submit = Callable[[Context, dict, dict], Awaitable[list[Reply]]]
+Check = Callable[[str, dict], object]  # raises ValidationError for a bad answer
 
 
 @dataclass(frozen=True)
 class FormEntry:
     spec: FormSpec
     submit: Submit
+    checks: dict[str, Check]
 
 
 FORMS: dict[str, FormEntry] = {}
 
 
-def form(spec: FormSpec):
+def form(spec: FormSpec, checks: dict[str, Check] | None = None):
+    """Register a form's submit handler; ``checks`` validate single answers as they
+    arrive (step-by-step mode) so a mistake is caught at its own step."""
     def wrap(fn: Submit) -> Submit:
-        FORMS[spec.name] = FormEntry(spec, fn)
+        FORMS[spec.name] = FormEntry(spec, fn, checks or {})
         return fn
     return wrap
 
@@ -126,6 +130,12 @@ async def answer(ctx: Context, state: ConversationState, text: str,
         return [prompt_for(ctx, spec, state.step, ctx._("Choose one of: {choices}.",
                                                          choices=", ".join(f.choices)))]
     else:
+        check = entry.checks.get(f.name)
+        if check is not None:
+            try:
+                check(text, values)
+            except ValidationError as exc:
+                return [prompt_for(ctx, spec, state.step, exc.message)]
         values[f.name] = text
     index = _next_field(spec, values)
     if index is None:

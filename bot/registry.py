@@ -76,7 +76,7 @@ def parse_text_args(spec: CommandSpec, text: str) -> dict[str, object]:
     try:
         tokens = shlex.split(text)
     except ValueError:
-        if rest_arg is None and not spec.free_form:
+        if rest_arg is None:
             raise ValidationError("arguments", "A quote is not closed. Put values with spaces "
                                   'in double quotes: title="Logo in SVG".') from None
         tokens = text.split()

@@ -95,6 +95,16 @@ def update_profile(tx: Tx, user_id: int, fields: dict[str, object]) -> Profile:
     return profile
 
 
+def check_timezone(value: object) -> str:
+    tz = str(value).strip()
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError("timezone", f"Unknown time zone {tz[:40]!r}. Use a name "
+                              "like Europe/Berlin, America/New_York or UTC.") from None
+    return tz
+
+
 def parse_hours(value: object) -> tuple[int, int]:
     """'9-17' -> (9, 17); '22-6' wraps midnight; 'any' -> (0, 24)."""
     text = str(value).strip().lower()

@@ -8,7 +8,9 @@ from bot.conversation import FieldSpec, FormSpec, Rich
 from bot.registry import REGISTRY, ArgSpec, command
 from bot.texts import N_
 from core import people
+from core.drafts import normalise_skills
 from core.matching import reputation
+from core.money import parse_amount
 from core.models import Profile, ReputationStats
 
 PROFILE_FORM = FormSpec("profile", N_("Your freelancer profile"), (
@@ -24,10 +26,24 @@ PROFILE_FORM = FormSpec("profile", N_("Your freelancer profile"), (
 ))
 
 
-@forms.form(PROFILE_FORM)
+def _check_min_reward(text: str, _values: dict) -> None:
+    parts = text.split()
+    if parts and parts[0] not in ("0", "any"):
+        parse_amount(parts[0], parts[1] if len(parts) > 1 else "usd", field="minimum reward")
+
+
+PROFILE_CHECKS = {
+    "skills": lambda text, _v: normalise_skills(text),
+    "min_reward": _check_min_reward,
+    "timezone": lambda text, _v: people.check_timezone(text),
+    "hours": lambda text, _v: people.parse_hours(text),
+}
+
+
+@forms.form(PROFILE_FORM, PROFILE_CHECKS)
 async def _profile_submitted(ctx: Context, values: dict, context: dict):
     fields = dict(values)
-    reward = str(fields.pop("min_reward", "0")).split()
+    reward = str(fields.pop("min_reward", "0")).replace("any", "0").split()
     if reward:
         fields["min_reward"] = reward[0]
         if len(reward) > 1:

@@ -40,7 +40,23 @@ def _split_reward(fields: dict) -> dict:
     return fields
 
 
-@forms.form(POST_FORM)
+def _check_reward(text: str, values: dict) -> None:
+    from core.money import parse_amount
+    parts = text.split()
+    parse_amount(parts[0] if parts else "", parts[1] if len(parts) > 1 else "usd")
+
+
+POST_CHECKS = {
+    "title": lambda text, _v: GigDraft.parse({"title": text, "reward": "1"}),
+    "reward": _check_reward,
+    "slots": lambda text, _v: GigDraft.parse({"title": "xxx", "reward": "1", "slots": text}),
+    "skills": lambda text, _v: GigDraft.parse({"title": "xxx", "reward": "1", "skills": text}),
+    "deliver_in": lambda text, _v: text == "-" or GigDraft.parse(
+        {"title": "xxx", "reward": "1", "deliver_in": text}),
+}
+
+
+@forms.form(POST_FORM, POST_CHECKS)
 async def _post_submitted(ctx: Context, values: dict, context: dict):
     fields = {k: v for k, v in _split_reward(values).items() if v not in ("", None)}
     return await create_gig(ctx, fields)

@@ -1,2 +1,413 @@
-"""Spanish catalogue: English message id -> Spanish text."""
-MESSAGES: dict[str, str] = {}
+"""Spanish catalogue: English message id -> Spanish text.
+
+Neutral Spanish for Latin America and Spain, addressing the user as "tú".
+Entries follow the order of the source, one group per file; {placeholders},
+emoji, command names and key=value examples are kept exactly as in English.
+Terms: gig = trabajo, slot = plaza, claim = encargo (to claim = tomar),
+revision = cambios, escrow = garantía, payout = cobro, board = tablero.
+tests/unit/test_catalogue.py checks every message id has an entry here."""
+MESSAGES: dict[str, str] = {
+    # bot/cards.py
+    "per slot": "por plaza",
+    "{open} of {total} slots open": "{open} de {total} plazas libres",
+    "test money": "dinero de prueba",
+    "deliver within {d}": "entrega en {d}",
+    "client picks applicants": "el cliente elige entre candidatos",
+    "Board: {name}": "Tablero: {name}",
+    "members only": "solo miembros",
+    "Posted by {name}": "Publicado por {name}",
+    "Status: {status}": "Estado: {status}",
+    "listed until {t}": "publicado hasta el {t}",
+    "Apply": "Solicitar",
+    "Claim": "Tomar",
+    "Details": "Detalles",
+    "Pay {total} (test money)": "Pagar {total} (dinero de prueba)",
+    "Pay {total}": "Pagar {total}",
+    "Cancel gig": "Cancelar trabajo",
+    "due {t}": "vence el {t}",
+    "auto-approves {t}": "se aprueba solo el {t}",
+    "dispute by {t}": "disputa posible hasta el {t}",
+    "claim": "encargo",
+    "slot": "plaza",
+    "Delivery for #{gig}: {title}": "Entrega para #{gig}: {title}",
+    "From {name} · claim #{claim} · revision {n}": "De {name} · encargo #{claim} · versión {n}",
+    "Approve": "Aprobar",
+    "Request revision": "Pedir cambios",
+    "Reject": "Rechazar",
+
+    # bot/commands/account.py
+    "Your freelancer profile": "Tu perfil de freelancer",
+    "Skills": "Habilidades",
+    "Which skills do you offer? Comma-separated, e.g. design, svg, translation.":
+        "¿Qué habilidades ofreces? Separadas por comas, p. ej. design, svg, translation.",
+    "Minimum reward": "Recompensa mínima",
+    "The smallest reward per gig you want to hear about, e.g. 10 usd (0 for any).":
+        "La recompensa más baja por trabajo que te interesa, p. ej. 10 usd (0 para cualquiera).",
+    "Time zone": "Zona horaria",
+    "Your time zone, e.g. Europe/Berlin or UTC.":
+        "Tu zona horaria, p. ej. Europe/Madrid, America/Mexico_City o UTC.",
+    "Working hours": "Horario de trabajo",
+    "When may I send you new gigs? Local hours like 9-17, or 'any'.":
+        "¿Cuándo puedo enviarte trabajos nuevos? Horas locales como 9-17, o 'any' (a cualquier "
+        "hora).",
+    "Profile saved. Send /gigs to see work that fits you, or /post to hire someone.":
+        "Perfil guardado. Envía /gigs para ver trabajos a tu medida, o /post para contratar a "
+        "alguien.",
+    "Start here: set up your profile or open a gig":
+        "Empieza aquí: configura tu perfil o abre un trabajo",
+    "deep-link code, e.g. gig_42": "código de enlace directo, p. ej. gig_42",
+    "Welcome to gigbroker, {name}!": "¡Te damos la bienvenida a gigbroker, {name}!",
+    "Clients post small paid tasks; the money is held safely until the work is approved. "
+    "Freelancers claim, deliver in chat and get paid.":
+        "Los clientes publican pequeñas tareas pagadas; el dinero queda retenido de forma segura "
+        "hasta que se aprueba el trabajo. Los freelancers toman una tarea, la entregan en el "
+        "chat y cobran.",
+    "Send /gigs to find work or /post to hire.":
+        "Envía /gigs para buscar trabajo o /post para contratar.",
+    "Show what I can do, or how one command works":
+        "Ver lo que puedo hacer o cómo funciona un comando",
+    "a command name, e.g. post": "el nombre de un comando, p. ej. post",
+    "There is no /{name}.": "No existe /{name}.",
+    "Usage:": "Uso:",
+    "Commands": "Comandos",
+    "Send /help post (or any command) for details.":
+        "Envía /help post (o cualquier otro comando) para ver los detalles.",
+    "Profile of {name}": "Perfil de {name}",
+    "Skills: {skills}": "Habilidades: {skills}",
+    "Minimum reward: {amount}": "Recompensa mínima: {amount}",
+    "Time zone: {tz}, working hours {a}-{b}": "Zona horaria: {tz}, horario de trabajo {a}-{b}",
+    "Reputation: {score}/100 · {n} approved · {r}":
+        "Reputación: {score}/100 · {n} aprobados · {r}",
+    "no ratings yet": "sin valoraciones aún",
+    "Change a field with /profile skills=design,svg hours=9-17 timezone=Europe/Berlin "
+    "min_reward=10":
+        "Cambia un campo con /profile skills=design,svg hours=9-17 timezone=Europe/Berlin "
+        "min_reward=10",
+    "See or change your freelancer profile": "Ver o cambiar tu perfil de freelancer",
+    "Saved.": "Guardado.",
+    "Language, notifications and claim limit": "Idioma, avisos y límite de encargos",
+    "Settings are: {names}.": "Los ajustes son: {names}.",
+    "Settings": "Ajustes",
+    "Language: {v}": "Idioma: {v}",
+    "New gig notifications: {v}": "Avisos de trabajos nuevos: {v}",
+    "on": "sí",
+    "off": "no",
+    "Max live claims: {v}": "Máximo de encargos en curso: {v}",
+    "Change with /settings locale=es notify=off max_claims=2":
+        "Cámbialos con /settings locale=es notify=off max_claims=2",
+    "Join your Telegram and Discord accounts with a one-time code":
+        "Vincular tus cuentas de Telegram y Discord con un código de un solo uso",
+    "the code you got on your other account": "el código que recibiste en tu otra cuenta",
+    "Your one-time code: ": "Tu código de un solo uso: ",
+    "On your other account send /link {code} within {m} minutes.":
+        "En tu otra cuenta, envía /link {code} en los próximos {m} minutos.",
+    "Linked: this account is now {name}.": "Vinculada: esta cuenta ahora es {name}.",
+    "Leave the form you are filling in": "Salir del formulario que estás completando",
+    "Cancelled. Nothing was saved.": "Cancelado. No se guardó nada.",
+    "There is nothing to cancel. To cancel a gig, open it with /gig ID.":
+        "No hay nada que cancelar. Para cancelar un trabajo, ábrelo con /gig ID.",
+
+    # bot/commands/boards.py
+    "Use this in the group or server channel that should hold the gig board.":
+        "Usa esto en el grupo o canal del servidor que tendrá el tablero de trabajos.",
+    "Admins: make this chat the community's gig board":
+        "Admins: convertir este chat en el tablero de trabajos de la comunidad",
+    "public, or members (only members can claim)":
+        "public, o members (solo los miembros pueden tomar trabajos)",
+    "the role whose members moderate (Discord)": "el rol cuyos miembros moderan (Discord)",
+    "platform fee override in basis points (500 = 5%)":
+        "comisión propia de la plataforma en puntos básicos (500 = 5%)",
+    "This chat is now the gig board of {name}.":
+        "Este chat es ahora el tablero de trabajos de {name}.",
+    "Visibility: {v}": "Visibilidad: {v}",
+    "public": "pública",
+    "Members post with /post here; new gigs appear as cards with a Claim button.":
+        "Los miembros publican aquí con /post; los trabajos nuevos aparecen como tarjetas con un "
+        "botón Tomar.",
+    "I don't know {who} yet: they must have used the bot once.":
+        "Aún no conozco a {who}: tiene que haber usado el bot al menos una vez.",
+    "Moderators: ban a member from this board":
+        "Moderadores: expulsar a un miembro de este tablero",
+    "@username or user id": "@usuario o ID de usuario",
+    "why": "motivo",
+    "{name} can no longer post or claim on this board.":
+        "{name} ya no puede publicar ni tomar trabajos en este tablero.",
+
+    # bot/commands/buttons.py
+    "This button is not valid any more.": "Este botón ya no es válido.",
+    "✅ Slot {n} is yours: claim #{c}. Deliver with /deliver {c}.":
+        "✅ La plaza {n} es tuya: encargo #{c}. Entrega con /deliver {c}.",
+    "Paid. Gig #{id} is live and matching freelancers are being notified.":
+        "Pagado. El trabajo #{id} está publicado y estamos avisando a los freelancers que "
+        "encajan.",
+    "Pay securely with the button below. The gig opens as soon as the payment is confirmed.":
+        "Paga de forma segura con el botón de abajo. El trabajo se abre en cuanto se confirme el "
+        "pago.",
+    "Pay now": "Pagar ahora",
+    "Gig #{id} is cancelled. Unclaimed slots are refunded; live claims run to their end.":
+        "El trabajo #{id} está cancelado. Las plazas libres se reembolsan; los encargos en curso "
+        "siguen hasta terminar.",
+    "Approved. The reward for claim #{id} is released to the freelancer.":
+        "Aprobado. La recompensa del encargo #{id} se liberó para el freelancer.",
+    "You withdrew from claim #{id}; the slot is open again.":
+        "Te retiraste del encargo #{id}; la plaza vuelve a estar libre.",
+    "Thanks! Rated {stars}★.": "¡Gracias! Valoración: {stars}★.",
+    "Accepted: they have the slot now.": "Aceptada: la plaza ya es suya.",
+    "Declined.": "Rechazada.",
+
+    # bot/commands/gigs.py
+    "Post a gig": "Publicar un trabajo",
+    "Title": "Título",
+    "What needs doing? A short title, e.g. Logo in SVG.":
+        "¿Qué hay que hacer? Un título corto, p. ej. Logo en SVG.",
+    "Description": "Descripción",
+    "Describe the task: what you give, what you expect back.":
+        "Describe la tarea: qué aportas y qué esperas recibir.",
+    "Reward per slot": "Recompensa por plaza",
+    "Reward per slot with currency, e.g. 25 usd.":
+        "Recompensa por plaza con la moneda, p. ej. 25 usd.",
+    "Slots": "Plazas",
+    "How many people should do it? (1 if just one)":
+        "¿Cuántas personas deberían hacerlo? (1 si solo una)",
+    "Skills needed, comma-separated (e.g. design, svg).":
+        "Habilidades necesarias, separadas por comas (p. ej. design, svg).",
+    "Time to deliver": "Plazo de entrega",
+    "How long may a freelancer take after claiming? e.g. 2d, 36h (default 24h)":
+        "¿Cuánto tiempo tiene un freelancer tras tomarlo? p. ej. 2d, 36h (por defecto 24h)",
+    "Preview. Rewards {rewards} + fee {fee} = {total} in escrow.":
+        "Vista previa. Recompensas {rewards} + comisión {fee} = {total} en garantía.",
+    "The money is held until you approve the work; unclaimed slots are refunded.":
+        "El dinero queda retenido hasta que apruebes el trabajo; las plazas no tomadas se "
+        "reembolsan.",
+    "Post a paid gig (guided, or in one line with key=value)":
+        "Publicar un trabajo pagado (guiado, o en una línea con key=value)",
+    "There is no gig #{id}.": "No existe el trabajo #{id}.",
+    "{n} application(s) waiting: see /mygigs": "Solicitudes pendientes: {n}. Míralas en /mygigs",
+    "Review claim #{id}": "Revisar encargo #{id}",
+    "Deliver": "Entregar",
+    "Withdraw": "Retirarme",
+    "Dispute": "Disputar",
+    "Open one gig by its number": "Abrir un trabajo por su número",
+    "the gig number, e.g. 42": "el número del trabajo, p. ej. 42",
+    "No open gigs for {skill} right now.": "Ahora mismo no hay trabajos abiertos de {skill}.",
+    "No open gigs right now. I'll message you when one fits your profile.":
+        "Ahora mismo no hay trabajos abiertos. Te escribiré cuando haya uno que encaje con tu "
+        "perfil.",
+    "Gigs for you ({a}-{b} of {n})": "Trabajos para ti ({a}-{b} de {n})",
+    "Previous": "Anterior",
+    "Next": "Siguiente",
+    "More gigs:": "Más trabajos:",
+    "Open gigs ranked for you; filter by a skill":
+        "Trabajos abiertos ordenados para ti; filtra por habilidad",
+    "only gigs needing this skill": "solo trabajos que piden esta habilidad",
+    "page number": "número de página",
+    "Your gigs as a client and your claims as a freelancer":
+        "Tus trabajos como cliente y tus encargos como freelancer",
+    "As a client": "Como cliente",
+    "You have not posted a gig yet: /post": "Aún no has publicado ningún trabajo: /post",
+    "{n} open": "{n} libres",
+    "{name} applied to #{gig}:": "Solicitud de {name} para #{gig}:",
+    "Accept": "Aceptar",
+    "Decline": "Rechazar",
+    "As a freelancer": "Como freelancer",
+    "No claims yet: /gigs": "Aún no tienes encargos: /gigs",
+
+    # bot/commands/money.py
+    "Your money: held in escrow, earned, pending and paid out":
+        "Tu dinero: en garantía, ganado, pendiente y cobrado",
+    "Wallet": "Billetera",
+    "Nothing yet. Post a gig with /post or find work with /gigs.":
+        "Nada todavía. Publica un trabajo con /post o busca trabajo con /gigs.",
+    "Held in escrow for your gigs: {v}": "En garantía para tus trabajos: {v}",
+    "Refunds on the way to you: {v}": "Reembolsos en camino: {v}",
+    "Earned, not yet paid out: {v}": "Ganado, aún sin cobrar: {v}",
+    "…of which waiting for your payout setup: {v}":
+        "…de eso, a la espera de que configures tus cobros: {v}",
+    "Payouts pending: {v}": "Cobros pendientes: {v}",
+    "Paid out: {v}": "Cobrado: {v}",
+    "Set up payouts with /payout to receive your earnings.":
+        "Configura tus cobros con /payout para recibir tus ganancias.",
+    "Set up or check where your earnings are paid":
+        "Configurar o revisar dónde cobras tus ganancias",
+    "Payouts are on. Approved earnings are sent to you automatically.":
+        "Los cobros están activados. Las ganancias aprobadas se te envían automáticamente.",
+    "(Sandbox: test money, paid at once.)": "(Sandbox: dinero de prueba, pagado al instante.)",
+    "Finish your payout setup with our payment provider. The link works for a few minutes; send "
+    "/payout again for a fresh one.":
+        "Termina de configurar tus cobros con nuestro proveedor de pagos. El enlace funciona "
+        "unos minutos; envía /payout de nuevo para obtener otro.",
+    "Set up payouts": "Configurar cobros",
+
+    # bot/commands/work.py
+    "Deliver your work": "Entrega tu trabajo",
+    "Your delivery": "Tu entrega",
+    "Send your work: a message, links, or files (documents and photos).":
+        "Envía tu trabajo: un mensaje, enlaces o archivos (documentos y fotos).",
+    "Links": "Enlaces",
+    "Links to the work, one per line (or - for none).":
+        "Enlaces al trabajo, uno por línea (o - si no hay).",
+    "Request a revision": "Pedir cambios",
+    "What should change?": "¿Qué hay que cambiar?",
+    "What should the freelancer change?": "¿Qué debe cambiar el freelancer?",
+    "Reject the delivery": "Rechazar la entrega",
+    "Why do you reject it?": "¿Por qué la rechazas?",
+    "Why do you reject it? The freelancer may dispute, and a moderator will read this.":
+        "¿Por qué la rechazas? El freelancer puede abrir una disputa, y un moderador leerá esto.",
+    "Dispute the rejection": "Disputar el rechazo",
+    "Why is the rejection wrong?": "¿Por qué el rechazo es incorrecto?",
+    "Why is the rejection wrong? A moderator will decide.":
+        "¿Por qué el rechazo es incorrecto? Un moderador decidirá.",
+    "Apply for this gig": "Solicitar este trabajo",
+    "Your pitch": "Tu propuesta",
+    "Why are you a good fit? (or - to skip)": "¿Por qué encajas bien? (o - para omitir)",
+    "Delivered. The client has been asked to review it.":
+        "Entregado. Le pedimos al cliente que lo revise.",
+    "Sent back for a revision (#{n}).": "Devuelto para cambios (#{n}).",
+    "Rejected. If the freelancer does not dispute in time, that slot is refunded to you.":
+        "Rechazado. Si el freelancer no abre una disputa a tiempo, se te reembolsa esa plaza.",
+    "Dispute opened. A moderator will decide how to split the reward.":
+        "Disputa abierta. Un moderador decidirá cómo repartir la recompensa.",
+    "Applied. The client will pick; I'll tell you.":
+        "Solicitud enviada. El cliente elegirá; te avisaré.",
+    "You have no claim to do that with. Find work with /gigs.":
+        "No tienes ningún encargo para hacer eso. Busca trabajo con /gigs.",
+    "You have several claims: add the claim number, e.g. /deliver {id}.":
+        "Tienes varios encargos: indica el número del encargo, p. ej. /deliver {id}.",
+    "Deliver work for your claim (text, links or files)":
+        "Entregar el trabajo de tu encargo (texto, enlaces o archivos)",
+    "claim number (optional if you have only one)":
+        "número de encargo (opcional si solo tienes uno)",
+    "your delivery message": "tu mensaje de entrega",
+    "Dispute a rejected delivery": "Disputar una entrega rechazada",
+    "claim number": "número de encargo",
+    "why the rejection is wrong": "por qué el rechazo es incorrecto",
+    "Rate the other side of a finished claim (1-5 stars)":
+        "Valorar a la otra parte de un encargo terminado (1-5 estrellas)",
+    "1 to 5": "de 1 a 5",
+    "a short comment": "un comentario breve",
+    "Moderators: settle a dispute by splitting the reward":
+        "Moderadores: resolver una disputa repartiendo la recompensa",
+    "the freelancer's share, e.g. 12.50 (the rest is refunded)":
+        "la parte del freelancer, p. ej. 12.50 (el resto se reembolsa)",
+    "a note for both sides": "una nota para ambas partes",
+    "Resolved: {f} to the freelancer, {c} back to the client.":
+        "Resuelto: {f} para el freelancer, {c} de vuelta al cliente.",
+
+    # bot/forms.py
+    "Send /cancel to stop.": "Envía /cancel para salir.",
+    "Send - to skip.": "Envía - para omitir.",
+    "That form no longer exists. Start again with /help.":
+        "Ese formulario ya no existe. Empieza de nuevo con /help.",
+    "Please type an answer.": "Escribe una respuesta, por favor.",
+    "That is {n} characters; the limit here is {limit}.":
+        "Son {n} caracteres; aquí el límite es {limit}.",
+    "Choose one of: {choices}.": "Elige una opción: {choices}.",
+
+    # bot/notifications.py
+    "Nothing delivered yet for claim #{id}.": "Aún no hay nada entregado para el encargo #{id}.",
+    "Your gig {title} is live. I'll tell you when someone claims a slot.":
+        "Tu trabajo {title} está publicado. Te avisaré cuando alguien tome una plaza.",
+    "New gig for you": "Nuevo trabajo para ti",
+    "{name} claimed a slot of {title} (claim #{c}).":
+        "{name} tomó una plaza de {title} (encargo #{c}).",
+    "Slot {n} of {title} is yours. Deliver by {t} with /deliver {c}.":
+        "La plaza {n} de {title} es tuya. Entrega antes del {t} con /deliver {c}.",
+    "{name} applied to {title}.": "{name} envió una solicitud para {title}.",
+    "You got the job: {title}. Check /mygigs for your deadline.":
+        "Te eligieron para {title}. Consulta tu plazo en /mygigs.",
+    "The client picked someone else for {title}.":
+        "El cliente eligió a otra persona para {title}.",
+    "The client asks for a revision of claim #{c} ({title}):":
+        "El cliente pide cambios en el encargo #{c} ({title}):",
+    "Deliver again by {t}. Revisions left: {n}.":
+        "Vuelve a entregar antes del {t}. Rondas de cambios restantes: {n}.",
+    "Your delivery for {title} was approved: {amount} released to you.":
+        "Tu entrega para {title} fue aprobada: se te liberaron {amount}.",
+    "No answer from the client in time, so {title} was approved automatically: {amount} released "
+    "to you.":
+        "El cliente no respondió a tiempo, así que {title} se aprobó automáticamente: se te "
+        "liberaron {amount}.",
+    "Claim #{c} of {title} is approved; {amount} went to the freelancer.":
+        "El encargo #{c} de {title} está aprobado; {amount} fueron para el freelancer.",
+    "The client rejected your delivery for {title}:":
+        "El cliente rechazó tu entrega para {title}:",
+    "If you disagree, dispute by {t}; otherwise the slot is refunded.":
+        "Si no estás de acuerdo, abre una disputa antes del {t}; si no, la plaza se reembolsa.",
+    "The rejected slot of {title} was refunded ({amount}).":
+        "Se reembolsó la plaza rechazada de {title} ({amount}).",
+    "Claim #{c} of {title} passed its deadline without a delivery; the slot is open again.":
+        "El encargo #{c} de {title} venció sin entrega; la plaza vuelve a estar libre.",
+    "The freelancer withdrew from claim #{c} of {title}; the slot is open again.":
+        "El freelancer se retiró del encargo #{c} de {title}; la plaza vuelve a estar libre.",
+    "A dispute was opened on claim #{c} of {title}.":
+        "Se abrió una disputa sobre el encargo #{c} de {title}.",
+    "Settle it with /resolve {c} SHARE (the freelancer's part of {amount}).":
+        "Resuélvela con /resolve {c} PARTE (la parte del freelancer sobre {amount}).",
+    "See the delivery": "Ver la entrega",
+    "The dispute on claim #{c} of {title} was settled: {f} to the freelancer, {cl} back to the "
+    "client.":
+        "Se resolvió la disputa del encargo #{c} de {title}: {f} para el freelancer, {cl} de "
+        "vuelta al cliente.",
+    "Reminder: claim #{c} of {title} is due {t}.":
+        "Recordatorio: el encargo #{c} de {title} vence el {t}.",
+    "Reminder: the delivery for claim #{c} of {title} is approved automatically {t} unless you "
+    "act.":
+        "Recordatorio: la entrega del encargo #{c} de {title} se aprobará automáticamente el {t} "
+        "si no haces nada.",
+    "{title} is {status}.": "{title}: {status}.",
+    "{n} unclaimed slot(s) refunded: {amount}.": "Plazas sin tomar reembolsadas: {n} ({amount}).",
+    "{n} live claim(s) continue to their end.":
+        "Encargos en curso que siguen hasta terminar: {n}.",
+    "All slots of {title} are done. Thanks!":
+        "Todas las plazas de {title} están terminadas. ¡Gracias!",
+    "Payout sent: {amount} for {title}.": "Cobro enviado: {amount} por {title}.",
+    "Refund sent: {amount} for {title}.": "Reembolso enviado: {amount} por {title}.",
+    "Payouts are set up: {n} held payment(s) are on their way.":
+        "Tus cobros están configurados. Pagos retenidos en camino: {n}.",
+    "A payout of {amount} could not be sent: {reason}. Run /payout to check your payout account.":
+        "No se pudo enviar un cobro de {amount}: {reason}. Usa /payout para revisar tu cuenta de "
+        "cobro.",
+    "You got {stars}★ for {title}.": "Recibiste {stars}★ por {title}.",
+    "A moderator banned you from a gig board.":
+        "Un moderador te expulsó de un tablero de trabajos.",
+
+    # bot/service.py
+    "No slot left": "No quedan plazas",
+    "Not allowed": "No permitido",
+    "Too late": "Demasiado tarde",
+    "Not found": "No encontrado",
+    "Please check your input": "Revisa lo que escribiste",
+    "Already yours": "Ya es tuyo",
+    "Claim limit reached": "Límite de encargos alcanzado",
+    "Banned": "Acceso bloqueado",
+    "Payment problem": "Problema con el pago",
+    "I don't know /{name}. Send /help to see what I can do.":
+        "No conozco /{name}. Envía /help para ver lo que puedo hacer.",
+    "Send /help to see what I can do, or /gigs to find work.":
+        "Envía /help para ver lo que puedo hacer, o /gigs para buscar trabajo.",
+    "That form is no longer available. Please start again.":
+        "Ese formulario ya no está disponible. Empieza de nuevo, por favor.",
+    "Sorry, something went wrong on our side. Reference: {ref}":
+        "Lo sentimos, algo falló de nuestro lado. Referencia: {ref}",
+
+    # core.models.GigStatus: gig states, shown via _(status.replace('_', ' '))
+    "draft": "borrador",
+    "awaiting funding": "pendiente de pago",
+    "open": "abierto",
+    "completed": "completado",
+    "cancelled": "cancelado",
+    "expired": "vencido",
+
+    # core.models.ClaimStatus: claim states, shown via _(status.replace('_', ' '))
+    "active": "activo",
+    "delivered": "entregado",
+    "revision requested": "cambios pedidos",
+    "approved": "aprobado",
+    "auto approved": "aprobado automáticamente",
+    "rejected": "rechazado",
+    "disputed": "en disputa",
+    "resolved": "resuelto",
+    "refunded": "reembolsado",
+    "withdrawn": "retirado",
+    "abandoned": "abandonado",
+}

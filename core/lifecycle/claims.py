@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from core import ledger
 from core.errors import (
@@ -24,9 +24,32 @@ MAX_LINKS, MAX_FILES = 10, 10
 MAX_LINKS_CHARS = 2000  # Delivery.links column
 
 
+# The claim path's statements, built once (see core.lifecycle.tx).
+_STATS = select(ReputationStats).where(ReputationStats.user_id == bindparam("user_id"))
+_STATS_LOCKED = _STATS.with_for_update()
+_MEMBER_ROLE = select(CommunityMember.role).where(
+    CommunityMember.community_id == bindparam("community_id"),
+    CommunityMember.user_id == bindparam("user_id"))
+_BLOCKED = select(Block.blocker_id).where(
+    ((Block.blocker_id == bindparam("client_id")) & (Block.blocked_id == bindparam("user_id")))
+    | ((Block.blocker_id == bindparam("user_id")) & (Block.blocked_id == bindparam("client_id"))))
+_LIVE_ON_GIG = select(Claim.id).where(
+    Claim.gig_id == bindparam("gig_id"), Claim.freelancer_id == bindparam("user_id"),
+    Claim.status.in_(LIVE_CLAIM_STATES))
+_LIVE_GIGS_OF = select(Claim.gig_id).where(
+    Claim.freelancer_id == bindparam("user_id"), Claim.status.in_(LIVE_CLAIM_STATES))
+_PROFILE_CAP = select(Profile.max_live_claims).where(Profile.user_id == bindparam("user_id"))
+_HELD_SLOTS = select(Claim.slot_no).where(
+    Claim.gig_id == bindparam("gig_id"), Claim.status.in_(SLOT_HOLDING_STATES))
+# The single-winner slot grab; RETURNING the whole row refreshes the loaded Gig.
+_GRAB_SLOT = (update(Gig).where(Gig.id == bindparam("gig_id"), Gig.status == GigStatus.open,
+                                Gig.slots - Gig.slots_live - Gig.slots_settled > 0)
+              .values(slots_live=Gig.slots_live + 1).returning(Gig)
+              .execution_options(synchronize_session=False, populate_existing=True))
+
+
 def stats_for(tx: Tx, user_id: int, *, lock: bool = False) -> ReputationStats:
-    q = select(ReputationStats).where(ReputationStats.user_id == user_id)
-    stats = tx.s.scalar(q.with_for_update() if lock else q)
+    stats = tx.s.scalar(_STATS_LOCKED if lock else _STATS, {"user_id": user_id})
     if stats is None:
         stats = ReputationStats(user_id=user_id)
         tx.s.add(stats)
@@ -46,27 +69,23 @@ def check_eligible(tx: Tx, gig: Gig, user_id: int) -> None:
                                 status=gig.status)
     if gig.community_id is not None:
         community = tx.s.get(Community, gig.community_id)
-        role = tx.s.scalar(select(CommunityMember.role).where(
-            CommunityMember.community_id == gig.community_id, CommunityMember.user_id == user_id))
+        role = tx.s.scalar(_MEMBER_ROLE, {"community_id": gig.community_id, "user_id": user_id})
         if role == "banned":
             raise Banned(f"You are banned from {community.name}.")
         if community.visibility == "members" and role is None:
             raise NotAllowed(f"Gig #{gig.id} is for members of {community.name} only.")
-    blocked = tx.s.scalar(select(Block.blocker_id).where(
-        ((Block.blocker_id == gig.client_id) & (Block.blocked_id == user_id))
-        | ((Block.blocker_id == user_id) & (Block.blocked_id == gig.client_id))))
+    blocked = tx.s.scalar(_BLOCKED, {"client_id": gig.client_id, "user_id": user_id})
     if blocked:
         raise NotAllowed("You cannot take gigs from this client.")
 
 
-def _check_load(tx: Tx, gig: Gig, user_id: int) -> None:
+def _check_load(tx: Tx, gig: Gig, user_id: int) -> ReputationStats:
+    """Refuse a claim over the freelancer's cap; returns their (locked) stats."""
     stats = stats_for(tx, user_id, lock=True)  # serialises one freelancer's claims
-    live = tx.s.execute(select(Claim.gig_id).where(
-        Claim.freelancer_id == user_id, Claim.status.in_(LIVE_CLAIM_STATES))).scalars().all()
+    live = tx.s.scalars(_LIVE_GIGS_OF, {"user_id": user_id}).all()
     if gig.id in live:
         raise AlreadyClaimed(f"You already hold a slot on gig #{gig.id}.")
-    cap = tx.s.scalar(select(Profile.max_live_claims).where(Profile.user_id == user_id)) \
-        or tx.config.max_live_claims
+    cap = tx.s.scalar(_PROFILE_CAP, {"user_id": user_id}) or tx.config.max_live_claims
     if stats.approved == 0:
         cap = min(cap, tx.config.max_live_claims_newcomer)
     if len(live) >= cap:
@@ -74,30 +93,24 @@ def _check_load(tx: Tx, gig: Gig, user_id: int) -> None:
             f"You hold {len(live)} live claim{'s' if len(live) != 1 else ''}, your limit is {cap}. "
             "Deliver or withdraw one first." + (" New freelancers start with one at a time."
                                                 if stats.approved == 0 else ""), limit=cap)
+    return stats
 
 
 def _take_slot(tx: Tx, gig: Gig, user_id: int, role: str) -> Claim:
-    if tx.s.scalar(select(Claim.id).where(Claim.gig_id == gig.id, Claim.freelancer_id == user_id,
-                                          Claim.status.in_(LIVE_CLAIM_STATES))):
+    if tx.s.scalar(_LIVE_ON_GIG, {"gig_id": gig.id, "user_id": user_id}):
         raise AlreadyClaimed(f"You already hold a slot on gig #{gig.id}.")
-    won = tx.s.execute(
-        update(Gig).where(Gig.id == gig.id, Gig.status == GigStatus.open,
-                          Gig.slots - Gig.slots_live - Gig.slots_settled > 0)
-        .values(slots_live=Gig.slots_live + 1).returning(Gig.slots)
-    ).first()
+    won = tx.s.scalars(_GRAB_SLOT, {"gig_id": gig.id}).first()  # also refreshes ``gig``
     if won is None:
         raise NoSlotLeft(f"No slot left on gig #{gig.id}: all {gig.slots} are taken.",
                          gig_id=gig.id)
-    tx.s.refresh(gig)
-    _check_load(tx, gig, user_id)
-    held = set(tx.s.scalars(select(Claim.slot_no).where(
-        Claim.gig_id == gig.id, Claim.status.in_(SLOT_HOLDING_STATES))))
+    stats = _check_load(tx, gig, user_id)
+    held = set(tx.s.scalars(_HELD_SLOTS, {"gig_id": gig.id}))
     slot_no = next(n for n in range(1, gig.slots + 1) if n not in held)
     claim = Claim(gig_id=gig.id, freelancer_id=user_id, slot_no=slot_no, claimed_at=tx.now,
                   deadline_at=tx.deadline(gig.deliver_seconds))
     tx.s.add(claim)
     tx.s.flush()
-    stats_for(tx, user_id).live_claims += 1
+    stats.live_claims += 1
     tx.schedule_with_reminders("claim_deadline", "deadline_reminder", claim.deadline_at,
                                f"claim:{claim.id}:v1", gig_id=gig.id, claim_id=claim.id)
     tx.audit(user_id, role, "claim", gig_id=gig.id, claim_id=claim.id, to_state=claim.status,

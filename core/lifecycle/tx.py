@@ -7,7 +7,8 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from core import ledger
@@ -17,28 +18,43 @@ from core.models import (
     AuditEvent, Claim, CommunityMember, Gig, OutboxMessage, PaymentOp, Timer, User,
 )
 
+# Hot-path statements are built once: building and cache-keying a small statement
+# costs more than running it. Values go in as bind parameters.
+_GIG = select(Gig).where(Gig.id == bindparam("gig_id"))
+_GIG_LOCKED = _GIG.with_for_update()
+_CLAIM = select(Claim).where(Claim.id == bindparam("claim_id"))
+_CLAIM_LOCKED = _CLAIM.with_for_update()
+_AUDIT_INSERT = insert(AuditEvent.__table__)
+_NEW_ROW_INSERTS: dict[tuple[str, str], Any] = {}
+
+
+def _insert_new_rows(dialect: str, table: Table):
+    """INSERT that skips rows whose ``dedup_key`` already exists (ON CONFLICT DO
+    NOTHING on the unique constraint): one statement instead of SELECT + INSERT."""
+    stmt = _NEW_ROW_INSERTS.get((dialect, table.name))
+    if stmt is None:
+        dml = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        stmt = dml(table).on_conflict_do_nothing(index_elements=["dedup_key"])
+        _NEW_ROW_INSERTS[(dialect, table.name)] = stmt
+    return stmt
+
 
 class Tx:
     def __init__(self, session: Session, now: datetime, config: EngineConfig) -> None:
         self.s = session
         self.now = now
         self.config = config
+        self.dialect = session.get_bind().dialect.name
 
     # -- loading ---------------------------------------------------------
     def gig(self, gig_id: int, *, lock: bool = False) -> Gig:
-        q = select(Gig).where(Gig.id == gig_id)
-        if lock:
-            q = q.with_for_update()
-        gig = self.s.scalar(q)
+        gig = self.s.scalar(_GIG_LOCKED if lock else _GIG, {"gig_id": gig_id})
         if gig is None:
             raise NotFound(f"There is no gig #{gig_id}.", gig_id=gig_id)
         return gig
 
     def claim(self, claim_id: int, *, lock: bool = True) -> Claim:
-        q = select(Claim).where(Claim.id == claim_id)
-        if lock:
-            q = q.with_for_update()
-        claim = self.s.scalar(q)
+        claim = self.s.scalar(_CLAIM_LOCKED if lock else _CLAIM, {"claim_id": claim_id})
         if claim is None:
             raise NotFound(f"There is no claim #{claim_id}.", claim_id=claim_id)
         return claim
@@ -71,9 +87,9 @@ class Tx:
     def audit(self, actor_id: int | None, role: str, action: str, *, gig_id: int | None = None,
               claim_id: int | None = None, from_state: str | None = None,
               to_state: str | None = None, detail: str = "") -> None:
-        self.s.add(AuditEvent(at=self.now, actor_id=actor_id, actor_role=role, action=action,
-                              gig_id=gig_id, claim_id=claim_id, from_state=from_state,
-                              to_state=to_state, detail=detail[:2000]))
+        self.s.execute(_AUDIT_INSERT, dict(
+            at=self.now, actor_id=actor_id, actor_role=role, action=action, gig_id=gig_id,
+            claim_id=claim_id, from_state=from_state, to_state=to_state, detail=detail[:2000]))
 
     def notify(self, event: str, recipient_id: int | None, key: str, **data: Any) -> None:
         """Queue a platform-neutral notification; ``key`` makes it unique per cause."""
@@ -81,12 +97,10 @@ class Tx:
 
     def enqueue(self, channel: str, event: str, dedup_key: str, recipient_id: int | None,
                 data: dict[str, Any]) -> None:
-        exists = self.s.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key))
-        if exists:
-            return
-        self.s.add(OutboxMessage(channel=channel, event=event, recipient_id=recipient_id,
-                                 payload=json.dumps(data, default=str), dedup_key=dedup_key,
-                                 next_attempt_at=self.now, created_at=self.now))
+        self.s.execute(_insert_new_rows(self.dialect, OutboxMessage.__table__), dict(
+            channel=channel, event=event, recipient_id=recipient_id,
+            payload=json.dumps(data, default=str), dedup_key=dedup_key,
+            next_attempt_at=self.now, created_at=self.now))
 
     def card_changed(self, gig: Gig) -> None:
         """Boards and chats showing this gig's card should re-render it."""
@@ -97,19 +111,23 @@ class Tx:
 
     def schedule(self, kind: str, due_at: datetime, key: str, *, gig_id: int | None = None,
                  claim_id: int | None = None) -> None:
-        dedup = f"{kind}:{key}"
-        if self.s.scalar(select(Timer.id).where(Timer.dedup_key == dedup)):
-            return
-        self.s.add(Timer(kind=kind, due_at=due_at, gig_id=gig_id, claim_id=claim_id,
-                         dedup_key=dedup))
+        """Set a timer; one whose ``kind:key`` is already set is left as it is."""
+        self._set_timers([(kind, due_at, key)], gig_id=gig_id, claim_id=claim_id)
 
     def schedule_with_reminders(self, kind: str, reminder_kind: str, due_at: datetime,
                                 key: str, **ids: int | None) -> None:
-        self.schedule(kind, due_at, key, **ids)
+        timers = [(kind, due_at, key)]
         for before in self.config.reminders:
             at = due_at - before
             if at > self.now:
-                self.schedule(reminder_kind, at, f"{key}:{int(before.total_seconds())}", **ids)
+                timers.append((reminder_kind, at, f"{key}:{int(before.total_seconds())}"))
+        self._set_timers(timers, **ids)
+
+    def _set_timers(self, timers: list[tuple[str, datetime, str]], *, gig_id: int | None = None,
+                    claim_id: int | None = None) -> None:
+        self.s.execute(_insert_new_rows(self.dialect, Timer.__table__), [
+            dict(kind=kind, due_at=due_at, gig_id=gig_id, claim_id=claim_id,
+                 dedup_key=f"{kind}:{key}") for kind, due_at, key in timers])
 
     def cancel_timers(self, *, claim_id: int | None = None, gig_id: int | None = None) -> None:
         q = update(Timer).where(Timer.status == "pending").values(status="cancelled",
@@ -137,18 +155,21 @@ class Tx:
 
     def start_payment(self, op: PaymentOp) -> None:
         """Move the money to 'pending' in the ledger and queue the provider call."""
+        # A transfer declined before (attempts > 0) starts again after payout setup:
+        # that attempt needs its own ledger and outbox keys, the first ones are spent.
+        attempt = f":{op.attempts}" if op.attempts else ""
         if op.kind == "transfer":
             src, dst = ledger.payable(op.user_id), ledger.payout_pending(op.user_id)
         else:
             src, dst = None, None  # refunds are already in refund_pending
         if src:
             ledger.post_entry(self.s, kind="payout_started", currency=op.currency,
-                              key=f"payout_started:{op.idempotency_key}",
+                              key=f"payout_started:{op.idempotency_key}{attempt}",
                               postings=[(src, -op.amount_minor), (dst, op.amount_minor)],
                               at=self.now, gig_id=op.gig_id, claim_id=op.claim_id,
                               user_id=op.user_id)
         op.status = "pending"
-        self.enqueue("payment", op.kind, f"payment:{op.idempotency_key}", op.user_id,
+        self.enqueue("payment", op.kind, f"payment:{op.idempotency_key}{attempt}", op.user_id,
                      {"op_id": op.id})
 
     def deadline(self, seconds: int) -> datetime:

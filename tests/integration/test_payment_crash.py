@@ -1,0 +1,232 @@
+"""Money survives a worker dying mid-payment.
+
+A provider wrapper lets the real ``SandboxProvider`` accept a transfer (or a
+refund) and then kills the worker before it can record the result, the worst
+moment. A fresh ``OutboxWorker`` (another owner) must leave the dead worker's
+lease alone until it expires, then retry with the same idempotency key: the
+provider holds exactly one transfer, the ``PaymentOp`` is succeeded, the
+ledger has exactly one payout entry and balances to zero, and the freelancer
+is told once. Also: a worker that leased a batch and died before doing
+anything; a freelancer without payouts whose earnings wait in the ledger until
+``setup_payouts``; and a provider that declines a transfer until the freelancer
+sets up payouts again. SQLite file and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from adapters.sandbox import SandboxProvider
+from core import ledger
+from core.engine import Engine
+from core.models import LedgerEntry, OutboxMessage, PaymentOp, SandboxPayment
+from core.outbox import OutboxWorker, lease
+from core.payments import ProviderDeclined
+
+REWARD, FEE = 2500, 125
+LEASE = 120
+
+
+class ProcessKilled(BaseException):
+    """The worker's process died here: no handler of ours runs after it."""
+
+
+class DiesAfterProvider:
+    """The real sandbox provider, but the process dies right after the provider
+    accepted a ``kind`` operation (before the worker records anything)."""
+
+    def __init__(self, inner: SandboxProvider, kind: str) -> None:
+        self.inner, self.kind = inner, kind
+        self.name, self.test_mode = inner.name, inner.test_mode
+
+    async def create_payment_request(self, order):
+        return await self.inner.create_payment_request(order)
+
+    async def payout_onboarding(self, user_id, account_ref):
+        return await self.inner.payout_onboarding(user_id, account_ref)
+
+    async def transfer(self, order):
+        result = await self.inner.transfer(order)
+        if self.kind == "transfer":
+            raise ProcessKilled(f"killed after transfer {result.ref} was accepted")
+        return result
+
+    async def refund(self, order):
+        result = await self.inner.refund(order)
+        if self.kind == "refund":
+            raise ProcessKilled(f"killed after refund {result.ref} was accepted")
+        return result
+
+
+class Declines(DiesAfterProvider):
+    """A provider that refuses every transfer (e.g. the payout account was closed)."""
+
+    async def transfer(self, order):
+        raise ProviderDeclined("The destination account cannot receive transfers.")
+
+
+async def money(engine, kind: str):
+    def read(s):
+        rows = list(s.scalars(select(SandboxPayment).where(SandboxPayment.kind == kind)))
+        ops = list(s.scalars(select(PaymentOp).where(PaymentOp.kind == kind)
+                             .order_by(PaymentOp.id)))
+        sent_kind = "payout" if kind == "transfer" else "refund_sent"
+        sent = s.scalar(select(func.count()).select_from(LedgerEntry)
+                        .where(LedgerEntry.kind == sent_kind))
+        pending = list(s.scalars(select(OutboxMessage).where(
+            OutboxMessage.channel == "payment", OutboxMessage.status == "pending")))
+        return rows, ops, sent, ledger.all_balances(s), ledger.unbalanced_entries(s), pending
+    return await engine.db.read(read)
+
+
+def bal(balances, account: str) -> int:
+    return balances.get((account, "usd"), 0)
+
+
+async def approved_claim(engine, world, *, payouts: bool = True):
+    client = await world.user("client")
+    alice = await world.user("alice", payouts=payouts)
+    gig_id = await world.gig(client)
+    claim = await engine.claim_slot(alice, gig_id)
+    await engine.deliver(alice, claim.id, "done", ["https://example.com/logo.svg"])
+    await engine.approve(client, claim.id)
+    return client, alice, gig_id, claim.id
+
+
+async def crash_then_recover(engine, clock, collector, kind: str):
+    doomed = Engine(engine.db, DiesAfterProvider(engine.provider, kind), clock=clock)
+    with pytest.raises(ProcessKilled):
+        await OutboxWorker(doomed, collector, owner="worker-1", lease_seconds=LEASE).drain(
+            channels=("payment",))
+    rows, ops, sent, _, _, pending = await money(engine, kind)
+    assert len(rows) == 1, "the provider accepted the operation"
+    assert [op.status for op in ops] == ["pending"] and sent == 0, "nothing was recorded"
+    assert [m.lease_owner for m in pending] == ["worker-1"]
+
+    # A new worker must not touch a message whose lease is still held...
+    fresh = OutboxWorker(engine, collector, owner="worker-2", lease_seconds=LEASE)
+    clock.advance(seconds=LEASE - 1)
+    assert await fresh.drain(channels=("payment",)) == 0
+    # ...and takes over once the dead worker's lease has run out.
+    clock.advance(seconds=2)
+    assert await fresh.drain() >= 1
+    return rows[0].ref
+
+
+async def test_transfer_accepted_then_worker_killed_pays_exactly_once(engine, world, clock,
+                                                                      collector):
+    client, alice, gig_id, claim_id = await approved_claim(engine, world)
+    ref = await crash_then_recover(engine, clock, collector, "transfer")
+
+    rows, ops, sent, balances, unbalanced, pending = await money(engine, "transfer")
+    assert len(rows) == 1 and rows[0].ref == ref and rows[0].amount_minor == REWARD
+    assert len(ops) == 1 and ops[0].status == "succeeded" and ops[0].provider_ref == ref
+    assert ops[0].claim_id == claim_id
+    assert sent == 1 and pending == [] and unbalanced == []
+    assert bal(balances, ledger.payable(alice)) == bal(balances, ledger.payout_pending(alice)) == 0
+    assert bal(balances, ledger.escrow(gig_id)) == 0
+    assert bal(balances, ledger.EXTERNAL) == -FEE  # client paid reward + fee, alice got reward
+    assert sum(balances.values()) == 0
+    assert collector.events(alice).count("payout.sent") == 1
+    wallet = await engine.wallet(alice)
+    assert wallet.of("usd").paid_out == REWARD and wallet.of("usd").earned_unpaid == 0
+
+    # Nothing is left to retry, however often workers run.
+    clock.advance(hours=2)
+    await OutboxWorker(engine, collector, owner="worker-3").drain()
+    rows, ops, sent, *_ = await money(engine, "transfer")
+    assert (len(rows), sent, collector.events(alice).count("payout.sent")) == (1, 1, 1)
+
+
+async def test_refund_accepted_then_worker_killed_refunds_exactly_once(engine, world, clock,
+                                                                       collector):
+    client = await world.user("client")
+    gig_id = await world.gig(client, slots=3)
+    await engine.cancel_gig(client, gig_id)
+    ref = await crash_then_recover(engine, clock, collector, "refund")
+
+    rows, ops, sent, balances, unbalanced, pending = await money(engine, "refund")
+    assert len(rows) == 1 and rows[0].ref == ref and rows[0].amount_minor == 3 * (REWARD + FEE)
+    assert len(ops) == 1 and ops[0].status == "succeeded" and ops[0].provider_ref == ref
+    assert sent == 1 and pending == [] and unbalanced == []
+    assert bal(balances, ledger.refund_pending(gig_id)) == 0
+    assert bal(balances, ledger.escrow(gig_id)) == bal(balances, ledger.fee_held(gig_id)) == 0
+    assert bal(balances, ledger.EXTERNAL) == 0  # all the client's money went back
+    assert collector.events(client).count("refund.sent") == 1
+
+
+async def test_worker_dead_after_leasing_a_batch_is_taken_over_after_the_lease(
+        engine, world, clock, collector):
+    client, alice, gig_id, claim_id = await approved_claim(engine, world)
+    leased = await engine.tx(lambda t: lease(t, "dead-worker", limit=100,
+                                             lease_for=timedelta(seconds=LEASE)))
+    assert any(m.channel == "payment" for m in leased) and len(leased) >= 3
+    fresh = OutboxWorker(engine, collector, owner="fresh")
+    assert await fresh.drain() == 0  # all leased by the dead worker
+    clock.advance(seconds=LEASE + 1)
+    assert await fresh.drain() >= len(leased)
+
+    rows, ops, sent, balances, unbalanced, pending = await money(engine, "transfer")
+    assert len(rows) == 1 and ops[0].status == "succeeded" and sent == 1
+    assert pending == [] and unbalanced == [] and sum(balances.values()) == 0
+    assert collector.events(alice).count("claim.approved") == 1
+    assert collector.events(alice).count("payout.sent") == 1
+
+    def outbox(s):
+        return s.execute(select(OutboxMessage.status, func.count())
+                         .group_by(OutboxMessage.status)).all()
+    assert dict(await engine.db.read(outbox)) == {"done": len(collector.notes) + 2}
+
+
+async def test_earnings_wait_for_payout_setup_then_transfer_once(engine, world, clock,
+                                                                  collector):
+    client, alice, gig_id, claim_id = await approved_claim(engine, world, payouts=False)
+    await OutboxWorker(engine, collector).drain()
+    rows, ops, sent, balances, _, _ = await money(engine, "transfer")
+    assert rows == [] and sent == 0
+    assert [op.status for op in ops] == ["waiting_account"]
+    assert bal(balances, ledger.payable(alice)) == REWARD  # owed, held in the ledger
+    wallet = (await engine.wallet(alice)).of("usd")
+    assert (wallet.earned_unpaid, wallet.waiting_onboarding, wallet.paid_out) == (REWARD, REWARD, 0)
+    assert "claim.approved" in collector.events(alice)
+
+    link = await engine.setup_payouts(alice)
+    assert link.payouts_enabled
+    clock.advance(seconds=1)
+    await OutboxWorker(engine, collector).drain()
+    # Setting up again (a double tap on the onboarding button) changes nothing.
+    await engine.setup_payouts(alice)
+    await OutboxWorker(engine, collector).drain()
+
+    rows, ops, sent, balances, unbalanced, pending = await money(engine, "transfer")
+    assert len(rows) == 1 and rows[0].amount_minor == REWARD
+    assert [op.status for op in ops] == ["succeeded"] and sent == 1
+    assert bal(balances, ledger.payable(alice)) == bal(balances, ledger.payout_pending(alice)) == 0
+    assert pending == [] and unbalanced == [] and sum(balances.values()) == 0
+    assert collector.events(alice).count("payout.unlocked") == 1
+    assert collector.events(alice).count("payout.sent") == 1
+    wallet = (await engine.wallet(alice)).of("usd")
+    assert (wallet.earned_unpaid, wallet.waiting_onboarding, wallet.paid_out) == (0, 0, REWARD)
+
+
+async def test_declined_transfer_is_held_and_paid_once_after_payout_setup(engine, world, clock,
+                                                                          collector):
+    client, alice, gig_id, claim_id = await approved_claim(engine, world)
+    refusing = Engine(engine.db, Declines(engine.provider, "transfer"), clock=clock)
+    await OutboxWorker(refusing, collector).drain()
+    rows, ops, sent, balances, unbalanced, _ = await money(engine, "transfer")
+    assert rows == [] and [op.status for op in ops] == ["waiting_account"] and sent == 0
+    assert bal(balances, ledger.payable(alice)) == REWARD
+    assert bal(balances, ledger.payout_pending(alice)) == 0
+    assert "payout.failed" in collector.events(alice)
+    assert not (await engine.wallet(alice)).payouts_enabled
+
+    await engine.setup_payouts(alice)
+    clock.advance(seconds=1)
+    await OutboxWorker(engine, collector).drain()
+    rows, ops, sent, balances, unbalanced, pending = await money(engine, "transfer")
+    assert len(rows) == 1 and [op.status for op in ops] == ["succeeded"] and sent == 1
+    assert bal(balances, ledger.payable(alice)) == 0
+    assert bal(balances, ledger.payout_pending(alice)) == 0
+    assert pending == [] and unbalanced == [] and sum(balances.values()) == 0
