@@ -149,6 +149,9 @@ async def render(engine: Engine, note: Notification, _: _) -> Reply | None:
                         amount=money(d["refund_minor"], cur)))
         if d.get("live_claims"):
             text.line(_("{n} live claim(s) continue to their end.", n=d["live_claims"]))
+    elif ev == "gig.payment_refunded":
+        text.add(_("Your payment for {title} arrived after the gig was closed, so all of it "
+                   "({amount}) is being refunded.", title=title, amount=money(d["amount_minor"], cur)))
     elif ev == "gig.completed":
         text.add(_("All slots of {title} are done. Thanks!", title=title))
     elif ev == "payout.sent":

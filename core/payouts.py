@@ -71,7 +71,7 @@ def _load(tx: Tx, op_id: int):
         return None, None, None
     user = tx.s.get(User, op.user_id)
     gig = tx.s.get(Gig, op.gig_id)
-    return op, user.payout_account, gig.funding_ref
+    return op, user.payout_account, op.funding_ref or gig.funding_ref
 
 
 def record_payment_success(tx: Tx, op_id: int, provider_ref: str) -> PaymentOp:

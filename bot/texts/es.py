@@ -25,7 +25,7 @@ MESSAGES: dict[str, str] = {
     "Pay {total}": "Pagar {total}",
     "Cancel gig": "Cancelar trabajo",
     "due {t}": "vence el {t}",
-    "auto-approves {t}": "se aprueba solo el {t}",
+    "auto-approves {t}": "aprobación automática el {t}",
     "dispute by {t}": "disputa posible hasta el {t}",
     "claim": "encargo",
     "slot": "plaza",
@@ -358,6 +358,10 @@ MESSAGES: dict[str, str] = {
     "{n} unclaimed slot(s) refunded: {amount}.": "Plazas sin tomar reembolsadas: {n} ({amount}).",
     "{n} live claim(s) continue to their end.":
         "Encargos en curso que siguen hasta terminar: {n}.",
+    "Your payment for {title} arrived after the gig was closed, so all of it ({amount}) is being "
+    "refunded.":
+        "Tu pago para {title} llegó cuando el trabajo ya estaba cerrado, así que te reembolsamos "
+        "todo ({amount}).",
     "All slots of {title} are done. Thanks!":
         "Todas las plazas de {title} están terminadas. ¡Gracias!",
     "Payout sent: {amount} for {title}.": "Cobro enviado: {amount} por {title}.",
@@ -377,7 +381,7 @@ MESSAGES: dict[str, str] = {
     "Too late": "Demasiado tarde",
     "Not found": "No encontrado",
     "Please check your input": "Revisa lo que escribiste",
-    "Already yours": "Ya es tuyo",
+    "Already yours": "Ya es tuya",
     "Claim limit reached": "Límite de encargos alcanzado",
     "Banned": "Acceso bloqueado",
     "Payment problem": "Problema con el pago",

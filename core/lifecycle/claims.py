@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from core import ledger
 from core.errors import (
@@ -51,9 +52,14 @@ _GRAB_SLOT = (update(Gig).where(Gig.id == bindparam("gig_id"), Gig.status == Gig
 def stats_for(tx: Tx, user_id: int, *, lock: bool = False) -> ReputationStats:
     stats = tx.s.scalar(_STATS_LOCKED if lock else _STATS, {"user_id": user_id})
     if stats is None:
-        stats = ReputationStats(user_id=user_id)
-        tx.s.add(stats)
-        tx.s.flush()
+        # A newcomer's first claims on two gigs at once both find no row: the loser of
+        # the insert race (PostgreSQL) reads the winner's row instead of crashing.
+        try:
+            with tx.s.begin_nested():
+                tx.s.add(ReputationStats(user_id=user_id))
+        except IntegrityError:
+            pass
+        stats = tx.s.scalar(_STATS_LOCKED if lock else _STATS, {"user_id": user_id})
     return stats
 
 

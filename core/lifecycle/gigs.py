@@ -89,14 +89,14 @@ def confirm_funding(tx: Tx, provider_ref: str, amount: int, currency: str,
     if req is None:
         raise PaymentFailed("That payment does not belong to any gig.", provider_ref=provider_ref)
     gig = tx.gig(req.gig_id, lock=True)
-    if gig.status != GigStatus.awaiting_funding:
-        if req.status == "paid":
-            return gig  # duplicate confirmation: already applied
-        raise InvalidTransition(f"Gig #{gig.id} is {gig.status}; it cannot be funded now.")
+    if req.status == "paid":
+        return gig  # duplicate confirmation: already applied
     total = (gig.reward_minor + gig.fee_per_slot) * gig.slots
     if amount != total or currency.lower() != gig.currency:
         raise PaymentFailed(f"The payment ({amount} {currency}) does not match gig #{gig.id} "
                             f"({total} {gig.currency}).")
+    if gig.status != GigStatus.awaiting_funding:
+        return _refund_late_payment(tx, gig, req, total, funding_ref)
     req.status = "paid"
     gig.status = GigStatus.open
     gig.funded_at = tx.now
@@ -113,6 +113,25 @@ def confirm_funding(tx: Tx, provider_ref: str, amount: int, currency: str,
     tx.notify("gig.opened", gig.client_id, f"gig:{gig.id}", gig_id=gig.id)
     tx.enqueue("match", "gig.opened", f"match:gig:{gig.id}", None, {"gig_id": gig.id})
     tx.card_changed(gig)
+    return gig
+
+
+def _refund_late_payment(tx: Tx, gig: Gig, req: PaymentRequest, total: int,
+                         funding_ref: str | None) -> Gig:
+    """Money arrived for a gig that was cancelled meanwhile (or paid twice through
+    two payment links): take it into the ledger and send all of it back."""
+    req.status = "paid"
+    key = f"funding:gig:{gig.id}:{req.provider_ref}"
+    ledger.post_entry(tx.s, kind="funding", currency=gig.currency, key=key,
+                      postings=[(ledger.EXTERNAL, -total), (ledger.refund_pending(gig.id), total)],
+                      at=tx.now, gig_id=gig.id, user_id=gig.client_id, memo="late payment")
+    if gig.funding_ref is None:
+        gig.funding_ref = funding_ref or req.provider_ref
+    tx.payment_op(kind="refund", key=f"refund:{key}", gig=gig, user_id=gig.client_id,
+                  amount=total, funding_ref=funding_ref or req.provider_ref)
+    tx.audit(None, "system", "refund_late_payment", gig_id=gig.id, detail=req.provider_ref)
+    tx.notify("gig.payment_refunded", gig.client_id, f"late:{req.provider_ref}", gig_id=gig.id,
+              amount_minor=total, currency=gig.currency)
     return gig
 
 

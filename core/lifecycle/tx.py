@@ -137,7 +137,7 @@ class Tx:
         self.s.execute(q)
 
     def payment_op(self, *, kind: str, key: str, gig: Gig, user_id: int, amount: int,
-                   claim_id: int | None = None) -> PaymentOp | None:
+                   claim_id: int | None = None, funding_ref: str | None = None) -> PaymentOp | None:
         """Record a transfer/refund to execute after commit (or to hold for onboarding)."""
         if amount <= 0 or self.s.scalar(select(PaymentOp.id).where(PaymentOp.idempotency_key == key)):
             return None
@@ -146,7 +146,8 @@ class Tx:
             status = "waiting_account"
         op = PaymentOp(kind=kind, idempotency_key=key, gig_id=gig.id, claim_id=claim_id,
                        user_id=user_id, amount_minor=amount, currency=gig.currency,
-                       status=status, created_at=self.now)
+                       status=status, created_at=self.now,
+                       funding_ref=funding_ref or gig.funding_ref)
         self.s.add(op)
         self.s.flush()
         if status == "pending":

@@ -61,6 +61,7 @@ class PaymentOp(SQLModel, table=True):
     # waiting_account: earnings held until the freelancer finishes payout onboarding
     status: str = Field(default="pending", max_length=16)  # pending|waiting_account|succeeded|failed
     provider_ref: str | None = Field(default=None, max_length=128)
+    funding_ref: str | None = Field(default=None, max_length=128)  # the charge a refund returns
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 00:48:14.992786
+Create Date: 2026-11-22 00:54:03.647571
 """
 from alembic import op
 import sqlalchemy as sa
@@ -341,6 +341,7 @@ def upgrade() -> None:
     sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('provider_ref', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
+    sa.Column('funding_ref', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
