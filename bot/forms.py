@@ -58,6 +58,20 @@ async def clear(ctx: Context) -> bool:
     return await ctx.write(drop)
 
 
+async def _save(ctx: Context, name: str, step: int, values: dict, context: dict) -> None:
+    """Remember where this user is in which form (one form per user and platform)."""
+    def save(t: Tx) -> None:
+        state = _state(t, ctx.actor.platform, ctx.actor.platform_user_id)
+        if state is None:
+            state = ConversationState(platform=ctx.actor.platform,
+                                      platform_user_id=ctx.actor.platform_user_id, form=name)
+            t.s.add(state)
+        state.form, state.step = name, step
+        state.values_json, state.context_json = json.dumps(values), json.dumps(context)
+        state.updated_at = t.now
+    await ctx.write(save)
+
+
 def _next_field(spec: FormSpec, values: dict, start: int = 0) -> int | None:
     for i, f in enumerate(spec.fields):
         if i >= start and f.name not in values:
@@ -92,16 +106,7 @@ async def start(ctx: Context, name: str, *, context: dict | None = None,
     if index is None:
         return await submit(ctx, name, values, ctx_data)
 
-    def save(t: Tx) -> None:
-        state = _state(t, ctx.actor.platform, ctx.actor.platform_user_id)
-        if state is None:
-            state = ConversationState(platform=ctx.actor.platform,
-                                      platform_user_id=ctx.actor.platform_user_id, form=name)
-            t.s.add(state)
-        state.form, state.step = name, index
-        state.values_json, state.context_json = json.dumps(values), json.dumps(ctx_data)
-        state.updated_at = t.now
-    await ctx.write(save)
+    await _save(ctx, name, index, values, ctx_data)
     return [prompt_for(ctx, entry.spec, index)]
 
 
@@ -140,13 +145,7 @@ async def answer(ctx: Context, state: ConversationState, text: str,
     index = _next_field(spec, values)
     if index is None:
         return await submit(ctx, spec.name, values, context)
-
-    def save(t: Tx) -> None:
-        st = _state(t, ctx.actor.platform, ctx.actor.platform_user_id)
-        if st is not None:
-            st.step, st.values_json = index, json.dumps(values)
-            st.context_json, st.updated_at = json.dumps(context), t.now
-    await ctx.write(save)
+    await _save(ctx, spec.name, index, values, context)
     return [prompt_for(ctx, spec, index)]
 
 
@@ -160,16 +159,7 @@ async def submit(ctx: Context, name: str, values: dict, context: dict) -> list[R
         if exc.field in names and ctx.actor.platform != "discord":
             index = names.index(exc.field)
             kept = {k: v for k, v in values.items() if k != exc.field}
-
-            def save(t: Tx) -> None:
-                st = _state(t, ctx.actor.platform, ctx.actor.platform_user_id)
-                if st is None:
-                    st = ConversationState(platform=ctx.actor.platform,
-                                           platform_user_id=ctx.actor.platform_user_id, form=name)
-                    t.s.add(st)
-                st.form, st.step, st.values_json = name, index, json.dumps(kept)
-                st.context_json = json.dumps(context)
-            await ctx.write(save)
+            await _save(ctx, name, index, kept, context)
             return [prompt_for(ctx, entry.spec, index, exc.message)]
         raise
     await clear(ctx)

@@ -50,9 +50,19 @@ class Conversation:
 
     async def community_place(self, platform: str, chat_id: str, name: str, *,
                               thread_id: str | None = None,
-                              community_platform_id: str | None = None) -> Place:
-        community: Community = await self.engine.tx(lambda t: people.ensure_community(
-            t, platform, str(community_platform_id or chat_id), name))
+                              community_platform_id: str | None = None,
+                              member: Actor | None = None,
+                              member_role_ids: tuple[str, ...] = ()) -> Place:
+        """``member``: the actor, when the platform vouches that they belong to this
+        community (with ``member_role_ids``, their platform roles)."""
+        def ensure(t):
+            community = people.ensure_community(t, platform, str(community_platform_id or chat_id),
+                                                name)
+            if member is not None:
+                people.note_member(t, community, member.user_id, role_ids=member_role_ids,
+                                   platform_admin=member.is_platform_admin)
+            return community
+        community: Community = await self.engine.tx(ensure)
         kind = PlaceKind.board if community.board_channel_id == str(chat_id) else PlaceKind.group
         return Place(platform, kind, str(chat_id), community.id, community.name, thread_id)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Callable, TypeVar
 
-from sqlalchemy.orm import Session
 
 from core import people, queries
 from core.clock import Clock, SystemClock
@@ -42,6 +41,9 @@ class Engine:
     # -- people ------------------------------------------------------------
     async def resolve_user(self, platform: str, platform_user_id: str, display_name: str,
                            username: str | None = None, locale: str | None = None) -> User:
+        known = await self.view(lambda t: people.find_identity(t, platform, str(platform_user_id)))
+        if known is not None and (username is None or known[1].username == username):
+            return known[0]  # the common case needs no write transaction
         return await self.tx(lambda t: people.resolve_identity(
             t, platform, str(platform_user_id), display_name, username, locale))
 

@@ -77,6 +77,17 @@ def fail(tx: Tx, msg_id: int, owner: str, error: str, *, retry_in: float | None 
     msg.next_attempt_at = tx.now + timedelta(seconds=delay)
 
 
+def retry_now(tx: Tx, recipient_id: int) -> int:
+    """Make a person's held notifications due now (e.g. they just opened a private
+    chat with the bot, so what waited for that can go); returns how many."""
+    res = tx.s.execute(update(OutboxMessage).where(
+        OutboxMessage.recipient_id == recipient_id, OutboxMessage.channel == "notify",
+        OutboxMessage.status == "pending", OutboxMessage.next_attempt_at > tx.now,
+        (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < tx.now))
+        .values(next_attempt_at=tx.now))
+    return int(res.rowcount or 0)
+
+
 class RetryLater(Exception):
     """A dispatcher asks to be tried again after ``seconds`` (e.g. a platform 429)."""
 
@@ -117,13 +128,14 @@ class OutboxWorker:
         async with self.concurrency:
             try:
                 await self._dispatch(msg)
-            except RetryLater as exc:
-                await self.engine.tx(lambda t: fail(t, msg.id, self.owner, str(exc),
-                                                    retry_in=exc.seconds))
+            except RetryLater as later:
+                reason, delay = str(later), later.seconds
+                await self.engine.tx(lambda t: fail(t, msg.id, self.owner, reason, retry_in=delay))
                 return
             except Exception as exc:  # noqa: BLE001 - any failure is retried with backoff
                 log.warning("outbox %s (%s) failed: %r", msg.id, msg.event, exc, exc_info=True)
-                await self.engine.tx(lambda t: fail(t, msg.id, self.owner, repr(exc)))
+                reason = repr(exc)
+                await self.engine.tx(lambda t: fail(t, msg.id, self.owner, reason))
                 return
             await self.engine.tx(lambda t: complete(t, msg.id, self.owner))
 

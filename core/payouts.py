@@ -58,8 +58,9 @@ async def execute_payment_op(engine, op_id: int) -> str:
             result = await provider.refund(RefundOrder(
                 idempotency_key=op.idempotency_key, amount_minor=op.amount_minor,
                 currency=op.currency, funding_ref=funding_ref, gig_id=op.gig_id))
-    except ProviderDeclined as exc:
-        await engine.tx(lambda t: _record_declined(t, op_id, str(exc)))
+    except ProviderDeclined as declined:
+        reason = str(declined)
+        await engine.tx(lambda t: _record_declined(t, op_id, reason))
         return "declined"
     await engine.tx(lambda t: record_payment_success(t, op_id, result.ref))
     return "succeeded"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import delete, func, select
@@ -20,6 +21,12 @@ from core.models import (
 from core.money import normalise_currency, parse_amount
 
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def find_identity(tx: Tx, platform: str, platform_user_id: str) -> tuple[User, Identity] | None:
+    row = tx.s.execute(select(User, Identity).join(Identity, Identity.user_id == User.id).where(
+        Identity.platform == platform, Identity.platform_user_id == platform_user_id)).first()
+    return (row[0], row[1]) if row else None
 
 
 def resolve_identity(tx: Tx, platform: str, platform_user_id: str, display_name: str,
@@ -173,6 +180,25 @@ def set_member_role(tx: Tx, community_id: int, user_id: int, role: str) -> None:
         tx.s.add(CommunityMember(community_id=community_id, user_id=user_id, role=role))
     elif member.role != "banned" or role == "member":
         member.role = role
+
+
+def note_member(tx: Tx, community: Community, user_id: int, *, role_ids: Iterable[str] = (),
+                platform_admin: bool = False) -> None:
+    """The platform shows ``user_id`` acting as a member of ``community`` (e.g. a Discord
+    guild member): remember the membership, which members-only boards rely on, and keep
+    moderator rights in step with the platform: its admins and holders of the board's
+    moderator role moderate; losing that role on the platform ends it. Never lifts a ban."""
+    moderator = platform_admin or (community.moderator_role_id is not None
+                                   and community.moderator_role_id in set(role_ids))
+    member = tx.s.get(CommunityMember, (community.id, user_id))
+    if member is None:
+        tx.s.add(CommunityMember(community_id=community.id, user_id=user_id,
+                                 role="moderator" if moderator else "member"))
+    elif member.role == "member" and moderator:
+        member.role = "moderator"
+    elif (member.role == "moderator" and not moderator and community.moderator_role_id
+          and user_id != community.created_by):
+        member.role = "member"
 
 
 def configure_board(tx: Tx, actor_id: int, community_id: int, *, board_channel_id: str | None,

@@ -186,3 +186,15 @@ async def db_snapshot(db: Database) -> dict:
 def snapshot(db):
     """``await snapshot()`` -> ``db_snapshot`` of the test database."""
     return lambda: db_snapshot(db)
+
+
+@pytest.fixture
+async def app(tmp_path):
+    """The whole composition root on a SQLite file, migrated, with a manual clock."""
+    from bot.app import App
+    from bot.settings import Settings
+    application = App(Settings(database_url=f"sqlite:///{tmp_path / 'app.db'}", _env_file=None),
+                      clock=ManualClock(datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)))
+    await application.prepare()
+    yield application
+    await application.close()

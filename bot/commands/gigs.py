@@ -59,11 +59,12 @@ POST_CHECKS = {
 @forms.form(POST_FORM, POST_CHECKS)
 async def _post_submitted(ctx: Context, values: dict, context: dict):
     fields = {k: v for k, v in _split_reward(values).items() if v not in ("", None)}
-    return await create_gig(ctx, fields)
+    # A form opened in a group is answered in a private chat: keep the group's board.
+    return await create_gig(ctx, fields, community_id=context.get("community_id"))
 
 
-async def create_gig(ctx: Context, fields: dict):
-    draft = GigDraft.parse(fields, community_id=ctx.place.community_id)
+async def create_gig(ctx: Context, fields: dict, *, community_id: int | None = None):
+    draft = GigDraft.parse(fields, community_id=community_id or ctx.place.community_id)
     gig = await ctx.engine.post_gig(ctx.user_id, draft)
     view = await ctx.engine.gig_view(gig.id)
     test = bool(ctx.engine.provider.test_mode)
@@ -86,7 +87,8 @@ async def create_gig(ctx: Context, fields: dict):
                'deliver_in=2d', free_form=True)
 async def post(ctx: Context, **fields):
     if not fields:
-        return await forms.start(ctx, "post")
+        where = {"community_id": ctx.place.community_id} if ctx.place.community_id else None
+        return await forms.start(ctx, "post", context=where)
     return await create_gig(ctx, _split_reward(fields))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core import ledger
@@ -25,23 +25,32 @@ MAX_LINKS, MAX_FILES = 10, 10
 MAX_LINKS_CHARS = 2000  # Delivery.links column
 
 
-# The claim path's statements, built once (see core.lifecycle.tx).
+def _one_of(column, states):
+    """``column IN ('a', 'b')`` with the states inlined as constants, so the SQL is
+    compiled once (an IN of bound values is re-rendered on every execution)."""
+    return column.in_([literal_column(f"'{s.value}'") for s in states])
+
+
+# The claim path's statements, built once (see core.lifecycle.tx). Plain column
+# queries use the Core tables: same SQL and autoflush, no ORM loading step.
+_claim, _block = Claim.__table__.c, Block.__table__.c
 _STATS = select(ReputationStats).where(ReputationStats.user_id == bindparam("user_id"))
 _STATS_LOCKED = _STATS.with_for_update()
-_MEMBER_ROLE = select(CommunityMember.role).where(
-    CommunityMember.community_id == bindparam("community_id"),
-    CommunityMember.user_id == bindparam("user_id"))
-_BLOCKED = select(Block.blocker_id).where(
-    ((Block.blocker_id == bindparam("client_id")) & (Block.blocked_id == bindparam("user_id")))
-    | ((Block.blocker_id == bindparam("user_id")) & (Block.blocked_id == bindparam("client_id"))))
-_LIVE_ON_GIG = select(Claim.id).where(
-    Claim.gig_id == bindparam("gig_id"), Claim.freelancer_id == bindparam("user_id"),
-    Claim.status.in_(LIVE_CLAIM_STATES))
-_LIVE_GIGS_OF = select(Claim.gig_id).where(
-    Claim.freelancer_id == bindparam("user_id"), Claim.status.in_(LIVE_CLAIM_STATES))
-_PROFILE_CAP = select(Profile.max_live_claims).where(Profile.user_id == bindparam("user_id"))
-_HELD_SLOTS = select(Claim.slot_no).where(
-    Claim.gig_id == bindparam("gig_id"), Claim.status.in_(SLOT_HOLDING_STATES))
+_MEMBER_ROLE = select(CommunityMember.__table__.c.role).where(
+    CommunityMember.__table__.c.community_id == bindparam("community_id"),
+    CommunityMember.__table__.c.user_id == bindparam("user_id"))
+_BLOCKED = select(_block.blocker_id).where(
+    ((_block.blocker_id == bindparam("client_id")) & (_block.blocked_id == bindparam("user_id")))
+    | ((_block.blocker_id == bindparam("user_id")) & (_block.blocked_id == bindparam("client_id"))))
+_LIVE_ON_GIG = select(_claim.id).where(
+    _claim.gig_id == bindparam("gig_id"), _claim.freelancer_id == bindparam("user_id"),
+    _one_of(_claim.status, LIVE_CLAIM_STATES))
+_LIVE_GIGS_OF = select(_claim.gig_id).where(
+    _claim.freelancer_id == bindparam("user_id"), _one_of(_claim.status, LIVE_CLAIM_STATES))
+_PROFILE_CAP = select(Profile.__table__.c.max_live_claims).where(
+    Profile.__table__.c.user_id == bindparam("user_id"))
+_HELD_SLOTS = select(_claim.slot_no).where(
+    _claim.gig_id == bindparam("gig_id"), _one_of(_claim.status, SLOT_HOLDING_STATES))
 # The single-winner slot grab; RETURNING the whole row refreshes the loaded Gig.
 _GRAB_SLOT = (update(Gig).where(Gig.id == bindparam("gig_id"), Gig.status == GigStatus.open,
                                 Gig.slots - Gig.slots_live - Gig.slots_settled > 0)
@@ -112,11 +121,11 @@ def _take_slot(tx: Tx, gig: Gig, user_id: int, role: str) -> Claim:
     stats = _check_load(tx, gig, user_id)
     held = set(tx.s.scalars(_HELD_SLOTS, {"gig_id": gig.id}))
     slot_no = next(n for n in range(1, gig.slots + 1) if n not in held)
+    stats.live_claims += 1  # before the flush below, so both go in one flush
     claim = Claim(gig_id=gig.id, freelancer_id=user_id, slot_no=slot_no, claimed_at=tx.now,
                   deadline_at=tx.deadline(gig.deliver_seconds))
     tx.s.add(claim)
     tx.s.flush()
-    stats.live_claims += 1
     tx.schedule_with_reminders("claim_deadline", "deadline_reminder", claim.deadline_at,
                                f"claim:{claim.id}:v1", gig_id=gig.id, claim_id=claim.id)
     tx.audit(user_id, role, "claim", gig_id=gig.id, claim_id=claim.id, to_state=claim.status,

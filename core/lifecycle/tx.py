@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core import ledger
 from core.config import EngineConfig
@@ -25,6 +26,9 @@ _GIG_LOCKED = _GIG.with_for_update()
 _CLAIM = select(Claim).where(Claim.id == bindparam("claim_id"))
 _CLAIM_LOCKED = _CLAIM.with_for_update()
 _AUDIT_INSERT = insert(AuditEvent.__table__)
+_gig = Gig.__table__.c
+_BUMP_GIG_VERSION = (update(Gig.__table__).where(_gig.id == bindparam("gig_id"))
+                     .values(version=_gig.version + 1).returning(_gig.version))
 _NEW_ROW_INSERTS: dict[tuple[str, str], Any] = {}
 
 
@@ -104,7 +108,9 @@ class Tx:
 
     def card_changed(self, gig: Gig) -> None:
         """Boards and chats showing this gig's card should re-render it."""
-        gig.version += 1
+        # One UPDATE ... RETURNING rather than dirtying ``gig`` for another ORM flush.
+        version = self.s.execute(_BUMP_GIG_VERSION, {"gig_id": gig.id}).scalar_one()
+        set_committed_value(gig, "version", version)
         self.enqueue("notify", "gig.card_changed", f"card:{gig.id}:v{gig.version}", None,
                      {"gig_id": gig.id, "community_id": gig.community_id,
                       "version": gig.version})

@@ -4,16 +4,12 @@ test asserts on what the users saw and on the database and ledger."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
 
-import pytest
 from sqlalchemy import func, select
 
 from adapters.console.session import ConsoleSession
 from bot.app import App
-from bot.settings import Settings
 from core import ledger
-from core.clock import ManualClock
 from core.models import Application, Claim, Dispute, Gig, PaymentOp, SandboxPayment
 
 
@@ -24,13 +20,6 @@ async def run_script(app: App, script: str) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-async def app(tmp_path):
-    application = App(Settings(database_url=f"sqlite:///{tmp_path / 'console.db'}", _env_file=None),
-                      clock=ManualClock(datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)))
-    await application.prepare()
-    yield application
-    await application.close()
 
 
 async def q(app: App, fn):

@@ -14,13 +14,6 @@ from core.clock import ManualClock
 from core.models import AuditEvent, Claim, ConversationState, Gig, LedgerEntry, SandboxPayment
 
 
-@pytest.fixture
-async def app(tmp_path):
-    application = App(Settings(database_url=f"sqlite:///{tmp_path / 'h.db'}", _env_file=None),
-                      clock=ManualClock(datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)))
-    await application.prepare()
-    yield application
-    await application.close()
 
 
 def dm(chat: str) -> Place:

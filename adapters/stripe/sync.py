@@ -1,0 +1,280 @@
+"""What Stripe says, turned into changes to the app's records. Shared by the
+webhook (one event -> the changes it implies) and the reconciliation (every
+object of a period -> the changes not yet applied).
+
+Each ``for_*`` method fetches the current object from the API (webhook
+payloads are snapshots and may arrive late, twice or out of order; the API
+says how things are now) and returns ``Change``s: an idempotent ``apply`` (a
+``core.provider_events`` call keyed by the Stripe object id) and a ``done``
+test telling whether the database already reflects it. ``apply_changes`` runs
+them in one transaction, together with the webhook event's id when there is one."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy import select
+
+from adapters.stripe.checkout import funding_ref
+from adapters.stripe.client import OP_METADATA_KEY, account_ready, gig_id_from_group, obj_id, val
+from adapters.stripe.connect import USER_METADATA_KEY
+from core import provider_events as pe
+from core.errors import DomainError
+from core.lifecycle.tx import Tx
+from core.models import Gig, PaymentOp, PaymentRequest, User
+from core.money import format_amount
+from core.payouts import record_payment_success
+
+log = logging.getLogger(__name__)
+PROVIDER = "stripe"
+
+
+@dataclass
+class Change:
+    what: str  # one line for people (logs, reconcile report)
+    apply: Callable[[Tx], str]
+    done: Callable[[Tx], bool]
+    gig_id: int | None = None
+    safe: bool = True  # ``reconcile --fix`` may apply it
+
+
+def _report_only(what: str, gig_id: int | None = None) -> Change:
+    return Change(what, lambda t: "left for an operator", lambda t: False, gig_id, safe=False)
+
+
+def _op_succeeded(op_id: int) -> Callable[[Tx], bool]:
+    return lambda t: t.s.get(PaymentOp, op_id).status == "succeeded"
+
+
+def _money(amount: int, currency: str) -> str:
+    return format_amount(int(amount), str(currency))
+
+
+class StripeSync:
+    def __init__(self, engine, client) -> None:
+        self.engine = engine
+        self.client = client
+
+    # -- lookups ---------------------------------------------------------------
+    async def gig_for_charge(self, charge_id: str | None) -> int | None:
+        if not charge_id:
+            return None
+        gig_id = await self.engine.view(lambda t: t.s.scalar(
+            select(Gig.id).where(Gig.funding_ref == charge_id).limit(1)))
+        if gig_id is not None:
+            return gig_id
+        charge = await self.client.v1.charges.retrieve_async(charge_id)
+        gid = gig_id_from_group(val(charge, "transfer_group"))
+        exists = gid is not None and await self.engine.view(lambda t: t.s.get(Gig, gid) is not None)
+        return gid if exists else None
+
+    async def _ops(self, gig_id: int, kind: str) -> list[PaymentOp]:
+        return await self.engine.view(lambda t: list(t.s.scalars(select(PaymentOp).where(
+            PaymentOp.gig_id == gig_id, PaymentOp.kind == kind).order_by(PaymentOp.id))))
+
+    # -- funding -----------------------------------------------------------------
+    async def for_session(self, session_id: str, session: Any = None) -> list[Change]:
+        if session is None or isinstance(val(session, "payment_intent"), str):
+            session = await self.client.v1.checkout.sessions.retrieve_async(
+                session_id, params={"expand": ["payment_intent"]})
+        if val(session, "mode") != "payment":
+            return []
+        req = await self.engine.view(lambda t: t.s.scalar(
+            select(PaymentRequest).where(PaymentRequest.provider_ref == session.id)))
+        meta_gig = val(val(session, "metadata"), "gig_id")
+        amount, cur = val(session, "amount_total", 0), val(session, "currency", "")
+        paid = session.status == "complete" and session.payment_status in (
+            "paid", "no_payment_required")
+        if paid:
+            if req is None:
+                if meta_gig is None:
+                    return []  # not one of ours (another integration on this account)
+                return [_report_only(f"checkout session {session.id} paid {_money(amount, cur)} "
+                                     f"for gig #{meta_gig} but the app has no record of it")]
+            ref = funding_ref(session)
+            return [Change(
+                f"gig #{req.gig_id}: checkout session {session.id[:24]}… paid "
+                f"{_money(amount, cur)}",
+                lambda t: pe.funding_paid(t, session.id, amount, cur, ref),
+                lambda t: t.s.get(PaymentRequest, req.id).status == "paid", req.gig_id)]
+        if session.status == "expired" and req is not None:
+            return [Change(f"gig #{req.gig_id}: checkout session {session.id[:24]}… expired",
+                           lambda t: pe.funding_expired(t, session.id),
+                           lambda t: t.s.get(PaymentRequest, req.id).status != "open",
+                           req.gig_id)]
+        return []
+
+    # -- payout accounts -----------------------------------------------------------
+    async def for_account(self, account_id: str) -> list[Change]:
+        account = await self.client.v1.accounts.retrieve_async(account_id)
+        ready = account_ready(account)
+        hint = val(val(account, "metadata"), USER_METADATA_KEY)
+        hint = int(hint) if hint and str(hint).isdigit() else None
+
+        def done(t: Tx) -> bool:
+            user = t.s.scalar(select(User).where(User.payout_account == account_id))
+            if user is None and hint is not None:
+                user = t.s.get(User, hint)
+            return user is None or (user.payouts_enabled == ready
+                                    and user.payout_account == account_id)
+        return [Change(f"payout account {account_id}: {'ready' if ready else 'not ready'}",
+                       lambda t: pe.payout_account_changed(t, account_id, ready, hint), done)]
+
+    # -- refunds -------------------------------------------------------------------
+    async def for_charge(self, charge_id: str, gig_id: int | None = None) -> list[Change]:
+        """Refunds of a gig's charge: ones made outside the app are recorded; ours
+        that Stripe made but the app did not record yet are recorded as sent."""
+        gig_id = gig_id or await self.gig_for_charge(charge_id)
+        if gig_id is None:
+            return []
+        page = await self.client.v1.refunds.list_async(params={"charge": charge_id, "limit": 100})
+        refunds = [r async for r in page.auto_paging_iter()]
+        ops = await self._ops(gig_id, "refund")
+        by_key = {op.idempotency_key: op for op in ops}
+        known_refs = {op.provider_ref for op in ops if op.provider_ref}
+        changes: list[Change] = []
+        for r in sorted(refunds, key=lambda r: (val(r, "created", 0), r.id)):
+            if val(r, "status") in ("failed", "canceled"):
+                continue
+            amount, cur = r.amount, r.currency
+            key = val(val(r, "metadata"), OP_METADATA_KEY)
+            if key:
+                op = by_key.get(key)
+                if op is None:
+                    changes.append(_report_only(f"gig #{gig_id}: refund {r.id} "
+                                                f"({_money(amount, cur)}) carries key {key} that "
+                                                "the app does not know", gig_id))
+                elif op.status != "succeeded":
+                    changes.append(Change(
+                        f"gig #{gig_id}: refund {r.id} ({_money(amount, cur)}) was made at "
+                        "Stripe but not recorded",
+                        lambda t, op_id=op.id, ref=r.id: _record_sent(t, op_id, ref),
+                        _op_succeeded(op.id), gig_id))
+                continue
+            if r.id in known_refs:
+                continue
+            changes.append(Change(
+                f"gig #{gig_id}: refund {r.id} of {_money(amount, cur)} made outside the app",
+                lambda t, ref=r.id, a=amount, c=cur: pe.external_refund(t, gig_id, ref, a, c),
+                lambda t, ref=r.id: pe.entry_exists(t, f"ext_refund:{ref}"), gig_id))
+        return changes
+
+    # -- disputes ------------------------------------------------------------------
+    async def for_dispute(self, dispute_id: str, dispute: Any = None) -> list[Change]:
+        dispute = dispute or await self.client.v1.disputes.retrieve_async(dispute_id)
+        status = str(val(dispute, "status", ""))
+        if status.startswith("warning_"):
+            return []  # an inquiry: no money moved yet
+        gig_id = await self.gig_for_charge(obj_id(val(dispute, "charge")))
+        if gig_id is None:
+            return []
+        amount, cur, did = dispute.amount, dispute.currency, dispute.id
+        changes = [Change(
+            f"gig #{gig_id}: chargeback {did} of {_money(amount, cur)}",
+            lambda t: pe.chargeback(t, gig_id, did, amount, cur),
+            lambda t: pe.entry_exists(t, f"chargeback:{did}"), gig_id)]
+        if status == "won":
+            changes.append(Change(
+                f"gig #{gig_id}: chargeback {did} won, {_money(amount, cur)} back",
+                lambda t: pe.chargeback_reversed(t, gig_id, did, amount, cur),
+                lambda t: pe.entry_exists(t, f"chargeback_won:{did}"), gig_id))
+        return changes
+
+    # -- transfers -----------------------------------------------------------------
+    async def for_transfer(self, transfer_id: str, transfer: Any = None,
+                           ops: list[PaymentOp] | None = None) -> list[Change]:
+        """Reversals of a transfer made at Stripe, and our transfers Stripe made
+        but the app did not record yet."""
+        tr = transfer or await self.client.v1.transfers.retrieve_async(transfer_id)
+        key = val(val(tr, "metadata"), OP_METADATA_KEY)
+        gig_id = gig_id_from_group(val(tr, "transfer_group"))
+        if ops is None and gig_id is not None:
+            ops = await self._ops(gig_id, "transfer")
+        ops = ops or []
+        op = next((o for o in ops if o.provider_ref == tr.id), None) or next(
+            (o for o in ops if key and o.idempotency_key == key), None)
+        changes: list[Change] = []
+        if op is None:
+            if key:
+                changes.append(_report_only(f"transfer {tr.id} ({_money(tr.amount, tr.currency)})"
+                                            f" carries key {key} that the app does not know",
+                                            gig_id))
+            if gig_id is None:
+                return changes
+        elif op.status != "succeeded":
+            changes.append(Change(
+                f"gig #{op.gig_id}: transfer {tr.id} ({_money(tr.amount, tr.currency)}) was made "
+                "at Stripe but not recorded",
+                lambda t: _record_sent(t, op.id, tr.id), _op_succeeded(op.id), op.gig_id))
+        if val(tr, "amount_reversed", 0):
+            user_id = op.user_id if op else await self._user_of_account(val(tr, "destination"))
+            gig = op.gig_id if op else gig_id
+            page = await self.client.v1.transfers.reversals.list_async(tr.id, params={"limit": 100})
+            async for rev in page.auto_paging_iter():
+                if user_id is None:
+                    changes.append(_report_only(f"transfer {tr.id} reversed ({rev.id}) to an "
+                                                "account the app does not know", gig))
+                    continue
+                changes.append(Change(
+                    f"gig #{gig}: transfer {tr.id} reversed by {_money(rev.amount, rev.currency)}",
+                    lambda t, r=rev, g=gig, u=user_id: pe.transfer_reversed(
+                        t, g, u, r.id, r.amount, r.currency),
+                    lambda t, r=rev: pe.entry_exists(t, f"reversal:{r.id}"), gig))
+        return changes
+
+    async def _user_of_account(self, account_id: str | None) -> int | None:
+        if not account_id:
+            return None
+        return await self.engine.view(lambda t: t.s.scalar(
+            select(User.id).where(User.payout_account == account_id)))
+
+    # -- events --------------------------------------------------------------------
+    async def for_event(self, event: Any) -> list[Change] | None:
+        """The changes a webhook event implies; None for event types we do not use."""
+        etype = event.type
+        obj = event.data.object
+        if etype.startswith("checkout.session."):
+            return await self.for_session(obj.id)
+        if etype == "account.updated":
+            return await self.for_account(val(event, "account") or obj.id)
+        if etype in ("charge.refunded", "charge.refund.updated", "refund.created",
+                     "refund.updated", "refund.failed"):
+            charge = obj_id(val(obj, "charge")) if val(obj, "object") == "refund" else obj.id
+            return await self.for_charge(charge) if charge else []
+        if etype.startswith("charge.dispute."):
+            return await self.for_dispute(obj.id)
+        if etype in ("transfer.reversed", "transfer.updated", "transfer.created"):
+            return await self.for_transfer(obj.id)
+        return None
+
+    # -- applying ------------------------------------------------------------------
+    async def apply_changes(self, changes: list[Change], *, event: Any = None,
+                            only_safe: bool = False) -> list[str]:
+        """Apply what is not done yet, in one transaction (with the event's id, so
+        a second delivery of the same event changes nothing)."""
+        def run(t: Tx) -> list[str]:
+            if event is not None and not pe.claim_event(t, PROVIDER, event.id, event.type):
+                return ["duplicate delivery: already processed"]
+            out = []
+            for change in changes:
+                if only_safe and not change.safe:
+                    continue
+                if change.done(t):
+                    continue
+                try:
+                    with t.s.begin_nested():
+                        out.append(f"{change.what}: {change.apply(t)}")
+                except DomainError as exc:
+                    log.warning("stripe change refused: %s: %s", change.what, exc)
+                    out.append(f"{change.what}: refused: {exc}")
+            return out
+        return await self.engine.tx(run)
+
+
+def _record_sent(t: Tx, op_id: int, ref: str) -> str:
+    op = t.s.get(PaymentOp, op_id)
+    if op.status not in ("pending", "succeeded"):
+        return f"not recorded: the operation is {op.status}"
+    record_payment_success(t, op_id, ref)
+    return "recorded as sent"

@@ -1,0 +1,137 @@
+"""``TelegramService``: the Telegram bot as one of ``gigbroker run``'s services.
+
+Builds the python-telegram-bot ``Application`` from settings
+(``TELEGRAM_BOT_TOKEN``, ``TELEGRAM_API_BASE_URL``), with the pacer as its rate
+limiter (every Bot API call goes through it), per-user ordered concurrent
+update processing, and the handlers. ``start()`` publishes the command menu,
+then either long-polls or, with ``TELEGRAM_WEBHOOK_URL``, registers the webhook
+(route mounted on the project's HTTP server at construction, before it starts)
+and registers itself with the notification dispatcher. ``stop()`` undoes it."""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.ext import (
+    Application, CallbackQueryHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters,
+)
+
+from adapters.telegram.handlers import Handlers
+from adapters.telegram.limits import Limits, Pacer
+from adapters.telegram.logs import protect_token
+from adapters.telegram.menu import publish_commands
+from adapters.telegram.notify import TelegramNotifier
+from adapters.telegram.processor import PerUserProcessor
+from adapters.telegram.routing import Router
+from adapters.telegram.sender import PLATFORM, Sender
+from adapters.telegram.webhook import WebhookEndpoint, webhook_path, webhook_secret
+from bot.registry import REGISTRY
+from core.outbox import retry_now
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.http import HttpServer
+    from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.CHANNEL_POST,
+                   Update.MY_CHAT_MEMBER]
+
+
+def file_base_url(base_url: str) -> str:
+    """'https://api.telegram.org/bot' -> 'https://api.telegram.org/file/bot'."""
+    base = base_url.rstrip("/")
+    return base[:-len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+
+class TelegramService:
+    def __init__(self, app: "App", settings: "Settings", http: "HttpServer | None" = None, *,
+                 limits: Limits | None = None, concurrency: int = 64,
+                 polling_timeout: int = 10) -> None:
+        if not settings.telegram_bot_token:
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        self.app = app
+        self.settings = settings
+        self.polling_timeout = polling_timeout
+        token = settings.telegram_bot_token
+        protect_token(token)
+        self.pacer = Pacer(limits)
+        self.application = self._build(token, settings, concurrency)
+        self.sender = Sender(self.application.bot)
+        self.router = Router(app.engine, self.sender)
+        self.notifier = TelegramNotifier(app.engine, self.sender)
+        self.handlers = Handlers(app.conversation, self.router, on_started=self._started)
+        self._add_handlers()
+        self.webhook: WebhookEndpoint | None = None
+        if settings.telegram_webhook_url:
+            if http is None:
+                raise ValueError("webhook mode needs the HTTP server")
+            self.webhook = WebhookEndpoint(self.application, webhook_secret(
+                settings.telegram_webhook_secret, token))
+            http.add_route("POST", webhook_path(settings.telegram_webhook_url),
+                           self.webhook.handle)
+
+    def _build(self, token: str, settings: "Settings", concurrency: int) -> Application:
+        builder = (Application.builder().token(token)
+                   .base_url(settings.telegram_api_base_url)
+                   .base_file_url(file_base_url(settings.telegram_api_base_url))
+                   .rate_limiter(self.pacer)
+                   .concurrent_updates(PerUserProcessor(concurrency))
+                   .connection_pool_size(max(concurrency, 8))
+                   .job_queue(None))
+        if settings.telegram_webhook_url:
+            builder = builder.updater(None)
+        return builder.build()
+
+    def _add_handlers(self) -> None:
+        h = self.handlers
+        messages = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+        names = [spec.name for spec in REGISTRY]
+        add = self.application.add_handler
+        add(CommandHandler(names, h.on_command, filters=messages))
+        add(MessageHandler(filters.COMMAND & messages, h.on_unknown_command))
+        add(CallbackQueryHandler(h.on_callback))
+        add(MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & (
+            filters.TEXT | filters.Document.ALL | filters.PHOTO), h.on_private_message))
+        add(ChatMemberHandler(h.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+        self.application.add_error_handler(h.on_error)
+
+    @property
+    def bot(self):
+        return self.application.bot
+
+    async def _started(self, actor) -> None:
+        """The user opened the private chat: notifications held for that go now."""
+        n = await self.app.engine.tx(lambda t: retry_now(t, actor.user_id))
+        if n:
+            log.info("released %s held notification(s) for user %s", n, actor.user_id)
+
+    async def start(self) -> None:
+        application = self.application
+        await application.initialize()  # getMe: checks the token, learns our username
+        self.router.bot_username = application.bot.username or ""
+        await publish_commands(application.bot)
+        if self.webhook is not None:
+            await application.bot.set_webhook(
+                self.settings.telegram_webhook_url, secret_token=webhook_secret(
+                    self.settings.telegram_webhook_secret, self.settings.telegram_bot_token),
+                allowed_updates=ALLOWED_UPDATES)
+            log.info("Telegram bot @%s receives updates by webhook", application.bot.username)
+        else:
+            await application.updater.start_polling(
+                poll_interval=0, timeout=self.polling_timeout, allowed_updates=ALLOWED_UPDATES)
+            log.info("Telegram bot @%s is long polling", application.bot.username)
+        await application.start()
+        self.app.dispatcher.register(self.notifier)
+
+    async def stop(self) -> None:
+        if self.app.dispatcher.adapters.get(PLATFORM) is self.notifier:
+            self.app.dispatcher.adapters.pop(PLATFORM, None)
+        application = self.application
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()

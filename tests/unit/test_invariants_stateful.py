@@ -1,0 +1,553 @@
+"""The money and slot invariants of DESIGN.md, held at every step of random
+sequences of everything that can happen to gigs.
+
+A hypothesis ``RuleBasedStateMachine`` drives the real engine (sandbox
+payments, a ManualClock) through random interleavings of: post, fund, claim,
+apply / accept / decline, deliver, request a revision, approve, reject,
+dispute, resolve with a random split, cancel (client or moderator), withdraw,
+payout setup, clock advances (two clock workers at once), outbox drains (two
+workers at once) and faults: a worker killed right after the provider accepted
+a transfer or refund (before it could record it), a worker that leased a batch
+and died, and a provider declining transfers. Refused moves must be typed
+domain errors that write nothing.
+
+After every step, straight from the database:
+- every ledger entry balances and the ledger sums to zero per currency;
+- no internal account (anything but ``external``) is negative;
+- a funded gig's escrow equals reward x (slots - slots_settled), and its fee
+  held fee x the same; both equal what its claims imply (open gigs: every slot
+  not settled by a claim; cancelled/expired gigs: the slots of live claims);
+- ``gig.slots_live`` equals the number of live claims;
+- a claim is paid at most once: at most one release entry, one transfer op,
+  one succeeded transfer, one sandbox (provider-side) transfer;
+- at most one live claim per slot and per freelancer on a gig;
+- the payment ops agree with the ledger: what waits for payout onboarding is
+  what is ``payable``, what is being sent is ``payout_pending``, refunds not yet
+  sent are ``refund_pending``.
+
+Each example uses its own event loop and a fresh database (a SQLite file in a
+temp dir, or a recreated PostgreSQL schema), kept small: a handful of users and
+at most six gigs."""
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test,
+)
+from sqlalchemy import select, text
+
+from adapters.sandbox import SandboxProvider
+from core import ledger, people
+from core.clock import ManualClock
+from core.drafts import GigDraft
+from core.engine import Engine
+from core.errors import DomainError
+from core.models import (
+    LIVE_CLAIM_STATES, SLOT_HOLDING_STATES, Application, Claim, Gig, LedgerEntry,
+    LedgerPosting, OutboxMessage, PaymentOp, ReputationStats, SandboxPayment,
+)
+from core.outbox import OutboxWorker, lease
+from core.payments import ProviderDeclined
+from core.timers import run_due_timers
+
+SETTLED_BY_CLAIM = ("approved", "auto_approved", "resolved", "refunded")
+PAID_STATES = ("approved", "auto_approved", "resolved")
+LEASE = 120
+
+
+class Sink:
+    """The chat side of the outbox: keeps what it was asked to deliver."""
+
+    def __init__(self) -> None:
+        self.notes = []
+
+    async def deliver(self, note) -> None:
+        self.notes.append(note)
+
+
+class ProcessKilled(BaseException):
+    """The worker's process died: nothing of ours runs after this point."""
+
+
+class Faulty:
+    """The real sandbox provider with one fault: ``kill`` (the provider accepts a
+    transfer/refund, then the worker process dies before recording it) or
+    ``decline`` (every transfer is refused, as for a closed payout account)."""
+
+    def __init__(self, inner: SandboxProvider, fault: str) -> None:
+        self.inner, self.fault = inner, fault
+        self.name, self.test_mode = inner.name, inner.test_mode
+
+    async def create_payment_request(self, order):
+        return await self.inner.create_payment_request(order)
+
+    async def payout_onboarding(self, user_id, account_ref):
+        return await self.inner.payout_onboarding(user_id, account_ref)
+
+    async def transfer(self, order):
+        if self.fault == "decline":
+            # A real provider answers a retried idempotency key with its first result;
+            # only transfers it never accepted can be declined.
+            known = await self.inner.db.read(
+                lambda s: s.get(SandboxPayment, order.idempotency_key) is not None)
+            if not known:
+                raise ProviderDeclined("The destination account cannot receive transfers.")
+            return await self.inner.transfer(order)
+        await self.inner.transfer(order)
+        raise ProcessKilled("killed after the provider accepted the transfer")
+
+    async def refund(self, order):
+        result = await self.inner.refund(order)
+        if self.fault == "kill":
+            raise ProcessKilled("killed after the provider accepted the refund")
+        return result
+
+
+REWARDS = [("usd", "25"), ("usd", "0.07"), ("jpy", "500"), ("eur", "1999.99"), ("kwd", "1.005")]
+pick = st.integers(0, 1_000)
+
+
+def fingerprint_sql() -> str:
+    """One round trip: enough to see whether a refused move wrote anything."""
+    counts = ", ".join(f"(SELECT count(*) FROM {t})" for t in (
+        "auditevent", "ledgerentry", "ledgerposting", "outboxmessage", "claim", "delivery",
+        "dispute", "paymentop", "timer", "application", "rating", "sandboxpayment"))
+    return (f"SELECT {counts}, (SELECT coalesce(sum(version), 0) FROM gig), "
+            "(SELECT coalesce(sum(version), 0) FROM claim), "
+            "(SELECT count(*) FROM application WHERE status = 'pending'), "
+            "(SELECT count(*) FROM paymentop WHERE status = 'pending'), "
+            "(SELECT count(*) FROM \"user\" WHERE payouts_enabled)")
+
+
+FINGERPRINT = text(fingerprint_sql())
+
+
+def machine_for(backend: str, database_factory):
+    class GigMachine(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.loop = asyncio.new_event_loop()
+            self.dir = tempfile.mkdtemp(prefix="gigbroker-invariants-")
+            self.db = self.run(database_factory(backend, Path(self.dir)))
+            self.clock = ManualClock(datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc))
+            self.provider = SandboxProvider(self.db)
+            self.engine = Engine(self.db, self.provider, clock=self.clock)
+            # A second clock/outbox process on the same database.
+            self.engine2 = Engine(self.db, self.provider, clock=self.clock)
+            self.sink = Sink()
+            self.workers = 0
+            self.gigs: dict[int, Gig] = {}
+            self.claims: dict[int, Claim] = {}
+            self.apps: dict[int, Application] = {}
+            self.clients = [self.person("client-a"), self.person("client-b")]
+            self.freelancers = [self.person("f-pro", experienced=True),
+                                self.person("f-pro2", experienced=True),
+                                self.person("f-new"),
+                                self.person("f-unpaid", experienced=True, payouts=False)]
+            self.moderator = self.person("moderator", staff=True)
+            self.community = self.run(self.engine.tx(lambda t: people.ensure_community(
+                t, "discord", "guild-1", "Guild").id))
+            self.refresh()
+
+        # -- plumbing --------------------------------------------------------
+        def run(self, coro):
+            return self.loop.run_until_complete(coro)
+
+        def run_both(self, first, second):
+            """Two workers at once (two processes sharing the database)."""
+            async def both():
+                return await asyncio.gather(first, second)
+            return self.run(both())
+
+        def teardown(self) -> None:
+            try:
+                self.run(self.db.dispose())
+            finally:
+                self.loop.close()
+                shutil.rmtree(self.dir, ignore_errors=True)
+
+        def person(self, name: str, *, experienced: bool = False, payouts: bool = True,
+                   staff: bool = False) -> int:
+            e = self.engine
+            uid = self.run(e.resolve_user("console", name, name)).id
+            self.run(e.update_profile(uid, {"skills": "design", "hours": "any"}))
+            if payouts:
+                self.run(e.setup_payouts(uid))
+
+            def extra(t):
+                if experienced:
+                    t.s.add(ReputationStats(user_id=uid, approved=1))
+                t.user(uid).staff = staff
+            self.run(e.tx(extra))
+            return uid
+
+        def fingerprint(self):
+            return self.run(self.db.read(lambda s: tuple(s.execute(FINGERPRINT).one())))
+
+        def attempt(self, make_coro):
+            """Run one move; a refusal must be a typed domain error that wrote nothing."""
+            before = self.fingerprint()
+            try:
+                return self.run(make_coro())
+            except DomainError as exc:
+                assert self.fingerprint() == before, f"refused move wrote something: {exc!r}"
+                return None
+
+        def refresh(self) -> None:
+            def read(s):
+                return ({g.id: g for g in s.scalars(select(Gig))},
+                        {c.id: c for c in s.scalars(select(Claim))},
+                        {a.id: a for a in s.scalars(select(Application))})
+            self.gigs, self.claims, self.apps = self.run(self.db.read(read))
+
+        def choose(self, items, i: int):
+            items = sorted(items)
+            return items[i % len(items)] if items else None
+
+        def claims_in(self, *states: str) -> list[int]:
+            return [c.id for c in self.claims.values() if c.status in states]
+
+        def some_claim(self, i: int, *states: str) -> Claim | None:
+            """Mostly a claim in one of ``states``; every seventh pick, any claim at all
+            (so refusals of stale moves are exercised too)."""
+            pool = self.claims_in(*states) if i % 7 else list(self.claims)
+            cid = self.choose(pool, i // 7) or self.choose(list(self.claims), i)
+            return self.claims.get(cid) if cid else None
+
+        def client_of(self, claim: Claim) -> int:
+            return self.gigs[claim.gig_id].client_id
+
+        def queued(self, event: str, recipient_id: int, key: str) -> int:
+            """How many ``event`` notifications for ``recipient_id`` about ``key`` are queued."""
+            dedup = f"{event}:{recipient_id}:{key}"
+            return self.run(self.db.read(lambda s: len(list(s.scalars(
+                select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup))))))
+
+        # -- gigs ------------------------------------------------------------
+        @precondition(lambda self: len(self.gigs) < 6)
+        @rule(client=st.integers(0, 1), slots=st.integers(1, 3), reward=st.sampled_from(REWARDS),
+              mode=st.sampled_from(["claim", "claim", "apply"]), revisions=st.integers(0, 2),
+              deliver=st.sampled_from(["2h", "1d"]), review=st.sampled_from(["1h", "1d"]),
+              listing=st.sampled_from(["1h", "1d", "3d"]), in_community=st.booleans(),
+              fund=st.booleans())
+        def post(self, client, slots, reward, mode, revisions, deliver, review, listing,
+                 in_community, fund):
+            currency, amount = reward
+            draft = GigDraft.parse({
+                "title": "Random task", "reward": amount, "currency": currency,
+                "slots": str(slots), "mode": mode, "max_revisions": str(revisions),
+                "deliver_in": deliver, "review_window": review, "listing_for": listing,
+                "skills": "design"}, community_id=self.community if in_community else None)
+            gig = self.run(self.engine.post_gig(self.clients[client], draft))
+            if fund:
+                self.run(self.engine.start_funding(gig.client_id, gig.id))
+
+        @precondition(lambda self: self.gigs)
+        @rule(i=pick)
+        def fund(self, i):
+            waiting = [g.id for g in self.gigs.values() if g.status == "awaiting_funding"]
+            gig = self.gigs[self.choose(waiting or list(self.gigs), i)]
+            result = self.attempt(lambda: self.engine.start_funding(gig.client_id, gig.id))
+            if result is not None:
+                assert result[0].status == "open"
+                assert self.queued("gig.opened", gig.client_id, f"gig:{gig.id}") == 1
+
+        @precondition(lambda self: self.gigs)
+        @rule(i=pick, by_moderator=st.booleans())
+        def cancel(self, i, by_moderator):
+            live = [g.id for g in self.gigs.values() if g.status in ("open", "awaiting_funding")]
+            gig = self.gigs[self.choose(live or list(self.gigs), i)]
+            actor = self.moderator if by_moderator else gig.client_id
+            result = self.attempt(lambda: self.engine.cancel_gig(actor, gig.id))
+            if result is not None:
+                assert result.status == "cancelled"
+                assert self.queued("gig.cancelled", gig.client_id, f"gig:{gig.id}") == 1
+
+        # -- claims ----------------------------------------------------------
+        @precondition(lambda self: self.gigs)
+        @rule(f=st.integers(0, 3), i=pick)
+        def claim(self, f, i):
+            open_gigs = [g.id for g in self.gigs.values() if g.status == "open"]
+            gig_id = self.choose(open_gigs or list(self.gigs), i)
+            who = self.freelancers[f]
+            claim = self.attempt(lambda: self.engine.claim_slot(who, gig_id))
+            if claim is not None:
+                assert claim.status == "active" and 1 <= claim.slot_no <= self.gigs[gig_id].slots
+                assert self.queued("claim.confirmed", who, f"claim:{claim.id}") == 1
+
+        @precondition(lambda self: self.gigs)
+        @rule(f=st.integers(0, 3), i=pick)
+        def apply(self, f, i):
+            apply_gigs = [g.id for g in self.gigs.values() if g.mode == "apply"]
+            gig_id = self.choose(apply_gigs or list(self.gigs), i)
+            self.attempt(lambda: self.engine.apply(self.freelancers[f], gig_id, "pick me"))
+
+        @precondition(lambda self: self.apps)
+        @rule(i=pick, accept=st.booleans())
+        def decide(self, i, accept):
+            pending = [a.id for a in self.apps.values() if a.status == "pending"]
+            app = self.apps[self.choose(pending or list(self.apps), i)]
+            client = self.gigs[app.gig_id].client_id
+            self.attempt(lambda: self.engine.decide_application(client, app.id, accept))
+
+        @precondition(lambda self: self.claims)
+        @rule(i=pick, with_link=st.booleans())
+        def deliver(self, i, with_link):
+            c = self.some_claim(i, "active", "revision_requested")
+            links = ["https://example.com/work"] if with_link else []
+            self.attempt(lambda: self.engine.deliver(c.freelancer_id, c.id, "here", links))
+
+        @precondition(lambda self: self.claims)
+        @rule(i=pick)
+        def request_revision(self, i):
+            c = self.some_claim(i, "delivered")
+            self.attempt(lambda: self.engine.request_revision(self.client_of(c), c.id, "again"))
+
+        @precondition(lambda self: self.claims)
+        @rule(i=pick)
+        def approve(self, i):
+            c = self.some_claim(i, "delivered")
+            result = self.attempt(lambda: self.engine.approve(self.client_of(c), c.id))
+            if result is not None:
+                assert result.paid_minor == self.gigs[c.gig_id].reward_minor
+                assert self.queued("claim.approved", c.freelancer_id, f"claim:{c.id}") == 1
+
+        @precondition(lambda self: self.claims)
+        @rule(i=pick)
+        def reject(self, i):
+            c = self.some_claim(i, "delivered")
+            self.attempt(lambda: self.engine.reject(self.client_of(c), c.id, "not the brief"))
+
+        @precondition(lambda self: self.claims)
+        @rule(i=pick)
+        def dispute(self, i):
+            c = self.some_claim(i, "rejected")
+            self.attempt(lambda: self.engine.open_dispute(c.freelancer_id, c.id, "it is the brief"))
+
+        @precondition(lambda self: self.claims)
+        @rule(i=pick, percent=st.sampled_from([0, 1, 33, 50, 99, 100]))
+        def resolve(self, i, percent):
+            c = self.some_claim(i, "disputed")
+            share = self.gigs[c.gig_id].reward_minor * percent // 100
+            result = self.attempt(lambda: self.engine.resolve_dispute(self.moderator, c.id, share))
+            if result is not None:
+                assert self.queued("dispute.resolved", c.freelancer_id,
+                                   f"dispute:{result.id}") == 1
+
+        @precondition(lambda self: self.claims)
+        @rule(i=pick)
+        def withdraw(self, i):
+            c = self.some_claim(i, "active", "revision_requested")
+            self.attempt(lambda: self.engine.withdraw(c.freelancer_id, c.id))
+
+        @rule(f=st.integers(0, 3))
+        def setup_payouts(self, f):
+            self.run(self.engine.setup_payouts(self.freelancers[f]))
+
+        # -- time and workers ------------------------------------------------
+        @rule(minutes=st.sampled_from([30, 61, 3 * 60, 13 * 60, 25 * 60, 73 * 60]))
+        def advance_clock(self, minutes):
+            self.clock.advance(minutes=minutes)
+            self.run_both(run_due_timers(self.engine, limit=3),
+                          run_due_timers(self.engine2, limit=3))
+
+        @rule()
+        def drain_outbox(self):
+            self.workers += 1
+            one = OutboxWorker(self.engine, self.sink, owner=f"w{self.workers}a")
+            two = OutboxWorker(self.engine2, self.sink, owner=f"w{self.workers}b", batch=2)
+            self.run_both(one.drain(), two.drain())
+
+        @rule()
+        def worker_killed_after_provider_accepted(self):
+            self.workers += 1
+            doomed = Engine(self.db, Faulty(self.provider, "kill"), clock=self.clock)
+            worker = OutboxWorker(doomed, self.sink, owner=f"doomed{self.workers}", batch=1,
+                                  lease_seconds=LEASE)
+            try:
+                self.run(worker.drain(channels=("payment",)))
+            except ProcessKilled:
+                pass
+
+        @rule(n=st.integers(1, 4))
+        def worker_died_holding_a_lease(self, n):
+            self.workers += 1
+            owner = f"dead{self.workers}"
+            self.run(self.engine.tx(lambda t: lease(t, owner, limit=n,
+                                                    lease_for=timedelta(seconds=LEASE))))
+
+        @rule()
+        def provider_declines_transfers(self):
+            self.workers += 1
+            refusing = Engine(self.db, Faulty(self.provider, "decline"), clock=self.clock)
+            self.run(OutboxWorker(refusing, self.sink, owner=f"declining{self.workers}")
+                     .drain(channels=("payment",)))
+
+        # -- the invariants --------------------------------------------------
+        @invariant()
+        def books_and_slots_hold(self):
+            def read(s):
+                return dict(
+                    balances=ledger.all_balances(s),
+                    unbalanced=ledger.unbalanced_entries(s),
+                    gigs=list(s.scalars(select(Gig))),
+                    claims=list(s.scalars(select(Claim))),
+                    apps=list(s.scalars(select(Application))),
+                    ops=list(s.scalars(select(PaymentOp))),
+                    sandbox=list(s.scalars(select(SandboxPayment))),
+                    releases=s.execute(
+                        select(LedgerEntry.claim_id, LedgerPosting.amount)
+                        .join(LedgerPosting, LedgerPosting.entry_id == LedgerEntry.id)
+                        .where(LedgerEntry.kind == "release",
+                               LedgerPosting.account.like("payable:%"))).all(),
+                )
+            db = self.run(self.db.read(read))
+            balances = db["balances"]
+
+            def bal(account: str, currency: str) -> int:
+                return balances.get((account, currency), 0)
+
+            # Every entry balances; the whole ledger sums to zero per currency.
+            assert db["unbalanced"] == []
+            per_currency = Counter()
+            for (account, currency), amount in balances.items():
+                per_currency[currency] += amount
+                if account != ledger.EXTERNAL:
+                    assert amount >= 0, f"{account} is negative: {amount} {currency}"
+            assert all(v == 0 for v in per_currency.values()), per_currency
+
+            claims_by_gig = defaultdict(list)
+            for c in db["claims"]:
+                claims_by_gig[c.gig_id].append(c)
+            for g in db["gigs"]:
+                mine = claims_by_gig[g.id]
+                live = [c for c in mine if c.status in LIVE_CLAIM_STATES]
+                settled = [c for c in mine if c.status in SETTLED_BY_CLAIM]
+                escrow, fee = bal(ledger.escrow(g.id), g.currency), bal(ledger.fee_held(g.id),
+                                                                       g.currency)
+                assert g.slots_live == len(live), f"gig {g.id}: slots_live {g.slots_live}"
+                assert 0 <= g.slots_live + g.slots_settled <= g.slots
+                if g.funded_at is None:
+                    assert escrow == fee == 0 and g.slots_settled == 0
+                    continue
+                unsettled = g.slots - g.slots_settled
+                assert escrow == g.reward_minor * unsettled, f"gig {g.id} escrow {escrow}"
+                assert fee == g.fee_per_slot * unsettled, f"gig {g.id} fee held {fee}"
+                if g.status in ("cancelled", "expired"):
+                    implied = len(live)  # unclaimed slots were refunded at closing
+                else:
+                    implied = g.slots - len(settled)
+                    assert g.slots_settled == len(settled)
+                assert unsettled == implied, f"gig {g.id}: claims imply {implied} unsettled"
+                if g.status == "completed":
+                    assert escrow == fee == 0 and not live
+
+                # One live claim per slot and per freelancer; one holder per slot.
+                live_slots = Counter(c.slot_no for c in live)
+                holders = Counter(c.slot_no for c in mine if c.status in SLOT_HOLDING_STATES)
+                by_freelancer = Counter(c.freelancer_id for c in live)
+                assert max(live_slots.values(), default=0) <= 1
+                assert max(holders.values(), default=0) <= 1
+                assert max(by_freelancer.values(), default=0) <= 1
+                assert all(1 <= c.slot_no <= g.slots for c in mine)
+
+            # A claim is paid at most once, in the ledger and at the provider.
+            releases = Counter(cid for cid, _ in db["releases"])
+            released = {cid: amount for cid, amount in db["releases"]}
+            transfers = [op for op in db["ops"] if op.kind == "transfer"]
+            ops_by_key = {op.idempotency_key: op for op in db["ops"]}
+            per_claim = Counter(op.claim_id for op in transfers)
+            succeeded = Counter(op.claim_id for op in transfers if op.status == "succeeded")
+            provider_side = Counter(ops_by_key[row.idempotency_key].claim_id
+                                    for row in db["sandbox"] if row.kind == "transfer")
+            for c in db["claims"]:
+                assert releases[c.id] <= 1 and per_claim[c.id] <= 1
+                assert succeeded[c.id] <= 1 and provider_side[c.id] <= 1
+                if c.status in PAID_STATES and c.paid_minor:
+                    assert released[c.id] == c.paid_minor
+                else:
+                    assert c.id not in released and c.paid_minor == 0
+            for row in db["sandbox"]:
+                if row.kind in ("transfer", "refund"):
+                    op = ops_by_key[row.idempotency_key]
+                    assert op.amount_minor == row.amount_minor and op.status != "waiting_account"
+
+            # The payment ops and the ledger tell the same story.
+            payable, sending, refunding = Counter(), Counter(), Counter()
+            for op in db["ops"]:
+                if op.kind == "transfer" and op.status == "waiting_account":
+                    payable[(ledger.payable(op.user_id), op.currency)] += op.amount_minor
+                elif op.kind == "transfer" and op.status == "pending":
+                    sending[(ledger.payout_pending(op.user_id), op.currency)] += op.amount_minor
+                elif op.kind == "refund" and op.status in ("pending", "failed"):
+                    refunding[(ledger.refund_pending(op.gig_id), op.currency)] += op.amount_minor
+            for prefix, expected in (("payable:", payable), ("payout_pending:", sending),
+                                     ("refund_pending:", refunding)):
+                actual = {k: v for k, v in balances.items() if k[0].startswith(prefix) and v}
+                assert actual == {k: v for k, v in expected.items() if v}, prefix
+
+            self.gigs = {g.id: g for g in db["gigs"]}
+            self.claims = {c.id: c for c in db["claims"]}
+            self.apps = {a.id: a for a in db["apps"]}
+
+    return GigMachine
+
+
+EXAMPLES = {"sqlite": 25, "postgres": 10}
+
+
+def test_invariants_hold_at_every_step(backend, database_factory):
+    machine = machine_for(backend, database_factory)
+    run_state_machine_as_test(machine, settings=settings(
+        max_examples=EXAMPLES[backend], stateful_step_count=30, deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                               HealthCheck.filter_too_much]))
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_machine_reaches_the_interesting_states(backend, database_factory):
+    """Guard against a machine that only ever meets refusals: one fixed walk through
+    the lifecycle and every fault, checking the invariants after each step."""
+    machine = machine_for(backend, database_factory)()
+
+    def step(rule, *args):
+        rule(*args)
+        machine.books_and_slots_hold()
+    first = 1  # ``pick`` value meaning "the first claim in the wanted state"
+    try:
+        step(machine.post, 0, 3, ("usd", "25"), "claim", 1, "1d", "1d", "3d", True, True)
+        for f in range(3):
+            step(machine.claim, f, 0)
+        assert len(machine.claims) == 3
+        for _ in range(3):
+            step(machine.deliver, first, True)
+        assert {c.status for c in machine.claims.values()} == {"delivered"}
+        step(machine.approve, first)
+        step(machine.reject, first)
+        step(machine.dispute, first)
+        step(machine.resolve, first, 50)
+        step(machine.worker_killed_after_provider_accepted)
+        step(machine.provider_declines_transfers)
+        step(machine.worker_died_holding_a_lease, 3)
+        step(machine.advance_clock, 25 * 60)  # the third delivery is auto-approved
+        for f in range(4):
+            step(machine.setup_payouts, f)
+        step(machine.drain_outbox)
+        step(machine.advance_clock, 73 * 60)
+        step(machine.drain_outbox)
+        final = Counter(c.status for c in machine.claims.values())
+        assert final == Counter(approved=1, resolved=1, auto_approved=1), final
+        ops = machine.run(machine.db.read(lambda s: list(s.scalars(select(PaymentOp)))))
+        assert {op.status for op in ops} == {"succeeded"}, [(o.kind, o.status) for o in ops]
+        assert len(ops) == 4  # two full transfers, one split transfer, one split refund
+    finally:
+        machine.teardown()
