@@ -126,13 +126,15 @@ def to_board(community_id: int) -> Target:
 @dataclass(frozen=True)
 class Attachment:
     """A file relayed from a delivery: a platform file reference, usable as such on
-    the same platform, otherwise shown as a link/name."""
+    the same platform, otherwise shown as a link/name. A file the bot made itself
+    (a receipt PDF) carries its bytes in ``data``; adapters upload those."""
 
     platform: str
     file_ref: str
     name: str = "file"
     kind: str = "document"  # document | photo
     url: str | None = None
+    data: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,12 @@ async def _save(ctx: Context, name: str, step: int, values: dict, context: dict)
     await ctx.write(save)
 
 
+async def save_progress(ctx: Context, name: str, step: int, values: dict, context: dict) -> None:
+    """Keep a form's progress for an adapter that collects it in its own way (e.g. a
+    Discord modal per page), so it survives restarts and can be resumed or fixed."""
+    await _save(ctx, name, step, values, context)
+
+
 def _next_field(spec: FormSpec, values: dict, start: int = 0) -> int | None:
     for i, f in enumerate(spec.fields):
         if i >= start and f.name not in values:

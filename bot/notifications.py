@@ -140,7 +140,7 @@ async def render(engine: Engine, note: Notification, _: _) -> Reply | None:
         buttons = [[Button(_("Deliver"), button_payload("deliver", claim.id), "primary")]]
     elif ev == "reminder.review":
         text.add(_("Reminder: the delivery for claim #{c} of {title} is approved automatically "
-                   "{t} unless you act.", c=claim.id, title=title, t=when(claim.review_due_at)))
+                   "on {t} unless you act.", c=claim.id, title=title, t=when(claim.review_due_at)))
         buttons = [[Button(_("See the delivery"), button_payload("show_delivery", claim.id))]]
     elif ev in ("gig.cancelled", "gig.expired"):
         text.add(_("{title} is {status}.", title=title, status=_(gig.status)))

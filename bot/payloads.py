@@ -15,7 +15,8 @@ VERBS = {
     "mg": "mygigs", "sd": "show_delivery",
 }
 CODES = {v: k for k, v in VERBS.items()}
-_SAFE = re.compile(r"^[A-Za-z0-9_.+#\-]*$")
+_SAFE = re.compile(r"[A-Za-z0-9_.+#\-]*")
+_ID = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,9 @@ class Payload:
     def encode(self) -> str:
         if self.verb not in CODES:
             raise ValueError(f"unknown button verb {self.verb!r}")
-        if not _SAFE.match(self.extra):
+        if not _ID.fullmatch(str(self.entity_id)):
+            raise ValueError(f"entity id out of range: {self.entity_id}")
+        if not _SAFE.fullmatch(self.extra):
             raise ValueError(f"unsafe payload extra {self.extra!r}")
         text = f"{CODES[self.verb]}:{self.entity_id}" + (f":{self.extra}" if self.extra else "")
         if len(text.encode()) > MAX_PAYLOAD_BYTES:
@@ -43,10 +46,10 @@ def decode(text: str) -> Payload:
     if not isinstance(text, str) or len(text.encode()) > MAX_PAYLOAD_BYTES:
         raise BadPayload("payload too long")
     parts = text.split(":", 2)
-    if len(parts) < 2 or parts[0] not in VERBS or not parts[1].isdigit() or len(parts[1]) > 12:
+    if len(parts) < 2 or parts[0] not in VERBS or not _ID.fullmatch(parts[1]):
         raise BadPayload(f"not a gigbroker button: {text[:20]!r}")
     extra = parts[2] if len(parts) == 3 else ""
-    if not _SAFE.match(extra):
+    if not _SAFE.fullmatch(extra):
         raise BadPayload("bad characters")
     return Payload(VERBS[parts[0]], int(parts[1]), extra)
 

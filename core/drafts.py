@@ -19,6 +19,7 @@ TITLE_MIN, TITLE_MAX = 3, 120
 DESCRIPTION_MAX = 4000
 MAX_SKILLS = 10
 _TAG_RE = re.compile(r"[^a-z0-9+#.\-]+")
+_UNICODE_TAG_RE = re.compile(r"[^\w+#.\-]+")
 _DURATION_RE = re.compile(r"^\s*(\d{1,5})\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?|w|weeks?)?\s*$",
                           re.IGNORECASE)
 
@@ -53,12 +54,20 @@ def normalise_skills(value: object) -> list[str]:
     raw = value if isinstance(value, (list, tuple)) else re.split(r"[,;\s]+", str(value))
     tags: list[str] = []
     for item in raw:
-        tag = _TAG_RE.sub("", str(item).strip().lower().lstrip("#"))[:32]
+        tag = _skill_tag(str(item))
         if tag and tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_SKILLS:
         raise ValidationError("skills", f"At most {MAX_SKILLS} skills, please.")
     return tags
+
+
+def _skill_tag(item: str) -> str:
+    """'Diseño' -> 'diseno' (accents folded so both sides match and buttons stay ASCII);
+    scripts with no ASCII form ('дизайн') keep their letters."""
+    text = item.strip().lower().lstrip("#")
+    folded = _TAG_RE.sub("", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode())
+    return (folded or _UNICODE_TAG_RE.sub("", text).replace("_", ""))[:32]
 
 
 def parse_duration(value: object, field_name: str, *, minimum: timedelta,

@@ -78,9 +78,11 @@ def funding_paid(tx: Tx, provider_ref: str, amount: int, currency: str,
     req = tx.s.scalar(select(PaymentRequest).where(PaymentRequest.provider_ref == provider_ref))
     if req is None:
         return "unknown payment request"
+    gig = tx.gig(req.gig_id, lock=True)  # first: serialises with other changes to the gig
+    tx.s.refresh(req)
     if req.status == "paid":
         return "already funded"
-    was = tx.gig(req.gig_id).status
+    was = gig.status
     try:
         with tx.s.begin_nested():
             gig = gigs.confirm_funding(tx, provider_ref, amount, currency, funding_ref)

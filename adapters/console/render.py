@@ -19,7 +19,9 @@ def render(prefix: str, reply: Reply) -> str:
     lines = [f"{prefix} {line}" if i == 0 else f"{' ' * len(prefix)} {line}"
              for i, line in enumerate(plain(reply.text).split("\n"))]
     for att in reply.attachments:
-        lines.append(f"{' ' * len(prefix)} [file] {att.name} ({att.platform}:{att.file_ref})")
+        data = getattr(att, "data", None)
+        where = f"{len(data):,} bytes" if data is not None else f"{att.platform}:{att.file_ref}"
+        lines.append(f"{' ' * len(prefix)} [file] {att.name} ({where})")
     buttons = reply.all_buttons()
     if buttons:
         labels = "  ".join(f"[{i}] {b.label}" for i, b in enumerate(buttons, 1))

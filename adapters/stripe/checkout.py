@@ -20,7 +20,7 @@ from sqlalchemy import select
 from adapters.stripe.client import obj_id, transfer_group, val
 from adapters.stripe.errors import call_for_user
 from core.models import Gig, PaymentRequest
-from core.payments import FundingOrder, PaymentLink
+from core.payments import FundingOrder, PaymentLink, ProviderDeclined
 
 RETURN_PATH = "/stripe/return"
 
@@ -79,8 +79,15 @@ def session_params(gig: Gig, order: FundingOrder, public_base_url: str) -> dict:
     }
 
 
+# Currencies whose minor unit differs between ISO 4217 (the ledger) and Stripe's API.
+UNSUPPORTED_CURRENCIES = {"isk"}
+
+
 async def payment_link(provider, order: FundingOrder) -> PaymentLink:
     client = provider.client
+    if order.currency.lower() in UNSUPPORTED_CURRENCIES:
+        raise ProviderDeclined(f"Payments in {order.currency.upper()} are not available with "
+                               "our payment provider yet. Please post the gig in another currency.")
     funding = await _load(provider.db, order.gig_id)
     gig = funding.gig
     for req in reversed(funding.requests):

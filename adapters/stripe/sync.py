@@ -121,54 +121,58 @@ class StripeSync:
         return [Change(f"payout account {account_id}: {'ready' if ready else 'not ready'}",
                        lambda t: pe.payout_account_changed(t, account_id, ready, hint), done)]
 
-    # -- refunds -------------------------------------------------------------------
+    # -- refunds and disputes of a charge -------------------------------------------
     async def for_charge(self, charge_id: str, gig_id: int | None = None) -> list[Change]:
-        """Refunds of a gig's charge: ones made outside the app are recorded; ours
-        that Stripe made but the app did not record yet are recorded as sent."""
+        """Everything that took money back from a gig's charge, oldest first, so the
+        outcome does not depend on the order the events arrive in: refunds made
+        outside the app and chargebacks are booked; our own refunds that Stripe
+        made but the app did not record yet are recorded as sent."""
         gig_id = gig_id or await self.gig_for_charge(charge_id)
         if gig_id is None:
             return []
         page = await self.client.v1.refunds.list_async(params={"charge": charge_id, "limit": 100})
         refunds = [r async for r in page.auto_paging_iter()]
+        page = await self.client.v1.disputes.list_async(params={"charge": charge_id,
+                                                                "limit": 100})
+        disputes = [d async for d in page.auto_paging_iter()]
         ops = await self._ops(gig_id, "refund")
-        by_key = {op.idempotency_key: op for op in ops}
-        known_refs = {op.provider_ref for op in ops if op.provider_ref}
+        timeline = sorted([(val(r, "created", 0), 0, r.id, r) for r in refunds]
+                          + [(val(d, "created", 0), 1, d.id, d) for d in disputes],
+                          key=lambda x: x[:3])
         changes: list[Change] = []
-        for r in sorted(refunds, key=lambda r: (val(r, "created", 0), r.id)):
-            if val(r, "status") in ("failed", "canceled"):
-                continue
-            amount, cur = r.amount, r.currency
-            key = val(val(r, "metadata"), OP_METADATA_KEY)
-            if key:
-                op = by_key.get(key)
-                if op is None:
-                    changes.append(_report_only(f"gig #{gig_id}: refund {r.id} "
-                                                f"({_money(amount, cur)}) carries key {key} that "
-                                                "the app does not know", gig_id))
-                elif op.status != "succeeded":
-                    changes.append(Change(
-                        f"gig #{gig_id}: refund {r.id} ({_money(amount, cur)}) was made at "
-                        "Stripe but not recorded",
-                        lambda t, op_id=op.id, ref=r.id: _record_sent(t, op_id, ref),
-                        _op_succeeded(op.id), gig_id))
-                continue
-            if r.id in known_refs:
-                continue
-            changes.append(Change(
-                f"gig #{gig_id}: refund {r.id} of {_money(amount, cur)} made outside the app",
-                lambda t, ref=r.id, a=amount, c=cur: pe.external_refund(t, gig_id, ref, a, c),
-                lambda t, ref=r.id: pe.entry_exists(t, f"ext_refund:{ref}"), gig_id))
+        for _, is_dispute, _, obj in timeline:
+            if is_dispute:
+                changes += self._dispute_changes(gig_id, obj)
+            else:
+                changes += self._refund_changes(gig_id, obj, ops)
         return changes
 
-    # -- disputes ------------------------------------------------------------------
-    async def for_dispute(self, dispute_id: str, dispute: Any = None) -> list[Change]:
-        dispute = dispute or await self.client.v1.disputes.retrieve_async(dispute_id)
+    def _refund_changes(self, gig_id: int, r: Any, ops: list[PaymentOp]) -> list[Change]:
+        if val(r, "status") in ("failed", "canceled"):
+            return []
+        amount, cur = r.amount, r.currency
+        key = val(val(r, "metadata"), OP_METADATA_KEY)
+        if key:
+            op = next((o for o in ops if o.idempotency_key == key), None)
+            if op is None:
+                return [_report_only(f"gig #{gig_id}: refund {r.id} ({_money(amount, cur)}) "
+                                     f"carries key {key} that the app does not know", gig_id)]
+            if op.status == "succeeded":
+                return []
+            return [Change(f"gig #{gig_id}: refund {r.id} ({_money(amount, cur)}) was made at "
+                           "Stripe but not recorded",
+                           lambda t: _record_sent(t, op.id, r.id), _op_succeeded(op.id), gig_id)]
+        if any(o.provider_ref == r.id for o in ops):
+            return []
+        return [Change(
+            f"gig #{gig_id}: refund {r.id} of {_money(amount, cur)} made outside the app",
+            lambda t: pe.external_refund(t, gig_id, r.id, amount, cur),
+            lambda t: pe.entry_exists(t, f"ext_refund:{r.id}"), gig_id)]
+
+    def _dispute_changes(self, gig_id: int, dispute: Any) -> list[Change]:
         status = str(val(dispute, "status", ""))
         if status.startswith("warning_"):
             return []  # an inquiry: no money moved yet
-        gig_id = await self.gig_for_charge(obj_id(val(dispute, "charge")))
-        if gig_id is None:
-            return []
         amount, cur, did = dispute.amount, dispute.currency, dispute.id
         changes = [Change(
             f"gig #{gig_id}: chargeback {did} of {_money(amount, cur)}",
@@ -180,6 +184,11 @@ class StripeSync:
                 lambda t: pe.chargeback_reversed(t, gig_id, did, amount, cur),
                 lambda t: pe.entry_exists(t, f"chargeback_won:{did}"), gig_id))
         return changes
+
+    async def for_dispute(self, dispute_id: str, dispute: Any = None) -> list[Change]:
+        dispute = dispute or await self.client.v1.disputes.retrieve_async(dispute_id)
+        charge = obj_id(val(dispute, "charge"))
+        return await self.for_charge(charge) if charge else []
 
     # -- transfers -----------------------------------------------------------------
     async def for_transfer(self, transfer_id: str, transfer: Any = None,
@@ -249,25 +258,24 @@ class StripeSync:
         return None
 
     # -- applying ------------------------------------------------------------------
-    async def apply_changes(self, changes: list[Change], *, event: Any = None,
-                            only_safe: bool = False) -> list[str]:
+    async def apply_changes(self, changes: list[Change], *, event: Any = None
+                            ) -> list[tuple[Change | None, str]]:
         """Apply what is not done yet, in one transaction (with the event's id, so
-        a second delivery of the same event changes nothing)."""
-        def run(t: Tx) -> list[str]:
+        a second delivery of the same event changes nothing). Returns what each
+        applied change did; ``(None, ...)`` for a duplicate delivery."""
+        def run(t: Tx) -> list[tuple[Change | None, str]]:
             if event is not None and not pe.claim_event(t, PROVIDER, event.id, event.type):
-                return ["duplicate delivery: already processed"]
-            out = []
+                return [(None, "duplicate delivery: already processed")]
+            out: list[tuple[Change | None, str]] = []
             for change in changes:
-                if only_safe and not change.safe:
-                    continue
                 if change.done(t):
                     continue
                 try:
                     with t.s.begin_nested():
-                        out.append(f"{change.what}: {change.apply(t)}")
+                        out.append((change, change.apply(t)))
                 except DomainError as exc:
                     log.warning("stripe change refused: %s: %s", change.what, exc)
-                    out.append(f"{change.what}: refused: {exc}")
+                    out.append((change, f"refused: {exc}"))
             return out
         return await self.engine.tx(run)
 

@@ -47,7 +47,7 @@ class Limits:
     chat_per_second: float = 1.0
     chat_burst: int = 4
     group_per_minute: float = 20.0
-    group_burst: int = 10
+    group_burst: int = 3
     enabled: bool = True
 
 
@@ -61,6 +61,14 @@ class SendPolicy:
 
 INTERACTIVE = SendPolicy(max_retries=3, max_wait=30.0)
 BULK = SendPolicy(max_retries=2, max_wait=5.0)
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    """``retry_after`` in seconds (PTB is moving it from int to timedelta)."""
+    value = getattr(exc, "_retry_after", None)
+    if value is None:
+        value = exc.retry_after
+    return float(value.total_seconds() if hasattr(value, "total_seconds") else value)
 
 
 class Bucket:
@@ -122,7 +130,7 @@ class Pacer(BaseRateLimiter[SendPolicy]):
             bucket = table[key] = Bucket(rate, burst)
         return bucket
 
-    def _buckets(self, endpoint: str, chat_id: Any) -> list[Bucket]:
+    def buckets(self, endpoint: str, chat_id: Any) -> list[Bucket]:
         kind = endpoint.lower()
         if not self.limits.enabled or chat_id is None or (
                 kind not in SEND_METHODS and kind not in EDIT_METHODS):
@@ -135,14 +143,18 @@ class Pacer(BaseRateLimiter[SendPolicy]):
                                         lim.group_burst))
         return buckets
 
-    async def _slot(self, buckets: list[Bucket]) -> None:
-        if not buckets:
-            return
+    def reserve(self, buckets: list[Bucket]) -> float:
+        """Book the earliest time every bucket allows; returns it (clock time)."""
         now = self.clock()
+        if not buckets:
+            return now
         at = max([now, self._paused_until] + [b.earliest(now) for b in buckets])
         for b in buckets:
             b.take(at)
-        wait = at - now
+        return at
+
+    async def _slot(self, buckets: list[Bucket]) -> None:
+        wait = self.reserve(buckets) - self.clock()
         if wait > 0:
             self.waited += wait
             await asyncio.sleep(wait)
@@ -153,15 +165,14 @@ class Pacer(BaseRateLimiter[SendPolicy]):
                               rate_limit_args: SendPolicy | None) -> Any:
         policy = rate_limit_args or self.default
         chat_id = data.get("chat_id")
-        buckets = self._buckets(endpoint, chat_id)
+        buckets = self.buckets(endpoint, chat_id)
         for attempt in range(policy.max_retries + 1):
             await self._slot(buckets)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 self.retries += 1
-                delay = exc.retry_after if isinstance(exc.retry_after, (int, float)) \
-                    else exc.retry_after.total_seconds()
+                delay = retry_seconds(exc)
                 until = self.clock() + float(delay) + 0.05
                 if buckets:
                     buckets[1].pause_until(until)  # this chat

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from sqlalchemy import delete
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
-from adapters.telegram.limits import BULK
+from adapters.telegram.limits import BULK, retry_seconds
 from adapters.telegram.sender import PLATFORM, Sender, not_started, unreachable
 from bot.conversation import Reply
 from bot.dispatch import card_refs, remember_card
@@ -38,11 +38,6 @@ log = logging.getLogger(__name__)
 NOT_STARTED_RETRY = 1800.0  # seconds; /start releases held notifications sooner
 
 
-def retry_seconds(exc: RetryAfter) -> float:
-    value = exc.retry_after
-    return float(value if isinstance(value, (int, float)) else value.total_seconds())
-
-
 class TelegramNotifier:
     platform = PLATFORM
 
@@ -51,6 +46,7 @@ class TelegramNotifier:
         self.sender = sender
         self._progress: OrderedDict[str, int] = OrderedDict()  # dedup key -> parts sent
         self._card_locks: dict[str, asyncio.Lock] = {}
+        self.policy = BULK  # how long a notification may wait on a 429 before the outbox retries
         self.sent = 0
         self.held = 0
 
@@ -64,10 +60,11 @@ class TelegramNotifier:
             while len(self._progress) > 10_000:
                 self._progress.popitem(last=False)
         try:
-            await self.sender.send(int(platform_user_id), reply, single=False, policy=BULK,
+            await self.sender.send(int(platform_user_id), reply, single=False, policy=self.policy,
                                    skip=done, on_part=progress)
         except RetryAfter as exc:
-            raise RetryLater(retry_seconds(exc) + 0.5, "telegram flood control") from None
+            raise RetryLater(retry_seconds(exc) + 0.5,
+                             f"telegram flood control: retry after {retry_seconds(exc)}s") from None
         except TelegramError as exc:
             if not_started(exc):
                 self.held += 1
@@ -87,7 +84,8 @@ class TelegramNotifier:
             async with lock:
                 await self._show_card(card_key, reply, board_chat_id)
         except RetryAfter as exc:
-            raise RetryLater(retry_seconds(exc) + 0.5, "telegram flood control") from None
+            raise RetryLater(retry_seconds(exc) + 0.5,
+                             f"telegram flood control: retry after {retry_seconds(exc)}s") from None
         finally:
             if not lock.locked() and not lock._waiters:  # noqa: SLF001 - drop idle locks
                 self._card_locks.pop(card_key, None)
@@ -96,7 +94,7 @@ class TelegramNotifier:
         refs = await card_refs(self.engine, PLATFORM, card_key)
         shown = {r.chat_id for r in refs}
         for ref in refs:
-            if await self.sender.edit(ref.chat_id, ref.message_id, reply, policy=BULK):
+            if await self.sender.edit(ref.chat_id, ref.message_id, reply, policy=self.policy):
                 continue
             await self.forget(card_key, ref.chat_id)
             shown.discard(ref.chat_id)
@@ -105,7 +103,7 @@ class TelegramNotifier:
 
     async def post_card(self, card_key: str, reply: Reply, chat_id: str) -> None:
         try:
-            sent = await self.sender.send(int(chat_id), reply, single=True, policy=BULK)
+            sent = await self.sender.send(int(chat_id), reply, single=True, policy=self.policy)
         except TelegramError as exc:
             if unreachable(exc) or (isinstance(exc, BadRequest) and "not found" in str(exc).lower()):
                 log.warning("cannot post card %s on board %s: %s", card_key, chat_id, exc)

@@ -3,3 +3,4 @@
 
 def load_all() -> None:
     from bot.commands import account, boards, buttons, gigs, money, work  # noqa: F401
+    from bot.commands import receipts  # noqa: F401

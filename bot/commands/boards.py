@@ -38,7 +38,7 @@ async def board(ctx: Context, visibility: str | None = None, moderator_role: str
     text.line(ctx._("Visibility: {v}", v=ctx._("members only") if community.visibility == "members"
                     else ctx._("public")))
     text.line(ctx._("Members post with /post here; new gigs appear as cards with a Claim "
-                    "button."))
+                    "(or Apply) button."))
     return [ctx.say(text, private=False)]
 
 

@@ -153,7 +153,7 @@ async def feed_page(ctx: Context, offset: int, skill: str | None):
         card.private = True
         replies.append(card)
     nav = []
-    extra = tag or ""
+    extra = tag if tag and tag.isascii() else ""  # button payloads are ASCII
     if offset > 0:
         nav.append(Button(ctx._("Previous"), button_payload("page", max(0, offset - FEED_PAGE), extra)))
     if offset + FEED_PAGE < total:

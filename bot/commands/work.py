@@ -16,7 +16,7 @@ DELIVER_FORM = FormSpec("deliver", N_("Deliver your work"), (
     FieldSpec("text", N_("Your delivery"), N_("Send your work: a message, links, or files "
                                               "(documents and photos)."), kind="long",
               max_len=4000),
-    FieldSpec("links", N_("Links"), N_("Links to the work, one per line (or - for none)."),
+    FieldSpec("links", N_("Links"), N_("Links to the work, one per line."),
               kind="long", required=False, max_len=2000),
 ))
 REVISE_FORM = FormSpec("revise", N_("Request a revision"), (
@@ -31,7 +31,7 @@ DISPUTE_FORM = FormSpec("dispute", N_("Dispute the rejection"), (
                                                                "moderator will decide."),
               kind="long", max_len=2000),))
 APPLY_FORM = FormSpec("apply", N_("Apply for this gig"), (
-    FieldSpec("pitch", N_("Your pitch"), N_("Why are you a good fit? (or - to skip)"),
+    FieldSpec("pitch", N_("Your pitch"), N_("Why are you a good fit?"),
               kind="long", required=False, max_len=1000),))
 
 

@@ -121,9 +121,9 @@ MESSAGES: dict[str, str] = {
         "Este chat es ahora el tablero de trabajos de {name}.",
     "Visibility: {v}": "Visibilidad: {v}",
     "public": "pública",
-    "Members post with /post here; new gigs appear as cards with a Claim button.":
+    "Members post with /post here; new gigs appear as cards with a Claim (or Apply) button.":
         "Los miembros publican aquí con /post; los trabajos nuevos aparecen como tarjetas con un "
-        "botón Tomar.",
+        "botón Tomar (o Solicitar).",
     "I don't know {who} yet: they must have used the bot once.":
         "Aún no conozco a {who}: tiene que haber usado el bot al menos una vez.",
     "Moderators: ban a member from this board":
@@ -238,14 +238,30 @@ MESSAGES: dict[str, str] = {
         "unos minutos; envía /payout de nuevo para obtener otro.",
     "Set up payouts": "Configurar cobros",
 
+    # bot/commands/receipts.py
+    "Payment": "Pago",
+    "Payout": "Cobro",
+    "Refund": "Reembolso",
+    "Your receipts for payments, payouts and refunds, as PDF":
+        "Tus recibos de pagos, cobros y reembolsos, en PDF",
+    "the receipt number, e.g. 12": "el número del recibo, p. ej. 12",
+    "No receipts yet. You get one for every payment, payout and refund.":
+        "Aún no tienes recibos. Recibirás uno por cada pago, cobro y reembolso.",
+    "Your receipts": "Tus recibos",
+    "Send /receipt NUMBER to get one as a PDF, e.g. /receipt {n}.":
+        "Envía /receipt NÚMERO para recibir uno en PDF, p. ej. /receipt {n}.",
+    "You have no receipt #{n}. Send /receipt to see yours.":
+        "No tienes ningún recibo #{n}. Envía /receipt para ver los tuyos.",
+    "Receipt #{n}: {kind} of {amount} for gig #{gig}.":
+        "Recibo #{n}: {kind} de {amount} por el trabajo #{gig}.",
+
     # bot/commands/work.py
     "Deliver your work": "Entrega tu trabajo",
     "Your delivery": "Tu entrega",
     "Send your work: a message, links, or files (documents and photos).":
         "Envía tu trabajo: un mensaje, enlaces o archivos (documentos y fotos).",
     "Links": "Enlaces",
-    "Links to the work, one per line (or - for none).":
-        "Enlaces al trabajo, uno por línea (o - si no hay).",
+    "Links to the work, one per line.": "Enlaces al trabajo, uno por línea.",
     "Request a revision": "Pedir cambios",
     "What should change?": "¿Qué hay que cambiar?",
     "What should the freelancer change?": "¿Qué debe cambiar el freelancer?",
@@ -259,7 +275,7 @@ MESSAGES: dict[str, str] = {
         "¿Por qué el rechazo es incorrecto? Un moderador decidirá.",
     "Apply for this gig": "Solicitar este trabajo",
     "Your pitch": "Tu propuesta",
-    "Why are you a good fit? (or - to skip)": "¿Por qué encajas bien? (o - para omitir)",
+    "Why are you a good fit?": "¿Por qué encajas bien?",
     "Delivered. The client has been asked to review it.":
         "Entregado. Le pedimos al cliente que lo revise.",
     "Sent back for a revision (#{n}).": "Devuelto para cambios (#{n}).",
@@ -350,8 +366,8 @@ MESSAGES: dict[str, str] = {
         "vuelta al cliente.",
     "Reminder: claim #{c} of {title} is due {t}.":
         "Recordatorio: el encargo #{c} de {title} vence el {t}.",
-    "Reminder: the delivery for claim #{c} of {title} is approved automatically {t} unless you "
-    "act.":
+    "Reminder: the delivery for claim #{c} of {title} is approved automatically on {t} unless "
+    "you act.":
         "Recordatorio: la entrega del encargo #{c} de {title} se aprobará automáticamente el {t} "
         "si no haces nada.",
     "{title} is {status}.": "{title}: {status}.",
@@ -375,6 +391,44 @@ MESSAGES: dict[str, str] = {
     "A moderator banned you from a gig board.":
         "Un moderador te expulsó de un tablero de trabajos.",
 
+    # bot/receipts.py
+    "Rewards: {n} x {amount}": "Recompensas: {n} x {amount}",
+    "Platform fee: {n} x {amount}": "Comisión de la plataforma: {n} x {amount}",
+    "Paid after the gig closed: refunded in full":
+        "Pagado tras cerrarse el trabajo: reembolso total",
+    "Reward for claim #{c} (slot {n})": "Recompensa del encargo #{c} (plaza {n})",
+    "Reward": "Recompensa",
+    "Fee deducted from you (the client pays the platform fee)":
+        "Comisión que se te descuenta (la comisión de la plataforma la paga el cliente)",
+    "Refund of unclaimed slots (gig cancelled)":
+        "Reembolso de plazas no tomadas (trabajo cancelado)",
+    "Refund of unclaimed slots (listing expired)":
+        "Reembolso de plazas no tomadas (publicación vencida)",
+    "Refund of a rejected slot": "Reembolso de una plaza rechazada",
+    "Refund of your share after a dispute": "Reembolso de tu parte tras una disputa",
+    "Refund of a slot freed after the listing closed":
+        "Reembolso de una plaza liberada tras cerrarse la publicación",
+    "Payment receipt": "Recibo de pago",
+    "Payout receipt": "Recibo de cobro",
+    "Refund receipt": "Recibo de reembolso",
+    "TEST MONEY - not a real payment": "DINERO DE PRUEBA - no es un pago real",
+    "Date: {t}": "Fecha: {t}",
+    "{platform}, held in escrow": "{platform}, retenido en garantía",
+    "{platform}, for {client}": "{platform}, en nombre de {client}",
+    "Paid by: {name}": "Pagado por: {name}",
+    "Paid to: {name}": "Pagado a: {name}",
+    "Gig #{id}: {title}": "Trabajo #{id}: {title}",
+    "Payment reference: {ref}": "Referencia de pago: {ref}",
+    "Total": "Total",
+    "The rewards are held until you approve the work; unclaimed slots are refunded with their "
+    "share of the fee.":
+        "Las recompensas quedan retenidas hasta que apruebes el trabajo; las plazas no tomadas "
+        "se reembolsan con su parte de la comisión.",
+    "Paid out through our payment provider to your payout account.":
+        "Pagado a través de nuestro proveedor de pagos a tu cuenta de cobro.",
+    "Refunds reach your card or account within 5-10 business days.":
+        "Los reembolsos llegan a tu tarjeta o cuenta en un plazo de 5 a 10 días hábiles.",
+
     # bot/service.py
     "No slot left": "No quedan plazas",
     "Not allowed": "No permitido",
@@ -393,6 +447,76 @@ MESSAGES: dict[str, str] = {
         "Ese formulario ya no está disponible. Empieza de nuevo, por favor.",
     "Sorry, something went wrong on our side. Reference: {ref}":
         "Lo sentimos, algo falló de nuestro lado. Referencia: {ref}",
+
+    # adapters/discord/adapter.py
+    "Questions about this gig go here. Claimants: press Deliver on your claim (or run /gig "
+    "deliver), then post your files in this thread.":
+        "Las preguntas sobre este trabajo van aquí. Si tomaste una plaza: pulsa Entregar en tu "
+        "encargo (o usa /gig deliver) y luego sube tus archivos a este hilo.",
+
+    # adapters/discord/respond.py
+    "(step {n} of {total})": "(paso {n} de {total})",
+    "Continue": "Continuar",
+    "Open the form": "Abrir el formulario",
+
+    # adapters/discord/router.py
+    "This form has expired. Please start again.":
+        "Este formulario venció. Empieza de nuevo, por favor.",
+    "You have a form open: {title}. Continue it, or send /gig cancel.":
+        "Tienes un formulario abierto: {title}. Continúalo o envía /gig cancel.",
+    "To deliver these files for claim #{claim}, press Deliver on your claim (or run /gig "
+    "deliver), then post them here again; or attach them to /gig deliver.":
+        "Para entregar estos archivos del encargo #{claim}, pulsa Entregar en tu encargo (o usa "
+        "/gig deliver) y vuelve a publicarlos aquí; o adjúntalos a /gig deliver.",
+
+    # adapters/discord/slash.py
+    "Paid gigs: post, claim, deliver and get paid":
+        "Trabajos pagados: publica, toma, entrega y cobra",
+    "What needs doing, e.g. Logo in SVG": "Qué hay que hacer, p. ej. Logo en SVG",
+    "Reward per slot, e.g. 25 or 12.50": "Recompensa por plaza, p. ej. 25 o 12.50",
+    "Currency, e.g. usd (default usd)": "Moneda, p. ej. usd (por defecto usd)",
+    "How many people should do it (default 1)":
+        "Cuántas personas deberían hacerlo (por defecto 1)",
+    "Skills needed, comma-separated": "Habilidades necesarias, separadas por comas",
+    "Time to deliver after claiming, e.g. 2d or 36h":
+        "Plazo de entrega tras tomarlo, p. ej. 2d o 36h",
+    "claim: first come; apply: you pick among applicants":
+        "claim: por orden de llegada; apply: eliges entre los candidatos",
+    "The task in detail": "La tarea en detalle",
+    "Other options as key=value, e.g. review_window=2d":
+        "Otras opciones como key=value, p. ej. review_window=2d",
+    "Skills you offer, comma-separated": "Habilidades que ofreces, separadas por comas",
+    "Smallest reward you want to hear about, e.g. 10":
+        "Recompensa más baja que te interesa, p. ej. 10",
+    "Currency of the minimum reward": "Moneda de la recompensa mínima",
+    "Your time zone, e.g. Europe/Berlin": "Tu zona horaria, p. ej. Europe/Madrid",
+    "Working hours, e.g. 9-17 or any": "Horario de trabajo, p. ej. 9-17 o any",
+    "A short bio": "Una breve biografía",
+    "Links to your work": "Enlaces a tus trabajos",
+    "Other fields as key=value": "Otros campos como key=value",
+    "Language": "Idioma",
+    "Messages about new gigs": "Avisos de trabajos nuevos",
+    "How many claims you hold at once": "Cuántos encargos puedes tener a la vez",
+    "The channel for gig cards (default: this one)":
+        "El canal para las tarjetas de trabajos (por defecto, este)",
+    "A file with your work": "Un archivo con tu trabajo",
+    "Options as key=value": "Opciones como key=value",
+
+    # adapters/telegram/handlers.py
+    "Sorry, something went wrong on our side.": "Lo sentimos, algo falló de nuestro lado.",
+    "Hi! I'm a gig broker.": "¡Hola! Soy un intermediario de trabajos freelance.",
+    "An admin of this chat can make it a gig board with /board; then anyone here can post a paid "
+    "gig with /post, and new gigs appear as cards with a Claim button.":
+        "Un admin de este chat puede convertirlo en un tablero de trabajos con /board; después, "
+        "cualquiera aquí puede publicar un trabajo pagado con /post, y los trabajos nuevos "
+        "aparecen como tarjetas con un botón Tomar.",
+
+    # adapters/telegram/routing.py
+    "{name}, I sent you a private message.": "{name}, te envié un mensaje privado.",
+    "I can only answer you in a private chat. Tap the button, press Start, then try again there.":
+        "Solo puedo responderte en un chat privado. Toca el botón, pulsa Iniciar y vuelve a "
+        "intentarlo allí.",
+    "Open a private chat": "Abrir un chat privado",
 
     # core.models.GigStatus: gig states, shown via _(status.replace('_', ' '))
     "draft": "borrador",

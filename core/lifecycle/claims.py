@@ -17,7 +17,7 @@ from core.lifecycle.gigs import maybe_complete, refund_slots
 from core.lifecycle.tx import Tx
 from core.models import (
     LIVE_CLAIM_STATES, SLOT_HOLDING_STATES, Application, Block, Claim, ClaimStatus, Community,
-    CommunityMember, Delivery, Gig, GigMode, GigStatus, Profile, ReputationStats,
+    CommunityMember, Delivery, Gig, GigMode, GigStatus, Profile, ReputationStats, User,
 )
 from core.drafts import clean_text
 
@@ -36,6 +36,7 @@ def _one_of(column, states):
 _claim, _block = Claim.__table__.c, Block.__table__.c
 _STATS = select(ReputationStats).where(ReputationStats.user_id == bindparam("user_id"))
 _STATS_LOCKED = _STATS.with_for_update()
+_USER_BANNED = select(User.__table__.c.banned).where(User.__table__.c.id == bindparam("user_id"))
 _MEMBER_ROLE = select(CommunityMember.__table__.c.role).where(
     CommunityMember.__table__.c.community_id == bindparam("community_id"),
     CommunityMember.__table__.c.user_id == bindparam("user_id"))
@@ -74,8 +75,10 @@ def stats_for(tx: Tx, user_id: int, *, lock: bool = False) -> ReputationStats:
 
 def check_eligible(tx: Tx, gig: Gig, user_id: int) -> None:
     """May this freelancer take work on this gig at all? (Not about free slots.)"""
-    user = tx.user(user_id)
-    if user.banned:
+    banned = tx.s.scalar(_USER_BANNED, {"user_id": user_id})
+    if banned is None:
+        raise NotFound(f"Unknown user #{user_id}.", user_id=user_id)
+    if banned:
         raise Banned("Your account cannot take gigs. Contact support if this is a mistake.")
     if gig.client_id == user_id:
         raise NotAllowed("This is your own gig; you cannot take it.")

@@ -8,11 +8,12 @@ runs on a SQLite file in ``tmp_path`` with the sandbox provider and an
 Application has processed them, and the outbox (notifications, board cards)
 is drained, repeating until nothing moves.
 
-Import the fixtures in a test module with
-``from telegram_harness import tg, harness  # noqa: F401`` (tests/e2e is on sys.path)."""
+Import the fixtures in a test module with ``from telegram_harness import
+migrated_db, tg, harness  # noqa: F401`` (tests/e2e is on sys.path)."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import socket
 from dataclasses import dataclass
 
@@ -32,6 +33,11 @@ from fakes.telegram_models import MessageRecord
 
 CLIENT, ANA, BEN, CAT = 1001, 1002, 1003, 1004
 GROUP = -1001000000001
+# Telegram's per-chat limits (1 msg/s, 20/min in a group) would make every scripted
+# step wait; the tests scale them by 10 on both sides, the fake's and the pacer's, so
+# pacing stays exercised (test_telegram_limits checks the real figures).
+SPEEDUP = 10.0
+TEST_LIMITS = Limits(chat_per_second=1.0 * SPEEDUP, group_per_minute=20.0 * SPEEDUP)
 ONE_LINER = ('/post title="Logo in SVG" reward=25 currency=usd slots=2 skills=design,svg '
              'deliver_in=2d')
 
@@ -48,6 +54,7 @@ class Harness:
     tmp_path: object
     webhook: bool = False
     limits: Limits | None = None
+    template: object | None = None  # a migrated database file to start from
     app: App | None = None
     service: TelegramService | None = None
     http: HttpServer | None = None
@@ -56,6 +63,10 @@ class Harness:
     def __post_init__(self) -> None:
         self.clock = OffsetClock()
         self.port = free_port()
+        if self.limits is None:
+            self.limits = TEST_LIMITS
+            self.tg.rate_limits.chat_per_second = TEST_LIMITS.chat_per_second
+            self.tg.rate_limits.group_per_minute = TEST_LIMITS.group_per_minute
 
     # -- lifecycle -------------------------------------------------------------
     def settings(self) -> Settings:
@@ -70,6 +81,9 @@ class Harness:
 
     async def start(self) -> "Harness":
         settings = self.settings()
+        db = self.tmp_path / "gigbroker.db"
+        if self.template is not None and not db.exists():
+            shutil.copyfile(self.template, db)  # migrations ran once per session
         self.app = App(settings, clock=self.clock)
         await self.app.prepare()
         self.http = HttpServer(self.app, settings.http_host, settings.http_port)
@@ -98,8 +112,9 @@ class Harness:
         return self.app.engine
 
     # -- waiting -----------------------------------------------------------------
-    async def settle(self, timeout: float = 10.0) -> None:
-        """Until every injected update is processed and the outbox has nothing due."""
+    async def settle(self, timeout: float = 10.0, *, drain: bool = True) -> None:
+        """Until every injected update is processed and the outbox has nothing due
+        (``drain=False``: leave the outbox alone)."""
         application = self.service.application
         for _ in range(100):
             if self.webhook:
@@ -109,6 +124,8 @@ class Harness:
                 await self.tg.wait_for(lambda: not self.tg.pending_updates, timeout,
                                        what="the bot to fetch its updates")
             await asyncio.wait_for(application.update_queue.join(), timeout)
+            if not drain:
+                return
             await run_due_timers(self.engine)
             moved = await self.app.outbox.drain()
             if not moved and not self.tg.pending_updates and application.update_queue.empty():
@@ -148,6 +165,11 @@ class Harness:
         if payouts:
             await self.say(user, "/payout")
 
+    async def freelancer(self, user: int, name: str, *, skills: str = "design,svg") -> None:
+        """A freelancer in one message: /profile with key=value (no /start, no payouts)."""
+        self.tg.add_user(user, name, username=name.lower())
+        await self.say(user, f"/profile skills={skills} hours=any")
+
     async def client(self, user: int = CLIENT, name: str = "Carla") -> None:
         self.tg.add_user(user, name, username=name.lower())
         await self.say(user, "/start")
@@ -171,6 +193,19 @@ class Harness:
         return self.last(chat, f"#{gig_id} ")
 
 
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory):
+    """An empty database at the current schema revision, copied by each test."""
+    from bot.app import upgrade_schema
+    path = tmp_path_factory.mktemp("template") / "gigbroker.db"
+    upgrade_schema(f"sqlite:///{path}")
+    import sqlite3
+    with sqlite3.connect(path) as con:  # fold the WAL into the file before copying it
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.execute("PRAGMA journal_mode=DELETE")
+    return path
+
+
 @pytest.fixture
 async def tg():
     async with FakeTelegram() as fake:
@@ -178,8 +213,8 @@ async def tg():
 
 
 @pytest.fixture
-async def harness(tg, tmp_path):
-    h = Harness(tg, tmp_path)
+async def harness(tg, tmp_path, migrated_db):
+    h = Harness(tg, tmp_path, template=migrated_db)
     await h.start()
     try:
         yield h

@@ -1,0 +1,228 @@
+"""Neutral replies as Discord messages.
+
+Rich spans become markdown in which every piece of text is escaped
+(``escape_markdown`` + ``escape_mentions``), so user text can neither format nor
+ping; on top of that every send carries ``AllowedMentions.none()``. Gig cards
+(replies with a ``card_key``) and long texts become embeds. Buttons become
+components: action buttons are ``ActionButton`` dynamic items whose custom_id
+carries the neutral payload, URL buttons are link buttons. Discord's limits
+(2,000-char content, 4,096-char embed description, 256-char title, 5 rows of 5
+buttons, 80-char labels) are respected: text that does not fit is cut at a span
+boundary and the whole text travels as a file."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import discord
+from discord.utils import escape_markdown, escape_mentions
+
+from bot.conversation import Button, Reply, Span
+
+from adapters.discord.components import ActionButton
+
+CONTENT_LIMIT = 2000
+DESCRIPTION_LIMIT = 4096
+TITLE_LIMIT = 256
+LABEL_LIMIT = 80
+MAX_ROWS = 5
+PER_ROW = 5
+NO_PINGS = discord.AllowedMentions.none()
+OPEN_COLOUR = discord.Colour.green()
+CLOSED_COLOUR = discord.Colour.light_grey()
+STYLES = {
+    "primary": discord.ButtonStyle.primary, "secondary": discord.ButtonStyle.secondary,
+    "success": discord.ButtonStyle.success, "danger": discord.ButtonStyle.danger,
+}
+_URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
+
+
+def escape(text: str) -> str:
+    """User or bot text made inert: no markdown, no mentions."""
+    return escape_mentions(escape_markdown(str(text)))
+
+
+def clip(text: str, limit: int) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[:max(limit - 1, 0)].rstrip() + "…"
+
+
+def safe_url(url: str | None) -> str | None:
+    """An http(s) URL with the characters that could break markdown encoded, else None."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(url.strip(), safe=_URL_SAFE)
+
+
+def _wrap(text: str, marker: str) -> str:
+    """``**bold**`` around the text but outside its surrounding whitespace (markdown
+    does not render ``** x**``)."""
+    core = text.strip()
+    if not core:
+        return text
+    lead = text[:len(text) - len(text.lstrip())]
+    trail = text[len(text.rstrip()):]
+    return f"{lead}{marker}{escape(core)}{marker}{trail}"
+
+
+def span_markdown(span: Span) -> str:
+    if span.style == "bold":
+        return _wrap(span.text, "**")
+    if span.style == "italic":
+        return _wrap(span.text, "*")
+    if span.style == "code":
+        return f"`{escape_mentions(span.text.replace('`', 'ˋ'))}`" if span.text.strip() else ""
+    if span.style == "pre":
+        return f"```\n{escape_mentions(span.text.replace('```', 'ˋˋˋ'))}\n```"
+    if span.style == "link":
+        url = safe_url(span.url)
+        if url is None:
+            return escape(span.text)
+        if span.text.strip() == (span.url or "").strip():
+            return f"<{url}>"
+        return f"[{escape(span.text).replace(']', '')}]({url})"
+    return escape(span.text)
+
+
+def markdown(spans: list[Span], limit: int) -> tuple[str, bool]:
+    """Markdown of ``spans`` within ``limit`` characters; True when it had to cut.
+    What is cut is the longest text (a gig's description, a delivery), not the end,
+    so status lines, totals and the context of the buttons stay."""
+    spans = list(spans)
+    pieces = [span_markdown(s) for s in spans]
+    cut = False
+    while sum(map(len, pieces)) > limit:
+        cuttable = [i for i, s in enumerate(spans) if s.style in ("plain", "bold", "italic")
+                    and len(s.text.strip()) > 1]
+        if not cuttable:
+            return "".join(pieces)[:max(limit - 1, 0)] + "…", True
+        i = max(cuttable, key=lambda k: len(pieces[k]))
+        excess = sum(map(len, pieces)) - limit
+        text = spans[i].text
+        keep = max(len(text) - excess - 1, 0)
+        while True:
+            shorter = Span(text[:keep].rstrip() + "…", spans[i].style) if keep else \
+                Span("…", "plain")
+            piece = span_markdown(shorter)
+            if len(piece) <= len(pieces[i]) - excess or keep == 0:
+                break
+            keep = max(keep - max((len(piece) - len(pieces[i]) + excess), 1), 0)
+        spans[i], pieces[i] = shorter, piece
+        cut = True
+    return "".join(pieces), cut
+
+
+def split_first_line(spans: list[Span]) -> tuple[list[Span], list[Span]]:
+    """(spans of the first line, spans after its newline)."""
+    for i, span in enumerate(spans):
+        if "\n" in span.text:
+            head, _, tail = span.text.partition("\n")
+            first = spans[:i] + ([Span(head, span.style, span.url)] if head else [])
+            rest = ([Span(tail, span.style, span.url)] if tail else []) + spans[i + 1:]
+            return first, rest
+    return list(spans), []
+
+
+def _title(spans: list[Span]) -> str | None:
+    """An embed title (markdown is rendered there too, links are not): escaped text
+    of the spans, cut to fit."""
+    text = plain(spans).strip()
+    if not text:
+        return None
+    escaped = escape(text)
+    while len(escaped) > TITLE_LIMIT and text:
+        text = text[:-max(len(text) // 10, 1)]
+        escaped = escape(text.rstrip() + "…")
+    return escaped
+
+
+def plain(spans: list[Span]) -> str:
+    out = []
+    for s in spans:
+        out.append(f"{s.text} ({s.url})" if s.style == "link" and s.url and s.url != s.text
+                   else s.text)
+    return "".join(out)
+
+
+def build_view(rows: list[list[Button]]) -> discord.ui.View | None:
+    """Rows of neutral buttons as a view (at most 5 rows of 5; longer rows wrap).
+    The view is stopped before sending so discord.py does not keep it in memory:
+    presses are dispatched by the ``ActionButton`` dynamic item, also after a restart."""
+    flat_rows: list[list[Button]] = []
+    for row in rows:
+        for i in range(0, len(row), PER_ROW):
+            flat_rows.append(row[i:i + PER_ROW])
+    view = discord.ui.View(timeout=None)
+    for r, row in enumerate(flat_rows[:MAX_ROWS]):
+        for b in row:
+            label = clip(b.label, LABEL_LIMIT) or "…"
+            if b.url:
+                url = safe_url(b.url)
+                if url is not None:
+                    view.add_item(discord.ui.Button(label=label, url=url, row=r))
+            elif b.payload:
+                view.add_item(ActionButton(b.payload, label=label,
+                                           style=STYLES.get(b.style, discord.ButtonStyle.secondary),
+                                           row=r))
+    view.stop()
+    return view if view.children else None
+
+
+@dataclass
+class Rendered:
+    content: str | None = None
+    embed: discord.Embed | None = None
+    view: discord.ui.View | None = None
+    full_text: str | None = None  # set when the text was cut: send it as a file
+    files: list[discord.File] = field(default_factory=list)
+
+    def kwargs(self, *, edit: bool = False) -> dict[str, Any]:
+        """Keyword arguments for send / followup.send / edit (``edit`` clears what
+        the new version does not have)."""
+        kw: dict[str, Any] = {"allowed_mentions": NO_PINGS}
+        if edit:
+            kw["content"] = self.content
+            kw["embed"] = self.embed
+            kw["view"] = self.view
+            return kw
+        if self.content:
+            kw["content"] = self.content
+        if self.embed is not None:
+            kw["embed"] = self.embed
+        if self.view is not None:
+            kw["view"] = self.view
+        files = list(self.files)
+        if self.full_text:
+            files.append(discord.File(io.BytesIO(self.full_text.encode()), filename="full-text.txt"))
+        if files:
+            kw["files"] = files[:10]
+        return kw
+
+
+def render(reply: Reply, *, extra_lines: list[str] | None = None) -> Rendered:
+    """A reply as a message: an embed for a card (title = its first line) or a text
+    longer than a message; otherwise plain content. ``extra_lines`` are bot-made
+    markdown lines appended (e.g. links to files that could not be attached)."""
+    spans = list(reply.text.spans)
+    tail = ("\n" + "\n".join(extra_lines)) if extra_lines else ""
+    view = build_view(reply.buttons)
+    if reply.card_key is None:
+        text, cut = markdown(spans, CONTENT_LIMIT - len(tail))
+        if not cut:
+            return Rendered(content=(text + tail) or "\u200b", view=view)
+    first, rest = split_first_line(spans) if reply.card_key else ([], spans)
+    title = _title(first)
+    text, cut = markdown(rest, DESCRIPTION_LIMIT - len(tail))
+    has_action = any(b.style == "primary" and b.payload for row in reply.buttons for b in row)
+    embed = discord.Embed(title=title or None, description=(text + tail) or None,
+                          colour=OPEN_COLOUR if has_action else CLOSED_COLOUR)
+    full = plain(spans) if cut and reply.card_key is None else None
+    return Rendered(embed=embed, view=view, full_text=full)

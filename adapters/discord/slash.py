@@ -1,0 +1,193 @@
+"""Slash commands generated from bot/'s command registry: one ``/gig`` group whose
+subcommands are the registry's commands, with typed options (integer ranges,
+fixed choices, string lengths), descriptions from the catalogue (<= 100 chars)
+and their translations as Discord localizations (``CatalogueTranslator``).
+
+A few options are Discord-typed where Discord can do better than text: the
+board channel and moderator role of ``/gig board``, the member of ``/gig ban``,
+a file for ``/gig deliver``; and the free-form commands (``post``, ``profile``,
+``settings``) get typed options for their known fields plus ``more`` for any
+other ``key=value``. A command added to the registry appears here by itself."""
+from __future__ import annotations
+
+import inspect
+import logging
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice, Range, locale_str
+
+from bot.registry import REGISTRY, ArgSpec, CommandSpec
+from bot.texts import LANGUAGES, N_, pick_locale, translator
+from core.money import CURRENCY_EXPONENTS
+
+from adapters.discord.render import clip
+
+log = logging.getLogger(__name__)
+
+GROUP = "gig"
+GROUP_HELP = N_("Paid gigs: post, claim, deliver and get paid")
+DESCRIPTION_LIMIT = 100
+MAX_SUBCOMMANDS = 25
+MAX_INT = 2 ** 53 - 1
+# "/gig gig 42" reads badly: the registry's "gig" is "/gig show 42" here.
+RENAMES = {"gig": "show"}
+STRING_LIMITS = {"str": 200, "text": 4000}
+
+OnCommand = Callable[[discord.Interaction, str, dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    help: str  # catalogue message id
+    annotation: Any
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    autocomplete: Callable[..., Awaitable[list[Choice[str]]]] | None = None
+
+
+async def currency_autocomplete(interaction: discord.Interaction, current: str) -> list[Choice[str]]:
+    current = (current or "").strip().lower()
+    codes = [c for c in CURRENCY_EXPONENTS if c.startswith(current)] or list(CURRENCY_EXPONENTS)
+    return [Choice(name=c.upper(), value=c) for c in codes[:25]]
+
+
+def _text(limit: int, minimum: int = 1) -> Any:
+    return Range[str, minimum, limit]
+
+
+# Typed options for the key=value fields of free-form commands.
+FREE_FORM_OPTIONS: dict[str, tuple[Option, ...]] = {
+    "post": (
+        Option("title", N_("What needs doing, e.g. Logo in SVG"), _text(120, 3)),
+        Option("reward", N_("Reward per slot, e.g. 25 or 12.50"), _text(20)),
+        Option("currency", N_("Currency, e.g. usd (default usd)"), _text(3, 3),
+               autocomplete=currency_autocomplete),
+        Option("slots", N_("How many people should do it (default 1)"), Range[int, 1, 1000]),
+        Option("skills", N_("Skills needed, comma-separated"), _text(300)),
+        Option("deliver_in", N_("Time to deliver after claiming, e.g. 2d or 36h"), _text(10)),
+        Option("mode", N_("claim: first come; apply: you pick among applicants"), str,
+               choices=("claim", "apply")),
+        Option("description", N_("The task in detail"), _text(4000)),
+        Option("more", N_("Other options as key=value, e.g. review_window=2d"), _text(500)),
+    ),
+    "profile": (
+        Option("skills", N_("Skills you offer, comma-separated"), _text(300)),
+        Option("min_reward", N_("Smallest reward you want to hear about, e.g. 10"), _text(20)),
+        Option("currency", N_("Currency of the minimum reward"), _text(3, 3),
+               autocomplete=currency_autocomplete),
+        Option("timezone", N_("Your time zone, e.g. Europe/Berlin"), _text(48)),
+        Option("hours", N_("Working hours, e.g. 9-17 or any"), _text(10)),
+        Option("bio", N_("A short bio"), _text(1000)),
+        Option("portfolio", N_("Links to your work"), _text(1000)),
+        Option("more", N_("Other fields as key=value"), _text(500)),
+    ),
+    "settings": (
+        Option("locale", N_("Language"), str, choices=LANGUAGES),
+        Option("notify", N_("Messages about new gigs"), str, choices=("on", "off")),
+        Option("max_claims", N_("How many claims you hold at once"), Range[int, 1, 10]),
+        Option("timezone", N_("Your time zone, e.g. Europe/Berlin"), _text(48)),
+        Option("hours", N_("Working hours, e.g. 9-17 or any"), _text(10)),
+    ),
+}
+# Registry arguments that Discord can type better, and Discord-only extras.
+OVERRIDES: dict[tuple[str, str], Any] = {
+    ("board", "moderator_role"): discord.Role,
+    ("ban", "user"): discord.User,
+}
+EXTRAS: dict[str, tuple[Option, ...]] = {
+    "board": (Option("channel", N_("The channel for gig cards (default: this one)"),
+                     discord.TextChannel),),
+    "deliver": (Option("file", N_("A file with your work"), discord.Attachment),),
+}
+
+
+def described(msgid: str) -> locale_str:
+    """A description within Discord's limit that keeps its catalogue id for translation."""
+    return locale_str(clip(msgid, DESCRIPTION_LIMIT), msgid=msgid)
+
+
+def _arg_option(spec: CommandSpec, arg: ArgSpec) -> Option:
+    override = OVERRIDES.get((spec.name, arg.name))
+    if override is not None:
+        annotation = override
+    elif arg.kind == "int":
+        low = arg.min_value if arg.min_value is not None else -MAX_INT
+        high = arg.max_value if arg.max_value is not None else MAX_INT
+        annotation = Range[int, low, high]
+    elif arg.kind == "choice":
+        annotation = str
+    else:
+        annotation = _text(STRING_LIMITS.get(arg.kind, 200))
+    return Option(arg.name, arg.help, annotation, required=arg.required,
+                  choices=arg.choices if arg.kind == "choice" else ())
+
+
+def options_for(spec: CommandSpec) -> list[Option]:
+    options = [_arg_option(spec, a) for a in spec.args]
+    if spec.free_form:
+        known = {o.name for o in options}
+        options += [o for o in FREE_FORM_OPTIONS.get(spec.name, (Option(
+            "more", N_("Options as key=value"), _text(500)),)) if o.name not in known]
+    known = {o.name for o in options}
+    options += [o for o in EXTRAS.get(spec.name, ()) if o.name not in known]
+    return sorted(options, key=lambda o: not o.required)[:25]
+
+
+def make_command(spec: CommandSpec, on_command: OnCommand) -> app_commands.Command:
+    options = options_for(spec)
+
+    async def callback(interaction: discord.Interaction, **values: Any) -> None:
+        await on_command(interaction, spec.name, values)
+
+    params = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                annotation=discord.Interaction)]
+    for o in options:
+        params.append(inspect.Parameter(
+            o.name, inspect.Parameter.KEYWORD_ONLY, annotation=o.annotation,
+            default=inspect.Parameter.empty if o.required else None))
+    callback.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    callback.__qualname__ = callback.__name__ = f"gig_{spec.name}"
+    callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
+        o.name: described(o.help) for o in options}
+    choices = {o.name: [Choice(name=c, value=c) for c in o.choices] for o in options if o.choices}
+    if choices:
+        callback.__discord_app_commands_param_choices__ = choices  # type: ignore[attr-defined]
+    command = app_commands.Command(name=RENAMES.get(spec.name, spec.name),
+                                   description=described(spec.help), callback=callback,
+                                   extras={"registry_name": spec.name})
+    for o in options:
+        if o.autocomplete is not None:
+            command.autocomplete(o.name)(o.autocomplete)
+    return command
+
+
+def build_group(on_command: OnCommand) -> app_commands.Group:
+    group = app_commands.Group(name=GROUP, description=described(GROUP_HELP))
+    specs = list(REGISTRY)
+    if len(specs) > MAX_SUBCOMMANDS:
+        log.warning("Discord allows %s subcommands; /%s leaves out: %s", MAX_SUBCOMMANDS, GROUP,
+                    ", ".join(s.name for s in specs[MAX_SUBCOMMANDS:]))
+    for spec in specs[:MAX_SUBCOMMANDS]:
+        group.add_command(make_command(spec, on_command))
+    return group
+
+
+class CatalogueTranslator(app_commands.Translator):
+    """Descriptions and choice names in every catalogue language, as Discord
+    localizations (es -> es-ES and es-419). Names stay as they are, so commands
+    are the same everywhere."""
+
+    async def translate(self, string: locale_str, locale: discord.Locale,
+                        context: app_commands.TranslationContextTypes) -> str | None:
+        msgid = string.extras.get("msgid")
+        if not msgid:
+            return None
+        lang = pick_locale(locale.value)
+        if lang == "en":
+            return None
+        text = translator(lang)(msgid)
+        return clip(text, DESCRIPTION_LIMIT) if text != msgid else None

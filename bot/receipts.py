@@ -1,0 +1,197 @@
+"""Receipts: every funding, payout and refund in the ledger is a receipt its
+user can get in chat (/receipt), as a one-page PDF with the amounts, the fee,
+the dates, both parties and the payment provider's reference.
+
+A receipt is read from the ledger entry that recorded the money movement (its
+id is the receipt number), so there is nothing extra to store and it works the
+same with Stripe and with the sandbox (marked as test money)."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.texts import N_
+from core import ledger
+from core.models import Claim, Gig, LedgerEntry, LedgerPosting, PaymentOp, User
+from core.money import format_amount
+
+# ledger entry kind -> receipt kind; whose receipt it is: the entry's user_id
+RECEIPT_KINDS = {"funding": "payment", "payout": "payout", "refund_sent": "refund"}
+PLATFORM = "gigbroker"
+_ = Callable[..., str]
+
+
+@dataclass
+class Receipt:
+    number: int
+    kind: str  # payment | payout | refund
+    at: datetime
+    currency: str
+    total: int
+    gig_id: int | None
+    gig_title: str
+    client: str
+    freelancer: str = ""
+    lines: list[tuple[str, dict, int]] = field(default_factory=list)  # (msgid, args, amount)
+    notes: list[str] = field(default_factory=list)
+    reference: str = ""
+    test_money: bool = False
+
+
+def list_receipts(s: Session, user_id: int, limit: int = 15) -> list[Receipt]:
+    entries = s.scalars(select(LedgerEntry).where(
+        LedgerEntry.user_id == user_id, LedgerEntry.kind.in_(tuple(RECEIPT_KINDS)))
+        .order_by(LedgerEntry.id.desc()).limit(limit))
+    return [r for e in entries if (r := _receipt(s, e, False)) is not None]
+
+
+def load_receipt(s: Session, user_id: int, number: int, *, test_money: bool = False
+                 ) -> Receipt | None:
+    entry = s.get(LedgerEntry, number)
+    if entry is None or entry.user_id != user_id or entry.kind not in RECEIPT_KINDS:
+        return None
+    return _receipt(s, entry, test_money)
+
+
+def _receipt(s: Session, e: LedgerEntry, test_money: bool) -> Receipt | None:
+    gig = s.get(Gig, e.gig_id) if e.gig_id else None
+    if gig is None:
+        return None
+    client = s.get(User, gig.client_id)
+    postings = {p.account: p.amount for p in s.scalars(
+        select(LedgerPosting).where(LedgerPosting.entry_id == e.id))}
+    kind = RECEIPT_KINDS[e.kind]
+    r = Receipt(number=e.id, kind=kind, at=e.created_at, currency=e.currency, total=0,
+                gig_id=gig.id, gig_title=gig.title, client=client.display_name,
+                test_money=test_money)
+    if kind == "payment":
+        r.total = -postings.get(ledger.EXTERNAL, 0)
+        rewards = postings.get(ledger.escrow(gig.id), 0)
+        fee = postings.get(ledger.fee_held(gig.id), 0)
+        if rewards:
+            r.lines.append((N_("Rewards: {n} x {amount}"), {"n": gig.slots, "amount": format_amount(
+                gig.reward_minor, gig.currency)}, rewards))
+        if fee:
+            r.lines.append((N_("Platform fee: {n} x {amount}"), {"n": gig.slots, "amount": (
+                format_amount(gig.fee_per_slot, gig.currency))}, fee))
+        rest = r.total - rewards - fee
+        if rest:
+            r.lines.append((N_("Paid after the gig closed: refunded in full"), {}, rest))
+        r.reference = gig.funding_ref or ""
+        if rest and e.memo:
+            r.notes.append(e.memo)
+    else:
+        src = ledger.payout_pending(e.user_id) if kind == "payout" else ledger.refund_pending(gig.id)
+        r.total = -postings.get(src, 0)
+        op = s.scalar(select(PaymentOp).where(PaymentOp.provider_ref == e.memo).limit(1)) \
+            if e.memo else None
+        r.reference = e.memo or ""
+        if kind == "payout":
+            user = s.get(User, e.user_id)
+            claim = s.get(Claim, e.claim_id) if e.claim_id else None
+            r.freelancer = user.display_name if user else "?"
+            if claim:
+                r.lines.append((N_("Reward for claim #{c} (slot {n})"),
+                                {"c": claim.id, "n": claim.slot_no}, r.total))
+            else:
+                r.lines.append((N_("Reward"), {}, r.total))
+            r.lines.append((N_("Fee deducted from you (the client pays the platform fee)"), {}, 0))
+        else:
+            r.lines.append((_refund_reason(op.idempotency_key if op else ""), {}, r.total))
+    return r
+
+
+def _refund_reason(key: str) -> str:
+    parts = key.split(":")
+    reason = parts[3] if len(parts) > 3 and parts[:2] == ["refund", "gig"] else ""
+    return {
+        "cancelled": N_("Refund of unclaimed slots (gig cancelled)"),
+        "expired": N_("Refund of unclaimed slots (listing expired)"),
+        "rejected": N_("Refund of a rejected slot"),
+        "dispute": N_("Refund of your share after a dispute"),
+        "closed_listing": N_("Refund of a slot freed after the listing closed"),
+    }.get(reason) or N_("Refund")
+
+
+# -- PDF -------------------------------------------------------------------------
+def _latin1(text: str) -> str:
+    """The PDF's built-in fonts speak Latin-1: fold or replace everything else."""
+    table = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
+             "\u2014": "-", "\u2026": "...", "\u00a0": " ", "\u20ac": "EUR"}
+    out = []
+    for ch in str(text):
+        ch = table.get(ch, ch)
+        if len(ch) == 1 and ord(ch) > 255:
+            ch = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1") or "?"
+        if len(ch) == 1 and unicodedata.category(ch) == "Cc" and ch not in "\n":
+            ch = " "
+        out.append(ch)
+    return "".join(out)
+
+
+def render_pdf(r: Receipt, _: _) -> bytes:
+    """One A4 page; uncompressed so the text stays searchable and diffable."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    titles = {"payment": _("Payment receipt"), "payout": _("Payout receipt"),
+              "refund": _("Refund receipt")}
+    pdf = FPDF(format="A4")
+    pdf.set_compression(False)
+    pdf.set_creation_date(r.at)
+    pdf.set_title(_latin1(f"{PLATFORM} {titles[r.kind]} #{r.number}"))
+    pdf.set_author(PLATFORM)
+    pdf.set_margins(20, 20, 20)
+    pdf.add_page()
+    width = pdf.epw
+
+    def row(label: str, value: str, *, bold: bool = False, size: int = 11) -> None:
+        pdf.set_font("Helvetica", "B" if bold else "", size)
+        pdf.cell(width * 0.68, 7, _latin1(label))
+        pdf.cell(width * 0.32, 7, _latin1(value), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def text(value: str, *, size: int = 11, style: str = "") -> None:
+        pdf.set_font("Helvetica", style, size)
+        pdf.multi_cell(width, 6, _latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    text(PLATFORM, size=20, style="B")
+    text(f"{titles[r.kind]} #{r.number}", size=14)
+    if r.test_money:
+        pdf.set_text_color(180, 0, 0)
+        text(_("TEST MONEY - not a real payment"), style="B")
+        pdf.set_text_color(0, 0, 0)
+    pdf.ln(4)
+    text(_("Date: {t}", t=r.at.strftime("%Y-%m-%d %H:%M UTC")))
+    payer, payee = {
+        "payment": (r.client, _("{platform}, held in escrow", platform=PLATFORM)),
+        "payout": (_("{platform}, for {client}", platform=PLATFORM, client=r.client),
+                   r.freelancer),
+        "refund": (PLATFORM, r.client)}[r.kind]
+    text(_("Paid by: {name}", name=payer))
+    text(_("Paid to: {name}", name=payee))
+    text(_("Gig #{id}: {title}", id=r.gig_id, title=r.gig_title))
+    if r.reference:
+        text(_("Payment reference: {ref}", ref=r.reference), size=9)
+    pdf.ln(4)
+    pdf.set_draw_color(120, 120, 120)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
+    pdf.ln(2)
+    for msgid, args, amount in r.lines:
+        row(_(msgid, **args), format_amount(amount, r.currency))
+    pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.l_margin + width, pdf.get_y() + 1)
+    pdf.ln(3)
+    row(_("Total"), format_amount(r.total, r.currency), bold=True, size=13)
+    pdf.ln(6)
+    for note in r.notes:
+        text(note, size=9)
+    foot = {"payment": _("The rewards are held until you approve the work; unclaimed slots "
+                         "are refunded with their share of the fee."),
+            "payout": _("Paid out through our payment provider to your payout account."),
+            "refund": _("Refunds reach your card or account within 5-10 business days.")}
+    text(foot[r.kind], size=9, style="I")
+    return bytes(pdf.output())
