@@ -50,22 +50,28 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def seed(path: Path, n: int, rnd: random.Random, now: datetime) -> int:
     """Bulk insert ``n`` freelancers (plus one client and the gig); returns the gig id."""
     stamp = now.replace(tzinfo=None).isoformat(" ", "microseconds")
+    rand = rnd.random  # plain floats: randint/sample would dominate the seeding time
+
+    def pick(seq):
+        return seq[int(rand() * len(seq))]
+
+    hours = [(0, 24), (0, 24), (9, 17), (8, 20), (18, 2), (22, 6), (6, 14)]
+    minimums = [0, 0, 500, 1000, 2500, 5000]
     users, profiles, skills, stats = [(CLIENT_ID, "client", 0)], [], [], []
     for uid in range(CLIENT_ID + 1, CLIENT_ID + 1 + n):
-        users.append((uid, f"freelancer{uid}", int(rnd.random() < 0.01)))
-        tags = set(rnd.sample(POPULAR, rnd.randint(0, 3)) + rnd.sample(NICHE, rnd.randint(1, 4)))
+        users.append((uid, f"freelancer{uid}", int(rand() < 0.01)))
+        tags = {pick(POPULAR) for _ in range(int(rand() * 4))}
+        tags.update(pick(NICHE) for _ in range(1 + int(rand() * 4)))
         skills.extend((uid, t) for t in tags)
-        start, end = rnd.choice([(0, 24), (0, 24), (9, 17), (8, 20), (18, 2), (22, 6), (6, 14)])
-        currency = "eur" if rnd.random() < 0.1 else "usd"
-        profiles.append((uid, ",".join(sorted(tags)), rnd.choice([0, 0, 500, 1000, 2500, 5000]),
-                         currency, rnd.choice(ZONES), start, end, rnd.randint(1, 5),
-                         int(rnd.random() < 0.95)))
-        if rnd.random() < 0.7:
-            count = rnd.randint(0, 40)
-            approved = rnd.randint(0, 60)
-            stats.append((uid, sum(rnd.randint(3, 5) for _ in range(count)), count, approved,
-                          rnd.randint(0, approved), rnd.randint(0, 3), int(rnd.random() < 0.05),
-                          rnd.randint(0, 3)))
+        start, end = pick(hours)
+        profiles.append((uid, ",".join(sorted(tags)), pick(minimums),
+                         "eur" if rand() < 0.1 else "usd", pick(ZONES), start, end,
+                         1 + int(rand() * 5), int(rand() < 0.95)))
+        if rand() < 0.7:
+            count, approved = int(rand() * 41), int(rand() * 61)
+            stats.append((uid, round(count * (3 + 2 * rand())), count, approved,
+                          int(rand() * (approved + 1)), int(rand() * 4), int(rand() < 0.05),
+                          int(rand() * 4)))
     blocks = [(CLIENT_ID, uid) for uid in rnd.sample(range(2, n + 2), min(n, 50))]
     blocks += [(uid, CLIENT_ID) for uid in rnd.sample(range(2, n + 2), min(n, 50))]
     blocks = list(dict.fromkeys(blocks))
@@ -91,7 +97,6 @@ def seed(path: Path, n: int, rnd: random.Random, now: datetime) -> int:
             "VALUES (?, 'Logo in SVG', '', ?, 'usd', 2500, 125, 1, 0, 0, 'claim', 86400, 259200, "
             "259200, 604800, 2, 'open', ?, 1)", (CLIENT_ID, ",".join(GIG_SKILLS), stamp))
         gig_id = cur.lastrowid
-        conn.execute("ANALYZE")
     conn.close()
     return gig_id
 

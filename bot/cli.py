@@ -15,7 +15,7 @@ def _logging(settings: Settings, *, quiet: bool = False) -> None:
     logging.basicConfig(level=logging.WARNING if quiet else settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs request URLs at INFO, and Telegram URLs contain the bot token.
-    for name in ("httpx", "httpcore", "telegram.ext.Updater", "aiosqlite"):
+    for name in ("httpx", "httpcore", "telegram.ext.Updater", "aiosqlite", "stripe"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 

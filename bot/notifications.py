@@ -166,6 +166,33 @@ async def render(engine: Engine, note: Notification, _: _) -> Reply | None:
         text.add(_("A payout of {amount} could not be sent: {reason}. Run /payout to check "
                    "your payout account.", amount=money(d["amount_minor"], d["currency"]),
                    reason=d.get("reason", "")))
+    elif ev == "payout.disabled":
+        text.add(_("Your payout account can't receive money right now. Earnings stay safe "
+                   "in your wallet; run /payout to finish the setup."))
+    elif ev == "payout.reversed":
+        if d.get("for_moderator"):
+            text.add(_("Staff: a payout of {amount} for {title} was reversed at the payment "
+                       "provider and is held as unallocated.", amount=money(d["amount_minor"],
+                                                                            d["currency"]), title=title))
+        else:
+            text.add(_("A payout of {amount} for {title} was reversed by the payment provider. "
+                       "Our staff will contact you.", amount=money(d["amount_minor"], d["currency"]),
+                       title=title))
+    elif ev == "refund.external":
+        text.add(_("A refund of {amount} for {title} was made by the payment provider.",
+                   amount=money(d["amount_minor"], d["currency"]), title=title))
+    elif ev == "refund.adjustment":
+        text.add(_("Staff: a refund of {amount} for {title} made outside gigbroker exceeds the "
+                   "unclaimed slots and needs a decision.", amount=money(d["amount_minor"],
+                                                                        d["currency"]), title=title))
+    elif ev == "payment.chargeback":
+        text.add(_("Staff: a chargeback of {amount} on {title}; the client owes {owed}.",
+                   amount=money(d["amount_minor"], d["currency"]), title=title,
+                   owed=money(d.get("owed", 0), d["currency"])))
+    elif ev == "payment.unallocated":
+        text.add(_("Staff: a payment of {amount} for {title} could not be matched and is held "
+                   "as unallocated: {reason}", amount=money(d["amount_minor"], d["currency"]),
+                   title=title, reason=d.get("reason", "")))
     elif ev == "rating.received":
         text.add(_("You got {stars}★ for {title}.", stars=d["stars"], title=title))
     elif ev == "member.banned":

@@ -86,7 +86,8 @@ def _receipt(s: Session, e: LedgerEntry, test_money: bool) -> Receipt | None:
         if rest and e.memo:
             r.notes.append(e.memo)
     else:
-        src = ledger.payout_pending(e.user_id) if kind == "payout" else ledger.refund_pending(gig.id)
+        src = (ledger.payout_pending(e.user_id) if kind == "payout"
+               else ledger.refund_pending(gig.id))
         r.total = -postings.get(src, 0)
         op = s.scalar(select(PaymentOp).where(PaymentOp.provider_ref == e.memo).limit(1)) \
             if e.memo else None
@@ -127,7 +128,9 @@ def _latin1(text: str) -> str:
     for ch in str(text):
         ch = table.get(ch, ch)
         if len(ch) == 1 and ord(ch) > 255:
-            ch = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1") or "?"
+            folded = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
+            # emoji and other symbols are dropped; letters of other scripts show as "?"
+            ch = folded or ("" if unicodedata.category(ch).startswith(("S", "M")) else "?")
         if len(ch) == 1 and unicodedata.category(ch) == "Cc" and ch not in "\n":
             ch = " "
         out.append(ch)
@@ -151,9 +154,13 @@ def render_pdf(r: Receipt, _: _) -> bytes:
     width = pdf.epw
 
     def row(label: str, value: str, *, bold: bool = False, size: int = 11) -> None:
+        """A label (wrapped when long) and its amount, right-aligned on the first line."""
         pdf.set_font("Helvetica", "B" if bold else "", size)
-        pdf.cell(width * 0.68, 7, _latin1(label))
-        pdf.cell(width * 0.32, 7, _latin1(value), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        label, top = _latin1(label), pdf.get_y()
+        lines = pdf.multi_cell(width * 0.7, 7, label, dry_run=True, output="LINES")
+        pdf.multi_cell(width * 0.7, 7, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
+        pdf.cell(width * 0.3, 7, _latin1(value), align="R")
+        pdf.set_xy(pdf.l_margin, top + 7 * max(1, len(lines)))
 
     def text(value: str, *, size: int = 11, style: str = "") -> None:
         pdf.set_font("Helvetica", style, size)

@@ -55,14 +55,23 @@ class Conversation:
                               member_role_ids: tuple[str, ...] = ()) -> Place:
         """``member``: the actor, when the platform vouches that they belong to this
         community (with ``member_role_ids``, their platform roles)."""
+        platform_id = str(community_platform_id or chat_id)
+
+        def known(t):  # the common case: nothing to record, no write transaction
+            community = people.find_community(t, platform, platform_id)
+            if community is None or (member is not None and people.member_role_wanted(
+                    t, community, member.user_id, role_ids=member_role_ids,
+                    platform_admin=member.is_platform_admin) is not None):
+                return None
+            return community
+
         def ensure(t):
-            community = people.ensure_community(t, platform, str(community_platform_id or chat_id),
-                                                name)
+            community = people.ensure_community(t, platform, platform_id, name)
             if member is not None:
                 people.note_member(t, community, member.user_id, role_ids=member_role_ids,
                                    platform_admin=member.is_platform_admin)
             return community
-        community: Community = await self.engine.tx(ensure)
+        community: Community = await self.engine.view(known) or await self.engine.tx(ensure)
         kind = PlaceKind.board if community.board_channel_id == str(chat_id) else PlaceKind.group
         return Place(platform, kind, str(chat_id), community.id, community.name, thread_id)
 

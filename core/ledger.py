@@ -6,7 +6,10 @@ Accounts (all balances in minor units of the entry's currency):
 ``escrow:gig:N`` rewards held for gig N, ``fee_held:gig:N`` its platform fee until
 the slot settles, ``payable:user:N`` earned and not yet sent, ``payout_pending:user:N``
 sent to the provider and not yet confirmed, ``refund_pending:gig:N`` refunds on
-their way back, ``revenue`` the platform's fee income."""
+their way back, ``revenue`` the platform's fee income. Money the provider moved on
+its own (core/provider_events.py): ``external:adjustment:gig:N`` and
+``external:chargeback:user:N`` are outside-world accounts like ``external``;
+``unallocated:gig:N`` holds money an operator must place."""
 from __future__ import annotations
 
 from collections import defaultdict

@@ -182,23 +182,43 @@ def set_member_role(tx: Tx, community_id: int, user_id: int, role: str) -> None:
         member.role = role
 
 
+def find_community(tx: Tx, platform: str, platform_id: str) -> Community | None:
+    return tx.s.scalar(select(Community).where(Community.platform == platform,
+                                               Community.platform_id == platform_id))
+
+
+def member_role_wanted(tx: Tx, community: Community, user_id: int, *,
+                       role_ids: Iterable[str] = (), platform_admin: bool = False) -> str | None:
+    """The role ``note_member`` would record for this member now, or None when the
+    record is already right (so the common case needs no write)."""
+    moderator = platform_admin or (community.moderator_role_id is not None
+                                   and community.moderator_role_id in set(role_ids))
+    member = tx.s.get(CommunityMember, (community.id, user_id))
+    if member is None:
+        return "moderator" if moderator else "member"
+    if member.role == "member" and moderator:
+        return "moderator"
+    if (member.role == "moderator" and not moderator and community.moderator_role_id
+            and user_id != community.created_by):
+        return "member"
+    return None
+
+
 def note_member(tx: Tx, community: Community, user_id: int, *, role_ids: Iterable[str] = (),
                 platform_admin: bool = False) -> None:
     """The platform shows ``user_id`` acting as a member of ``community`` (e.g. a Discord
     guild member): remember the membership, which members-only boards rely on, and keep
     moderator rights in step with the platform: its admins and holders of the board's
     moderator role moderate; losing that role on the platform ends it. Never lifts a ban."""
-    moderator = platform_admin or (community.moderator_role_id is not None
-                                   and community.moderator_role_id in set(role_ids))
+    role = member_role_wanted(tx, community, user_id, role_ids=role_ids,
+                              platform_admin=platform_admin)
+    if role is None:
+        return
     member = tx.s.get(CommunityMember, (community.id, user_id))
     if member is None:
-        tx.s.add(CommunityMember(community_id=community.id, user_id=user_id,
-                                 role="moderator" if moderator else "member"))
-    elif member.role == "member" and moderator:
-        member.role = "moderator"
-    elif (member.role == "moderator" and not moderator and community.moderator_role_id
-          and user_id != community.created_by):
-        member.role = "member"
+        tx.s.add(CommunityMember(community_id=community.id, user_id=user_id, role=role))
+    else:
+        member.role = role
 
 
 def configure_board(tx: Tx, actor_id: int, community_id: int, *, board_channel_id: str | None,

@@ -2,11 +2,14 @@
 
 discord.py has no global rate limiter: it only reacts to 429s, and a burst of
 concurrent sends draws dozens of them (and too many invalid requests get a bot
-banned by Cloudflare). The pacer keeps at most ``limit`` request starts in any
-sliding window of ``per`` seconds, with a small time margin so that network
-jitter cannot squeeze ``limit + 1`` of them into one server-side window.
+banned by Cloudflare). The pacer has ``limit`` slots; a request holds one from
+the moment it starts until ``per`` seconds after its response arrived. Discord
+received the request somewhere between those two moments, so any ``per``-second
+window at Discord's end sees at most ``limit`` of our requests, however late
+the event loop sends them or however slow the network is. The price is
+``limit / (per + round trip)`` requests per second instead of ``limit / per``.
 Interaction responses and followups are exempt from Discord's global limit and
-do not go through it."""
+do not go through the pacer."""
 from __future__ import annotations
 
 import asyncio
@@ -14,15 +17,17 @@ from collections import deque
 
 
 class Pacer:
-    def __init__(self, limit: int = 50, per: float = 1.0, *, margin: float = 0.05) -> None:
+    def __init__(self, limit: int = 50, per: float = 1.0) -> None:
         if limit < 1 or per <= 0:
             raise ValueError("the pacer needs limit >= 1 and per > 0")
         self.limit = limit
-        self.window = per * (1.0 + margin)
-        self._starts: deque[float] = deque()
-        self._lock = asyncio.Lock()  # FIFO: waiters go in arrival order
-        self.waited = 0.0  # total seconds callers spent waiting (for metrics and benches)
+        self.per = per
+        self._in_flight = 0
+        self._cooling: deque[float] = deque()  # when used slots become free again
+        self._lock = asyncio.Lock()  # FIFO: waiters get slots in arrival order
+        self._released = asyncio.Event()
         self.granted = 0
+        self.waited = 0.0  # total seconds callers spent waiting (for metrics and benches)
 
     async def acquire(self) -> None:
         loop = asyncio.get_running_loop()
@@ -30,18 +35,27 @@ class Pacer:
             began = loop.time()
             while True:
                 now = loop.time()
-                while self._starts and self._starts[0] <= now - self.window:
-                    self._starts.popleft()
-                if len(self._starts) < self.limit:
-                    self._starts.append(now)
+                while self._cooling and self._cooling[0] <= now:
+                    self._cooling.popleft()
+                if self._in_flight + len(self._cooling) < self.limit:
+                    self._in_flight += 1
                     self.granted += 1
                     self.waited += now - began
                     return
-                await asyncio.sleep(self._starts[0] + self.window - now)
+                self._released.clear()
+                if self._cooling:
+                    await asyncio.sleep(self._cooling[0] - now)
+                else:  # every slot is in flight: wait for a response
+                    await self._released.wait()
+
+    def release(self) -> None:
+        self._in_flight -= 1
+        self._cooling.append(asyncio.get_running_loop().time() + self.per)
+        self._released.set()
 
     async def __aenter__(self) -> "Pacer":
         await self.acquire()
         return self
 
     async def __aexit__(self, *exc) -> None:
-        return None
+        self.release()

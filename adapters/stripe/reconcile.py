@@ -154,8 +154,9 @@ class Reconciler:
                 continue  # refunded by PaymentIntent: not listed by charge
             if found is None:
                 report.findings.append(Finding(
-                    f"gig #{gig.id}: {op.kind} {op.provider_ref} ({_m(op.amount_minor, op.currency)}"
-                    f") is in the ledger but not at Stripe", gig.id))
+                    f"gig #{gig.id}: {op.kind} {op.provider_ref} "
+                    f"({_m(op.amount_minor, op.currency)}) is in the ledger but not at Stripe",
+                    gig.id))
             elif val(found, "status") in ("failed", "canceled"):
                 report.findings.append(Finding(
                     f"gig #{gig.id}: refund {op.provider_ref} ({_m(op.amount_minor, op.currency)})"
@@ -164,15 +165,12 @@ class Reconciler:
                 report.findings.append(Finding(
                     f"gig #{gig.id}: {op.kind} {op.provider_ref} is {_m(found.amount, op.currency)}"
                     f" at Stripe, {_m(op.amount_minor, op.currency)} in the ledger", gig.id))
-        known = {op.idempotency_key for op in ops}
-        for tr in transfers:
-            key = val(val(tr, "metadata"), OP_METADATA_KEY)
-            if not key and tr.id not in {op.provider_ref for op in ops}:
+        refs = {op.provider_ref for op in ops}
+        for tr in transfers:  # (ours with an unknown key are reported by for_transfer)
+            if not val(val(tr, "metadata"), OP_METADATA_KEY) and tr.id not in refs:
                 report.findings.append(Finding(
                     f"gig #{gig.id}: transfer {tr.id} ({_m(tr.amount, tr.currency)}) to "
                     f"{val(tr, 'destination')} was not made by the app", gig.id))
-            elif key and key not in known:
-                pass  # reported by for_transfer
         return changes
 
     async def _operator_items(self, report: Report, now) -> None:
@@ -185,7 +183,8 @@ class Reconciler:
             if op.status == "failed":
                 report.findings.append(Finding(
                     f"gig #{op.gig_id}: {op.kind} {op.idempotency_key} of "
-                    f"{_m(op.amount_minor, op.currency)} failed: {op.last_error or '?'}", op.gig_id))
+                    f"{_m(op.amount_minor, op.currency)} failed: {op.last_error or '?'}",
+                    op.gig_id))
             elif op.created_at and now - _aware(op.created_at) > STUCK_AFTER:
                 report.findings.append(Finding(
                     f"gig #{op.gig_id}: {op.kind} {op.idempotency_key} of "

@@ -58,7 +58,15 @@ class StripeWebhook:
                      event.id, event.api_version, API_VERSION)
         if await self.engine.view(lambda t: pe.already_processed(t, event.id)):
             return ["duplicate delivery: already processed"]
-        changes = await self.sync.for_event(event)
+        try:
+            changes = await self.sync.for_event(event)
+        except stripe.InvalidRequestError as exc:
+            if getattr(exc, "code", None) != "resource_missing":
+                raise
+            # Not visible with our key (deleted, or another account/mode): nothing to do,
+            # and retrying would not change that.
+            log.warning("stripe event %s (%s): object not found: %s", event.id, event.type, exc)
+            changes = []
         if changes is None:
             return [f"{event.type}: not used"]
         outcome = [f"{c.what}: {result}" if c else result

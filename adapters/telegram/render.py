@@ -59,8 +59,22 @@ def span_html(span: Span) -> str:
     return f"<{tag}>{text}</{tag}>" if tag else text
 
 
+def merged(spans: list[Span]) -> list[Span]:
+    """Adjacent spans of the same style as one (fewer entities; Telegram keeps 100)."""
+    out: list[Span] = []
+    for span in spans:
+        if not span.text:
+            continue
+        if out and out[-1].style == span.style and out[-1].url == span.url \
+                and span.style != "link":
+            out[-1] = replace(out[-1], text=out[-1].text + span.text)
+        else:
+            out.append(span)
+    return out
+
+
 def to_html(spans: list[Span]) -> str:
-    return "".join(span_html(s) for s in spans if s.text)
+    return "".join(span_html(s) for s in merged(spans))
 
 
 def length(spans: list[Span]) -> int:
@@ -149,13 +163,19 @@ def _strip(spans: list[Span]) -> list[Span]:
     return spans
 
 
-def messages(spans: list[Span], *, single: bool = False, limit: int = TEXT_LIMIT) -> list[str]:
-    """HTML bodies for one reply: split into several messages, or truncated to one."""
+def chunks(spans: list[Span], *, single: bool = False, limit: int = TEXT_LIMIT) -> list[list[Span]]:
+    """One reply's text as the spans of each message: split, or truncated to one."""
     if not "".join(s.text for s in spans).strip():
-        return [EMPTY]
+        return [[Span(EMPTY)]]
+    limit -= 32  # headroom: merging spans may defang an '@' that ended a span
     if single:
-        return [to_html(_strip(truncate(spans, limit)))]
-    return [to_html(chunk) for chunk in split(spans, limit)] or [EMPTY]
+        return [_strip(truncate(spans, limit))]
+    return split(spans, limit) or [[Span(EMPTY)]]
+
+
+def messages(spans: list[Span], *, single: bool = False, limit: int = TEXT_LIMIT) -> list[str]:
+    """HTML bodies for one reply."""
+    return [to_html(c) for c in chunks(spans, single=single, limit=limit)]
 
 
 def plain_line(spans: list[Span], limit: int = 200) -> str:

@@ -56,7 +56,7 @@ def _parse_error(exc: BaseException) -> bool:
 class Rendered:
     bodies: list[str]  # HTML, one per message
     markup: object | None  # InlineKeyboardMarkup for the last message
-    plain: list[str]  # the same texts unformatted (fallback if Telegram refuses the HTML)
+    plain: list[str]  # the same texts unformatted (if Telegram ever refuses our HTML)
 
     @property
     def parts(self) -> int:
@@ -65,15 +65,9 @@ class Rendered:
 
 def render_reply(reply: Reply, *, single: bool = False) -> Rendered:
     markup, extra = keyboard(reply.buttons)
-    spans = list(reply.text.spans) + extra
-    bodies = render.messages(spans, single=single)
-    if single:
-        plain = ["".join(s.text for s in render.truncate(spans))[:render.TEXT_LIMIT] or render.EMPTY]
-    else:
-        plain = ["".join(s.text for s in chunk) for chunk in render.split(spans)] or [render.EMPTY]
-        if len(plain) != len(bodies):
-            plain = bodies
-    return Rendered(bodies, markup, plain)
+    parts = render.chunks(list(reply.text.spans) + extra, single=single)
+    return Rendered([render.to_html(p) for p in parts], markup,
+                    [render.defang("".join(s.text for s in p)) for p in parts])
 
 
 def telegram_files(reply: Reply) -> list:

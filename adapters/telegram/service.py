@@ -2,8 +2,8 @@
 
 Builds the python-telegram-bot ``Application`` from settings
 (``TELEGRAM_BOT_TOKEN``, ``TELEGRAM_API_BASE_URL``), with the pacer as its rate
-limiter (every Bot API call goes through it), per-user ordered concurrent
-update processing, and the handlers. ``start()`` publishes the command menu,
+limiter (every Bot API call goes through it), the aiohttp transport, per-user
+ordered concurrent update processing, and the handlers. ``start()`` publishes the command menu,
 then either long-polls or, with ``TELEGRAM_WEBHOOK_URL``, registers the webhook
 (route mounted on the project's HTTP server at construction, before it starts)
 and registers itself with the notification dispatcher. ``stop()`` undoes it."""
@@ -25,6 +25,7 @@ from adapters.telegram.notify import TelegramNotifier
 from adapters.telegram.processor import PerUserProcessor
 from adapters.telegram.routing import Router
 from adapters.telegram.sender import PLATFORM, Sender
+from adapters.telegram.transport import AiohttpRequest
 from adapters.telegram.webhook import WebhookEndpoint, webhook_path, webhook_secret
 from bot.registry import REGISTRY
 from core.outbox import retry_now
@@ -77,9 +78,10 @@ class TelegramService:
         builder = (Application.builder().token(token)
                    .base_url(settings.telegram_api_base_url)
                    .base_file_url(file_base_url(settings.telegram_api_base_url))
+                   .request(AiohttpRequest(connection_pool_size=max(concurrency, 8)))
+                   .get_updates_request(AiohttpRequest(connection_pool_size=1))
                    .rate_limiter(self.pacer)
                    .concurrent_updates(PerUserProcessor(concurrency))
-                   .connection_pool_size(max(concurrency, 8))
                    .job_queue(None))
         if settings.telegram_webhook_url:
             builder = builder.updater(None)

@@ -538,4 +538,24 @@ MESSAGES: dict[str, str] = {
     "refunded": "reembolsado",
     "withdrawn": "retirado",
     "abandoned": "abandonado",
+
+    # bot/notifications.py (payment provider events)
+    "Your payout account can't receive money right now. Earnings stay safe in your wallet; run /payout to finish the setup.":
+        "Tu cuenta de cobro no puede recibir dinero ahora mismo. Tus ganancias siguen seguras "
+        "en tu billetera; usa /payout para terminar la configuración.",
+    "Staff: a payout of {amount} for {title} was reversed at the payment provider and is held as unallocated.":
+        "Equipo: un cobro de {amount} de {title} fue revertido en el proveedor de pagos y queda "
+        "sin asignar.",
+    "A payout of {amount} for {title} was reversed by the payment provider. Our staff will contact you.":
+        "El proveedor de pagos revirtió un cobro de {amount} de {title}. Nuestro equipo te "
+        "contactará.",
+    "A refund of {amount} for {title} was made by the payment provider.":
+        "El proveedor de pagos hizo un reembolso de {amount} de {title}.",
+    "Staff: a refund of {amount} for {title} made outside gigbroker exceeds the unclaimed slots and needs a decision.":
+        "Equipo: un reembolso de {amount} de {title} hecho fuera de gigbroker supera las plazas "
+        "libres y requiere una decisión.",
+    "Staff: a chargeback of {amount} on {title}; the client owes {owed}.":
+        "Equipo: un contracargo de {amount} en {title}; el cliente debe {owed}.",
+    "Staff: a payment of {amount} for {title} could not be matched and is held as unallocated: {reason}":
+        "Equipo: un pago de {amount} de {title} no se pudo asociar y queda sin asignar: {reason}",
 }

@@ -20,6 +20,9 @@ def post_gig(tx: Tx, client_id: int, draft: GigDraft) -> Gig:
     client = tx.user(client_id)
     if client.banned:
         raise Banned("Your account cannot post gigs. Contact support if this is a mistake.")
+    if client.flagged:
+        raise Banned("Your account is on hold after a payment was charged back. Contact "
+                     "support to settle it before posting new gigs.")
     cfg = tx.config
     community = tx.s.get(Community, draft.community_id) if draft.community_id else None
     if community is not None:
@@ -121,7 +124,7 @@ def _refund_late_payment(tx: Tx, gig: Gig, req: PaymentRequest, total: int,
     """Money arrived for a gig that was cancelled meanwhile (or paid twice through
     two payment links): take it into the ledger and send all of it back."""
     req.status = "paid"
-    key = f"funding:gig:{gig.id}:{req.provider_ref}"
+    key = f"funding:gig:{gig.id}:req:{req.id}"
     ledger.post_entry(tx.s, kind="funding", currency=gig.currency, key=key,
                       postings=[(ledger.EXTERNAL, -total), (ledger.refund_pending(gig.id), total)],
                       at=tx.now, gig_id=gig.id, user_id=gig.client_id, memo="late payment")

@@ -6,15 +6,16 @@ on cancel and at listing expiry, and a payment that arrives after a cancel."""
 from __future__ import annotations
 
 import aiohttp
+import pytest
 
 from core import ledger
 from core.models import Gig, GigStatus, PaymentOp, User
 
-try:
-    from stripe_harness import FEE, PUBLIC, REWARD, event_ids, transfer_requests, world  # noqa: F401
-except ImportError:  # pragma: no cover - run from the repository root as a package
-    from tests.e2e.stripe_harness import (  # noqa: F401
-        FEE, PUBLIC, REWARD, event_ids, transfer_requests, world)
+from stripe_harness import (  # noqa: F401
+    FEE, PUBLIC, REWARD, event_ids, transfer_requests, stripe_db_template, world)
+
+# the stripe SDK posts raw bytes through httpx's deprecated ``data=``
+pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=:DeprecationWarning")
 
 
 async def test_paid_gig_with_two_slots_end_to_end(world):

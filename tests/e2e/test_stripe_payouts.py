@@ -4,14 +4,16 @@ one reused Express account, and a crash after Stripe made a Transfer but
 before the app recorded it ends, after a restart, with exactly one Transfer."""
 from __future__ import annotations
 
+import pytest
+
 from core import ledger
 from core.models import LedgerEntry, PaymentOp, User
 
-try:
-    from stripe_harness import FEE, PUBLIC, REWARD, transfer_requests, world  # noqa: F401
-except ImportError:  # pragma: no cover
-    from tests.e2e.stripe_harness import (  # noqa: F401
-        FEE, PUBLIC, REWARD, transfer_requests, world)
+from stripe_harness import (  # noqa: F401
+    FEE, PUBLIC, REWARD, transfer_requests, stripe_db_template, world)
+
+# the stripe SDK posts raw bytes through httpx's deprecated ``data=``
+pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=:DeprecationWarning")
 
 
 async def test_earnings_wait_for_onboarding_then_are_paid(world):

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from adapters.stripe.reconcile import run_reconcile
 from bot.runner import reconcile as reconcile_cli
 from bot.settings import Settings
 from core import ledger
 from core.models import Gig, GigStatus, LedgerEntry
 
-try:
-    from stripe_harness import FEE, REWARD, world  # noqa: F401
-except ImportError:  # pragma: no cover
-    from tests.e2e.stripe_harness import FEE, REWARD, world  # noqa: F401
+from stripe_harness import FEE, REWARD, stripe_db_template, world  # noqa: F401
+
+# the stripe SDK posts raw bytes through httpx's deprecated ``data=``
+pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=:DeprecationWarning")
 
 
 async def _reconcile(world, *, fix: bool) -> tuple[int, str]:

@@ -12,10 +12,10 @@ import pytest
 from core import ledger
 from core.models import Gig, GigStatus, LedgerEntry, ProviderEvent, User
 
-try:
-    from stripe_harness import FEE, REWARD, event_ids, world  # noqa: F401
-except ImportError:  # pragma: no cover
-    from tests.e2e.stripe_harness import FEE, REWARD, event_ids, world  # noqa: F401
+from stripe_harness import FEE, REWARD, event_ids, stripe_db_template, world  # noqa: F401
+
+# the stripe SDK posts raw bytes through httpx's deprecated ``data=``
+pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=:DeprecationWarning")
 
 
 async def _post(url: str, payload: bytes, headers: dict) -> int:
@@ -51,6 +51,13 @@ async def test_forged_stale_and_altered_deliveries_change_nothing(world):
     # The genuine delivery, unchanged, is accepted.
     assert await _post(world.webhook_url, message.payload, message.headers) == 200
     assert (await world.get(Gig, gig_id)).status == GigStatus.open
+
+    # A genuine event about an object our key cannot see: acknowledged once, no retries.
+    ghost = fake.emit("checkout.session.completed",
+                      {"id": "cs_test_gone", "object": "checkout.session"})
+    [delivery] = await fake.deliver(ghost["id"])
+    assert delivery.status == 200
+    assert await world.count(ProviderEvent, ProviderEvent.event_id == ghost["id"]) == 1
 
 
 async def test_same_event_delivered_many_times_concurrently_applies_once(world):

@@ -122,6 +122,8 @@ GIG_SPECS = st.fixed_dictionaries(dict(
     listing=st.sampled_from(["1d", "3d", "7d"]), in_community=st.booleans(),
     fund=st.sampled_from([True, True, True, False])))
 pick = st.integers(0, 1_000)
+ACTIONABLE = ("active", "revision_requested", "delivered", "rejected", "disputed")
+SPLITS = (0, 1, 33, 50, 99, 100)  # percent of the reward to the freelancer
 
 
 def fingerprint_sql() -> str:
@@ -279,7 +281,7 @@ def machine_for(backend: str, database_factory):
                 assert result[0].status == "open"
                 assert self.queued("gig.opened", gig.client_id, f"gig:{gig.id}") == 1
 
-        @precondition(lambda self: len(self.gigs_in("open", "awaiting_funding")) >= 2)
+        @precondition(lambda self: len(self.gigs_in("open", "awaiting_funding")) >= 3)
         @rule(i=pick, by_moderator=st.booleans())
         def cancel(self, i, by_moderator):
             live = [g.id for g in self.gigs.values() if g.status in ("open", "awaiting_funding")]
@@ -314,51 +316,48 @@ def machine_for(backend: str, database_factory):
             client = self.gigs[app.gig_id].client_id
             self.attempt(lambda: self.engine.decide_application(client, app.id, accept))
 
-        @precondition(lambda self: self.claims_in("active", "revision_requested"))
-        @rule(i=pick, move=st.sampled_from(["deliver", "deliver_link", "deliver_link", "withdraw"]))
-        def freelancer_moves(self, i, move):
-            e = self.engine
-            c = self.some_claim(i, "active", "revision_requested")
-            if move == "withdraw":
-                self.attempt(lambda: e.withdraw(c.freelancer_id, c.id))
-                return
-            links = ["https://example.com/work"] if move == "deliver_link" else []
-            delivery = self.attempt(lambda: e.deliver(c.freelancer_id, c.id, "here", links))
-            if delivery is not None:
-                assert self.queued("delivery.submitted", self.client_of(c),
-                                   f"delivery:{delivery.id}") == 1
-
-        @precondition(lambda self: self.claims_in("rejected"))
-        @rule(i=pick)
-        def dispute(self, i):
-            c = self.some_claim(i, "rejected")
-            self.attempt(lambda: self.engine.open_dispute(c.freelancer_id, c.id, "it is the brief"))
-
-        @precondition(lambda self: self.claims_in("delivered"))
-        @rule(i=pick, move=st.sampled_from(["approve", "reject", "request_revision"]))
-        def client_moves(self, i, move):
-            e = self.engine
-            c = self.some_claim(i, "delivered")
-            client = self.client_of(c)
-            if move == "reject":
-                self.attempt(lambda: e.reject(client, c.id, "not the brief"))
-            elif move == "request_revision":
-                self.attempt(lambda: e.request_revision(client, c.id, "again"))
+        @precondition(lambda self: self.claims_in(*ACTIONABLE))
+        @rule(i=pick, choice=st.integers(0, 99))
+        def move_a_claim(self, i, choice):
+            """The next move on one claim by whoever may make it: the freelancer delivers
+            (or withdraws), the client approves, rejects or asks for a revision, the
+            freelancer disputes a rejection, a moderator resolves with a split. Now and
+            then the wrong person tries, or a settled claim is picked: refusals."""
+            e, c = self.engine, self.some_claim(i, *ACTIONABLE)
+            client, freelancer = self.client_of(c), c.freelancer_id
+            if choice >= 95:  # the wrong person presses the button
+                client, freelancer = freelancer, self.freelancers[(choice + 1) % 4]
+                if freelancer == c.freelancer_id:
+                    freelancer = client
+            status = c.status if c.status in ACTIONABLE else ACTIONABLE[choice % 5]
+            if status in ("active", "revision_requested"):
+                if choice < 85:
+                    links = ["https://example.com/work"] if choice % 2 else []
+                    delivery = self.attempt(lambda: e.deliver(freelancer, c.id, "here", links))
+                    if delivery is not None:
+                        assert self.queued("delivery.submitted", client,
+                                           f"delivery:{delivery.id}") == 1
+                else:
+                    self.attempt(lambda: e.withdraw(freelancer, c.id))
+            elif status == "delivered":
+                if choice < 45:
+                    result = self.attempt(lambda: e.approve(client, c.id))
+                    if result is not None:
+                        assert result.paid_minor == self.gigs[c.gig_id].reward_minor
+                        assert self.queued("claim.approved", freelancer, f"claim:{c.id}") == 1
+                elif choice < 80:
+                    self.attempt(lambda: e.reject(client, c.id, "not the brief"))
+                else:
+                    self.attempt(lambda: e.request_revision(client, c.id, "again"))
+            elif status == "rejected":
+                if choice < 80:  # otherwise the dispute window may lapse
+                    self.attempt(lambda: e.open_dispute(freelancer, c.id, "it is the brief"))
             else:
-                result = self.attempt(lambda: e.approve(client, c.id))
+                share = self.gigs[c.gig_id].reward_minor * SPLITS[choice % len(SPLITS)] // 100
+                moderator = self.moderator if choice < 95 else client
+                result = self.attempt(lambda: e.resolve_dispute(moderator, c.id, share))
                 if result is not None:
-                    assert result.paid_minor == self.gigs[c.gig_id].reward_minor
-                    assert self.queued("claim.approved", c.freelancer_id, f"claim:{c.id}") == 1
-
-        @precondition(lambda self: self.claims_in("disputed"))
-        @rule(i=pick, percent=st.sampled_from([0, 1, 33, 50, 99, 100]))
-        def resolve(self, i, percent):
-            c = self.some_claim(i, "disputed")
-            share = self.gigs[c.gig_id].reward_minor * percent // 100
-            result = self.attempt(lambda: self.engine.resolve_dispute(self.moderator, c.id, share))
-            if result is not None:
-                assert self.queued("dispute.resolved", c.freelancer_id,
-                                   f"dispute:{result.id}") == 1
+                    assert self.queued("dispute.resolved", freelancer, f"dispute:{result.id}") == 1
 
         @precondition(lambda self: self.without_payouts)
         @rule(i=pick)
@@ -366,18 +365,21 @@ def machine_for(backend: str, database_factory):
             self.run(self.engine.setup_payouts(self.choose(self.without_payouts, i)))
 
         # -- time and workers ------------------------------------------------
-        @rule(minutes=st.sampled_from([0, 0, 30, 61, 3 * 60, 13 * 60, 25 * 60, 73 * 60]))
-        def time_passes(self, minutes):
+        @rule(minutes=st.sampled_from([0, 0, 30, 61, 3 * 60, 13 * 60, 25 * 60, 73 * 60]),
+              payments=st.booleans())
+        def time_passes(self, minutes, payments):
             """The clock moves (two clock workers fire what is due) and the outbox is
-            drained by two workers at once."""
+            drained by two workers at once; payments only if ``payments`` (otherwise they
+            wait for a later drain, or for a faulty worker)."""
             if minutes:
                 self.clock.advance(minutes=minutes)
                 self.run_both(run_due_timers(self.engine, limit=3),
                               run_due_timers(self.engine2, limit=3))
             self.workers += 1
+            channels = None if payments else ("notify", "match")
             one = OutboxWorker(self.engine, self.sink, owner=f"w{self.workers}a")
             two = OutboxWorker(self.engine2, self.sink, owner=f"w{self.workers}b", batch=2)
-            self.run_both(one.drain(), two.drain())
+            self.run_both(one.drain(channels), two.drain(channels))
 
         @precondition(lambda self: self.payments_due)
         @rule(fault=st.sampled_from(["kill", "dead_lease", "decline"]), n=st.integers(1, 4))
@@ -514,13 +516,15 @@ def machine_for(backend: str, database_factory):
     return GigMachine
 
 
+# PostgreSQL round trips cost several times SQLite's in-process commits: fewer, shorter runs.
 EXAMPLES = {"sqlite": 25, "postgres": 10}
+STEPS = {"sqlite": 30, "postgres": 20}
 
 
 def test_invariants_hold_at_every_step(backend, database_factory):
     machine = machine_for(backend, database_factory)
     run_state_machine_as_test(machine, settings=settings(
-        max_examples=EXAMPLES[backend], stateful_step_count=30, deadline=None,
+        max_examples=EXAMPLES[backend], stateful_step_count=STEPS[backend], deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                HealthCheck.filter_too_much]))
 
@@ -541,23 +545,28 @@ def test_the_machine_reaches_the_interesting_states(backend, database_factory):
                                 in_community=True, fund=True))
         for f in range(3):
             step(machine.take_work, f, first)
-        assert len(machine.claims) == 3
-        for _ in range(3):
-            step(machine.freelancer_moves, first, "deliver_link")
+        one, two, three = sorted(machine.claims)
+
+        def on(claim_id: int) -> int:  # the ``pick`` value that selects this claim
+            return 7 * sorted(machine.claims_in(*ACTIONABLE)).index(claim_id) + 1
+        for claim_id in (one, two, three):
+            step(machine.move_a_claim, on(claim_id), 1)  # deliver with a link
         assert {c.status for c in machine.claims.values()} == {"delivered"}
-        step(machine.client_moves, first, "approve")
-        step(machine.client_moves, first, "reject")
-        step(machine.dispute, first)
-        step(machine.resolve, first, 50)
+        step(machine.move_a_claim, on(one), 0)  # approve
+        step(machine.move_a_claim, on(two), 50)  # reject
+        step(machine.move_a_claim, on(two), 0)  # dispute
+        step(machine.move_a_claim, on(two), 3)  # resolve, 50 % each
+        assert [machine.claims[c].status for c in (one, two, three)] == [
+            "approved", "resolved", "delivered"]
         step(machine.worker_fault, "kill", 1)
         step(machine.worker_fault, "decline", 1)
         step(machine.worker_fault, "dead_lease", 3)
-        step(machine.time_passes, 25 * 60)  # the third delivery is auto-approved
+        step(machine.time_passes, 25 * 60, True)  # the third delivery is auto-approved
         assert machine.without_payouts  # f-unpaid, and those whose transfers were declined
         while machine.without_payouts:
             step(machine.setup_payouts, 0)
-        step(machine.time_passes, 0)
-        step(machine.time_passes, 73 * 60)
+        step(machine.time_passes, 0, True)
+        step(machine.time_passes, 73 * 60, True)
         final = Counter(c.status for c in machine.claims.values())
         assert final == Counter(approved=1, resolved=1, auto_approved=1), final
         ops = machine.run(machine.db.read(lambda s: list(s.scalars(select(PaymentOp)))))

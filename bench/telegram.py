@@ -1,0 +1,286 @@
+"""``python -m bench telegram``: the Telegram adapter against the fake Bot API.
+
+(a) Fan-out: a new gig matched to ``--freelancers`` (2,000) Telegram users goes
+    through the real path: the outbox, ``ChatDispatcher``, the adapter's
+    ``send_to_user``, python-telegram-bot with the ``Pacer`` as rate limiter,
+    HTTP to ``FakeTelegram``, whose flood control answers 429 above its ceiling.
+    Reported: messages/s over the send window vs the ceiling (target >= 0.9),
+    429s (target 0), lost messages (target 0: every freelancer has the card
+    exactly once, and nothing is left in the outbox). Telegram's ceiling is 30
+    msg/s, so 2,000 messages take ~67 s; ``--ceiling N`` scales the fake's limit
+    and the pacer's together (default 30).
+
+(b) Button presses: ``--users`` (20) users each press "Details" on a gig card in
+    their private chat, again and again for ``--seconds``, each waiting for the
+    previous press to be handled end to end (callback answered and the gig's
+    details sent). The baseline is a bare python-telegram-bot Application whose
+    only handler answers the callback, on the same fake in the same run with the
+    same concurrency: once as PTB ships (httpx), once on this adapter's aiohttp
+    transport (the stricter comparison). Flood limits are off on both sides in
+    (b) (they are what (a) measures). Reported: presses/s of each, the ratios
+    (target >= 0.5) and p50/p99 latency from the press to its completion.
+
+Everything runs in one process on one event loop (fake server included), so the
+figures are conservative: the fake's own CPU counts against both sides."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import logging
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_FANOUT = 0.9
+TARGET_PRESS = 0.5
+CLIENT_ID = 10
+FIRST_USER = 100_000
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--freelancers", type=int, default=2000, help="matching freelancers (2000)")
+    p.add_argument("--ceiling", type=float, default=30.0,
+                   help="the fake's global msg/s limit; the pacer is set to the same (30)")
+    p.add_argument("--users", type=int, default=20, help="users pressing buttons at once (20)")
+    p.add_argument("--seconds", type=float, default=5.0, help="press phase length per side (5)")
+    p.add_argument("--skip-fanout", action="store_true", help="only run (b)")
+
+
+def mark(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
+
+
+def _fakes():
+    root = Path(__file__).resolve().parents[1] / "tests" / "e2e"
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from fakes.telegram_api import FakeTelegram
+    from fakes.telegram_models import RateLimits
+
+    class WatchedTelegram(FakeTelegram):
+        """The fake, telling waiters when a callback is answered or a chat gets a message."""
+
+        def __init__(self, *a, **kw) -> None:
+            super().__init__(*a, **kw)
+            self.answered: dict[str, asyncio.Future] = {}
+            self.chat_waiters: dict[int, asyncio.Future] = {}
+
+        async def api_answerCallbackQuery(self, params, request):  # noqa: N802 - Bot API name
+            result = await super().api_answerCallbackQuery(params, request)
+            fut = self.answered.pop(params.get("callback_query_id") or "", None)
+            if fut is not None and not fut.done():
+                fut.set_result(self.now())
+            return result
+
+        async def api_sendMessage(self, params, request):  # noqa: N802 - Bot API name
+            result = await super().api_sendMessage(params, request)
+            fut = self.chat_waiters.pop(int(result["chat"]["id"]), None)
+            if fut is not None and not fut.done():
+                fut.set_result(self.now())
+            return result
+
+    return WatchedTelegram, RateLimits
+
+
+# -- setup ---------------------------------------------------------------------
+async def make_app(tg, directory: Path, limits, *, freelancers: int):
+    from adapters.telegram.service import TelegramService
+    from bot.app import App
+    from bot.settings import Settings
+    settings = Settings(database_url=f"sqlite:///{directory / 'bench.db'}",
+                        telegram_bot_token=tg.token, telegram_api_base_url=tg.base_url,
+                        telegram_webhook_url=None, discord_bot_token=None,
+                        stripe_secret_key=None)
+    app = App(settings)
+    await app.prepare()
+    app.engine.config = dataclasses.replace(app.engine.config,
+                                            match_notify_limit=max(freelancers, 1))
+    service = TelegramService(app, settings, None, limits=limits, polling_timeout=2)
+    return app, service
+
+
+async def seed(app, tg, n: int) -> list[int]:
+    """``n`` Telegram freelancers (skills design, any hours) who started the bot."""
+    from core import people
+    users = list(range(FIRST_USER, FIRST_USER + n))
+
+    def create(t):
+        for uid in users:
+            user = people.resolve_identity(t, "telegram", str(uid), f"Free {uid}")
+            people.update_profile(t, user.id, {"skills": "design,svg", "hours": "any"})
+    await app.engine.tx(create)
+    for uid in users:
+        tg.user_started(uid)
+    return users
+
+
+async def post_gig(app) -> int:
+    from core.drafts import GigDraft
+    client = await app.engine.resolve_user("telegram", str(CLIENT_ID), "Client")
+    gig = await app.engine.post_gig(client.id, GigDraft.parse(
+        {"title": "Logo in SVG", "reward": "25", "currency": "usd", "skills": "design,svg"}))
+    gig, _ = await app.engine.start_funding(client.id, gig.id)
+    return gig.id
+
+
+# -- (a) fan-out ------------------------------------------------------------------
+async def fan_out(args, tg, app, service, users: list[int]) -> dict:
+    from sqlalchemy import func, select
+
+    from core.models import OutboxMessage
+    tg.user_started(CLIENT_ID)
+    first_call = len(tg.calls)
+    t0 = time.perf_counter()
+    await post_gig(app)
+    # the outbox worker as `gigbroker run` drives it, until nothing is due
+    while await app.outbox.drain():
+        pass
+    wall = time.perf_counter() - t0
+    sends = [e for e in tg.accepted_sends if e.chat_id in set(users)]
+    got = {uid: sum(1 for m in tg.messages_to(uid) if "New gig for you" in (m.text or ""))
+           for uid in users}
+    lost = sum(1 for n in got.values() if n == 0)
+    dupes = sum(n - 1 for n in got.values() if n > 1)
+    left = await app.engine.view(lambda t: t.s.scalar(select(func.count()).select_from(
+        OutboxMessage).where(OutboxMessage.status != "done")))
+    window = (sends[-1].at - sends[0].at) if len(sends) > 1 else float("nan")
+    rate = (len(sends) - 1) / window if len(sends) > 1 else 0.0
+    throttled = [c for c in tg.calls[first_call:] if c.status == 429]
+    return {"sent": len(sends), "window": window, "rate": rate, "wall": wall,
+            "wall_rate": len(sends) / wall, "throttled": len(throttled), "lost": lost,
+            "dupes": dupes, "left": left}
+
+
+# -- (b) presses ---------------------------------------------------------------------
+async def drive_presses(tg, cards: dict[int, object], seconds: float, *, wait_reply: bool):
+    """Each user presses Details on their card, waits until handled, again until time is up."""
+    latencies: list[float] = []
+    loop = asyncio.get_running_loop()
+    deadline = time.perf_counter() + seconds
+
+    async def user(uid: int, card) -> None:
+        data = card.button("Details")["callback_data"]
+        while time.perf_counter() < deadline:
+            answered = loop.create_future()
+            replied = loop.create_future() if wait_reply else None
+            t0 = tg.now()
+            qid = tg.inject_callback(uid, card, data)
+            tg.answered[qid] = answered
+            if replied is not None:
+                tg.chat_waiters[uid] = replied
+            done = [await asyncio.wait_for(answered, 30)]
+            if replied is not None:
+                done.append(await asyncio.wait_for(replied, 30))
+            latencies.append(max(done) - t0)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(user(uid, card) for uid, card in cards.items()))
+    elapsed = time.perf_counter() - start
+    return {"presses": len(latencies), "rate": len(latencies) / elapsed,
+            "p50": pct(latencies, 0.5) * 1000, "p99": pct(latencies, 0.99) * 1000}
+
+
+async def bare_presses(tg, cards, seconds: float, concurrency: int, *,
+                       aiohttp_transport: bool = False) -> dict:
+    from telegram.ext import Application, CallbackQueryHandler
+
+    from adapters.telegram.transport import AiohttpRequest
+
+    async def answer_only(update, context) -> None:
+        await update.callback_query.answer()
+
+    builder = (Application.builder().token(tg.token).base_url(tg.base_url)
+               .concurrent_updates(concurrency).job_queue(None))
+    if aiohttp_transport:
+        builder = (builder.request(AiohttpRequest(connection_pool_size=concurrency))
+                   .get_updates_request(AiohttpRequest(connection_pool_size=1)))
+    else:
+        builder = builder.connection_pool_size(concurrency)
+    application = builder.build()
+    application.add_handler(CallbackQueryHandler(answer_only))
+    async with application:
+        await application.updater.start_polling(poll_interval=0, timeout=2)
+        await application.start()
+        try:
+            await drive_presses(tg, cards, min(1.0, seconds / 5), wait_reply=False)  # warm-up
+            return await drive_presses(tg, cards, seconds, wait_reply=False)
+        finally:
+            await application.updater.stop()
+            await application.stop()
+
+
+async def run(args) -> int:
+    from adapters.telegram.limits import Limits
+    WatchedTelegram, RateLimits = _fakes()
+    logging.basicConfig(level=logging.WARNING)
+    ceiling = float(args.ceiling)
+    fake_limits = RateLimits(global_per_second=ceiling, global_burst=max(1, int(ceiling)))
+    pacing = Limits(per_second=ceiling, burst=max(1, int(ceiling // 3)))
+    n = 0 if args.skip_fanout else args.freelancers
+    print(f"bench telegram: python-telegram-bot against the fake Bot API on 127.0.0.1, "
+          f"one process")
+    with tempfile.TemporaryDirectory(prefix="gb-bench-tg-") as tmp:
+        async with WatchedTelegram(rate_limits=fake_limits) as tg:
+            app, service = await make_app(tg, Path(tmp), pacing, freelancers=max(n, args.users))
+            await service.start()
+            try:
+                users = await seed(app, tg, max(n, args.users))
+                if n:
+                    print(f"\n(a) fan-out of one new gig to {n:,} matching freelancers; "
+                          f"fake ceiling {ceiling:g} msg/s, pacer {ceiling:g} msg/s")
+                    a = await fan_out(args, tg, app, service, users)
+                    ratio = a["rate"] / ceiling
+                    print(f"  sent {a['sent']:,} in {a['window']:.1f} s: {a['rate']:.1f} msg/s "
+                          f"= {ratio:.3f} of the ceiling  {mark(ratio >= TARGET_FANOUT)} "
+                          f"(target >= {TARGET_FANOUT})")
+                    print(f"  end to end from payment: {a['wall']:.1f} s, {a['wall_rate']:.1f} "
+                          f"msg/s = {a['wall_rate'] / ceiling:.3f} of the ceiling")
+                    print(f"  429 answers: {a['throttled']}  {mark(a['throttled'] == 0)}   "
+                          f"lost: {a['lost']}  {mark(a['lost'] == 0)}   duplicates: "
+                          f"{a['dupes']}   outbox not done: {a['left']}")
+                else:
+                    await post_gig(app)
+                    while await app.outbox.drain():
+                        pass
+                # (b) needs each pressing user to hold a card with a Details button
+                presser_ids = users[:args.users]
+                cards = {}
+                for uid in presser_ids:
+                    card = next((m for m in tg.messages_to(uid) if m.buttons), None)
+                    if card is None:
+                        raise SystemExit(f"user {uid} got no gig card; cannot run (b)")
+                    cards[uid] = card
+                tg.rate_limits.enabled = False
+                service.pacer.limits = Limits(enabled=False)
+                print(f"\n(b) button presses: {len(cards)} users pressing Details for "
+                      f"{args.seconds:g} s each side; flood limits off on both sides")
+                await drive_presses(tg, cards, min(1.0, args.seconds / 5), wait_reply=True)
+                ours = await drive_presses(tg, cards, args.seconds, wait_reply=True)
+            finally:
+                await service.stop()
+                await app.close()
+            bare = await bare_presses(tg, cards, args.seconds, len(cards))
+            bare_fast = await bare_presses(tg, cards, args.seconds, len(cards),
+                                           aiohttp_transport=True)
+    print(f"\n  {'variant':<50} {'presses/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    for label, r in (("gigbroker (answer + details message, DB)", ours),
+                     ("bare PTB handler, answer only (PTB's httpx)", bare),
+                     ("bare PTB handler, answer only (our aiohttp)", bare_fast)):
+        print(f"  {label:<50} {r['rate']:>9.1f} {r['p50']:>8.1f} {r['p99']:>8.1f}")
+    for label, base in (("bare PTB", bare), ("bare PTB on the same transport", bare_fast)):
+        ratio = ours["rate"] / base["rate"] if base["rate"] else float("nan")
+        print(f"  ratio gigbroker / {label}: {ratio:.2f}  {mark(ratio >= TARGET_PRESS)} "
+              f"(target >= {TARGET_PRESS})")
+    return 0
+
+
+def main(args) -> int:
+    return asyncio.run(run(args))

@@ -1,0 +1,43 @@
+"""Deliveries with files on Telegram: a photo and a document sent while filling in
+the delivery form are kept as Telegram file references and relayed to the client
+by file_id (nothing is downloaded or uploaded again)."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from core.models import Claim, Delivery
+from telegram_harness import ANA, CLIENT, harness, migrated_db, tg  # noqa: F401
+
+
+async def test_photo_and_document_are_relayed_to_the_client(harness, tg):
+    h = harness
+    await h.onboard(ANA, "Ana")
+    await h.client()
+    await h.funded_gig(chat=None)
+    await h.press(ANA, h.last(ANA, "New gig for you"), "Claim")
+    await h.press(ANA, h.last(ANA, "Slot 1 is yours"), "Deliver")
+    assert "Send your work" in h.texts(ANA)[-1]
+
+    photo = tg.add_file(b"\x89PNG preview", kind="photo")
+    source = tg.add_file(b"<svg/>", "logo-final.svg", "image/svg+xml")
+    await h.say(ANA, photo=photo.file_id, caption="Preview attached, source next")
+    await h.say(ANA, document=source.file_id)  # answers the optional links step
+    assert "Delivered" in h.texts(ANA)[-1]
+
+    claim_id = await h.engine.view(lambda t: t.s.scalar(select(Claim.id)))
+    files = await h.engine.view(lambda t: json.loads(t.s.scalar(select(Delivery.files_json).where(
+        Delivery.claim_id == claim_id))))
+    assert [(f["platform"], f["file_ref"], f["kind"]) for f in files] == [
+        ("telegram", photo.file_id, "photo"), ("telegram", source.file_id, "document")]
+    assert files[1]["name"] == "logo-final.svg"
+
+    review = h.last(CLIENT, "Delivery for #1")
+    assert "Preview attached" in review.text and "📎 logo-final.svg" in review.text
+    assert review.button_texts == ["Approve", "Request revision", "Reject"]
+    relayed = tg.messages_to(CLIENT)[-2:]
+    assert relayed[0].photo.file_id == photo.file_id
+    assert relayed[1].document.file_id == source.file_id
+    assert relayed[1].caption == "logo-final.svg"
+    assert not tg.calls_to("getFile")  # relayed by reference, never downloaded
