@@ -6,13 +6,14 @@ zones, working hours (some wrapping midnight), minimum rewards in two
 currencies, live-claim caps, reputation stats for most of them, a few banned
 users and blocks. Seeding uses sqlite3 ``executemany`` in one transaction.
 
-Then it times ``core.matching.rank_freelancers`` through ``Database.read`` (as
-the fan-out runs it) for a gig with three popular skills, both as a push (with
-the burnout guard's filters) and as a plain ranking, and for a gig without
-skills (every profile is a candidate). The baseline, measured in the same run,
-is the raw sqlite3 fetch of the same candidate rows without any scoring. Each
-figure is the median of ``--runs`` runs after one warm-up. Target (informational):
-<= 200 ms for 100k profiles.
+Then it times ``core.matching.rank_freelancers`` through ``Database.read`` for
+a gig with three popular skills and for a gig without skills (every profile is
+a candidate), both as the fan-out calls it (``for_push=True``: the burnout
+guard's filters apply) and as a plain ranking of every candidate. The baseline,
+measured in the same run, is the raw sqlite3 fetch of all candidate rows (the
+same joins and exclusions, no push filters, no scoring). Each figure is the
+median of ``--runs`` runs after one warm-up. Target (informational): the push
+ranking <= 200 ms for 100k profiles.
 """
 from __future__ import annotations
 
@@ -172,7 +173,7 @@ async def _main(args: argparse.Namespace) -> int:
             raw.execute("PRAGMA journal_mode=WAL")
             cases = [("3 popular skills", gig, GIG_SKILLS), ("no skills (every profile)", bare, [])]
             print(f"\n  {'gig':<27} {'rows':>7} {'raw fetch':>10} {'rank push':>10} "
-                  f"{'rank all':>9} {'push/raw':>9}")
+                  f"{'rank all':>9} {'push/raw':>9} {'all/raw':>8}")
             verdicts = []
             for name, g, tags in cases:
                 raw_ms, rows = timed(lambda: raw_fetch(raw, tags), args.runs)
@@ -184,13 +185,14 @@ async def _main(args: argparse.Namespace) -> int:
                 push_ms, _ = await atimed(lambda: rank(True), args.runs)
                 all_ms, _ = await atimed(lambda: rank(False), args.runs)
                 print(f"  {name:<27} {len(rows):>7,} {raw_ms:>8.1f}ms {push_ms:>8.1f}ms "
-                      f"{all_ms:>7.1f}ms {push_ms / raw_ms:>8.1f}x")
-                verdicts.append((name, max(push_ms, all_ms)))
+                      f"{all_ms:>7.1f}ms {push_ms / raw_ms:>8.2f}x {all_ms / raw_ms:>7.2f}x")
+                verdicts.append((name, push_ms))
             raw.close()
             print()
             for name, ms in verdicts:
-                print(f"  {name:<27} slowest rank {ms:6.1f} ms  "
-                      f"{'PASS' if ms <= TARGET_MS else 'MISS'} (target <= {TARGET_MS:g} ms)")
+                print(f"  {name:<27} rank (push) {ms:6.1f} ms  "
+                      f"{'PASS' if ms <= TARGET_MS else 'MISS'} "
+                      f"(target <= {TARGET_MS:g} ms for 100,000 profiles)")
         finally:
             await db.dispose()
     return 0

@@ -225,8 +225,8 @@ async def run(args) -> int:
     fake_limits = RateLimits(global_per_second=ceiling, global_burst=max(1, int(ceiling)))
     pacing = Limits(per_second=ceiling, burst=max(1, int(ceiling // 3)))
     n = 0 if args.skip_fanout else args.freelancers
-    print(f"bench telegram: python-telegram-bot against the fake Bot API on 127.0.0.1, "
-          f"one process")
+    print("bench telegram: python-telegram-bot against the fake Bot API on 127.0.0.1, "
+          "one process")
     with tempfile.TemporaryDirectory(prefix="gb-bench-tg-") as tmp:
         async with WatchedTelegram(rate_limits=fake_limits) as tg:
             app, service = await make_app(tg, Path(tmp), pacing, freelancers=max(n, args.users))

@@ -30,12 +30,12 @@ def clean_text(value: object, field_name: str, *, max_len: int, min_len: int = 0
     text = "" if value is None else str(value)
     out = []
     for ch in text:
-        if ch in "\n\t" and not single_line:
-            out.append(ch)
+        if ch in "\n\t":
+            out.append(" " if single_line else ch)  # "Logo\nin SVG" -> "Logo in SVG"
         elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co"):
             continue
         else:
-            out.append(" " if ch in "\n\t" else ch)
+            out.append(ch)
     cleaned = "".join(out).strip()
     if single_line:
         cleaned = re.sub(r"\s+", " ", cleaned)

@@ -38,7 +38,10 @@ def resolve_identity(tx: Tx, platform: str, platform_user_id: str, display_name:
         if username and ident.username != username:
             ident.username = username[:64]
         return user
-    name = clean_text(display_name, "name", max_len=64, single_line=True) or f"user{platform_user_id}"
+    # The platform chose this name (Telegram's first + last name reach 128 characters):
+    # shorten it, never refuse someone for it.
+    name = (clean_text(str(display_name or "")[:256], "name", max_len=256, single_line=True)
+            or f"user{platform_user_id}")[:64]
     user = User(display_name=name, locale=(locale or "en")[:8], created_at=tx.now)
     tx.s.add(user)
     tx.s.flush()
@@ -71,15 +74,7 @@ def update_profile(tx: Tx, user_id: int, fields: dict[str, object]) -> Profile:
         elif key == "currency":
             profile.min_reward_currency = normalise_currency(str(value))
         elif key == "timezone":
-            tz = str(value).strip()
-            try:
-                if not tz or len(tz) > 48:
-                    raise ValueError(tz)
-                ZoneInfo(tz)
-            except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
-                raise ValidationError("timezone", f"Unknown time zone {tz[:40]!r}. Use a name "
-                                      "like Europe/Berlin, America/New_York or UTC.") from None
-            profile.timezone = tz
+            profile.timezone = check_timezone(value)
         elif key == "hours":
             with reported_as("hours"):
                 profile.work_start_hour, profile.work_end_hour = parse_hours(value)
@@ -105,8 +100,10 @@ def update_profile(tx: Tx, user_id: int, fields: dict[str, object]) -> Profile:
 def check_timezone(value: object) -> str:
     tz = str(value).strip()
     try:
+        if not tz or len(tz) > 48:  # Profile.timezone; the longest IANA name has 32
+            raise ValueError(tz)
         ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
         raise ValidationError("timezone", f"Unknown time zone {tz[:40]!r}. Use a name "
                               "like Europe/Berlin, America/New_York or UTC.") from None
     return tz

@@ -7,7 +7,7 @@
   Calls for the same card are coalesced: while one edit is in flight, further
   changes collapse into one more edit with the newest version.
 
-Every REST call goes through the global ``Pacer``. Platform failures become
+Every REST call is paced by the client's global ``Pacer`` (see ``pacing``). Platform failures become
 what the outbox understands: ``RetryLater`` for rate limits, an exception for
 transient errors (retried with backoff), and a logged drop for permanent ones
 (a member who closed their DMs, a channel the bot cannot see) so they are not
@@ -31,7 +31,6 @@ from core.outbox import RetryLater
 
 from adapters.discord import store
 from adapters.discord.files import FileRelay
-from adapters.discord.pacing import Pacer
 from adapters.discord.render import NO_PINGS, Rendered, clip, plain, render, split_first_line
 
 if TYPE_CHECKING:
@@ -73,12 +72,11 @@ class DiscordAdapter:
 
     platform = store.PLATFORM
 
-    def __init__(self, app: "App", client: discord.Client, pacer: Pacer, *,
+    def __init__(self, app: "App", client: discord.Client, *,
                  ready_timeout: float = 10.0) -> None:
         self.engine = app.engine
         self.client = client
-        self.pacer = pacer
-        self.files = FileRelay(client, pacer)
+        self.files = FileRelay(client)
         self.ready_timeout = ready_timeout
         self._sent: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._dm: dict[int, discord.abc.Messageable] = {}
@@ -100,8 +98,7 @@ class DiscordAdapter:
     async def dm_channel(self, user_id: int) -> discord.abc.Messageable:
         channel = self._dm.get(user_id)
         if channel is None:
-            async with self.pacer:
-                channel = await self.client.create_dm(discord.Object(user_id))
+            channel = await self.client.create_dm(discord.Object(user_id))
             self._dm[user_id] = channel
         return channel
 
@@ -131,8 +128,7 @@ class DiscordAdapter:
         rendered = render(reply, extra_lines=links)
         rendered.files = files
         channel = await self.dm_channel(user_id)
-        async with self.pacer:
-            return await channel.send(**rendered.kwargs())
+        return await channel.send(**rendered.kwargs())
 
     async def send_to_core_user(self, user_id: int, reply: Reply) -> None:
         """A reply targeted at another person (``to_user``): their DM on Discord, if any."""
@@ -150,8 +146,7 @@ class DiscordAdapter:
             return
         rendered = render(reply)
         channel = self.client.get_partial_messageable(int(channel_id))
-        async with self.pacer:
-            msg = await channel.send(**rendered.kwargs())
+        msg = await channel.send(**rendered.kwargs())
         if reply.card_key:
             await remember_card(self.engine, self.platform, reply.card_key, str(channel_id),
                                 str(msg.id))
@@ -171,13 +166,13 @@ class DiscordAdapter:
                 raise outbox_error(exc) from exc
 
     async def _show(self, card_key: str, reply: Reply, board_chat_id: str | None) -> None:
+        refs = await card_refs(self.engine, self.platform, card_key)
+        if not refs and not board_chat_id:
+            return  # not shown anywhere on Discord
         gig_id = store.gig_id_of(card_key)
         status = None
         if gig_id is not None:
             status = await self.engine.view(lambda t: getattr(t.s.get(Gig, gig_id), "status", None))
-        refs = await card_refs(self.engine, self.platform, card_key)
-        if not refs and not board_chat_id:
-            return
         await self.ensure_ready()
         rendered = render(reply)
         on_board = False
@@ -203,8 +198,7 @@ class DiscordAdapter:
             return
         message = self.client.get_partial_messageable(int(chat_id)).get_partial_message(
             int(message_id))
-        async with self.pacer:
-            await message.edit(**rendered.kwargs(edit=True))
+        await message.edit(**rendered.kwargs(edit=True))
         self._shown[(chat_id, message_id)] = digest
 
     async def _channel(self, chat_id: str) -> discord.abc.Messageable:
@@ -212,8 +206,7 @@ class DiscordAdapter:
         channel = self.client.get_channel(int(chat_id))
         if channel is None:
             try:
-                async with self.pacer:
-                    channel = await self.client.fetch_channel(int(chat_id))
+                channel = await self.client.fetch_channel(int(chat_id))
             except discord.HTTPException:
                 channel = self.client.get_partial_messageable(int(chat_id))
         return channel
@@ -222,8 +215,7 @@ class DiscordAdapter:
                          reply: Reply) -> None:
         channel = await self._channel(chat_id)
         try:
-            async with self.pacer:
-                msg = await channel.send(**rendered.kwargs())
+            msg = await channel.send(**rendered.kwargs())
         except discord.Forbidden as exc:
             log.warning("cannot post card %s on board channel %s: %s", card_key, chat_id, exc.text)
             return
@@ -238,16 +230,14 @@ class DiscordAdapter:
         first, _ = split_first_line(reply.text.spans)
         name = clip(plain(first).strip() or card_key, 100)
         try:
-            async with self.pacer:
-                thread = await message.create_thread(name=name,
-                                                     auto_archive_duration=THREAD_ARCHIVE_MINUTES)
+            thread = await message.create_thread(name=name,
+                                                 auto_archive_duration=THREAD_ARCHIVE_MINUTES)
         except discord.HTTPException as exc:
             log.warning("no thread for card %s: %s", card_key, exc.text)
             return
         await store.remember_thread(self.engine, card_key, thread.id)
         try:
-            async with self.pacer:
-                await thread.send(translator("en")(THREAD_WELCOME), allowed_mentions=NO_PINGS)
+            await thread.send(translator("en")(THREAD_WELCOME), allowed_mentions=NO_PINGS)
         except discord.HTTPException as exc:
             log.info("thread %s: welcome not posted: %s", thread.id, exc.text)
 
@@ -255,8 +245,7 @@ class DiscordAdapter:
         channel = self.client.get_channel(thread_id)
         if channel is None:
             try:
-                async with self.pacer:
-                    channel = await self.client.fetch_channel(thread_id)
+                channel = await self.client.fetch_channel(thread_id)
             except discord.HTTPException:
                 return None
         return channel if isinstance(channel, discord.Thread) else None
@@ -268,8 +257,7 @@ class DiscordAdapter:
         thread = await self._thread(thread_id)
         if thread is not None and not (thread.archived and thread.locked):
             try:
-                async with self.pacer:
-                    await thread.edit(archived=True, locked=True)
+                await thread.edit(archived=True, locked=True)
             except discord.HTTPException as exc:
                 log.info("thread %s not archived: %s", thread_id, exc.text)
                 return
@@ -282,7 +270,6 @@ class DiscordAdapter:
         if thread is None or thread.archived:
             return
         try:
-            async with self.pacer:
-                await thread.add_user(discord.Object(user_id))
+            await thread.add_user(discord.Object(user_id))
         except discord.HTTPException as exc:
             log.info("could not add %s to thread %s: %s", user_id, thread_id, exc.text)

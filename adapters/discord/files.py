@@ -13,7 +13,6 @@ import discord
 
 from bot.conversation import Attachment, Reply
 
-from adapters.discord.pacing import Pacer
 from adapters.discord.render import clip, escape, safe_url
 
 log = logging.getLogger(__name__)
@@ -39,9 +38,8 @@ def from_option(att: discord.Attachment) -> dict:
 
 
 class FileRelay:
-    def __init__(self, client: discord.Client, pacer: Pacer, *, limit: int = UPLOAD_LIMIT) -> None:
+    def __init__(self, client: discord.Client, *, limit: int = UPLOAD_LIMIT) -> None:
         self.client = client
-        self.pacer = pacer
         self.limit = limit
 
     async def prepare(self, reply: Reply) -> tuple[list[discord.File], list[str]]:
@@ -62,8 +60,7 @@ class FileRelay:
             if att.file_ref.startswith("msg:"):
                 _, channel_id, message_id, attachment_id = att.file_ref.split(":")
                 channel = self.client.get_partial_messageable(int(channel_id))
-                async with self.pacer:
-                    message = await channel.fetch_message(int(message_id))
+                message = await channel.fetch_message(int(message_id))
                 found = next((a for a in message.attachments if str(a.id) == attachment_id), None)
                 if found is None or found.size > self.limit:
                     return None

@@ -8,8 +8,10 @@ received the request somewhere between those two moments, so any ``per``-second
 window at Discord's end sees at most ``limit`` of our requests, however late
 the event loop sends them or however slow the network is. The price is
 ``limit / (per + round trip)`` requests per second instead of ``limit / per``.
-Interaction responses and followups are exempt from Discord's global limit and
-do not go through the pacer."""
+``pace_requests`` puts every REST call of a discord.py client through it — the
+bot's sends, edits and threads, and discord.py's own (login, command sync,
+fetches). Interaction responses and followups go through discord.py's webhook
+adapter instead: they are exempt from Discord's global limit and are not paced."""
 from __future__ import annotations
 
 import asyncio
@@ -59,3 +61,13 @@ class Pacer:
 
     async def __aexit__(self, *exc) -> None:
         self.release()
+
+
+def pace_requests(http, pacer: Pacer) -> None:
+    """Make ``http`` (a ``discord.http.HTTPClient``) take a pacer slot for each request."""
+    request = http.request
+
+    async def paced(route, **kwargs):
+        async with pacer:
+            return await request(route, **kwargs)
+    http.request = paced

@@ -34,10 +34,11 @@ MODAL_TYPES = (discord.InteractionType.application_command, discord.InteractionT
 
 
 class Responder:
-    def __init__(self, router: "Router", interaction: discord.Interaction, started: float) -> None:
+    def __init__(self, router: "Router", interaction: discord.Interaction, started: float,
+                 budget: float) -> None:
         self.router = router
         self.i = interaction
-        self.deadline = started + router.ack_budget
+        self.deadline = started + budget
         self.actor: Actor | None = None
         self.place: Place | None = None
         self.loading = False  # a deferred "thinking" message waits for its first followup
@@ -56,11 +57,16 @@ class Responder:
         return await task
 
     async def defer(self) -> None:
+        """Acknowledge now, answer later: a press gets a silent deferral (its answers
+        follow as new messages), a command or form a private "thinking" message."""
         if self.done:
             return
         try:
-            await self.i.response.defer(ephemeral=True, thinking=True)
-            self.loading = True
+            if self.i.type == discord.InteractionType.component:
+                await self.i.response.defer()
+            else:
+                await self.i.response.defer(ephemeral=True, thinking=True)
+                self.loading = True
         except discord.HTTPException as exc:
             log.warning("could not defer interaction %s: %s", self.i.id, exc)
 
@@ -110,8 +116,8 @@ class Responder:
         text = Rich().bold(ctx._(req.form.title))
         if total > 1:
             text.add(" ").add(ctx._("(step {n} of {total})", n=req.page + 1, total=total))
-        for span in reply.text.spans if reply.text.plain_text() != ctx._(req.form.title) else ():
-            text.spans.append(span)
+        if reply.text.plain_text() not in ("", ctx._(req.form.title)):
+            text.line().spans.extend(reply.text.spans)  # what the form request says besides
         label = ctx._("Continue") if req.page > 0 else ctx._("Open the form")
         rendered = render(Reply(text))
         await self.send(content=rendered.content, view=form_view(req.form.name, req.page, label),
@@ -142,7 +148,6 @@ class Responder:
             channel = self.i.channel
             if channel is None or not hasattr(channel, "send"):
                 return None
-            async with self.router.out.pacer:
-                return await channel.send(**kw)
+            return await channel.send(**kw)
         self.loading = False
         return await self.i.followup.send(ephemeral=ephemeral, wait=True, **kw)

@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 
 PLATFORM = store.PLATFORM
 LINK_PREFIXES = ("http://", "https://")
+THREAD_TYPES = (discord.ChannelType.public_thread, discord.ChannelType.private_thread,
+                discord.ChannelType.news_thread)
 STALE = N_("This button is not valid any more.")
 FORM_GONE = N_("This form has expired. Please start again.")
 FORM_OPEN = N_("You have a form open: {title}. Continue it, or send /gig cancel.")
@@ -54,6 +56,8 @@ HOW_TO_DELIVER = N_("To deliver these files for claim #{claim}, press Deliver on
                     "(or run /gig deliver), then post them here again; or attach them to "
                     "/gig deliver.")
 SORRY = N_("Sorry, something went wrong on our side. Reference: {ref}")
+# Presses whose answer may be a form (a modal must be the first response: no early defer).
+FORM_VERBS = frozenset({"deliver", "revise", "reject", "dispute", "apply"})
 Work = Callable[[Actor, Place], Awaitable[list[Reply]]]
 
 
@@ -63,13 +67,22 @@ def _links(text: str) -> str:
 
 class Router:
     def __init__(self, app: "App", out: "DiscordAdapter", *, ack_budget: float = 2.0,
+                 quick_budget: float = 0.5, busy: int = 16,
                  fallback_delay: float = 0.3) -> None:
+        """``ack_budget``: how long the conversation may take before the interaction is
+        deferred when its answer may be a modal (which must be the first response);
+        ``quick_budget``: the same for presses that never open one; with ``busy`` or
+        more interactions in progress those are deferred at once."""
         self.app = app
         self.engine = app.engine
         self.conv = app.conversation
         self.out = out
         self.ack_budget = ack_budget
+        self.quick_budget = quick_budget
+        self.busy = busy
         self.fallback_delay = fallback_delay
+        self.in_progress = 0
+        self._background: set[asyncio.Task] = set()
         self._taken: set[int] = set()
         self._taken_order: deque[int] = deque()
 
@@ -95,11 +108,8 @@ class Router:
         if guild_id is None:
             return Place(PLATFORM, PlaceKind.dm, str(channel_id))
         chat_id, thread_id = channel_id, None
-        if isinstance(channel, discord.Thread) or getattr(channel, "parent_id", None) and \
-                getattr(channel, "type", None) in (discord.ChannelType.public_thread,
-                                                   discord.ChannelType.private_thread,
-                                                   discord.ChannelType.news_thread):
-            chat_id, thread_id = channel.parent_id, str(channel_id)
+        if getattr(channel, "type", None) in THREAD_TYPES and getattr(channel, "parent_id", None):
+            chat_id, thread_id = channel.parent_id, str(channel_id)  # a gig's thread: its board
         roles = tuple(str(r.id) for r in getattr(user, "roles", ()) or ())
         return await self.conv.community_place(
             PLATFORM, str(chat_id), guild_name or str(guild_id), thread_id=thread_id,
@@ -116,15 +126,21 @@ class Router:
 
     # -- the common path of every interaction -----------------------------------
     async def _run(self, interaction: discord.Interaction, work: Work, *,
-                   started: float | None = None, channel: Any = None) -> list[Reply]:
+                   started: float | None = None, channel: Any = None,
+                   may_open_form: bool = True) -> list[Reply]:
         if not self._take(interaction):
             return []
         loop = asyncio.get_running_loop()
-        responder = Responder(self, interaction, started if started is not None else loop.time())
+        budget = self.ack_budget
+        if not may_open_form:
+            budget = 0.0 if self.in_progress >= self.busy else min(self.quick_budget, budget)
+        responder = Responder(self, interaction, started if started is not None else loop.time(),
+                              budget)
 
         async def resolve_and_work():
             responder.actor, responder.place = await self._who_where(interaction, channel)
             return await work(responder.actor, responder.place)
+        self.in_progress += 1
         try:
             replies = await responder.within_budget(resolve_and_work())
             await responder.deliver(replies)
@@ -132,6 +148,8 @@ class Router:
         except Exception as exc:  # noqa: BLE001 - the user gets a reference, we get the trace
             await self.on_handler_error(interaction, exc)
             return []
+        finally:
+            self.in_progress -= 1
 
     async def on_handler_error(self, interaction: discord.Interaction, error: Exception) -> None:
         ref = uuid.uuid4().hex[:8]
@@ -196,15 +214,20 @@ class Router:
     # -- buttons -----------------------------------------------------------------
     async def on_press(self, interaction: discord.Interaction, payload: str, *,
                        started: float | None = None) -> None:
-        replies = await self._run(interaction, lambda a, p: self.conv.press(a, p, payload),
-                                  started=started)
         try:
             pressed = decode(payload)
         except BadPayload:
+            pressed = None
+        replies = await self._run(interaction, lambda a, p: self.conv.press(a, p, payload),
+                                  started=started,
+                                  may_open_form=pressed is not None and pressed.verb in FORM_VERBS)
+        if pressed is None:
             return
         if pressed.verb == "claim" and replies and not replies[0].alert:
-            asyncio.create_task(self.out.join_thread(f"gig:{pressed.entity_id}",
-                                                     interaction.user.id))
+            task = asyncio.create_task(self.out.join_thread(f"gig:{pressed.entity_id}",
+                                                            interaction.user.id))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
 
     async def on_form_button(self, interaction: discord.Interaction, form: str, page: int, *,
                              started: float | None = None) -> None:
@@ -331,9 +354,8 @@ class Router:
             spec = FORMS[state.name].spec
             page = min(state.step // PER_PAGE, len(pages(spec)) - 1)
             text = Rich().add(ctx._(FORM_OPEN, title=ctx._(spec.title)))
-            async with self.out.pacer:
-                await message.channel.send(render(Reply(text)).content, allowed_mentions=NO_PINGS,
-                                           view=form_view(state.name, page, ctx._("Continue")))
+            await message.channel.send(render(Reply(text)).content, allowed_mentions=NO_PINGS,
+                                       view=form_view(state.name, page, ctx._("Continue")))
             return
         else:
             replies = await self.conv.text(actor, place, message.content or "")
@@ -356,14 +378,12 @@ class Router:
                                                           reply.form.values, reply.form.context))
                 text = Rich().bold(ctx._(reply.form.form.title))
                 channel = await self.out.dm_channel(int(actor.platform_user_id))
-                async with self.out.pacer:
-                    await channel.send(render(Reply(text)).content, allowed_mentions=NO_PINGS,
-                                       view=form_view(reply.form.form.name, reply.form.page,
-                                                      ctx._("Open the form")))
+                await channel.send(render(Reply(text)).content, allowed_mentions=NO_PINGS,
+                                   view=form_view(reply.form.form.name, reply.form.page,
+                                                  ctx._("Open the form")))
             elif reply.private or message.guild is None:
                 await self.out.send_to_user(str(actor.platform_user_id), reply,
                                             dedup_key=f"reply:{message.id}:{n}")
             else:
                 rendered = render(reply)
-                async with self.out.pacer:
-                    await message.channel.send(**rendered.kwargs())
+                await message.channel.send(**rendered.kwargs())

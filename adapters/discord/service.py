@@ -15,7 +15,7 @@ import discord.http
 
 from adapters.discord.adapter import DiscordAdapter
 from adapters.discord.client import GigClient
-from adapters.discord.pacing import Pacer
+from adapters.discord.pacing import Pacer, pace_requests
 from adapters.discord.router import Router
 
 if TYPE_CHECKING:
@@ -38,7 +38,8 @@ class DiscordService:
         self.pacer = pacer or Pacer(GLOBAL_LIMIT_PER_SECOND, 1.0)
         self.client = client_class(dev_guild_ids=settings.discord_dev_guild_ids,
                                 gateway_url=settings.discord_gateway_url, **client_kwargs)
-        self.adapter = DiscordAdapter(app, self.client, self.pacer)
+        pace_requests(self.client.http, self.pacer)
+        self.adapter = DiscordAdapter(app, self.client)
         self.router = Router(app, self.adapter, ack_budget=ack_budget)
         self.client.router = self.router
         app.dispatcher.register(self.adapter)

@@ -83,12 +83,14 @@ class Handlers:
                           message_id=message.message_id if message else None)
         place = await self.conv.community_place(PLATFORM, str(chat.id), chat.title or str(chat.id),
                                                 thread_id=str(thread) if thread else None)
-        speaks_as_chat = message is not None and message.sender_chat is not None \
-            and message.sender_chat.id == chat.id
-        if user is None or speaks_as_chat or chat.type == Chat.CHANNEL:
-            # A channel post, or an anonymous admin writing as the group: an admin by definition.
+        speaks_as_chat = update.callback_query is None and message is not None and (
+            chat.type == Chat.CHANNEL or (message.sender_chat is not None
+                                          and message.sender_chat.id == chat.id))
+        if user is None or speaks_as_chat:
+            # A channel post, or an anonymous admin writing as the group: an admin by
+            # definition (only admins can), acting as the chat itself.
             actor = await self.conv.actor(PLATFORM, f"chat{chat.id}", chat.title or "admins",
-                                          is_platform_admin=True)
+                                          is_platform_admin=admin)
             return Origin(chat.id, chat.type, actor, place, user_id=None,
                           message_id=message.message_id if message else None, thread_id=thread)
         is_admin = admin and await self.is_chat_admin(update.get_bot(), chat.id, user.id)

@@ -21,7 +21,8 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Coroutine
+from typing import Any
+from collections.abc import Callable, Coroutine
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
@@ -74,7 +75,7 @@ def retry_seconds(exc: RetryAfter) -> float:
 class Bucket:
     """GCRA: ``rate`` per second with ``burst`` allowed at once."""
 
-    __slots__ = ("interval", "tolerance", "tat")
+    __slots__ = ("interval", "tat", "tolerance")
 
     def __init__(self, rate: float, burst: int) -> None:
         self.interval = 1.0 / rate
@@ -137,7 +138,8 @@ class Pacer(BaseRateLimiter[SendPolicy]):
             return []
         lim = self.limits
         key = str(chat_id)
-        buckets = [self._global, self._bucket(self._chats, key, lim.chat_per_second, lim.chat_burst)]
+        chat = self._bucket(self._chats, key, lim.chat_per_second, lim.chat_burst)
+        buckets = [self._global, chat]
         if kind in SEND_METHODS and self._is_group(chat_id):
             buckets.append(self._bucket(self._groups, key, lim.group_per_minute / 60.0,
                                         lim.group_burst))

@@ -18,7 +18,6 @@ fine; a deleted message is forgotten, and re-posted if it was the board's).
 One lock per card keeps two concurrent updates from posting it twice."""
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections import OrderedDict
 
@@ -26,6 +25,7 @@ from sqlalchemy import delete
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
 from adapters.telegram.limits import BULK, retry_seconds
+from adapters.telegram.locks import KeyedLocks
 from adapters.telegram.sender import PLATFORM, Sender, not_started, unreachable
 from bot.conversation import Reply
 from bot.dispatch import card_refs, remember_card
@@ -45,13 +45,16 @@ class TelegramNotifier:
         self.engine = engine
         self.sender = sender
         self._progress: OrderedDict[str, int] = OrderedDict()  # dedup key -> parts sent
-        self._card_locks: dict[str, asyncio.Lock] = {}
+        self._card_locks = KeyedLocks()
         self.policy = BULK  # how long a notification may wait on a 429 before the outbox retries
         self.sent = 0
         self.held = 0
 
     # -- notifications ---------------------------------------------------------
     async def send_to_user(self, platform_user_id: str, reply: Reply, *, dedup_key: str) -> None:
+        if not platform_user_id.isdigit():  # a chat acting as itself (channel, anonymous admin)
+            log.info("no private chat for %s; dropping %s", platform_user_id, dedup_key)
+            return
         done = self._progress.get(dedup_key, 0)
 
         def progress(n: int) -> None:
@@ -69,7 +72,8 @@ class TelegramNotifier:
             if not_started(exc):
                 self.held += 1
                 raise RetryLater(NOT_STARTED_RETRY, "user has not started the bot") from None
-            if unreachable(exc) or (isinstance(exc, BadRequest) and "chat not found" in str(exc).lower()):
+            gone = isinstance(exc, BadRequest) and "chat not found" in str(exc).lower()
+            if unreachable(exc) or gone:
                 log.info("dropping %s for telegram user %s: %s", dedup_key, platform_user_id, exc)
                 self._progress.pop(dedup_key, None)
                 return
@@ -79,16 +83,12 @@ class TelegramNotifier:
 
     # -- cards ------------------------------------------------------------------
     async def show_card(self, card_key: str, reply: Reply, *, board_chat_id: str | None) -> None:
-        lock = self._card_locks.setdefault(card_key, asyncio.Lock())
         try:
-            async with lock:
+            async with self._card_locks.hold(card_key):
                 await self._show_card(card_key, reply, board_chat_id)
         except RetryAfter as exc:
             raise RetryLater(retry_seconds(exc) + 0.5,
                              f"telegram flood control: retry after {retry_seconds(exc)}s") from None
-        finally:
-            if not lock.locked() and not lock._waiters:  # noqa: SLF001 - drop idle locks
-                self._card_locks.pop(card_key, None)
 
     async def _show_card(self, card_key: str, reply: Reply, board_chat_id: str | None) -> None:
         refs = await card_refs(self.engine, PLATFORM, card_key)
@@ -105,7 +105,7 @@ class TelegramNotifier:
         try:
             sent = await self.sender.send(int(chat_id), reply, single=True, policy=self.policy)
         except TelegramError as exc:
-            if unreachable(exc) or (isinstance(exc, BadRequest) and "not found" in str(exc).lower()):
+            if unreachable(exc) or isinstance(exc, BadRequest):  # gone, or no right to post
                 log.warning("cannot post card %s on board %s: %s", card_key, chat_id, exc)
                 return
             raise

@@ -7,11 +7,13 @@ different users (or chats, for channel posts) side by side, up to a bound, and
 those of one user strictly one after the other, in arrival order."""
 from __future__ import annotations
 
-import asyncio
-from typing import Any, Awaitable
+from typing import Any
+from collections.abc import Awaitable
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from adapters.telegram.locks import KeyedLocks
 
 
 def update_key(update: object) -> object:
@@ -26,23 +28,11 @@ def update_key(update: object) -> object:
 class PerUserProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 64) -> None:
         super().__init__(max_concurrent_updates)
-        self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
+        self._locks = KeyedLocks()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = update_key(update)
-        lock, users = self._locks.get(key, (None, 0))
-        if lock is None:
-            lock = asyncio.Lock()
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
+        async with self._locks.hold(update_key(update)):
+            await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""

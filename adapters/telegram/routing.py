@@ -2,7 +2,8 @@
 
 - In a private chat, everything is answered in that chat.
 - In a group, public replies answer the command message in the group; private
-  ones go to the user's private chat. If Telegram refuses that because the
+  ones go to the user's private chat (a channel post or an anonymous admin is
+  the chat itself speaking, so it is answered in the chat). If Telegram refuses that because the
   user never started the bot, the group gets one short message mentioning them
   with a deep link (``https://t.me/<bot>?start=gig_<id>`` when a gig is
   concerned) so they can open the private chat and try again.
@@ -108,11 +109,9 @@ class Router:
                     log.info("user %s cannot be messaged on Telegram: %s", target.user_id, exc)
             return
         to_dm = target.kind == TargetKind.user or reply.private
-        if origin.private or not to_dm:
+        # A channel post (or an anonymous admin) is the chat itself speaking: answer there.
+        if origin.private or not to_dm or origin.user_id is None:
             await self._send_public(origin.chat_id, reply, out, origin)
-            return
-        if origin.user_id is None:  # a channel post has no person to write to
-            log.info("dropping a private reply to a channel post in %s", origin.chat_id)
             return
         if out.dm_refused:
             return
@@ -140,7 +139,8 @@ class Router:
         text = Rich().link(origin.actor.display_name, f"tg://user?id={origin.user_id}")
         text.add(", ").add(_("I can only answer you in a private chat. Tap the button, press "
                              "Start, then try again there."))
-        reply = Reply(text, buttons=[[Button(_("Open a private chat"), url=self.deep_link(gig_id))]])
+        button = Button(_("Open a private chat"), url=self.deep_link(gig_id))
+        reply = Reply(text, buttons=[[button]])
         await self._safe_send(origin.chat_id, reply, origin)
 
     async def _safe_send(self, chat_id: int, reply: Reply, origin: Origin) -> None:

@@ -110,8 +110,8 @@ class Sender:
 
     async def _text(self, chat_id, body: str, plain: str, markup, policy: SendPolicy,
                     reply_to: int | None, thread_id: int | None) -> Message:
-        kwargs = dict(reply_markup=markup, link_preview_options=NO_PREVIEW,
-                      rate_limit_args=policy, message_thread_id=thread_id)
+        kwargs = {"reply_markup": markup, "link_preview_options": NO_PREVIEW,
+                  "rate_limit_args": policy, "message_thread_id": thread_id}
         if reply_to is not None:
             kwargs["reply_parameters"] = ReplyParameters(reply_to,
                                                          allow_sending_without_reply=True)

@@ -48,7 +48,7 @@ def file_base_url(base_url: str) -> str:
 
 
 class TelegramService:
-    def __init__(self, app: "App", settings: "Settings", http: "HttpServer | None" = None, *,
+    def __init__(self, app: App, settings: Settings, http: HttpServer | None = None, *,
                  limits: Limits | None = None, concurrency: int = 64,
                  polling_timeout: int = 10) -> None:
         if not settings.telegram_bot_token:
@@ -74,7 +74,7 @@ class TelegramService:
             http.add_route("POST", webhook_path(settings.telegram_webhook_url),
                            self.webhook.handle)
 
-    def _build(self, token: str, settings: "Settings", concurrency: int) -> Application:
+    def _build(self, token: str, settings: Settings, concurrency: int) -> Application:
         builder = (Application.builder().token(token)
                    .base_url(settings.telegram_api_base_url)
                    .base_file_url(file_base_url(settings.telegram_api_base_url))
@@ -111,6 +111,13 @@ class TelegramService:
             log.info("released %s held notification(s) for user %s", n, actor.user_id)
 
     async def start(self) -> None:
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()  # the runner only stops services that started
+            raise
+
+    async def _start(self) -> None:
         application = self.application
         await application.initialize()  # getMe: checks the token, learns our username
         self.router.bot_username = application.bot.username or ""
@@ -136,4 +143,4 @@ class TelegramService:
             await application.updater.stop()
         if application.running:
             await application.stop()
-        await application.shutdown()
+        await application.shutdown()  # a no-op if it never initialized

@@ -7,7 +7,8 @@ bounds a fan-out on a small machine. PTB keeps doing everything else: building
 requests, parsing answers, mapping errors (429 -> ``RetryAfter``, ...).
 
 Timeouts map as: connect -> ``sock_connect``, read -> ``sock_read``, pool ->
-waiting for a free connection; aiohttp has no write timeout. Error messages
+waiting for a free connection; aiohttp has no write timeout, so PTB's is ignored.
+Proxies come from the environment (HTTPS_PROXY, NO_PROXY), as with httpx. Error messages
 never carry the request URL (it contains the bot token)."""
 from __future__ import annotations
 
@@ -29,12 +30,9 @@ def _value(value, default: float | None) -> float | None:
 
 class AiohttpRequest(BaseRequest):
     def __init__(self, *, connection_pool_size: int = 64, read_timeout: float | None = 5.0,
-                 write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
-                 pool_timeout: float | None = 1.0, media_write_timeout: float | None = 20.0) -> None:
+                 connect_timeout: float | None = 5.0, pool_timeout: float | None = 1.0) -> None:
         self._pool_size = connection_pool_size
-        self._read, self._write = read_timeout, write_timeout
-        self._connect, self._pool = connect_timeout, pool_timeout
-        self._media_write = media_write_timeout
+        self._read, self._connect, self._pool = read_timeout, connect_timeout, pool_timeout
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -45,7 +43,7 @@ class AiohttpRequest(BaseRequest):
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size, ttl_dns_cache=300),
-                headers={"User-Agent": self.USER_AGENT}, trust_env=False)
+                headers={"User-Agent": self.USER_AGENT}, trust_env=True)  # proxies, as httpx
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -85,7 +83,7 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(method, url, data=data, headers=headers,
                                              timeout=timeout) as resp:
                 return resp.status, await resp.read()
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise TimedOut(f"aiohttp.{exc.__class__.__name__}") from None
         except aiohttp.ClientError as exc:
             parts = urlsplit(url)

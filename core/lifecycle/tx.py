@@ -164,7 +164,7 @@ class Tx:
         """Move the money to 'pending' in the ledger and queue the provider call."""
         # A transfer declined before (attempts > 0) starts again after payout setup:
         # that attempt needs its own ledger and outbox keys, the first ones are spent.
-        attempt = ""
+        attempt = f":{op.attempts}" if op.attempts else ""
         if op.kind == "transfer":
             src, dst = ledger.payable(op.user_id), ledger.payout_pending(op.user_id)
         else:

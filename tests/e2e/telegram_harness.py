@@ -79,7 +79,7 @@ class Harness:
                         http_host="127.0.0.1", http_port=self.port,
                         public_base_url=f"http://127.0.0.1:{self.port}")
 
-    async def start(self) -> "Harness":
+    async def start(self) -> Harness:
         settings = self.settings()
         db = self.tmp_path / "gigbroker.db"
         if self.template is not None and not db.exists():

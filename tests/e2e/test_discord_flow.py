@@ -140,11 +140,18 @@ async def test_restart_keeps_old_buttons_and_open_modals_working(h: DiscordHarne
 
 
 async def test_slow_answers_are_deferred_and_followed_up(h: DiscordHarness):
+    await h.make_board()
+    card = await h.post_and_pay()
     h.service.router.ack_budget = 0.0  # as if the database were slow: defer at once
     resp = await h.slash(h.bob, "wallet")
     assert resp.type == 5 and resp.ephemeral  # "thinking...", privately
     (msg,) = await h.replies()
     assert "Wallet" in msg.text() and msg.ephemeral
+
+    resp = await h.press(h.bob, card, "Details")  # a press: acknowledged silently, then answered
+    assert resp.type == 6
+    (msg,) = await h.replies()
+    assert msg.ephemeral and "Logo in SVG" in msg.text()
 
     resp = await h.slash(h.bob, "post", channel=h.board)  # too late for a modal: a button opens it
     assert resp.type == 5
@@ -153,3 +160,32 @@ async def test_slow_answers_are_deferred_and_followed_up(h: DiscordHarness):
     h.service.router.ack_budget = 2.0
     resp = await h.press(h.bob, msg, "Open the form")
     assert resp.type == 9 and resp.modal["custom_id"] == "gbm:post:0"
+
+    h.service.router.ack_budget = 0.0  # a public answer after a private "thinking..."
+    resp = await h.slash(h.alice, "board", {"visibility": "public"}, channel=h.board)
+    assert resp.type == 5
+    public = await h.fake.wait_for_message(lambda m: "now the gig board" in m.text(),
+                                           channel=h.board)
+    assert not public.ephemeral
+    await h.fake.wait_for(lambda: resp.message.content == "✓")
+
+
+async def test_deliver_with_a_file_option_and_currency_autocomplete(h: DiscordHarness):
+    fake = h.fake
+    it = await fake.inject_autocomplete(h.alice, h.guild, h.board, "gig", {"currency": "eu"},
+                                        "currency", subcommand="post")
+    resp = await fake.wait_for_response(it)
+    assert resp.type == 8 and resp.data["choices"][0] == {"name": "EUR", "value": "eur"}
+
+    await h.make_board()
+    await h.make_profile(h.bob)
+    card = await h.post_and_pay(currency="eur")
+    await h.press(h.bob, card, "Claim")
+    resp = await h.slash(h.bob, "deliver", {"text": "Done, see the file",
+                                            "file": ("logo.png", b"\x89PNG-bytes")})
+    assert resp.ephemeral and "Delivered" in resp.message.text(), resp.message.text()
+    delivery = await h.pump(lambda: next((m for m in fake.dm_messages_to(h.alice)
+                                          if "Delivery for #1" in m.text()), None),
+                            what="the delivery with its file")
+    assert delivery.file_bytes("logo.png") == b"\x89PNG-bytes"
+    assert "Done, see the file" in delivery.text()

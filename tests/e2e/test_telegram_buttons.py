@@ -3,11 +3,17 @@ a double tap, a stranger pressing the client's Approve, a button and a form that
 outlive the process, deep links for users who never opened a private chat."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from core import ledger
 from core.models import Claim, ConversationState
-from telegram_harness import ANA, BEN, CAT, CLIENT, GROUP, harness, migrated_db, tg  # noqa: F401
+from telegram_harness import (  # noqa: F401 (fixtures)
+    ANA, BEN, CAT, CLIENT, GROUP, harness, migrated_db, tg)
+
+# A restarted pacer does not know what the last process sent, so the fake may answer 429
+# (which is waited out); python-telegram-bot warns about its own RetryAfter then.
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 
 
 async def claims(h) -> list[tuple[int, str]]:
@@ -140,3 +146,45 @@ async def test_plain_text_hint_unknown_command_and_group_chatter(harness, tg):
     await h.say(CLIENT, f"/frobnicate@{tg.bot.username}", GROUP)  # addressed to us
     assert "I don't know /frobnicate" in h.texts(CLIENT)[-1]
     assert h.texts(GROUP) == ["📬 Carla, I sent you a private message."]
+
+
+async def test_failures_are_answered_and_never_shown_as_tracebacks(harness, tg):
+    h = harness
+    await h.onboard(ANA, "Ana")
+    await h.client()
+    await h.funded_gig(chat=None)
+    card = h.last(ANA, "New gig for you")
+    forged = tg.inject_callback(ANA, card, "zz:1", allow_forged=True)
+    tg.fail_next("sendMessage", 500, "Internal Server Error")  # the Details reply will fail
+    details = tg.click(ANA, card, "Details")
+    await h.settle()
+    assert tg.answer_for(forged).show_alert and "not valid" in tg.answer_for(forged).text
+    assert tg.answer_for(details) is not None  # answered before the send failed
+    everything = " ".join(m.text or "" for chat in tg.messages for m in tg.messages_to(chat))
+    assert "Traceback" not in everything and "Internal Server Error" not in everything
+    await h.press(ANA, card, "Details")  # and the bot carries on
+    assert "#1 Logo in SVG" in h.texts(ANA)[-1]
+
+
+async def test_channel_and_anonymous_admins_can_set_up_a_board(harness, tg):
+    h = harness
+    channel = -1002000000002
+    tg.add_chat(channel, "channel", "Gig Channel")
+    tg.set_admins(channel, [tg.bot_id])
+    post = {"message_id": 1, "date": 0, "chat": {"id": channel, "type": "channel",
+                                                   "title": "Gig Channel"},
+            "sender_chat": {"id": channel, "type": "channel", "title": "Gig Channel"},
+            "text": "/board", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}
+    tg.inject_update({"channel_post": post})
+    await h.settle()
+    assert "gig board of Gig Channel" in h.texts(channel)[-1]
+
+    tg.add_chat(GROUP, "supergroup", "Design Guild")
+    anonymous = {**post, "chat": {"id": GROUP, "type": "supergroup", "title": "Design Guild"},
+                 "sender_chat": {"id": GROUP, "type": "supergroup", "title": "Design Guild"},
+                 "from": {"id": 1087968824, "is_bot": True, "first_name": "Group",
+                          "username": "GroupAnonymousBot"}}
+    tg.inject_update({"message": anonymous})
+    await h.settle()
+    assert "gig board of Design Guild" in h.texts(GROUP)[-1]
+    assert not tg.calls_to("getChatMember")  # speaking as the chat proves admin rights

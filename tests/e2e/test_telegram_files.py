@@ -8,7 +8,8 @@ import json
 from sqlalchemy import select
 
 from core.models import Claim, Delivery
-from telegram_harness import ANA, CLIENT, harness, migrated_db, tg  # noqa: F401
+from telegram_harness import (  # noqa: F401 (fixtures)
+    ANA, CLIENT, harness, migrated_db, tg)
 
 
 async def test_photo_and_document_are_relayed_to_the_client(harness, tg):

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from core import ledger
 from core.models import Claim, Delivery, Gig, MessageRef
-from telegram_harness import ANA, BEN, CLIENT, GROUP, ONE_LINER, harness, migrated_db, tg  # noqa: F401
+from telegram_harness import (  # noqa: F401 (fixtures)
+    ANA, BEN, CLIENT, GROUP, ONE_LINER, harness, migrated_db, tg)
 
 
 async def test_full_lifecycle_with_a_board_group(harness, tg):

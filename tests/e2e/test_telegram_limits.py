@@ -8,13 +8,12 @@ import logging
 from datetime import timedelta
 
 import pytest
-
 from sqlalchemy import func, select
 
 from adapters.telegram.limits import Limits, Pacer, SendPolicy
 from bot.conversation import Reply, Rich
 from core.models import OutboxMessage
-from telegram_harness import (  # noqa: F401
+from telegram_harness import (  # noqa: F401 (fixtures)
     ANA, CLIENT, GROUP, ONE_LINER, Harness, harness, migrated_db, tg)
 
 # python-telegram-bot warns about its own RetryAfter.retry_after type change on every 429.

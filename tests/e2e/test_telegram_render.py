@@ -14,7 +14,7 @@ from adapters.telegram.sender import Sender
 from bot.conversation import Button, Reply, Rich
 from bot.registry import REGISTRY
 from fakes.telegram_api import FakeTelegram
-from telegram_harness import harness, migrated_db, tg  # noqa: F401
+from telegram_harness import free_port, harness, migrated_db, tg  # noqa: F401 (fixtures)
 
 USER = 777
 
@@ -92,3 +92,34 @@ async def test_command_menu_per_language(harness, tg):
     assert [c["command"] for c in spanish] == everyone
     assert all(1 <= len(c["description"]) <= 256 for c in spanish)
     assert tg.get_commands({"type": "all_chat_administrators"}, "es")
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_aiohttp_transport_speaks_the_bot_api(tg):
+    """The adapter's transport: form posts, multipart uploads, long polls, errors."""
+    from telegram.error import BadRequest, NetworkError, RetryAfter
+
+    from adapters.telegram.transport import AiohttpRequest
+    tg.user_started(USER)
+    bot = ExtBot(tg.token, base_url=tg.base_url, request=AiohttpRequest(),
+                 get_updates_request=AiohttpRequest(connection_pool_size=1))
+    async with bot:
+        sent = await bot.send_message(USER, "<b>hé</b> &amp; ok", parse_mode="HTML",
+                                      reply_markup=None)
+        assert sent.text == "hé & ok" and tg.last_message(USER).entities[0]["type"] == "bold"
+        doc = await bot.send_document(USER, b"%PDF-1.4 x", filename="brief.pdf", caption="c")
+        assert tg.files[doc.document.file_id].content == b"%PDF-1.4 x"
+        tg.inject_message(USER, text="ping")
+        updates = await bot.get_updates(timeout=1)
+        assert [u.message.text for u in updates] == ["ping"]
+        with pytest.raises(BadRequest, match="(?i)chat not found"):
+            await bot.send_message(424242, "who?")
+        tg.fail_next("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3)
+        with pytest.raises(RetryAfter):
+            await bot.send_message(USER, "x")
+    dead = f"http://127.0.0.1:{free_port()}/bot"
+    offline = ExtBot(tg.token, base_url=dead, request=AiohttpRequest())
+    with pytest.raises(NetworkError) as err:
+        await offline.initialize()
+    assert tg.token not in str(err.value) and tg.token.split(":")[1] not in repr(err.value)
+    await offline.shutdown()

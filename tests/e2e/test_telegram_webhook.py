@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from adapters.telegram.webhook import webhook_secret
 from core.models import Identity
-from telegram_harness import CLIENT, Harness, migrated_db, tg  # noqa: F401
+from telegram_harness import (  # noqa: F401 (fixtures)
+    CLIENT, Harness, harness, migrated_db, tg)
 
 
 @pytest.fixture

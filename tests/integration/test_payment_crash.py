@@ -116,7 +116,7 @@ async def crash_then_recover(engine, clock, collector, kind: str):
 
 async def test_transfer_accepted_then_worker_killed_pays_exactly_once(engine, world, clock,
                                                                       collector):
-    client, alice, gig_id, claim_id = await approved_claim(engine, world)
+    _, alice, gig_id, claim_id = await approved_claim(engine, world)
     ref = await crash_then_recover(engine, clock, collector, "transfer")
 
     rows, ops, sent, balances, unbalanced, pending = await money(engine, "transfer")
@@ -158,7 +158,7 @@ async def test_refund_accepted_then_worker_killed_refunds_exactly_once(engine, w
 
 async def test_worker_dead_after_leasing_a_batch_is_taken_over_after_the_lease(
         engine, world, clock, collector):
-    client, alice, gig_id, claim_id = await approved_claim(engine, world)
+    _, alice, _, _ = await approved_claim(engine, world)
     leased = await engine.tx(lambda t: lease(t, "dead-worker", limit=100,
                                              lease_for=timedelta(seconds=LEASE)))
     assert any(m.channel == "payment" for m in leased) and len(leased) >= 3
@@ -181,7 +181,7 @@ async def test_worker_dead_after_leasing_a_batch_is_taken_over_after_the_lease(
 
 async def test_earnings_wait_for_payout_setup_then_transfer_once(engine, world, clock,
                                                                   collector):
-    client, alice, gig_id, claim_id = await approved_claim(engine, world, payouts=False)
+    _, alice, _, _ = await approved_claim(engine, world, payouts=False)
     await OutboxWorker(engine, collector).drain()
     rows, ops, sent, balances, _, _ = await money(engine, "transfer")
     assert rows == [] and sent == 0
@@ -212,7 +212,7 @@ async def test_earnings_wait_for_payout_setup_then_transfer_once(engine, world, 
 
 async def test_declined_transfer_is_held_and_paid_once_after_payout_setup(engine, world, clock,
                                                                           collector):
-    client, alice, gig_id, claim_id = await approved_claim(engine, world)
+    _, alice, _, _ = await approved_claim(engine, world)
     refusing = Engine(engine.db, Declines(engine.provider, "transfer"), clock=clock)
     await OutboxWorker(refusing, collector).drain()
     rows, ops, sent, balances, unbalanced, _ = await money(engine, "transfer")

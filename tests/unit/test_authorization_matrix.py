@@ -16,8 +16,8 @@ shared scenario (they must leave it untouched); each allowed actor gets a
 fresh one."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
 
 import pytest
 from sqlalchemy import func, select

@@ -119,6 +119,7 @@ def test_control_characters_are_stripped_not_stored():
                             "description": "line one\nline\x07 two\x00"})
     assert draft.title == "Logo in SVG"
     assert draft.description == "line one\nline two"
+    assert GigDraft.parse({**BASE, "title": "Logo\nin\tSVG"}).title == "Logo in SVG"
 
 
 # Drafts built in code, bypassing parse: the engine must not trust them.
@@ -253,3 +254,17 @@ async def test_bad_delivery_is_refused_and_the_claim_stays_active(engine, world,
     def read(s):
         return s.get(Claim, claim.id).status, s.get(Delivery, delivery.id).links
     assert await engine.db.read(read) == ("delivered", "\n".join(links))
+
+
+async def test_platform_names_are_shortened_and_cleaned_never_refused(engine, snapshot):
+    """A display name is the platform's, not typed into our forms: a Telegram first +
+    last name can be 128 characters, or only control characters."""
+    long_name = await engine.resolve_user("telegram", "1001", "Ä" * 64 + " " + "B" * 63)
+    blank = await engine.resolve_user("telegram", "9" * 64, "\x00\u200b\x1b")
+    weird = await engine.resolve_user("discord", "1002", "Ann\nO'Brien\t\x07")
+    assert long_name.display_name == "Ä" * 64
+    assert blank.display_name == ("user" + "9" * 64)[:64]
+    assert weird.display_name == "Ann O'Brien"
+    before = await snapshot()
+    again = await engine.resolve_user("telegram", "1001", "x" * 500)
+    assert again.id == long_name.id and await snapshot() == before
