@@ -56,6 +56,8 @@ HOW_TO_DELIVER = N_("To deliver these files for claim #{claim}, press Deliver on
                     "(or run /gig deliver), then post them here again; or attach them to "
                     "/gig deliver.")
 SORRY = N_("Sorry, something went wrong on our side. Reference: {ref}")
+BOARD_PERMISSIONS = N_("I cannot post gig cards in {channel} yet. Give me these permissions "
+                       "there: {missing}.")
 # Presses whose answer may be a form (a modal must be the first response: no early defer).
 FORM_VERBS = frozenset({"deliver", "revise", "reject", "dispute", "apply"})
 Work = Callable[[Actor, Place], Awaitable[list[Reply]]]
@@ -192,8 +194,30 @@ class Router:
                 args.update({k: v for k, v in extra.items() if k not in args})
             if name == "deliver" and files:
                 return await self._deliver_files(actor, place, args, files)
-            return await self.conv.command(actor, place, name, args)
+            replies = await self.conv.command(actor, place, name, args)
+            if name == "board" and any(not r.private for r in replies):  # the board is set
+                replies += self._board_warning(actor, place, channel or interaction.channel,
+                                               interaction.guild)
+            return replies
         await self._run(interaction, work, started=started, channel=channel)
+
+    def _board_warning(self, actor: Actor, place: Place, channel: Any,
+                       guild: discord.Guild | None) -> list[Reply]:
+        """A private note to the admin when the bot cannot work in the board channel."""
+        me = guild.me if guild is not None else None
+        if me is None or not isinstance(channel, discord.abc.GuildChannel):
+            return []
+        perms = channel.permissions_for(me)
+        needed = {"View Channel": perms.view_channel, "Send Messages": perms.send_messages,
+                  "Embed Links": perms.embed_links,
+                  "Create Public Threads": perms.create_public_threads,
+                  "Send Messages in Threads": perms.send_messages_in_threads}
+        missing = [name for name, ok in needed.items() if not ok]
+        if not missing:
+            return []
+        ctx = self.conv.context(actor, place)
+        return [ctx.say(ctx._(BOARD_PERMISSIONS, channel=f"#{channel.name}",
+                              missing=", ".join(missing)), private=True)]
 
     async def _deliver_files(self, actor: Actor, place: Place, args: dict,
                              files: list[dict]) -> list[Reply]:

@@ -469,6 +469,10 @@ MESSAGES: dict[str, str] = {
         "Para entregar estos archivos del encargo #{claim}, pulsa Entregar en tu encargo (o usa "
         "/gig deliver) y vuelve a publicarlos aquí; o adjúntalos a /gig deliver.",
 
+    "I cannot post gig cards in {channel} yet. Give me these permissions there: {missing}.":
+        "Todavía no puedo publicar tarjetas de trabajos en {channel}. Dame estos permisos allí: "
+        "{missing}.",
+
     # adapters/discord/slash.py
     "Paid gigs: post, claim, deliver and get paid":
         "Trabajos pagados: publica, toma, entrega y cobra",

@@ -189,3 +189,24 @@ async def test_deliver_with_a_file_option_and_currency_autocomplete(h: DiscordHa
                             what="the delivery with its file")
     assert delivery.file_bytes("logo.png") == b"\x89PNG-bytes"
     assert "Done, see the file" in delivery.text()
+
+
+async def test_board_needs_manage_server_and_warns_about_missing_permissions(h: DiscordHarness):
+    resp = await h.slash(h.bob, "board", {"channel": h.board, "visibility": "members"})
+    assert resp.ephemeral and "⚠️" in resp.message.text()  # bob may not manage the server
+
+    from fakes.discord_models import SEND_MESSAGES
+    h.fake.set_overwrite(h.board, h.fake.bot_role(h.guild), deny=SEND_MESSAGES)
+    await h.fake.wait_for(lambda: not h.service.client.get_channel(h.board.id)
+                          .permissions_for(h.service.client.get_guild(h.guild.id).me).send_messages)
+    resp = await h.slash(h.alice, "board", {"channel": h.board, "visibility": "members",
+                                            "moderator_role": h.mods})
+    assert not resp.ephemeral
+    (_, warning) = await h.replies(count=2)
+    assert warning.ephemeral and "Send Messages" in warning.text()
+
+    # a holder of the moderator role becomes a moderator: /gig ban works for them
+    h.fake.add_member(h.guild, h.carol, roles=[h.mods])
+    await h.make_profile(h.bob)
+    resp = await h.slash(h.carol, "ban", {"user": h.bob, "reason": "spam"})
+    assert not resp.ephemeral and "can no longer post or claim" in resp.message.text()

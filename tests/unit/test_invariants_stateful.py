@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import sys
 import tempfile
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
@@ -213,10 +214,46 @@ def machine_for(backend: str, database_factory):
 
         def teardown(self) -> None:
             try:
-                self.run(self.db.dispose())
+                if sys.exc_info()[0] is None:  # not while a failing step is reported
+                    self.everything_settles()
             finally:
-                self.loop.close()
-                shutil.rmtree(self.dir, ignore_errors=True)
+                try:
+                    self.run(self.db.dispose())
+                finally:
+                    self.loop.close()
+                    shutil.rmtree(self.dir, ignore_errors=True)
+
+        def everything_settles(self) -> None:
+            """Liveness, at the end of every run: once everyone has set up payouts and
+            nobody acts for twelve days, every payment has been made and no money waits
+            anywhere but in escrow for disputes a moderator still has to resolve."""
+            for uid in self.freelancers:
+                self.run(self.engine.setup_payouts(uid))
+            for day in range(6):
+                self.clock.advance(days=2)
+                self.run(run_due_timers(self.engine))
+                self.run(OutboxWorker(self.engine, self.sink, owner=f"final{day}").drain())
+            self.books_and_slots_hold()
+
+            def read(s):
+                ops = [(op.idempotency_key, op.status) for op in s.scalars(select(PaymentOp))]
+                return ops, ledger.all_balances(s), list(s.scalars(select(OutboxMessage).where(
+                    OutboxMessage.status != "done")))
+            ops, balances, undone = self.run(self.db.read(read))
+            assert [op for op in ops if op[1] != "succeeded"] == [], "payments stuck"
+            assert [(m.channel, m.event, m.status) for m in undone] == []
+            disputed = Counter(c.gig_id for c in self.claims.values() if c.status == "disputed")
+            assert {c.status for c in self.claims.values()} <= {
+                "approved", "auto_approved", "resolved", "refunded", "withdrawn", "abandoned",
+                "disputed"}
+            for g in self.gigs.values():
+                assert g.status in ("completed", "cancelled", "expired"), (g.id, g.status)
+                held = (balances.get((ledger.escrow(g.id), g.currency), 0),
+                        balances.get((ledger.fee_held(g.id), g.currency), 0))
+                assert held == (g.reward_minor * disputed[g.id], g.fee_per_slot * disputed[g.id])
+            for (account, _), amount in balances.items():
+                if account.startswith(("payable:", "payout_pending:", "refund_pending:")):
+                    assert amount == 0, f"{amount} stuck in {account}"
 
         def fingerprint(self):
             return self.run(self.db.read(lambda s: tuple(s.execute(FINGERPRINT).one())))
