@@ -40,9 +40,9 @@ class ConsoleAdapter:
 
 
 class ConsoleSession:
-    def __init__(self, app: "App", out: TextIO = sys.stdout) -> None:
+    def __init__(self, app: "App", out: TextIO | None = None) -> None:
         self.app = app
-        self.out = out
+        self.out = out or sys.stdout
         self.name = "guest"
         self.place: Place | None = None
         self._seq = 0
@@ -151,7 +151,8 @@ class ConsoleSession:
         replies = await self.app.conversation.press(await self.actor(), self.place, button.payload)
         self._deliver(replies)
 
-    async def run(self, stdin: TextIO = sys.stdin) -> None:
+    async def run(self, stdin: TextIO | None = None) -> None:
+        stdin = stdin or sys.stdin
         await self.setup()
         interactive = stdin.isatty()
         if interactive:
@@ -174,7 +175,7 @@ class ConsoleSession:
                 break
 
 
-async def run_console(app: "App", stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
-    session = ConsoleSession(app, out)
-    await session.run(stdin)
+async def run_console(app: "App", stdin: TextIO | None = None, out: TextIO | None = None) -> None:
+    session = ConsoleSession(app, out or sys.stdout)
+    await session.run(stdin or sys.stdin)
 

@@ -104,14 +104,21 @@ class Responder:
     async def form(self, reply: Reply) -> None:
         req = reply.form
         ctx = self.router.conv.context(self.actor, self.place)
-        await store.save_form(ctx, store.OpenForm(req.form.name, first_field(req.page),
-                                                  dict(req.values), dict(req.context)))
+        # the form's progress lives in the database: a submission after a restart, the
+        # next page, or fixing refused answers all start from there. Saved while the
+        # modal goes out, which must not wait: the 3 s clock runs.
+        saved = asyncio.ensure_future(store.save_form(ctx, store.OpenForm(
+            req.form.name, first_field(req.page), dict(req.values), dict(req.context))))
+        opened = False
         if not self.done and self.i.type in MODAL_TYPES:
             try:
                 await self.i.response.send_modal(FormModal(req.form, req.page, req.values, ctx._))
-                return
+                opened = True
             except discord.HTTPException as exc:  # the interaction is still unanswered
                 log.warning("modal %s refused: %s", req.form.name, exc)
+        await saved
+        if opened:
+            return
         total = len(pages(req.form))
         text = Rich().bold(ctx._(req.form.title))
         if total > 1:

@@ -185,6 +185,23 @@ class DiscordHarness:
             return msgs if len(msgs) >= count else None
         return await self.fake.wait_for(got, timeout, what=f"{count} replies to {it.id}")
 
+    async def open_form(self, user: Any, timeout: float = 5.0) -> str:
+        """The name of the form ``user`` has open, once there is one (its progress is
+        saved while the modal goes out)."""
+        from sqlalchemy import select
+
+        from core.models import ConversationState
+
+        uid = str(self.fake.user(user).id)
+        for _ in range(int(timeout / 0.05)):
+            name = await self.app.engine.view(lambda t: t.s.scalar(select(
+                ConversationState.form).where(ConversationState.platform == "discord",
+                                              ConversationState.platform_user_id == uid)))
+            if name:
+                return name
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"{user} has no open form")
+
     def board_cards(self) -> list[StoredMessage]:
         return [m for m in self.fake.messages_in(self.board, include_ephemeral=False)
                 if m.author.id == self.fake.bot_user.id and m.embeds]

@@ -25,6 +25,9 @@ async def test_commands_are_synced_to_the_dev_guilds(h: DiscordHarness):
     assert rate["stars"]["min_value"] == 1 and rate["stars"]["max_value"] == 5
     assert rate["stars"]["required"] is True
     assert {o["name"] for o in subs["deliver"]["options"]} >= {"claim", "text", "file"}
+    assert subs["post"]["description_localizations"]["es-ES"].startswith("Publica")
+    assert subs["post"]["description_localizations"]["es-419"] == \
+        subs["post"]["description_localizations"]["es-ES"]
     for sub in gig["options"]:
         assert len(sub["description"]) <= 100
         for o in sub.get("options", []):
@@ -90,6 +93,7 @@ async def test_claim_deliver_in_thread_approve_and_a_foreign_approve(h: DiscordH
     # bob opens his delivery form in the thread, then posts the file there
     resp = await h.slash(h.bob, "deliver", channel=thread)
     assert resp.type == 9 and resp.modal["title"].startswith("Deliver")
+    assert await h.open_form(h.bob) == "deliver"
     await fake.inject_message(h.bob, thread, "Here it is, see https://example.com/logo",
                               attachments=[("logo.svg", b"<svg/>")])
     assert await h.dm_with(h.bob, "Delivered")

@@ -114,3 +114,28 @@ def test_any_reply_fits_discord_and_never_pings(texts, card, n_buttons):
         assert len(rows) <= 5 and all(len(r["components"]) <= 5 for r in rows)
         assert all(len(c["label"]) <= 80 and len(c.get("custom_id", "")) <= 100
                    for r in rows for c in r["components"])
+
+
+def test_url_buttons_are_link_buttons_and_unsafe_urls_are_dropped():
+    reply = Reply(Rich().add("Pay here"), buttons=[[
+        Button("Pay now", url="https://pay.example/checkout?id=1"),
+        Button("Bad", url="javascript:alert(1)"), Button("Details", "dt:1")]])
+    rows = render(reply).view.to_components()
+    (pay, details) = rows[0]["components"]
+    assert pay["style"] == 5 and pay["url"].startswith("https://pay.example/") \
+        and "custom_id" not in pay
+    assert details["custom_id"] == "gb:dt:1"
+
+
+async def test_leftover_presses_get_an_answer(h: DiscordHarness):
+    await h.make_board()
+    card = await h.post_and_pay()
+    # a button discord.py cannot find on the message (e.g. edited away): still handled
+    assert "gb:dt:1:v0" not in card.custom_ids()
+    it = await h.fake.inject_button(h.bob, card, "gb:dt:1:v0", check=False)
+    resp = await h.fake.wait_for_response(it)
+    assert resp.ephemeral and "Logo in SVG" in resp.message.text()
+    # a custom_id from another app version: a polite answer, not "interaction failed"
+    it = await h.fake.inject_button(h.bob, card, "legacy:claim:1", check=False)
+    resp = await h.fake.wait_for_response(it)
+    assert resp.ephemeral and "not valid any more" in resp.message.text()
