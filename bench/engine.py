@@ -17,8 +17,8 @@ slots for the run, and one distinct experienced freelancer per claim (so no
 freelancer hits the live-claim cap). Variants: sequential (one claim at a time)
 and ``--concurrency`` coroutines claiming at once (the engine queues them on its
 single writer thread; the raw baseline shares one connection under a lock, since
-one aiosqlite connection shared by two coroutines loses commits). Figures are the
-median of ``--runs`` runs of ``--seconds`` each. With ``--postgres URL`` the
+one aiosqlite connection shared by two coroutines loses commits). Engine and raw
+runs alternate; figures are the median of ``--runs`` runs of ``--seconds`` each. With ``--postgres URL`` the
 engine variants are also run on PostgreSQL (the URL's ``public`` schema is
 DROPPED and recreated for every run: use a throwaway database).
 
@@ -196,8 +196,9 @@ async def engine_run(url: str, gigs: int, capacity: int, seconds: float,
         await db.dispose()
 
 
-def engine_profile(path: Path, gigs: int, n: int = 2000) -> None:
-    """cProfile the claim unit of work itself, run in this thread via ``run_sync``."""
+async def engine_profile(path: Path, gigs: int, n: int = 2000) -> None:
+    """cProfile the claim unit of work itself, run in this thread via ``run_sync``
+    (the profiler sees one thread; in the engine the work runs on its writer thread)."""
     from core.config import EngineConfig
     from core.clock import utcnow
     from core.db import Database
@@ -205,7 +206,7 @@ def engine_profile(path: Path, gigs: int, n: int = 2000) -> None:
     from core.lifecycle.tx import Tx
 
     db = Database(f"sqlite:///{path}")
-    asyncio.run(db.create_schema())
+    await db.create_schema()
     slots, pairs = plan(gigs, n + WARMUP)
     with db._sync.begin() as conn:
         insert_rows(conn, seed_rows(gigs, slots, len(pairs), utcnow()))
@@ -226,7 +227,7 @@ def engine_profile(path: Path, gigs: int, n: int = 2000) -> None:
     print(f"\nprofile: {n} claim transactions in-thread, {n / took:,.0f}/s under cProfile")
     pstats.Stats(prof).sort_stats("cumulative").print_stats(35)
     pstats.Stats(prof).sort_stats("tottime").print_stats(25)
-    asyncio.run(db.dispose())
+    await db.dispose()
 
 
 # -- the raw aiosqlite baseline ----------------------------------------------
@@ -423,7 +424,7 @@ async def _main(args: argparse.Namespace) -> int:
                 print(f"  {'':<14} PostgreSQL engine/raw SQLite {pg.rate / raw.rate:5.2f}  "
                       f"p99 {pg.p99:6.2f} ms")
         if args.profile:
-            engine_profile(Path(tmp) / "profile.db", args.gigs)
+            await engine_profile(Path(tmp) / "profile.db", args.gigs)
     return 0
 
 

@@ -2,8 +2,10 @@
 
 Discord wants a first response within 3 s, and a modal can only be that first
 response. So the conversation runs first; if it has not answered within the
-acknowledgement budget (2 s by default) the interaction is deferred (an
-ephemeral "thinking" message) and the replies follow up. Then each reply goes
+acknowledgement budget (2 s when the answer may be a modal, 0.5 s for presses
+that never open one, none at all when many interactions are in flight) the
+interaction is deferred (a press silently, a command with an ephemeral
+"thinking..." message) and the replies follow up. Then each reply goes
 where it belongs: private -> ephemeral; public -> into the channel (a public
 gig card is remembered so it is edited in place); to another person -> their
 DMs; to a board -> the board channel; a form -> a modal when that is still
