@@ -12,6 +12,7 @@ boundary and the whole text travels as a file."""
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -39,9 +40,28 @@ STYLES = {
 _URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
 
 
+# "/gig gig 42" reads badly: the registry's "gig" is "/gig show 42" here.
+RENAMES = {"gig": "show"}
+_COMMAND_RE = re.compile(r"(?<![\w/])/([a-z]+)\b")
+
+
+def discord_commands(text: str) -> str:
+    """Bot texts name commands as ``/deliver``; on Discord they live under ``/gig``."""
+    from bot.commands import load_all
+    from bot.registry import REGISTRY
+    load_all()
+
+    def swap(m: re.Match) -> str:
+        name = m.group(1)
+        if REGISTRY.get(name) is None:
+            return m.group(0)
+        return f"/gig {RENAMES.get(name, name)}"
+    return _COMMAND_RE.sub(swap, text)
+
+
 def escape(text: str) -> str:
     """User or bot text made inert: no markdown, no mentions."""
-    return escape_mentions(escape_markdown(str(text)))
+    return escape_mentions(escape_markdown(discord_commands(str(text))))
 
 
 def clip(text: str, limit: int) -> str:

@@ -23,7 +23,7 @@ from bot.registry import REGISTRY, ArgSpec, CommandSpec
 from bot.texts import LANGUAGES, N_, pick_locale, translator
 from core.money import CURRENCY_EXPONENTS
 
-from adapters.discord.render import clip
+from adapters.discord.render import RENAMES, clip
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,6 @@ GROUP_HELP = N_("Paid gigs: post, claim, deliver and get paid")
 DESCRIPTION_LIMIT = 100
 MAX_SUBCOMMANDS = 25
 MAX_INT = 2 ** 53 - 1
-# "/gig gig 42" reads badly: the registry's "gig" is "/gig show 42" here.
-RENAMES = {"gig": "show"}
 STRING_LIMITS = {"str": 200, "text": 4000}
 
 OnCommand = Callable[[discord.Interaction, str, dict[str, Any]], Awaitable[None]]
