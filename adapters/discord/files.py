@@ -47,7 +47,9 @@ class FileRelay:
         files: list[discord.File] = []
         lines: list[str] = []
         for att in reply.attachments[:10]:
-            data = await self._fetch(att) if att.platform == "discord" else None
+            data = att.data  # a file we made (a receipt)
+            if data is None and att.platform == "discord":
+                data = await self._fetch(att)
             if data is not None:
                 files.append(discord.File(io.BytesIO(data), filename=att.name or "file"))
                 continue

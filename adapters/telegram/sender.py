@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters
+from telegram import Bot, InputFile, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -71,7 +71,9 @@ def render_reply(reply: Reply, *, single: bool = False) -> Rendered:
 
 
 def telegram_files(reply: Reply) -> list:
-    return [a for a in reply.attachments if a.platform == PLATFORM and a.file_ref]
+    """Files Telegram can take: its own file_ids, and files we made (receipts) as bytes."""
+    return [a for a in reply.attachments
+            if a.data is not None or (a.platform == PLATFORM and a.file_ref)]
 
 
 class Sender:
@@ -126,7 +128,9 @@ class Sender:
     async def _file(self, chat_id, att, policy: SendPolicy, thread_id: int | None) -> Message:
         caption = (att.name or "")[:render.CAPTION_LIMIT] or None
         send = self.bot.send_photo if att.kind == "photo" else self.bot.send_document
-        return await send(chat_id, att.file_ref, caption=caption, message_thread_id=thread_id,
+        payload = InputFile(att.data, filename=att.name or "file") if att.data is not None \
+            else att.file_ref
+        return await send(chat_id, payload, caption=caption, message_thread_id=thread_id,
                           rate_limit_args=policy)
 
     async def edit(self, chat_id: int | str, message_id: int | str, reply: Reply, *,

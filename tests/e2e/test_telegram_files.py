@@ -42,3 +42,16 @@ async def test_photo_and_document_are_relayed_to_the_client(harness, tg):
     assert relayed[1].document.file_id == source.file_id
     assert relayed[1].caption == "logo-final.svg"
     assert not tg.calls_to("getFile")  # relayed by reference, never downloaded
+
+
+async def test_receipt_pdf_is_uploaded_as_a_document(harness, tg):
+    h = harness
+    await h.client()
+    await h.funded_gig(chat=None)
+    await h.say(CLIENT, "/receipt")
+    listing = h.texts(CLIENT)[-1]
+    assert "#" in listing  # the client's receipts, numbered
+    await h.say(CLIENT, "/receipt 1")
+    doc = next(m for m in reversed(tg.messages_to(CLIENT)) if m.document is not None)
+    assert doc.document.content.startswith(b"%PDF")
+    assert doc.document.file_name.endswith(".pdf")
