@@ -176,7 +176,7 @@ async def _main(args: argparse.Namespace) -> int:
                   f"{'rank all':>9} {'push/raw':>9} {'all/raw':>8}")
             verdicts = []
             for name, g, tags in cases:
-                raw_ms, rows = timed(lambda: raw_fetch(raw, tags), args.runs)
+                raw_ms, rows = timed(lambda tags=tags: raw_fetch(raw, tags), args.runs)
 
                 def rank(for_push: bool, g=g):
                     return db.read(lambda s: rank_freelancers(s, g, now, limit=args.limit,

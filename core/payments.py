@@ -37,6 +37,7 @@ class TransferOrder:
     gig_id: int
     claim_id: int | None
     funding_ref: str | None
+    op_key: str | None = None  # our PaymentOp's key (idempotency_key may add a retry suffix)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class RefundOrder:
     currency: str
     funding_ref: str | None
     gig_id: int
+    op_key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -51,19 +51,27 @@ async def execute_payment_op(engine, op_id: int) -> str:
     try:
         if op.kind == "transfer":
             result = await provider.transfer(TransferOrder(
-                idempotency_key=op.idempotency_key, amount_minor=op.amount_minor,
+                idempotency_key=provider_key(op), amount_minor=op.amount_minor,
                 currency=op.currency, destination=dest or "", gig_id=op.gig_id,
-                claim_id=op.claim_id, funding_ref=funding_ref))
+                claim_id=op.claim_id, funding_ref=funding_ref, op_key=op.idempotency_key))
         else:
             result = await provider.refund(RefundOrder(
-                idempotency_key=op.idempotency_key, amount_minor=op.amount_minor,
-                currency=op.currency, funding_ref=funding_ref, gig_id=op.gig_id))
+                idempotency_key=provider_key(op), amount_minor=op.amount_minor,
+                currency=op.currency, funding_ref=funding_ref, gig_id=op.gig_id,
+                op_key=op.idempotency_key))
     except ProviderDeclined as declined:
         reason = str(declined)
         await engine.tx(lambda t: _record_declined(t, op_id, reason))
         return "declined"
     await engine.tx(lambda t: record_payment_success(t, op_id, result.ref))
     return "succeeded"
+
+
+def provider_key(op: PaymentOp) -> str:
+    """The idempotency key sent to the provider: the same for every retry of one
+    attempt (a crash replays it), a new one after a permanent refusal, because
+    providers replay a refused key's error (Stripe: for 24 hours)."""
+    return op.idempotency_key + (f":retry{op.attempts}" if op.attempts else "")
 
 
 def _load(tx: Tx, op_id: int):

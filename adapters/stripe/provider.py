@@ -48,7 +48,7 @@ class StripeProvider:
             "description": f"gigbroker gig #{order.gig_id}"
                            + (f" claim #{order.claim_id}" if order.claim_id else ""),
             "metadata": {"gig_id": str(order.gig_id), "claim_id": str(order.claim_id or ""),
-                         OP_METADATA_KEY: order.idempotency_key},
+                         OP_METADATA_KEY: order.op_key or order.idempotency_key},
         }
         if order.funding_ref and order.funding_ref.startswith(("ch_", "py_")):
             # Paid out of this gig's charge: works before the funds are available and
@@ -63,7 +63,7 @@ class StripeProvider:
         if not ref:
             raise ProviderDeclined("There is no payment to refund for this gig.")
         params = {"amount": order.amount_minor,
-                  "metadata": {"gig_id": str(order.gig_id), OP_METADATA_KEY: order.idempotency_key}}
+                  "metadata": {"gig_id": str(order.gig_id), OP_METADATA_KEY: order.op_key or order.idempotency_key}}
         params["payment_intent" if ref.startswith("pi_") else "charge"] = ref
         refund = await call(self.client.v1.refunds.create_async, params=params,
                             options={"idempotency_key": order.idempotency_key})

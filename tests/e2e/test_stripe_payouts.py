@@ -106,10 +106,14 @@ async def test_crash_after_transfer_before_record_then_restart_pays_once(world):
     assert after["paymentop"] == before["paymentop"]
 
 
-async def test_declined_transfer_goes_back_to_waiting(world):
+@pytest.mark.parametrize("stores_errors", [False, True], ids=["errors-not-replayed",
+                                                               "errors-replayed-like-stripe"])
+async def test_declined_transfer_goes_back_to_waiting(world, stores_errors):
     """Stripe restricts the account before the transfer: it is refused for good,
-    the money waits as payable, and is sent once the account is fixed."""
+    the money waits as payable, and is sent once the account is fixed. Stripe
+    replays a refused key's error for a day, so the retry must use a new key."""
     fake = world.fake
+    fake.idempotency_stores_4xx = stores_errors
     client = await world.user("carol")
     alice = await world.onboarded("alice")
     gig_id, _ = await world.funded_gig(client, slots=1)
