@@ -54,11 +54,18 @@ def _expire(tx: Tx, gig_id: int, _claim_id) -> None:
         gigs.close_listing(tx, None, gig_id, reason="expired")
 
 
+def _expire_unfunded(tx: Tx, gig_id: int, _claim_id) -> None:
+    gig = tx.s.get(Gig, gig_id)
+    if gig is not None and gig.status == GigStatus.awaiting_funding:
+        gigs.close_listing(tx, None, gig_id, reason="expired")
+
+
 _HANDLERS = {
     "claim_deadline": lambda tx, g, c: claims.abandon(tx, c),
     "auto_approve": lambda tx, g, c: _auto_approve(tx, c),
     "dispute_window": lambda tx, g, c: disputes.close_dispute_window(tx, c),
     "listing_expiry": _expire,
+    "unfunded_expiry": _expire_unfunded,
     "deadline_reminder": lambda tx, g, c: _reminder(
         tx, c, (ClaimStatus.active, ClaimStatus.revision_requested), "reminder.deadline", False),
     "review_reminder": lambda tx, g, c: _reminder(

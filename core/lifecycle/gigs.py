@@ -68,6 +68,9 @@ def post_gig(tx: Tx, client_id: int, draft: GigDraft) -> Gig:
     )
     tx.s.add(gig)
     tx.s.flush()
+    # A gig nobody pays for does not linger: it expires like an unfilled listing.
+    tx.schedule("unfunded_expiry", tx.deadline(gig.listing_seconds), f"gig:{gig.id}",
+                gig_id=gig.id)
     tx.audit(client_id, "client", "post", gig_id=gig.id, to_state=gig.status)
     return gig
 
@@ -110,6 +113,7 @@ def confirm_funding(tx: Tx, provider_ref: str, amount: int, currency: str,
                                 (ledger.escrow(gig.id), gig.reward_minor * gig.slots),
                                 (ledger.fee_held(gig.id), gig.fee_per_slot * gig.slots)],
                       at=tx.now, gig_id=gig.id, user_id=gig.client_id)
+    tx.cancel_timers(gig_id=gig.id)  # the unfunded expiry
     tx.schedule("listing_expiry", gig.expires_at, f"gig:{gig.id}", gig_id=gig.id)
     tx.audit(gig.client_id, "client", "fund", gig_id=gig.id,
              from_state=GigStatus.awaiting_funding, to_state=gig.status)

@@ -245,3 +245,30 @@ async def test_timers_of_a_settled_claim_are_obsolete(engine, world, clock):
     assert gig.status == "expired"  # the listing ran out; the unclaimed slot was refunded
     assert bal(balances, ledger.escrow(gig_id)) == 0
     assert timedelta(days=7) < clock.now() - gig.funded_at
+
+
+async def test_a_gig_nobody_pays_for_expires_and_a_late_payment_is_refunded(engine, world, clock):
+    client = await world.user("client")
+    gig_id = await world.gig(client, fund=False)
+    assert await tick(engine, clock, days=6) == 0
+    await tick(engine, clock, days=1, minutes=1)
+    gig, _, balances = await state(engine, gig_id)
+    assert gig.status == "expired" and not balances
+    # The client pays through an old payment link anyway: all of it goes back.
+    from core.lifecycle import gigs as gig_tx
+    await engine.tx(lambda t: gig_tx.record_payment_request(t, gig_id, "sandbox", "late-1", None,
+                                                            2625))
+    await engine.confirm_funding("late-1", 2625, "usd", "ch_late")
+    await OutboxWorker(engine, _Sink()).drain()
+    gig, _, balances = await state(engine, gig_id)
+    assert gig.status == "expired"
+    assert balances[(ledger.refund_pending(gig_id), "usd")] == 0
+    assert balances[(ledger.EXTERNAL, "usd")] == 0  # in and straight back out
+    ops = await engine.db.read(lambda s: list(s.scalars(select(PaymentOp))))
+    assert [(o.kind, o.amount_minor, o.status, o.funding_ref) for o in ops] == [
+        ("refund", 2625, "succeeded", "ch_late")]
+
+
+class _Sink:
+    async def deliver(self, note):
+        pass
