@@ -31,6 +31,7 @@ four gigs taking work at a time and twelve in all."""
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import sys
 import tempfile
@@ -80,6 +81,12 @@ SETTLED_BY_CLAIM = ("approved", "auto_approved", "resolved", "refunded")
 PAID_STATES = ("approved", "auto_approved", "resolved")
 LEASE = 120
 
+
+
+def op_key(provider_key: str) -> str:
+    """The PaymentOp key behind a provider-side key (a retry after a refusal adds
+    ``:retryN``, see core.payouts.provider_key)."""
+    return re.sub(r":retry\d+$", "", provider_key)
 
 class Sink:
     """The chat side of the outbox: keeps what it was asked to deliver."""
@@ -528,7 +535,7 @@ def machine_for(backend: str, database_factory):
             ops_by_key = {op.idempotency_key: op for op in db["ops"]}
             per_claim = Counter(op.claim_id for op in transfers)
             succeeded = Counter(op.claim_id for op in transfers if op.status == "succeeded")
-            provider_side = Counter(ops_by_key[row.idempotency_key].claim_id
+            provider_side = Counter(ops_by_key[op_key(row.idempotency_key)].claim_id
                                     for row in db["sandbox"] if row.kind == "transfer")
             for c in db["claims"]:
                 assert releases[c.id] <= 1 and per_claim[c.id] <= 1
@@ -539,7 +546,7 @@ def machine_for(backend: str, database_factory):
                     assert c.id not in released and c.paid_minor == 0
             for row in db["sandbox"]:
                 if row.kind in ("transfer", "refund"):
-                    op = ops_by_key[row.idempotency_key]
+                    op = ops_by_key[op_key(row.idempotency_key)]
                     assert op.amount_minor == row.amount_minor and op.status != "waiting_account"
 
             # The payment ops and the ledger tell the same story.
