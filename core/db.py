@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel, create_engine
 
 import core.models  # noqa: F401  (registers the tables)
+from core.group_commit import GroupWriter
 from core.schema_extras import install_extras
 
 T = TypeVar("T")
@@ -72,8 +73,9 @@ class Database:
             event.listen(self._sync, "begin", _sqlite_on_begin)
             self._reader_engine = self._sync.execution_options(gb_write=False)
             # One writer thread: in-process writers queue here instead of spinning on
-            # SQLite's lock; other processes still meet busy_timeout.
-            self._writer = ThreadPoolExecutor(1, thread_name_prefix="gb-db-write")
+            # SQLite's lock (other processes still meet busy_timeout), and whatever is
+            # queued together commits together.
+            self._writer = GroupWriter(self._sync)
             self._readers = ThreadPoolExecutor(4, thread_name_prefix="gb-db-read")
         elif self.dialect == "postgresql":
             if parsed.drivername == "postgresql":
@@ -88,8 +90,7 @@ class Database:
     async def write(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn(session)`` as one write transaction and commit it."""
         if self._sync is not None:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._writer, self._run_sqlite, fn, self._sync)
+            return await self._writer.submit(fn)
         return await self._run_pg(fn)
 
     async def read(self, fn: Callable[[Session], T]) -> T:
@@ -157,7 +158,7 @@ class Database:
 
     async def dispose(self) -> None:
         if self._sync is not None:
-            self._writer.shutdown(wait=True)
+            self._writer.close()
             self._readers.shutdown(wait=True)
             self._sync.dispose()
         if self._async is not None:
