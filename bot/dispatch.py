@@ -70,8 +70,8 @@ class ChatDispatcher:
             community = t.s.get(Community, gig.community_id) if gig.community_id else None
             return gig, community
         gig, community = await self.engine.view(load)
-        if gig.status in ("draft", "awaiting_funding"):
-            return
+        if gig.funded_at is None:
+            return  # never public: nothing to show or update
         reply = await notifications.render(self.engine, note, translator("en"))
         for platform, adapter in self.adapters.items():
             board = None
