@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 
 from bot.context import Context
 from bot.conversation import FieldSpec, FormRequest, FormSpec, Reply, Rich
-from core.errors import ValidationError
+from core.errors import DomainError, ValidationError
 from core.lifecycle.tx import Tx
 from core.models import ConversationState
 
@@ -85,6 +85,11 @@ def _next_field(spec: FormSpec, values: dict, start: int = 0) -> int | None:
     return None
 
 
+def error_text(ctx: Context, exc: DomainError) -> str:
+    """A domain error's text in the actor's language (its template is a message id)."""
+    return ctx._(exc.template, **exc.params)
+
+
 def prompt_for(ctx: Context, spec: FormSpec, index: int, error: str | None = None) -> Reply:
     f = spec.fields[index]
     text = Rich()
@@ -146,7 +151,7 @@ async def answer(ctx: Context, state: ConversationState, text: str,
             try:
                 check(text, values)
             except ValidationError as exc:
-                return [prompt_for(ctx, spec, state.step, exc.message)]
+                return [prompt_for(ctx, spec, state.step, error_text(ctx, exc))]
         values[f.name] = text
     index = _next_field(spec, values)
     if index is None:
@@ -166,7 +171,7 @@ async def submit(ctx: Context, name: str, values: dict, context: dict) -> list[R
             index = names.index(exc.field)
             kept = {k: v for k, v in values.items() if k != exc.field}
             await _save(ctx, name, index, kept, context)
-            return [prompt_for(ctx, entry.spec, index, exc.message)]
+            return [prompt_for(ctx, entry.spec, index, error_text(ctx, exc))]
         raise
     await clear(ctx)
     return replies

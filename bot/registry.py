@@ -69,7 +69,8 @@ def parse_text_args(spec: CommandSpec, text: str) -> dict[str, object]:
     """'42 share=10 note="half done"' -> {'claim': '42', 'share': '10', 'note': 'half done'}."""
     text = (text or "").strip()
     if len(text) > MAX_ARGS_TEXT:
-        raise ValidationError("arguments", f"That is too long ({len(text):,} characters).")
+        raise ValidationError("arguments", "That is too long ({length} characters).",
+                              length=f"{len(text):,}")
     if not text:
         return {}
     rest_arg = next((a for a in spec.args if a.kind == "text"), None)
@@ -98,8 +99,9 @@ def parse_text_args(spec: CommandSpec, text: str) -> dict[str, object]:
             key = key.strip().lower().replace("-", "_")
             known = {a.name for a in spec.args}
             if not spec.free_form and key not in known:
-                raise ValidationError(key, f"/{spec.name} has no option {key!r}. "
-                                      f"Options: {', '.join(sorted(known)) or 'none'}.")
+                raise ValidationError(key, "/{command} has no option {key}. Options: {options}.",
+                                      command=spec.name, key=repr(key),
+                                      options=", ".join(sorted(known)) or "none")
             out[key] = value
         elif pos_i < len(positional):
             out[positional[pos_i].name] = tok
@@ -107,8 +109,9 @@ def parse_text_args(spec: CommandSpec, text: str) -> dict[str, object]:
         elif rest_arg is not None:
             out[rest_arg.name] = (str(out.get(rest_arg.name, "")) + " " + tok).strip()
         else:
-            raise ValidationError("arguments", f"/{spec.name} does not take {tok[:30]!r}. "
-                                  f"Usage: {spec.usage or '/' + spec.name}")
+            raise ValidationError("arguments", "/{command} does not take {token}. Usage: {usage}",
+                                  command=spec.name, token=repr(tok[:30]),
+                                  usage=spec.usage or "/" + spec.name)
     return out
 
 
@@ -119,24 +122,27 @@ def coerce_args(spec: CommandSpec, raw: dict[str, object]) -> dict[str, object]:
         value = raw.get(arg.name)
         if value in (None, ""):
             if arg.required:
-                raise ValidationError(arg.name, f"/{spec.name} needs {arg.name}. "
-                                      f"Usage: {spec.usage or '/' + spec.name}")
+                raise ValidationError(arg.name, "/{command} needs {name}. Usage: {usage}",
+                                      command=spec.name, name=arg.name,
+                                      usage=spec.usage or "/" + spec.name)
             out.pop(arg.name, None)
             continue
         if arg.kind == "int":
             text = str(value).strip().lstrip("#")
             if not text.isdigit() or len(text) > 12:
-                raise ValidationError(arg.name, f"{arg.name} must be a number, like 42.")
+                raise ValidationError(arg.name, "{name} must be a number, like 42.", name=arg.name)
             n = int(text)
             if (arg.min_value is not None and n < arg.min_value) or \
                     (arg.max_value is not None and n > arg.max_value):
-                raise ValidationError(arg.name, f"{arg.name} must be between {arg.min_value} "
-                                      f"and {arg.max_value}.")
+                raise ValidationError(arg.name, "{name} must be between {minimum} and {maximum}.",
+                                      name=arg.name, minimum=arg.min_value,
+                                      maximum=arg.max_value)
             out[arg.name] = n
         elif arg.kind == "choice":
             text = str(value).strip().lower()
             if text not in arg.choices:
-                raise ValidationError(arg.name, f"{arg.name} is one of: {', '.join(arg.choices)}.")
+                raise ValidationError(arg.name, "{name} is one of: {choices}.", name=arg.name,
+                                      choices=", ".join(arg.choices))
             out[arg.name] = text
         else:
             out[arg.name] = str(value)

@@ -144,9 +144,11 @@ class Conversation:
 
     @staticmethod
     def error_reply(ctx: Context, exc: DomainError, *, alert: bool = False) -> Reply:
-        text = Rich()
+        """The refusal in the actor's language: its template is a catalogue message id,
+        filled in with the error's parameters (English when untranslated)."""
+        text = Rich().add("⚠️ ")
         lead = ERROR_LEADS.get(exc.code)
         if lead and ctx.actor.locale != "en":
             text.bold(ctx._(lead)).add(": ")
-        text.add("⚠️ " + exc.message if ctx.actor.locale == "en" else exc.message)
+        text.add(forms.error_text(ctx, exc))
         return Reply(text, private=True, alert=alert)

@@ -40,10 +40,12 @@ def clean_text(value: object, field_name: str, *, max_len: int, min_len: int = 0
     if single_line:
         cleaned = re.sub(r"\s+", " ", cleaned)
     if len(cleaned) < min_len:
-        raise ValidationError(field_name, f"The {field_name} needs at least {min_len} characters.")
+        raise ValidationError(field_name, "The {name} needs at least {min_len} characters.",
+                              name=field_name, min_len=min_len)
     if len(cleaned) > max_len:
-        raise ValidationError(field_name, f"The {field_name} is {len(cleaned):,} characters long; "
-                              f"the limit is {max_len:,}.", limit=max_len)
+        raise ValidationError(field_name, "The {name} is {length} characters long; "
+                              "the limit is {max_len}.", name=field_name,
+                              length=f"{len(cleaned):,}", max_len=f"{max_len:,}", limit=max_len)
     return cleaned
 
 
@@ -58,7 +60,8 @@ def normalise_skills(value: object) -> list[str]:
         if tag and tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_SKILLS:
-        raise ValidationError("skills", f"At most {MAX_SKILLS} skills, please.")
+        raise ValidationError("skills", "At most {max_skills} skills, please.",
+                              max_skills=MAX_SKILLS)
     return tags
 
 
@@ -78,13 +81,14 @@ def parse_duration(value: object, field_name: str, *, minimum: timedelta,
     else:
         m = _DURATION_RE.match(str(value or ""))
         if not m:
-            raise ValidationError(field_name, f"Write the {field_name} like 90m, 36h, 2d or 1w.")
+            raise ValidationError(field_name, "Write the {name} like 90m, 36h, 2d or 1w.",
+                                  name=field_name)
         n, unit = int(m.group(1)), (m.group(2) or "h").lower()
         unit_s = {"m": 60, "h": 3600, "d": 86400, "w": 604800}[unit[0]]
         delta = timedelta(seconds=n * unit_s)
     if not minimum <= delta <= maximum:
-        raise ValidationError(field_name, f"The {field_name} must be between "
-                              f"{_human(minimum)} and {_human(maximum)}.")
+        raise ValidationError(field_name, "The {name} must be between {minimum} and {maximum}.",
+                              name=field_name, minimum=_human(minimum), maximum=_human(maximum))
     return delta
 
 
@@ -103,9 +107,11 @@ def parse_int(value: object, field_name: str, *, minimum: int, maximum: int) -> 
             raise ValueError
         n = int(str(value).strip())
     except (TypeError, ValueError):
-        raise ValidationError(field_name, f"The {field_name} must be a whole number.") from None
+        raise ValidationError(field_name, "The {name} must be a whole number.",
+                              name=field_name) from None
     if not minimum <= n <= maximum:
-        raise ValidationError(field_name, f"The {field_name} must be between {minimum} and {maximum}.")
+        raise ValidationError(field_name, "The {name} must be between {minimum} and {maximum}.",
+                              name=field_name, minimum=minimum, maximum=maximum)
     return n
 
 
@@ -161,11 +167,11 @@ class GigDraft:
                  "deliver_in", "review_window", "listing_for", "max_revisions", "estimate"}
         unknown = sorted(set(fields) - known)
         if unknown:
-            raise ValidationError(unknown[0], f"Unknown field {unknown[0]!r}. Known fields: "
-                                  f"{', '.join(sorted(known))}.")
+            raise ValidationError(unknown[0], "Unknown field {unknown}. Known fields: {known}.",
+                                  unknown=repr(unknown[0]), known=", ".join(sorted(known)))
         if "title" not in fields or "reward" not in fields:
             missing = "title" if "title" not in fields else "reward"
-            raise ValidationError(missing, f"The {missing} is required.")
+            raise ValidationError(missing, "The {name} is required.", name=missing)
         currency = normalise_currency(str(fields.get("currency") or "usd"))
         opt = fields.get
         values: dict[str, object] = {}
@@ -197,8 +203,9 @@ class GigDraft:
         currency = normalise_currency(self.currency)
         cap = MAX_REWARD_MAJOR * 10 ** CURRENCY_EXPONENTS[currency]
         if type(self.reward_minor) is not int or not 0 < self.reward_minor <= cap:
-            raise ValidationError("reward", f"The reward must be more than zero and at most "
-                                  f"{MAX_REWARD_MAJOR:,} {currency.upper()} per slot.")
+            raise ValidationError("reward", "The reward must be more than zero and at most "
+                                  "{maximum} {currency} per slot.",
+                                  maximum=f"{MAX_REWARD_MAJOR:,}", currency=currency.upper())
         if self.mode not in ("claim", "apply"):
             raise ValidationError("mode", "The mode is 'claim' (first come) or 'apply' "
                                   "(you pick among applicants).")
@@ -207,14 +214,14 @@ class GigDraft:
             if value is not None or key == "slots":
                 with reported_as("estimate" if key == "estimated_minutes" else key):
                     if type(value) is not int:
-                        raise ValidationError(key, f"The {label} must be a whole number.")
+                        raise ValidationError(key, "The {name} must be a whole number.", name=label)
                     parse_int(value, label, minimum=low, maximum=high)
         for key, (label, low, high) in DURATION_BOUNDS.items():
             value = getattr(self, key)
             if value is not None:
                 with reported_as(key):
                     if not isinstance(value, timedelta):
-                        raise ValidationError(key, f"The {label} must be a duration.")
+                        raise ValidationError(key, "The {name} must be a duration.", name=label)
                     parse_duration(value, label, minimum=low, maximum=high)
         return replace(
             self, currency=currency, skills=normalise_skills(self.skills),

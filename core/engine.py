@@ -61,8 +61,9 @@ class Engine:
         if gig.client_id != client_id:
             raise NotAllowed("Only the client who posted this gig can pay for it.")
         if gig.status != GigStatus.awaiting_funding:
-            raise InvalidTransition(f"Gig #{gig.id} is {gig.status.replace('_', ' ')}; "
-                                    "there is nothing to pay.", status=gig.status)
+            raise InvalidTransition("Gig #{gig_id} is {state}; there is nothing to pay.",
+                                    gig_id=gig.id, state=gig.status.replace("_", " "),
+                                    status=gig.status)
         total = (gig.reward_minor + gig.fee_per_slot) * gig.slots
         link = await self.provider.create_payment_request(FundingOrder(
             gig_id=gig.id, client_id=client_id, amount_minor=total, currency=gig.currency,

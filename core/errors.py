@@ -1,5 +1,11 @@
 """Typed domain errors. Each carries a stable ``code`` (the conversation layer
-looks up a translated text by it) and the details a user needs to act."""
+looks up a translated lead by it) and the details a user needs to act.
+
+The text is a *template* with ``{named}`` placeholders plus its parameters, not a
+finished sentence: ``NoSlotLeft("No slot left on gig #{gig_id}.", gig_id=7)``. The
+English ``message`` is the template filled in; the conversation layer translates
+the template (a catalogue message id) and fills in the same parameters. Values
+that need formatting (thousands separators, quoting) go in pre-formatted."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,10 +16,18 @@ class DomainError(Exception):
 
     code = "domain_error"
 
-    def __init__(self, message: str, **details: Any) -> None:
+    def __init__(self, template: str, **params: Any) -> None:
+        # like the translator: a template without parameters is shown as it is
+        message = template.format(**params) if params else template
         super().__init__(message)
+        self.template = template
+        self.params = params
         self.message = message
-        self.details = details
+
+    @property
+    def details(self) -> dict[str, Any]:
+        """The parameters (older name)."""
+        return self.params
 
     def __str__(self) -> str:
         return self.message
@@ -22,8 +36,8 @@ class DomainError(Exception):
 class ValidationError(DomainError):
     code = "invalid_input"
 
-    def __init__(self, field: str, message: str, **details: Any) -> None:
-        super().__init__(message, field=field, **details)
+    def __init__(self, field: str, template: str, **params: Any) -> None:
+        super().__init__(template, field=field, **params)
         self.field = field
 
 

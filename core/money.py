@@ -28,8 +28,8 @@ def normalise_currency(code: str | None) -> str:
     cur = (code or "").strip().lower()
     if cur not in CURRENCY_EXPONENTS:
         raise ValidationError(
-            "currency", f"Unknown currency {code!r}. Use a 3-letter code such as USD or EUR.",
-            value=code,
+            "currency", "Unknown currency {code}. Use a 3-letter code such as USD or EUR.",
+            code=repr(code), value=code,
         )
     return cur
 
@@ -46,29 +46,33 @@ def parse_amount(value: object, currency: str, *, field: str = "reward") -> int:
     cur = normalise_currency(currency)
     exp = CURRENCY_EXPONENTS[cur]
     if isinstance(value, bool) or value is None:
-        raise ValidationError(field, f"The {field} must be a number.")
+        raise ValidationError(field, "The {name} must be a number.", name=field)
     if isinstance(value, float):
         value = repr(value)
     text = str(value).strip().replace(",", "").lstrip(CURRENCY_SYMBOLS.get(cur, "") or "\0")
     if not text or len(text) > 24:
-        raise ValidationError(field, f"The {field} must be a number such as 25 or 12.50.")
+        raise ValidationError(field, "The {name} must be a number such as 25 or 12.50.",
+                              name=field)
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValidationError(field, f"{value!r} is not a number. Write the {field} like 25 or 12.50.") from None
+        raise ValidationError(field, "{value} is not a number. Write the {name} like 25 or 12.50.",
+                              value=repr(value), name=field) from None
     if not amount.is_finite():
-        raise ValidationError(field, f"The {field} must be a finite number.")
+        raise ValidationError(field, "The {name} must be a finite number.", name=field)
     if amount <= 0:
-        raise ValidationError(field, f"The {field} must be more than zero.")
+        raise ValidationError(field, "The {name} must be more than zero.", name=field)
     if amount > MAX_REWARD_MAJOR:
         raise ValidationError(
-            field, f"The {field} is too large: at most {MAX_REWARD_MAJOR:,} {cur.upper()} per slot.",
+            field, "The {name} is too large: at most {maximum} {currency} per slot.",
+            name=field, maximum=f"{MAX_REWARD_MAJOR:,}", currency=cur.upper(),
         )
     minor = amount.scaleb(exp)
     if minor != minor.to_integral_value():
         raise ValidationError(
-            field, f"{cur.upper()} has {exp} decimal place{'s' if exp != 1 else ''}; "
-            f"{text} has more.",
+            field, "{currency} has {exp} decimal place; {text} has more." if exp == 1 else
+            "{currency} has {exp} decimal places; {text} has more.",
+            currency=cur.upper(), exp=exp, text=text,
         )
     return int(minor)
 

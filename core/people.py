@@ -89,9 +89,9 @@ def update_profile(tx: Tx, user_id: int, fields: dict[str, object]) -> Profile:
             user = tx.user(user_id)
             user.locale = str(value).strip().lower()[:8]
         else:
-            raise ValidationError(key, f"Unknown profile field {key!r}. Fields: skills, "
+            raise ValidationError(key, "Unknown profile field {key}. Fields: skills, "
                                   "min_reward, currency, timezone, hours, max_claims, bio, "
-                                  "portfolio, notify, locale.")
+                                  "portfolio, notify, locale.", key=repr(key))
     profile.onboarded = True
     tx.s.add(profile)
     return profile
@@ -104,8 +104,9 @@ def check_timezone(value: object) -> str:
             raise ValueError(tz)
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
-        raise ValidationError("timezone", f"Unknown time zone {tz[:40]!r}. Use a name "
-                              "like Europe/Berlin, America/New_York or UTC.") from None
+        raise ValidationError("timezone", "Unknown time zone {tz}. Use a name "
+                              "like Europe/Berlin, America/New_York or UTC.",
+                              tz=repr(tz[:40])) from None
     return tz
 
 

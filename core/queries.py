@@ -32,7 +32,7 @@ class GigView:
 def gig_view(s: Session, gig_id: int) -> GigView:
     gig = s.get(Gig, gig_id)
     if gig is None:
-        raise NotFound(f"There is no gig #{gig_id}.", gig_id=gig_id)
+        raise NotFound("There is no gig #{gig_id}.", gig_id=gig_id)
     claims = list(s.scalars(select(Claim).where(Claim.gig_id == gig_id).order_by(Claim.id)))
     apps = list(s.scalars(select(Application).where(Application.gig_id == gig_id)
                           .order_by(Application.id)))

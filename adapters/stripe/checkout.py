@@ -86,8 +86,9 @@ UNSUPPORTED_CURRENCIES = {"isk"}
 async def payment_link(provider, order: FundingOrder) -> PaymentLink:
     client = provider.client
     if order.currency.lower() in UNSUPPORTED_CURRENCIES:
-        raise ProviderDeclined(f"Payments in {order.currency.upper()} are not available with "
-                               "our payment provider yet. Please post the gig in another currency.")
+        raise ProviderDeclined("Payments in {currency} are not available with "
+                               "our payment provider yet. Please post the gig in another currency.",
+                               currency=order.currency.upper())
     funding = await _load(provider.db, order.gig_id)
     gig = funding.gig
     for req in reversed(funding.requests):

@@ -35,7 +35,8 @@ async def call(fn: Callable[..., Awaitable[T]], *args: Any, conflicts: int = 4,
         try:
             return await fn(*args, **kwargs)
         except PERMANENT as exc:
-            raise ProviderDeclined(stripe_message(exc), code=getattr(exc, "code", None),
+            raise ProviderDeclined("{message}", message=stripe_message(exc),
+                                   code=getattr(exc, "code", None),
                                    stripe_error=exc.__class__.__name__) from exc
         except stripe.StripeError as exc:
             if _in_use(exc) and attempt < conflicts:

@@ -12,7 +12,6 @@ Proxies come from the environment (HTTPS_PROXY, NO_PROXY), as with httpx. Error 
 never carry the request URL (it contains the bot token)."""
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import urlencode, urlsplit
 
 import aiohttp

@@ -141,8 +141,8 @@ async def settings(ctx: Context, **fields):
     unknown = set(fields) - allowed
     if unknown:
         from core.errors import ValidationError
-        raise ValidationError(sorted(unknown)[0], ctx._("Settings are: {names}.",
-                                                        names=", ".join(sorted(allowed))))
+        raise ValidationError(sorted(unknown)[0], "Settings are: {names}.",
+                              names=", ".join(sorted(allowed)))
     if fields:
         await ctx.engine.update_profile(ctx.user_id, fields)
     prof = await ctx.read(lambda t: (t.s.get(Profile, ctx.user_id), t.user(ctx.user_id)))

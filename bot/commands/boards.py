@@ -15,8 +15,8 @@ from core.models import Identity, User
 
 def _community(ctx: Context) -> int:
     if ctx.place.community_id is None:
-        raise NotAllowed(ctx._("Use this in the group or server channel that should hold "
-                               "the gig board."))
+        raise NotAllowed("Use this in the group or server channel that should hold "
+                         "the gig board.")
     return ctx.place.community_id
 
 
@@ -60,8 +60,8 @@ async def find_user(ctx: Context, ref: str) -> User:
         return None
     user = await ctx.read(lookup)
     if user is None:
-        raise NotFound(ctx._("I don't know {who} yet: they must have used the bot once.",
-                             who=ref[:40]))
+        raise NotFound("I don't know {who} yet: they must have used the bot once.",
+                       who=ref[:40])
     return user
 
 

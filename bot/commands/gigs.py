@@ -97,7 +97,7 @@ async def show_gig(ctx: Context, gig_id: int, *, full: bool = True):
     g = view.gig
     if g.status in (GigStatus.draft, GigStatus.awaiting_funding) and g.client_id != ctx.user_id:
         from core.errors import NotFound
-        raise NotFound(ctx._("There is no gig #{id}.", id=gig_id))
+        raise NotFound("There is no gig #{gig_id}.", gig_id=gig_id)
     test = bool(ctx.engine.provider.test_mode)
     card = gig_card(view, ctx._, full=full, test_money=test)
     extra: list[Button] = []

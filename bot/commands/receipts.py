@@ -33,7 +33,7 @@ async def receipt(ctx: Context, number: int | None = None):
     found = await ctx.read(lambda t: receipts.load_receipt(t.s, ctx.user_id, number,
                                                            test_money=test))
     if found is None:
-        raise NotFound(ctx._("You have no receipt #{n}. Send /receipt to see yours.", n=number))
+        raise NotFound("You have no receipt #{n}. Send /receipt to see yours.", n=number)
     data = receipts.render_pdf(found, ctx._)
     name = f"gigbroker-receipt-{found.number}.pdf"
     text = Rich().add(ctx._("Receipt #{n}: {kind} of {amount} for gig #{gig}.", n=found.number,

@@ -88,9 +88,9 @@ async def _default_claim(ctx: Context, claim: int | None, states) -> int:
     if len(ids) == 1:
         return ids[0]
     if not ids:
-        raise InvalidTransition(ctx._("You have no claim to do that with. Find work with /gigs."))
-    raise ValidationError("claim", ctx._("You have several claims: add the claim number, e.g. "
-                                         "/deliver {id}.", id=ids[0]))
+        raise InvalidTransition("You have no claim to do that with. Find work with /gigs.")
+    raise ValidationError("claim", "You have several claims: add the claim number, e.g. "
+                                  "/deliver {id}.", id=ids[0])
 
 
 @command("deliver", N_("Deliver work for your claim (text, links or files)"),

@@ -181,7 +181,7 @@ MESSAGES: dict[str, str] = {
         "reembolsan.",
     "Post a paid gig (guided, or in one line with key=value)":
         "Publicar un trabajo pagado (guiado, o en una línea con key=value)",
-    "There is no gig #{id}.": "No existe el trabajo #{id}.",
+    "There is no gig #{gig_id}.": "No existe el trabajo #{gig_id}.",
     "{n} application(s) waiting: see /mygigs": "Solicitudes pendientes: {n}. Míralas en /mygigs",
     "Review claim #{id}": "Revisar encargo #{id}",
     "Deliver": "Entregar",
@@ -562,4 +562,208 @@ MESSAGES: dict[str, str] = {
         "Equipo: un contracargo de {amount} en {title}; el cliente debe {owed}.",
     "Staff: a payment of {amount} for {title} could not be matched and is held as unallocated: {reason}":
         "Equipo: un pago de {amount} de {title} no se pudo asociar y queda sin asignar: {reason}",
+
+    # -- refusals: templates of domain errors (core.errors.DomainError and subclasses),
+    # -- translated by bot.service.error_reply; one group per file that raises them
+    # bot/commands/work.py
+    "This form lost its claim; open the gig again.":
+        "Este formulario perdió su encargo; vuelve a abrir el trabajo.",
+    # bot/notifications.py
+    "Only the client, the freelancer and moderators can see deliveries.":
+        "Solo el cliente, el freelancer y los moderadores pueden ver las entregas.",
+    # bot/registry.py
+    "That is too long ({length} characters).": "Es demasiado largo ({length} caracteres).",
+    'A quote is not closed. Put values with spaces in double quotes: title="Logo in SVG".':
+        "Hay unas comillas sin cerrar. Pon los valores con espacios entre comillas dobles: "
+        'title="Logo in SVG".',
+    "/{command} has no option {key}. Options: {options}.":
+        "/{command} no tiene la opción {key}. Opciones: {options}.",
+    "/{command} does not take {token}. Usage: {usage}":
+        "/{command} no acepta {token}. Uso: {usage}",
+    "/{command} needs {name}. Usage: {usage}": "/{command} necesita {name}. Uso: {usage}",
+    "{name} must be a number, like 42.": "{name} debe ser un número, como 42.",
+    "{name} must be between {minimum} and {maximum}.":
+        "{name} debe estar entre {minimum} y {maximum}.",
+    "{name} is one of: {choices}.": "{name} puede ser: {choices}.",
+    # adapters/sandbox/provider.py
+    "Keys for idempotent requests can only be used with the same parameters they were first used with.":
+        "Las claves de solicitudes idempotentes solo se pueden usar con los mismos parámetros "
+        "con los que se usaron la primera vez.",
+    # adapters/stripe/checkout.py
+    "Payments in {currency} are not available with our payment provider yet. Please post the gig in another currency.":
+        "Los pagos en {currency} aún no están disponibles con nuestro proveedor de pagos. "
+        "Publica el trabajo en otra moneda.",
+    # adapters/stripe/errors.py
+    "Payments are not configured correctly right now. The team has been told; please try again later.":
+        "Los pagos no están bien configurados en este momento. Ya avisamos al equipo; "
+        "inténtalo de nuevo más tarde.",
+    "The payment service did not answer. Please try again in a minute.":
+        "El servicio de pagos no respondió. Inténtalo de nuevo en un minuto.",
+    # adapters/stripe/provider.py
+    "No payout account is set up yet.": "Todavía no hay una cuenta de cobro configurada.",
+    "There is no payment to refund for this gig.": "No hay ningún pago que reembolsar en este trabajo.",
+    # core/drafts.py
+    "The {name} needs at least {min_len} characters.":
+        "El campo {name} necesita al menos {min_len} caracteres.",
+    "The {name} is {length} characters long; the limit is {max_len}.":
+        "El campo {name} tiene {length} caracteres; el límite es {max_len}.",
+    "At most {max_skills} skills, please.": "Como máximo {max_skills} habilidades, por favor.",
+    "Write the {name} like 90m, 36h, 2d or 1w.":
+        "Escribe el campo {name} como 90m, 36h, 2d o 1w.",
+    "The {name} must be between {minimum} and {maximum}.":
+        "El campo {name} debe estar entre {minimum} y {maximum}.",
+    "The {name} must be a whole number.": "El campo {name} debe ser un número entero.",
+    "Unknown field {unknown}. Known fields: {known}.":
+        "Campo desconocido: {unknown}. Campos válidos: {known}.",
+    "The {name} is required.": "El campo {name} es obligatorio.",
+    "The reward must be more than zero and at most {maximum} {currency} per slot.":
+        "La recompensa debe ser mayor que cero y como máximo {maximum} {currency} por plaza.",
+    "The mode is 'claim' (first come) or 'apply' (you pick among applicants).":
+        "El modo es 'claim' (por orden de llegada) o 'apply' (tú eliges entre los candidatos).",
+    "The {name} must be a duration.": "El campo {name} debe ser una duración.",
+    # core/engine.py
+    "Only the client who posted this gig can pay for it.":
+        "Solo el cliente que publicó este trabajo puede pagarlo.",
+    "Gig #{gig_id} is {state}; there is nothing to pay.":
+        "El trabajo #{gig_id} está en estado «{state}»; no hay nada que pagar.",
+    # core/lifecycle/claims.py
+    "Unknown user #{user_id}.": "Usuario #{user_id} desconocido.",
+    "Your account cannot take gigs. Contact support if this is a mistake.":
+        "Tu cuenta no puede tomar trabajos. Contacta con soporte si es un error.",
+    "This is your own gig; you cannot take it.": "Este trabajo es tuyo; no puedes tomarlo.",
+    "Gig #{gig_id} is {state}, not open.":
+        "El trabajo #{gig_id} está en estado «{state}», no abierto.",
+    "You are banned from {community}.": "Estás expulsado de {community}.",
+    "Gig #{gig_id} is for members of {community} only.":
+        "El trabajo #{gig_id} es solo para miembros de {community}.",
+    "You cannot take gigs from this client.": "No puedes tomar trabajos de este cliente.",
+    "You already hold a slot on gig #{gig_id}.": "Ya tienes una plaza en el trabajo #{gig_id}.",
+    "You hold {count} live claim, your limit is {cap}. Deliver or withdraw one first. New freelancers start with one at a time.":
+        "Tienes {count} encargo en curso y tu límite es {cap}. Entrega o abandona uno primero. "
+        "Los freelancers nuevos empiezan con uno a la vez.",
+    "You hold {count} live claims, your limit is {cap}. Deliver or withdraw one first. New freelancers start with one at a time.":
+        "Tienes {count} encargos en curso y tu límite es {cap}. Entrega o abandona uno primero. "
+        "Los freelancers nuevos empiezan con uno a la vez.",
+    "You hold {count} live claim, your limit is {cap}. Deliver or withdraw one first.":
+        "Tienes {count} encargo en curso y tu límite es {cap}. Entrega o abandona uno primero.",
+    "You hold {count} live claims, your limit is {cap}. Deliver or withdraw one first.":
+        "Tienes {count} encargos en curso y tu límite es {cap}. Entrega o abandona uno primero.",
+    "No slot left on gig #{gig_id}: all {slots} are taken.":
+        "No quedan plazas en el trabajo #{gig_id}: ya están ocupadas todas ({slots}).",
+    "Gig #{gig_id} takes applications: press Apply and the client will pick.":
+        "El trabajo #{gig_id} recibe solicitudes: pulsa Solicitar y el cliente elegirá.",
+    "Gig #{gig_id} is first come, first served: press Claim.":
+        "El trabajo #{gig_id} es por orden de llegada: pulsa Tomar.",
+    "No slot left on gig #{gig_id}.": "No quedan plazas en el trabajo #{gig_id}.",
+    "You already applied to gig #{gig_id}.": "Ya solicitaste el trabajo #{gig_id}.",
+    "Your application to gig #{gig_id} was {state}.":
+        "Tu solicitud al trabajo #{gig_id} quedó en estado «{state}».",
+    "There is no application #{application_id}.": "No existe la solicitud #{application_id}.",
+    "Only the client who posted this gig picks applicants.":
+        "Solo el cliente que publicó este trabajo elige a los candidatos.",
+    "That application was already {state}.": "Esa solicitud ya estaba en estado «{state}».",
+    "Only the client who posted this gig can do that.":
+        "Solo el cliente que publicó este trabajo puede hacer eso.",
+    "Only the freelancer who claimed this slot can do that.":
+        "Solo el freelancer que tomó esta plaza puede hacer eso.",
+    "Claim #{claim_id} is {state}; it cannot be {doing} now.":
+        "El encargo #{claim_id} está en estado «{state}»; ahora no se puede hacer esto ({doing}).",
+    "At most {max_links} links and {max_files} files.":
+        "Como máximo {max_links} enlaces y {max_files} archivos.",
+    "{url} is not a web link (http:// or https://).":
+        "{url} no es un enlace web (http:// o https://).",
+    "The links are too long together (at most {max_chars} characters); share a folder link instead.":
+        "Los enlaces juntos son demasiado largos (máximo {max_chars} caracteres); comparte "
+        "mejor el enlace a una carpeta.",
+    "A delivery needs some text, a link or a file.":
+        "Una entrega necesita algo de texto, un enlace o un archivo.",
+    "All {max_revisions} revisions are used; approve or reject this delivery.":
+        "Ya se usaron las {max_revisions} rondas de cambios; aprueba o rechaza esta entrega.",
+    "Say briefly why you reject the delivery: the freelancer and a moderator will read it.":
+        "Di brevemente por qué rechazas la entrega: lo leerán el freelancer y un moderador.",
+    # core/lifecycle/disputes.py
+    "Only the freelancer whose delivery was rejected can dispute it.":
+        "Solo el freelancer cuya entrega fue rechazada puede disputarla.",
+    "Tell the moderator briefly why the rejection is wrong.":
+        "Explica brevemente al moderador por qué el rechazo es injusto.",
+    "Only a moderator of this board can resolve disputes.":
+        "Solo un moderador de este tablero puede resolver disputas.",
+    "You are a party to this dispute; another moderator must resolve it.":
+        "Eres parte de esta disputa; debe resolverla otro moderador.",
+    "The freelancer's share must be between 0 and the reward.":
+        "La parte del freelancer debe estar entre 0 y la recompensa.",
+    "Only the client and the freelancer of this slot can rate it.":
+        "Solo el cliente y el freelancer de esta plaza pueden valorarla.",
+    "You can rate once the work is approved or the dispute resolved.":
+        "Podrás valorar cuando el trabajo esté aprobado o la disputa resuelta.",
+    "Give 1 to 5 stars.": "Da de 1 a 5 estrellas.",
+    "You already rated this.": "Ya valoraste esto.",
+    # core/lifecycle/gigs.py
+    "Your account cannot post gigs. Contact support if this is a mistake.":
+        "Tu cuenta no puede publicar trabajos. Contacta con soporte si es un error.",
+    "Your account is on hold after a payment was charged back. Contact support to settle it before posting new gigs.":
+        "Tu cuenta está en pausa por un contracargo de un pago. Contacta con soporte para "
+        "resolverlo antes de publicar trabajos nuevos.",
+    "That gig is too large to fund at once. Lower the reward or the number of slots.":
+        "Ese trabajo es demasiado grande para pagarlo de una vez. Baja la recompensa o el "
+        "número de plazas.",
+    "{community} asks for an estimate in minutes (estimate=30) to check its fair-pay floor.":
+        "{community} pide una estimación en minutos (estimate=30) para comprobar su pago "
+        "mínimo justo.",
+    "That pays below {community}'s fair-pay floor. Raise the reward or lower the estimate.":
+        "Eso paga menos que el pago mínimo justo de {community}. Sube la recompensa o baja "
+        "la estimación.",
+    "That payment does not belong to any gig.": "Ese pago no corresponde a ningún trabajo.",
+    "The payment ({amount} {currency}) does not match gig #{gig_id} ({total} {gig_currency}).":
+        "El pago ({amount} {currency}) no coincide con el trabajo #{gig_id} "
+        "({total} {gig_currency}).",
+    "Only the client who posted this gig or a moderator can cancel it.":
+        "Solo el cliente que publicó este trabajo o un moderador pueden cancelarlo.",
+    "Gig #{gig_id} is already {status}.":
+        "El trabajo #{gig_id} ya está en estado «{status}».",
+    # core/lifecycle/tx.py
+    "There is no claim #{claim_id}.": "No existe el encargo #{claim_id}.",
+    # core/money.py
+    "Unknown currency {code}. Use a 3-letter code such as USD or EUR.":
+        "Moneda desconocida: {code}. Usa un código de 3 letras como USD o EUR.",
+    "The {name} must be a number.": "El campo {name} debe ser un número.",
+    "The {name} must be a number such as 25 or 12.50.":
+        "El campo {name} debe ser un número como 25 o 12.50.",
+    "{value} is not a number. Write the {name} like 25 or 12.50.":
+        "{value} no es un número. Escribe el campo {name} como 25 o 12.50.",
+    "The {name} must be a finite number.": "El campo {name} debe ser un número finito.",
+    "The {name} must be more than zero.": "El campo {name} debe ser mayor que cero.",
+    "The {name} is too large: at most {maximum} {currency} per slot.":
+        "El campo {name} es demasiado grande: como máximo {maximum} {currency} por plaza.",
+    "{currency} has {exp} decimal place; {text} has more.":
+        "{currency} tiene {exp} decimal; {text} tiene más.",
+    "{currency} has {exp} decimal places; {text} has more.":
+        "{currency} tiene {exp} decimales; {text} tiene más.",
+    # core/people.py
+    "Unknown profile field {key}. Fields: skills, min_reward, currency, timezone, hours, max_claims, bio, portfolio, notify, locale.":
+        "Campo de perfil desconocido: {key}. Campos: skills, min_reward, currency, timezone, "
+        "hours, max_claims, bio, portfolio, notify, locale.",
+    "Unknown time zone {tz}. Use a name like Europe/Berlin, America/New_York or UTC.":
+        "Zona horaria desconocida: {tz}. Usa un nombre como Europe/Berlin, America/New_York "
+        "o UTC.",
+    "Write working hours like 9-17 (local time) or 'any'.":
+        "Escribe el horario como 9-17 (hora local) o 'any'.",
+    "Start and end hour must differ.": "La hora de inicio y la de fin deben ser distintas.",
+    "That code is unknown, used or expired. Run /link on your other account to get a fresh one.":
+        "Ese código no existe, ya se usó o caducó. Usa /link en tu otra cuenta para obtener "
+        "uno nuevo.",
+    "That code belongs to this same account.": "Ese código es de esta misma cuenta.",
+    "This account already has gigs or claims, so it cannot be merged. Run /link here and enter the code on your other account instead.":
+        "Esta cuenta ya tiene trabajos o encargos, así que no se puede fusionar. Usa /link "
+        "aquí e introduce el código en tu otra cuenta.",
+    "Unknown community.": "Comunidad desconocida.",
+    "Only an admin of this chat or server can set up its gig board.":
+        "Solo un administrador de este chat o servidor puede configurar su tablero de trabajos.",
+    "Visibility is 'public' or 'members'.": "La visibilidad es 'public' o 'members'.",
+    "Only moderators of this board can ban members.":
+        "Solo los moderadores de este tablero pueden expulsar a miembros.",
+    "You cannot ban yourself.": "No puedes expulsarte a ti mismo.",
+    "You cannot block yourself.": "No puedes bloquearte a ti mismo.",
+    # core/queries.py
+    "Unknown user.": "Usuario desconocido.",
 }

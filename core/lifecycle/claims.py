@@ -77,21 +77,22 @@ def check_eligible(tx: Tx, gig: Gig, user_id: int) -> None:
     """May this freelancer take work on this gig at all? (Not about free slots.)"""
     banned = tx.s.scalar(_USER_BANNED, {"user_id": user_id})
     if banned is None:
-        raise NotFound(f"Unknown user #{user_id}.", user_id=user_id)
+        raise NotFound("Unknown user #{user_id}.", user_id=user_id)
     if banned:
         raise Banned("Your account cannot take gigs. Contact support if this is a mistake.")
     if gig.client_id == user_id:
         raise NotAllowed("This is your own gig; you cannot take it.")
     if gig.status != GigStatus.open:
-        raise InvalidTransition(f"Gig #{gig.id} is {gig.status.replace('_', ' ')}, not open.",
-                                status=gig.status)
+        raise InvalidTransition("Gig #{gig_id} is {state}, not open.", gig_id=gig.id,
+                                state=gig.status.replace("_", " "), status=gig.status)
     if gig.community_id is not None:
         community = tx.s.get(Community, gig.community_id)
         role = tx.s.scalar(_MEMBER_ROLE, {"community_id": gig.community_id, "user_id": user_id})
         if role == "banned":
-            raise Banned(f"You are banned from {community.name}.")
+            raise Banned("You are banned from {community}.", community=community.name)
         if community.visibility == "members" and role is None:
-            raise NotAllowed(f"Gig #{gig.id} is for members of {community.name} only.")
+            raise NotAllowed("Gig #{gig_id} is for members of {community} only.", gig_id=gig.id,
+                             community=community.name)
     blocked = tx.s.scalar(_BLOCKED, {"client_id": gig.client_id, "user_id": user_id})
     if blocked:
         raise NotAllowed("You cannot take gigs from this client.")
@@ -102,25 +103,34 @@ def _check_load(tx: Tx, gig: Gig, user_id: int) -> ReputationStats:
     stats = stats_for(tx, user_id, lock=True)  # serialises one freelancer's claims
     live = tx.s.scalars(_LIVE_GIGS_OF, {"user_id": user_id}).all()
     if gig.id in live:
-        raise AlreadyClaimed(f"You already hold a slot on gig #{gig.id}.")
+        raise AlreadyClaimed("You already hold a slot on gig #{gig_id}.", gig_id=gig.id)
     cap = tx.s.scalar(_PROFILE_CAP, {"user_id": user_id}) or tx.config.max_live_claims
     if stats.approved == 0:
         cap = min(cap, tx.config.max_live_claims_newcomer)
     if len(live) >= cap:
+        one = len(live) == 1
+        if stats.approved == 0:
+            raise ClaimLimitReached(
+                "You hold {count} live claim, your limit is {cap}. Deliver or withdraw one "
+                "first. New freelancers start with one at a time." if one else
+                "You hold {count} live claims, your limit is {cap}. Deliver or withdraw one "
+                "first. New freelancers start with one at a time.",
+                count=len(live), cap=cap, limit=cap)
         raise ClaimLimitReached(
-            f"You hold {len(live)} live claim{'s' if len(live) != 1 else ''}, your limit is {cap}. "
-            "Deliver or withdraw one first." + (" New freelancers start with one at a time."
-                                                if stats.approved == 0 else ""), limit=cap)
+            "You hold {count} live claim, your limit is {cap}. Deliver or withdraw one first."
+            if one else
+            "You hold {count} live claims, your limit is {cap}. Deliver or withdraw one first.",
+            count=len(live), cap=cap, limit=cap)
     return stats
 
 
 def _take_slot(tx: Tx, gig: Gig, user_id: int, role: str) -> Claim:
     if tx.s.scalar(_LIVE_ON_GIG, {"gig_id": gig.id, "user_id": user_id}):
-        raise AlreadyClaimed(f"You already hold a slot on gig #{gig.id}.")
+        raise AlreadyClaimed("You already hold a slot on gig #{gig_id}.", gig_id=gig.id)
     won = tx.s.scalars(_GRAB_SLOT, {"gig_id": gig.id}).first()  # also refreshes ``gig``
     if won is None:
-        raise NoSlotLeft(f"No slot left on gig #{gig.id}: all {gig.slots} are taken.",
-                         gig_id=gig.id)
+        raise NoSlotLeft("No slot left on gig #{gig_id}: all {slots} are taken.",
+                         gig_id=gig.id, slots=gig.slots)
     stats = _check_load(tx, gig, user_id)
     held = set(tx.s.scalars(_HELD_SLOTS, {"gig_id": gig.id}))
     slot_no = next(n for n in range(1, gig.slots + 1) if n not in held)
@@ -145,8 +155,8 @@ def claim_slot(tx: Tx, user_id: int, gig_id: int) -> Claim:
     gig = tx.gig(gig_id)
     check_eligible(tx, gig, user_id)
     if gig.mode == GigMode.apply:
-        raise InvalidTransition(f"Gig #{gig.id} takes applications: press Apply and the client "
-                                "will pick.")
+        raise InvalidTransition("Gig #{gig_id} takes applications: press Apply and the client "
+                                "will pick.", gig_id=gig.id)
     return _take_slot(tx, gig, user_id, "freelancer")
 
 
@@ -154,16 +164,18 @@ def apply(tx: Tx, user_id: int, gig_id: int, pitch: str) -> Application:
     gig = tx.gig(gig_id)
     check_eligible(tx, gig, user_id)
     if gig.mode != GigMode.apply:
-        raise InvalidTransition(f"Gig #{gig.id} is first come, first served: press Claim.")
+        raise InvalidTransition("Gig #{gig_id} is first come, first served: press Claim.",
+                                gig_id=gig.id)
     if gig.slots_open <= 0:
-        raise NoSlotLeft(f"No slot left on gig #{gig.id}.")
+        raise NoSlotLeft("No slot left on gig #{gig_id}.", gig_id=gig.id)
     pitch = clean_text(pitch, "pitch", max_len=1000)
     existing = tx.s.scalar(select(Application).where(Application.gig_id == gig.id,
                                                      Application.freelancer_id == user_id))
     if existing is not None:
         if existing.status == "pending":
-            raise AlreadyClaimed(f"You already applied to gig #{gig.id}.")
-        raise InvalidTransition(f"Your application to gig #{gig.id} was {existing.status}.")
+            raise AlreadyClaimed("You already applied to gig #{gig_id}.", gig_id=gig.id)
+        raise InvalidTransition("Your application to gig #{gig_id} was {state}.", gig_id=gig.id,
+                                state=existing.status)
     app = Application(gig_id=gig.id, freelancer_id=user_id, pitch=pitch, created_at=tx.now)
     tx.s.add(app)
     tx.s.flush()
@@ -176,12 +188,13 @@ def apply(tx: Tx, user_id: int, gig_id: int, pitch: str) -> Application:
 def decide_application(tx: Tx, actor_id: int, application_id: int, accept: bool) -> Application:
     app = tx.s.get(Application, application_id)
     if app is None:
-        raise NotFound(f"There is no application #{application_id}.")
+        raise NotFound("There is no application #{application_id}.",
+                       application_id=application_id)
     gig = tx.gig(app.gig_id)
     if gig.client_id != actor_id:
         raise NotAllowed("Only the client who posted this gig picks applicants.")
     if app.status != "pending":
-        raise InvalidTransition(f"That application was already {app.status}.")
+        raise InvalidTransition("That application was already {state}.", state=app.status)
     if accept:
         check_eligible(tx, gig, app.freelancer_id)
         _take_slot(tx, gig, app.freelancer_id, "client")
@@ -205,8 +218,9 @@ def _own_claim(tx: Tx, actor_id: int, claim_id: int, *, as_client: bool) -> tupl
 
 def _require(claim: Claim, *states: ClaimStatus, doing: str) -> None:
     if claim.status not in states:
-        raise InvalidTransition(f"Claim #{claim.id} is {claim.status.replace('_', ' ')}; "
-                                f"it cannot be {doing} now.", status=claim.status)
+        raise InvalidTransition("Claim #{claim_id} is {state}; it cannot be {doing} now.",
+                                claim_id=claim.id, state=claim.status.replace("_", " "),
+                                doing=doing, status=claim.status)
 
 
 def _free_slot(tx: Tx, gig: Gig, claim: Claim) -> None:
@@ -239,13 +253,16 @@ def deliver(tx: Tx, actor_id: int, claim_id: int, text: str, links: list[str],
     text = clean_text(text, "delivery text", max_len=4000)
     links = [clean_text(u, "link", max_len=500, single_line=True) for u in links]
     if len(links) > MAX_LINKS or len(files) > MAX_FILES:
-        raise ValidationError("delivery", f"At most {MAX_LINKS} links and {MAX_FILES} files.")
+        raise ValidationError("delivery", "At most {max_links} links and {max_files} files.",
+                              max_links=MAX_LINKS, max_files=MAX_FILES)
     for url in links:
         if not url.lower().startswith(("http://", "https://")):
-            raise ValidationError("link", f"{url[:60]!r} is not a web link (http:// or https://).")
+            raise ValidationError("link", "{url} is not a web link (http:// or https://).",
+                                  url=repr(url[:60]))
     if len("\n".join(links)) > MAX_LINKS_CHARS:
-        raise ValidationError("link", f"The links are too long together (at most "
-                              f"{MAX_LINKS_CHARS:,} characters); share a folder link instead.")
+        raise ValidationError("link", "The links are too long together (at most "
+                              "{max_chars} characters); share a folder link instead.",
+                              max_chars=f"{MAX_LINKS_CHARS:,}")
     if not (text or links or files):
         raise ValidationError("delivery", "A delivery needs some text, a link or a file.")
     before = claim.status
@@ -274,8 +291,9 @@ def request_revision(tx: Tx, actor_id: int, claim_id: int, note: str) -> Claim:
     claim, gig = _own_claim(tx, actor_id, claim_id, as_client=True)
     _require(claim, ClaimStatus.delivered, doing="sent back for a revision")
     if claim.revisions_used >= gig.max_revisions:
-        raise InvalidTransition(f"All {gig.max_revisions} revisions are used; approve or reject "
-                                "this delivery.", limit=gig.max_revisions)
+        raise InvalidTransition("All {max_revisions} revisions are used; approve or reject "
+                                "this delivery.", max_revisions=gig.max_revisions,
+                                limit=gig.max_revisions)
     note = clean_text(note, "revision note", max_len=1000)
     claim.status = ClaimStatus.revision_requested
     claim.revisions_used += 1

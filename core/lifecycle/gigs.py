@@ -29,19 +29,21 @@ def post_gig(tx: Tx, client_id: int, draft: GigDraft) -> Gig:
         role = tx.s.scalar(select(CommunityMember.role).where(
             CommunityMember.community_id == community.id, CommunityMember.user_id == client_id))
         if role == "banned":
-            raise Banned(f"You are banned from {community.name}.")
+            raise Banned("You are banned from {community}.", community=community.name)
     fee_bps = community.fee_bps if community and community.fee_bps is not None else cfg.fee_bps
     if draft.reward_minor * draft.slots > MAX_REWARD_MAJOR * 10 ** exponent(draft.currency) * 10:
         raise ValidationError("slots", "That gig is too large to fund at once. Lower the reward "
                               "or the number of slots.")
     if community and community.min_hourly_rate_minor:
         if not draft.estimated_minutes:
-            raise ValidationError("estimate", f"{community.name} asks for an estimate in minutes "
-                                  "(estimate=30) to check its fair-pay floor.")
+            raise ValidationError("estimate", "{community} asks for an estimate in minutes "
+                                  "(estimate=30) to check its fair-pay floor.",
+                                  community=community.name)
         hourly = draft.reward_minor * 60 // draft.estimated_minutes
         if hourly < community.min_hourly_rate_minor:
-            raise ValidationError("reward", f"That pays below {community.name}'s fair-pay floor. "
-                                  "Raise the reward or lower the estimate.")
+            raise ValidationError("reward", "That pays below {community}'s fair-pay floor. "
+                                  "Raise the reward or lower the estimate.",
+                                  community=community.name)
 
     def pick(draft_value: timedelta | None, community_value: int | None, default: timedelta):
         if draft_value is not None:
@@ -99,8 +101,9 @@ def confirm_funding(tx: Tx, provider_ref: str, amount: int, currency: str,
         return gig  # duplicate confirmation: already applied
     total = (gig.reward_minor + gig.fee_per_slot) * gig.slots
     if amount != total or currency.lower() != gig.currency:
-        raise PaymentFailed(f"The payment ({amount} {currency}) does not match gig #{gig.id} "
-                            f"({total} {gig.currency}).")
+        raise PaymentFailed("The payment ({amount} {currency}) does not match gig #{gig_id} "
+                            "({total} {gig_currency}).", amount=amount, currency=currency,
+                            gig_id=gig.id, total=total, gig_currency=gig.currency)
     if gig.status != GigStatus.awaiting_funding:
         return _refund_late_payment(tx, gig, req, total, funding_ref)
     req.status = "paid"
@@ -155,7 +158,8 @@ def close_listing(tx: Tx, actor_id: int | None, gig_id: int, *, reason: str) -> 
     else:
         role = "system"
     if gig.status not in (GigStatus.open, GigStatus.awaiting_funding, GigStatus.draft):
-        raise InvalidTransition(f"Gig #{gig.id} is already {gig.status}.", status=gig.status)
+        raise InvalidTransition("Gig #{gig_id} is already {status}.", gig_id=gig.id,
+                                status=gig.status)
     before = gig.status
     new_status = GigStatus.expired if reason == "expired" else GigStatus.cancelled
     refunded = 0

@@ -54,19 +54,19 @@ class Tx:
     def gig(self, gig_id: int, *, lock: bool = False) -> Gig:
         gig = self.s.scalar(_GIG_LOCKED if lock else _GIG, {"gig_id": gig_id})
         if gig is None:
-            raise NotFound(f"There is no gig #{gig_id}.", gig_id=gig_id)
+            raise NotFound("There is no gig #{gig_id}.", gig_id=gig_id)
         return gig
 
     def claim(self, claim_id: int, *, lock: bool = True) -> Claim:
         claim = self.s.scalar(_CLAIM_LOCKED if lock else _CLAIM, {"claim_id": claim_id})
         if claim is None:
-            raise NotFound(f"There is no claim #{claim_id}.", claim_id=claim_id)
+            raise NotFound("There is no claim #{claim_id}.", claim_id=claim_id)
         return claim
 
     def user(self, user_id: int) -> User:
         user = self.s.get(User, user_id)
         if user is None:
-            raise NotFound(f"Unknown user #{user_id}.", user_id=user_id)
+            raise NotFound("Unknown user #{user_id}.", user_id=user_id)
         return user
 
     def is_moderator(self, user_id: int | None, community_id: int | None) -> bool:

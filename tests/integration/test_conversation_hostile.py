@@ -109,6 +109,25 @@ async def test_stale_claim_button_after_the_last_slot_went(app):
     assert await snapshot(app) == before
 
 
+async def test_spanish_user_gets_the_refusal_in_spanish(app):
+    """Core raises NoSlotLeft with an English template; error_reply translates it."""
+    bob, alice = [await actor(app, n) for n in ("bob", "alice")]
+    ana = await app.conversation.actor("console", "ana", "Ana", locale="es")
+    gig_id = await funded_gig(app, bob)
+    await app.conversation.press(alice, dm("alice"), f"cl:{gig_id}")
+    before = await snapshot(app)
+    replies = await app.conversation.press(ana, dm("ana"), f"cl:{gig_id}")
+    text = text_of(replies)
+    assert f"No quedan plazas en el trabajo #{gig_id}: ya están ocupadas todas (1)." in text, text
+    assert text.startswith("⚠️ ") and "No slot left on gig" not in text
+    assert replies[0].private
+    assert await snapshot(app) == before
+    # the same refusal stays English for an English user
+    carol = await actor(app, "carol")
+    english = text_of(await app.conversation.press(carol, dm("carol"), f"cl:{gig_id}"))
+    assert english == f"⚠️ No slot left on gig #{gig_id}: all 1 are taken."
+
+
 async def test_double_press_acts_once(app):
     bob, alice = [await actor(app, n) for n in ("bob", "alice")]
     gig_id = await funded_gig(app, bob)

@@ -4,7 +4,9 @@ Message ids are found by reading the source with ``ast``: of the ``bot`` package
 and of ``adapters`` (chat adapters translate a few texts of their own). They are
 the first-argument string literals of calls named ``_`` or ``N_`` (``_(...)``,
 ``ctx._(...)``, ``self._(...)``, ``N_(...)``, ``translator(locale)(...)``) and the
-literal button labels in the card, notification and command modules; plus what
+literal button labels in the card, notification and command modules; the templates
+of refusals raised as ``core.errors.DomainError`` (or a subclass) across ``core``,
+``bot`` and ``adapters`` (``bot.service.error_reply`` translates them); plus what
 only exists at runtime: command and argument help texts from the registry, form
 titles, field labels, prompts and placeholders, the error leads of ``bot.service``
 and the status names shown via ``_(status)``.
@@ -16,6 +18,7 @@ falls back as documented."""
 from __future__ import annotations
 
 import ast
+import re
 import string
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +33,9 @@ from bot.texts import CATALOGUES, LANGUAGES, pick_locale, translator
 BOT_DIR = Path(bot.__file__).resolve().parent
 ROOT = BOT_DIR.parent
 SOURCE_DIRS = (BOT_DIR, ROOT / "adapters")  # bot first: it holds nearly every text
+# where DomainError templates are raised (core: the refusals themselves)
+ERROR_SOURCE_DIRS = (BOT_DIR, ROOT / "adapters", ROOT / "core")
+ERROR_BASES = {"DomainError"}  # subclasses are found in the source (see error_classes)
 MARKERS = {"_", "N_"}  # translate now / mark for the catalogue
 BUTTON_MODULES = ("cards.py", "notifications.py", "commands/*.py")
 
@@ -132,6 +138,68 @@ def label_literals(node: ast.expr | None) -> list[ast.Constant]:
     return []
 
 
+def error_source_files() -> list[Path]:
+    return [p for d in ERROR_SOURCE_DIRS if d.is_dir() for p in sorted(d.rglob("*.py"))
+            if "texts" not in p.relative_to(d).parts]
+
+
+@lru_cache(maxsize=None)
+def error_classes() -> tuple[frozenset[str], frozenset[str]]:
+    """(names of DomainError and every subclass defined in the source, the ones that
+    take ``field`` first like ValidationError)."""
+    classes: dict[str, set[str]] = {}
+    for path in error_source_files():
+        for node in ast.walk(parsed(path)):
+            if isinstance(node, ast.ClassDef):
+                classes.setdefault(node.name, set()).update(
+                    b.id if isinstance(b, ast.Name) else getattr(b, "attr", "")
+                    for b in node.bases)
+    errors, fielded = set(ERROR_BASES), {"ValidationError"}
+    changed = True
+    while changed:
+        changed = False
+        for name, bases in classes.items():
+            if name not in errors and bases & errors:
+                errors.add(name)
+                changed = True
+            if name not in fielded and bases & fielded:
+                fielded.add(name)
+                changed = True
+    return frozenset(errors), frozenset(fielded)
+
+
+def error_template(node: ast.Call) -> ast.expr | None | bool:
+    """The template argument of ``raise SomeDomainError(...)``; False if ``node`` does
+    not construct a domain error."""
+    errors, fielded = error_classes()
+    name = call_name(node)
+    if name not in errors:
+        return False
+    index = 1 if name in fielded else 0
+    if len(node.args) > index and not any(isinstance(a, ast.Starred) for a in node.args):
+        return node.args[index]
+    return next((k.value for k in node.keywords if k.arg == "template"), None)
+
+
+def has_words(template: str) -> bool:
+    """'{message}' (a provider's own text passed through) is not worth a catalogue entry."""
+    return any(ch.isalpha() for ch in re.sub(r"\{[^{}]*\}", "", template))
+
+
+def error_msgids() -> list[Msg]:
+    """Templates of domain errors, in source order, file by file (duplicates kept)."""
+    out: list[Msg] = []
+    for path in error_source_files():
+        for call in ordered_calls(parsed(path)):
+            arg = error_template(call)
+            if arg is False:
+                continue
+            for const in label_literals(arg):
+                if has_words(const.value):
+                    out.append(Msg(const.value, rel(path), const.lineno))
+    return out
+
+
 def literal_msgids() -> list[Msg]:
     """Literal message ids in source order, file by file (duplicates kept)."""
     out: list[Msg] = []
@@ -206,7 +274,7 @@ def runtime_msgids() -> list[Msg]:
 def all_msgids() -> dict[str, Msg]:
     """Every message id, mapped to its first occurrence (source order)."""
     out: dict[str, Msg] = {}
-    for msg in literal_msgids() + runtime_msgids():
+    for msg in literal_msgids() + error_msgids() + runtime_msgids():
         out.setdefault(msg.msgid, msg)
     return out
 
@@ -226,6 +294,10 @@ def test_extraction_finds_the_known_kinds_of_message():
     sources = {m.source for m in literal_msgids()}
     assert {"bot/cards.py", "bot/forms.py", "bot/notifications.py", "bot/service.py"} <= sources
     assert any(s.startswith("bot/commands/") for s in sources)
+    errors = {m.source for m in error_msgids()}
+    assert {"core/lifecycle/claims.py", "bot/registry.py", "adapters/stripe/provider.py",
+            "adapters/sandbox/provider.py"} <= errors
+    assert {"NoSlotLeft", "ProviderDeclined", "IdempotencyMismatch"} <= error_classes()[0]
     assert all(isinstance(m, str) and m.strip() for m in ids), "empty message id"
 
 
@@ -244,6 +316,44 @@ def test_msgids_are_literals_not_built_strings():
             if built:
                 bad.append(f"{rel(path)}:{call.lineno}")
     assert not bad, f"message ids built at runtime: {bad}"
+
+
+def test_error_templates_are_literals():
+    """``raise NoSlotLeft(f"... {gig.id} ...")`` cannot be translated: the template must
+    be a literal (or a conditional choice of literals) and values go in as kwargs."""
+    bad = []
+    for path in error_source_files():
+        for call in ordered_calls(parsed(path)):
+            arg = error_template(call)
+            if arg is False:
+                continue
+            if arg is None or not label_literals(arg) or (
+                    isinstance(arg, ast.IfExp) and not all(
+                        is_str(v) for v in (arg.body, arg.orelse))):
+                bad.append(f"{rel(path)}:{call.lineno} {ast.unparse(call)[:80]}")
+    assert not bad, "templates built at runtime:\n" + "\n".join(bad)
+
+
+def test_error_templates_get_their_parameters():
+    """Each ``raise SomeError("... {x} ...", x=...)`` passes every placeholder as a plain
+    name (no attribute, index or format spec, which a translator cannot rely on)."""
+    bad = []
+    for path in error_source_files():
+        for call in ordered_calls(parsed(path)):
+            arg = error_template(call)
+            if arg is False or any(k.arg is None for k in call.keywords):
+                continue
+            given = {k.arg for k in call.keywords}
+            for const in label_literals(arg):
+                fields = [(f, spec, conv) for _, f, spec, conv
+                          in string.Formatter().parse(const.value) if f is not None]
+                if fields and ("template" in given or "field" in given):
+                    bad.append(f"{rel(path)}:{const.lineno} passes a reserved name")
+                for f, spec, conv in fields:
+                    if not f.isidentifier() or spec or conv or f not in given or f == "field":
+                        bad.append(f"{rel(path)}:{const.lineno} {const.value!r}: {{{f}}} "
+                                   f"(given {sorted(given)})")
+    assert not bad, "\n".join(bad)
 
 
 def test_placeholders_are_passed_by_the_call():
