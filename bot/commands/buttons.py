@@ -6,7 +6,10 @@ from __future__ import annotations
 from bot import forms
 from bot.commands.gigs import feed_page, show_gig
 from bot.context import Context
+from bot.conversation import Button, Span
+from bot.notifications import delivery_for, rate_buttons
 from bot.payloads import Payload
+from core.lifecycle.claims import check_eligible
 
 
 async def handle_press(ctx: Context, p: Payload):
@@ -19,7 +22,7 @@ async def handle_press(ctx: Context, p: Payload):
 async def _claim(ctx: Context, p: Payload):
     claim = await ctx.engine.claim_slot(ctx.user_id, p.entity_id)
     replies = await show_gig(ctx, p.entity_id)
-    replies[0].text.spans.insert(0, __import__("bot.conversation", fromlist=["Span"]).Span(
+    replies[0].text.spans.insert(0, Span(
         ctx._("✅ Slot {n} is yours: claim #{c}. Deliver with /deliver {c}.", n=claim.slot_no,
               c=claim.id) + "\n", "bold"))
     replies[0].private = True
@@ -28,10 +31,9 @@ async def _claim(ctx: Context, p: Payload):
 
 
 async def _apply(ctx: Context, p: Payload):
-    gig = await ctx.engine.gig_view(p.entity_id)
-    from core.lifecycle.claims import check_eligible
+    # Refuse before asking for a pitch, not after the user typed one.
     await ctx.read(lambda t: check_eligible(t, t.gig(p.entity_id), ctx.user_id))
-    return await forms.start(ctx, "apply", context={"gig_id": gig.gig.id})
+    return await forms.start(ctx, "apply", context={"gig_id": p.entity_id})
 
 
 async def _details(ctx: Context, p: Payload):
@@ -47,7 +49,6 @@ async def _pay(ctx: Context, p: Payload):
         replies = [ctx.say(ctx._("Paid. Gig #{id} is live and matching freelancers are being "
                                  "notified.", id=gig.id), private=True)]
         return replies + await show_gig(ctx, gig.id)
-    from bot.conversation import Button
     return [ctx.say(ctx._("Pay securely with the button below. The gig opens as soon as the "
                           "payment is confirmed."), private=True,
                     buttons=[[Button(ctx._("Pay now"), url=link.url)]] if link.url else [])]
@@ -65,7 +66,6 @@ async def _form(name: str, ctx: Context, p: Payload):
 
 async def _approve(ctx: Context, p: Payload):
     claim = await ctx.engine.approve(ctx.user_id, p.entity_id)
-    from bot.notifications import rate_buttons
     return [ctx.say(ctx._("Approved. The reward for claim #{id} is released to the freelancer.",
                           id=claim.id), private=True, buttons=rate_buttons(ctx._, claim.id))]
 
@@ -93,7 +93,6 @@ async def _page(ctx: Context, p: Payload):
 
 
 async def _show_delivery(ctx: Context, p: Payload):
-    from bot.notifications import delivery_for
     return [await delivery_for(ctx.engine, ctx._, p.entity_id, viewer_id=ctx.user_id)]
 
 
