@@ -17,53 +17,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from adapters.sandbox import SandboxProvider
 from core import ledger
 from core.engine import Engine
 from core.models import LedgerEntry, OutboxMessage, PaymentOp, SandboxPayment
 from core.outbox import OutboxWorker, lease
-from core.payments import ProviderDeclined
+from faults import FaultyProvider, ProcessKilled
 
 REWARD, FEE = 2500, 125
 LEASE = 120
-
-
-class ProcessKilled(BaseException):
-    """The worker's process died here: no handler of ours runs after it."""
-
-
-class DiesAfterProvider:
-    """The real sandbox provider, but the process dies right after the provider
-    accepted a ``kind`` operation (before the worker records anything)."""
-
-    def __init__(self, inner: SandboxProvider, kind: str) -> None:
-        self.inner, self.kind = inner, kind
-        self.name, self.test_mode = inner.name, inner.test_mode
-
-    async def create_payment_request(self, order):
-        return await self.inner.create_payment_request(order)
-
-    async def payout_onboarding(self, user_id, account_ref):
-        return await self.inner.payout_onboarding(user_id, account_ref)
-
-    async def transfer(self, order):
-        result = await self.inner.transfer(order)
-        if self.kind == "transfer":
-            raise ProcessKilled(f"killed after transfer {result.ref} was accepted")
-        return result
-
-    async def refund(self, order):
-        result = await self.inner.refund(order)
-        if self.kind == "refund":
-            raise ProcessKilled(f"killed after refund {result.ref} was accepted")
-        return result
-
-
-class Declines(DiesAfterProvider):
-    """A provider that refuses every transfer (e.g. the payout account was closed)."""
-
-    async def transfer(self, order):
-        raise ProviderDeclined("The destination account cannot receive transfers.")
 
 
 async def money(engine, kind: str):
@@ -95,7 +56,7 @@ async def approved_claim(engine, world, *, payouts: bool = True):
 
 
 async def crash_then_recover(engine, clock, collector, kind: str):
-    doomed = Engine(engine.db, DiesAfterProvider(engine.provider, kind), clock=clock)
+    doomed = Engine(engine.db, FaultyProvider(engine.provider, kill_after=kind), clock=clock)
     with pytest.raises(ProcessKilled):
         await OutboxWorker(doomed, collector, owner="worker-1", lease_seconds=LEASE).drain(
             channels=("payment",))
@@ -213,7 +174,7 @@ async def test_earnings_wait_for_payout_setup_then_transfer_once(engine, world, 
 async def test_declined_transfer_is_held_and_paid_once_after_payout_setup(engine, world, clock,
                                                                           collector):
     _, alice, _, _ = await approved_claim(engine, world)
-    refusing = Engine(engine.db, Declines(engine.provider, "transfer"), clock=clock)
+    refusing = Engine(engine.db, FaultyProvider(engine.provider, decline_transfers=True), clock=clock)
     await OutboxWorker(refusing, collector).drain()
     rows, ops, sent, balances, unbalanced, _ = await money(engine, "transfer")
     assert rows == [] and [op.status for op in ops] == ["waiting_account"] and sent == 0

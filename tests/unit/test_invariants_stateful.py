@@ -73,9 +73,9 @@ from core.models import (
     User,
 )
 from core.outbox import OutboxWorker, lease
-from core.payments import ProviderDeclined
 from core.payouts import enable_payouts
 from core.timers import run_due_timers
+from faults import FaultyProvider, ProcessKilled
 
 SETTLED_BY_CLAIM = ("approved", "auto_approved", "resolved", "refunded")
 PAID_STATES = ("approved", "auto_approved", "resolved")
@@ -96,44 +96,6 @@ class Sink:
 
     async def deliver(self, note) -> None:
         self.notes.append(note)
-
-
-class ProcessKilled(BaseException):
-    """The worker's process died: nothing of ours runs after this point."""
-
-
-class Faulty:
-    """The real sandbox provider with one fault: ``kill`` (the provider accepts a
-    transfer/refund, then the worker process dies before recording it) or
-    ``decline`` (every transfer is refused, as for a closed payout account)."""
-
-    def __init__(self, inner: SandboxProvider, fault: str) -> None:
-        self.inner, self.fault = inner, fault
-        self.name, self.test_mode = inner.name, inner.test_mode
-
-    async def create_payment_request(self, order):
-        return await self.inner.create_payment_request(order)
-
-    async def payout_onboarding(self, user_id, account_ref):
-        return await self.inner.payout_onboarding(user_id, account_ref)
-
-    async def transfer(self, order):
-        if self.fault == "decline":
-            # A real provider answers a retried idempotency key with its first result;
-            # only transfers it never accepted can be declined.
-            known = await self.inner.db.read(
-                lambda s: s.get(SandboxPayment, order.idempotency_key) is not None)
-            if not known:
-                raise ProviderDeclined("The destination account cannot receive transfers.")
-            return await self.inner.transfer(order)
-        await self.inner.transfer(order)
-        raise ProcessKilled("killed after the provider accepted the transfer")
-
-    async def refund(self, order):
-        result = await self.inner.refund(order)
-        if self.fault == "kill":
-            raise ProcessKilled("killed after the provider accepted the refund")
-        return result
 
 
 REWARDS = [("usd", "25"), ("usd", "0.07"), ("jpy", "500"), ("eur", "1999.99"), ("kwd", "1.005")]
@@ -449,7 +411,9 @@ def machine_for(backend: str, database_factory):
                 self.run(self.engine.tx(lambda t: lease(t, owner, limit=n,
                                                         lease_for=timedelta(seconds=LEASE))))
                 return
-            faulty = Engine(self.db, Faulty(self.provider, fault), clock=self.clock)
+            provider = FaultyProvider(self.provider, kill_after="any" if fault == "kill" else None,
+                                      decline_transfers=fault == "decline")
+            faulty = Engine(self.db, provider, clock=self.clock)
             worker = OutboxWorker(faulty, self.sink, owner=owner, batch=1, lease_seconds=LEASE)
             try:
                 self.run(worker.drain(channels=("payment",)))
