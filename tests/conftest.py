@@ -198,3 +198,18 @@ async def app(tmp_path):
     await application.prepare()
     yield application
     await application.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory):
+    """An empty SQLite database at the current schema, migrated once per session;
+    tests copy it (``App.prepare`` then finds it at head and only checks)."""
+    import sqlite3
+
+    from bot.app import upgrade_schema
+    path = tmp_path_factory.mktemp("migrated") / "gigbroker.db"
+    upgrade_schema(f"sqlite:///{path}")
+    with sqlite3.connect(path) as con:  # fold the WAL into the file before copying it
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        con.execute("PRAGMA journal_mode=DELETE")
+    return path

@@ -23,7 +23,7 @@ import pytest
 from adapters.discord.client import GigClient
 from adapters.discord.pacing import Pacer
 from adapters.discord.service import DiscordService
-from bot.app import App, upgrade_schema
+from bot.app import App
 from bot.settings import Settings
 from core.clock import ManualClock
 
@@ -242,20 +242,12 @@ def labels(message: StoredMessage) -> list[str]:
 
 
 
-@pytest.fixture(scope="session")
-def discord_db_template(tmp_path_factory) -> Path:
-    """A migrated, empty database file, made once per session and copied per test."""
-    path = tmp_path_factory.mktemp("discord-db") / "template.db"
-    upgrade_schema(f"sqlite:///{path}")
-    return path
-
-
 @pytest.fixture
-async def h(tmp_path, discord_db_template):
+async def h(tmp_path, migrated_db):
     """A running harness (fake Discord, app, Discord service); closed afterwards."""
     async with FakeDiscord() as fake:
         harness = DiscordHarness(fake, tmp_path)
-        await harness.open(discord_db_template)
+        await harness.open(migrated_db)
         try:
             yield harness
         finally:

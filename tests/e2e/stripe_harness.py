@@ -13,7 +13,6 @@ the rewards of its unsettled slots; a claim is paid at most once."""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 from adapters.stripe.webhooks import mount_stripe_webhook
-from bot.app import App, upgrade_schema
+from bot.app import App
 from bot.conversation import Place, PlaceKind, Reply
 from bot.http import HttpServer
 from bot.payloads import button_payload
@@ -231,22 +230,10 @@ class StripeWorld:
         return {acct: amt for (acct, cur), amt in balances.items() if amt}
 
 
-@pytest.fixture(scope="session")
-def stripe_db_template(tmp_path_factory) -> Path:
-    """An empty database at the current schema, migrated once and copied per test
-    (``App.prepare`` then finds it at head and only checks)."""
-    path = tmp_path_factory.mktemp("stripe-template") / "gigbroker.db"
-    upgrade_schema(f"sqlite:///{path}")
-    with sqlite3.connect(path) as con:  # fold the WAL into the file before copying it
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.execute("PRAGMA journal_mode=DELETE")
-    return path
-
-
 @pytest.fixture
-async def world(tmp_path, stripe_db_template):
+async def world(tmp_path, migrated_db):
     """A started ``StripeWorld`` on a fresh FakeStripe (auto webhooks)."""
-    shutil.copyfile(stripe_db_template, tmp_path / "gigbroker.db")
+    shutil.copyfile(migrated_db, tmp_path / "gigbroker.db")
     async with FakeStripe(webhook_secret=SECRET) as fake:
         w = await StripeWorld(fake, tmp_path).start()
         try:

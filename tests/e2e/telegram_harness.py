@@ -9,7 +9,7 @@ Application has processed them, and the outbox (notifications, board cards)
 is drained, repeating until nothing moves.
 
 Import the fixtures in a test module with ``from telegram_harness import
-migrated_db, tg, harness  # noqa: F401`` (tests/e2e is on sys.path)."""
+tg, harness  # noqa: F401`` (tests/e2e is on sys.path)."""
 from __future__ import annotations
 
 import asyncio
@@ -191,19 +191,6 @@ class Harness:
 
     def card(self, gig_id: int, chat: int = GROUP) -> MessageRecord:
         return self.last(chat, f"#{gig_id} ")
-
-
-@pytest.fixture(scope="session")
-def migrated_db(tmp_path_factory):
-    """An empty database at the current schema revision, copied by each test."""
-    from bot.app import upgrade_schema
-    path = tmp_path_factory.mktemp("template") / "gigbroker.db"
-    upgrade_schema(f"sqlite:///{path}")
-    import sqlite3
-    with sqlite3.connect(path) as con:  # fold the WAL into the file before copying it
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.execute("PRAGMA journal_mode=DELETE")
-    return path
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from discord_harness import DiscordHarness, discord_db_template, find_button, h, labels  # noqa: F401
+from discord_harness import DiscordHarness, find_button, h, labels  # noqa: F401
 
 
 async def test_commands_are_synced_to_the_dev_guilds(h: DiscordHarness):

@@ -12,7 +12,7 @@ from core import ledger
 from core.models import Gig, GigStatus, PaymentOp, User
 
 from stripe_harness import (  # noqa: F401
-    FEE, PUBLIC, REWARD, event_ids, transfer_requests, stripe_db_template, world)
+    FEE, PUBLIC, REWARD, event_ids, transfer_requests, world)
 
 # the stripe SDK posts raw bytes through httpx's deprecated ``data=``
 pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=:DeprecationWarning")

@@ -16,7 +16,7 @@ from bot.settings import Settings
 from core import ledger
 from core.models import Gig, GigStatus, LedgerEntry
 
-from stripe_harness import FEE, REWARD, stripe_db_template, world  # noqa: F401
+from stripe_harness import FEE, REWARD, world  # noqa: F401
 
 # the stripe SDK posts raw bytes through httpx's deprecated ``data=``
 pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=:DeprecationWarning")

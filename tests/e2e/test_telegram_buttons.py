@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from core import ledger
 from core.models import Claim, ConversationState
 from telegram_harness import (  # noqa: F401 (fixtures)
-    ANA, BEN, CAT, CLIENT, GROUP, harness, migrated_db, tg)
+    ANA, BEN, CAT, CLIENT, GROUP, harness, tg)
 
 # A restarted pacer does not know what the last process sent, so the fake may answer 429
 # (which is waited out); python-telegram-bot warns about its own RetryAfter then.

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.models import Claim, Delivery
 from telegram_harness import (  # noqa: F401 (fixtures)
-    ANA, CLIENT, harness, migrated_db, tg)
+    ANA, CLIENT, harness, tg)
 
 
 async def test_photo_and_document_are_relayed_to_the_client(harness, tg):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core import ledger
 from core.models import Claim, Delivery, Gig, MessageRef
 from telegram_harness import (  # noqa: F401 (fixtures)
-    ANA, BEN, CLIENT, GROUP, ONE_LINER, harness, migrated_db, tg)
+    ANA, BEN, CLIENT, GROUP, ONE_LINER, harness, tg)
 
 
 async def test_full_lifecycle_with_a_board_group(harness, tg):

@@ -14,7 +14,7 @@ from adapters.telegram.limits import Limits, Pacer, SendPolicy
 from bot.conversation import Reply, Rich
 from core.models import OutboxMessage
 from telegram_harness import (  # noqa: F401 (fixtures)
-    ANA, CLIENT, GROUP, ONE_LINER, Harness, harness, migrated_db, tg)
+    ANA, CLIENT, GROUP, ONE_LINER, Harness, harness, tg)
 
 # python-telegram-bot warns about its own RetryAfter.retry_after type change on every 429.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")

@@ -14,7 +14,7 @@ from adapters.telegram.sender import Sender
 from bot.conversation import Button, Reply, Rich
 from bot.registry import REGISTRY
 from fakes.telegram_api import FakeTelegram
-from telegram_harness import free_port, harness, migrated_db, tg  # noqa: F401 (fixtures)
+from telegram_harness import free_port, harness, tg  # noqa: F401 (fixtures)
 
 USER = 777
 

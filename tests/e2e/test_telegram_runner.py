@@ -11,7 +11,7 @@ from bot.app import App
 from bot.runner import run
 from core.clock import OffsetClock
 from telegram_harness import (  # noqa: F401 (fixtures)
-    ANA, CLIENT, ONE_LINER, Harness, harness, migrated_db, tg)
+    ANA, CLIENT, ONE_LINER, Harness, harness, tg)
 
 
 async def test_gigbroker_run_serves_the_bot(tg, tmp_path, migrated_db):

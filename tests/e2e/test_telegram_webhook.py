@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from adapters.telegram.webhook import webhook_secret
 from core.models import Identity
 from telegram_harness import (  # noqa: F401 (fixtures)
-    CLIENT, Harness, harness, migrated_db, tg)
+    CLIENT, Harness, harness, tg)
 
 
 @pytest.fixture
