@@ -100,12 +100,6 @@ class Database:
                                               self._reader_engine)
         return await self._run_pg(fn)
 
-    def run_sync(self, fn: Callable[[Session], T]) -> T:
-        """Blocking variant for CLI code paths without a loop (SQLite only)."""
-        if self._sync is None:
-            return asyncio.run(self._run_pg(fn))
-        return self._run_sqlite(fn, self._sync)
-
     @staticmethod
     def _run_sqlite(fn: Callable[[Session], T], bind) -> T:
         for attempt in range(5):
