@@ -20,3 +20,9 @@ class EngineConfig:
     match_notify_limit: int = 25  # freelancers pushed per new gig
     link_code_minutes: int = 15
     outbox_max_attempts: int = 12
+
+    def live_claim_cap(self, profile_cap: int | None, approved: int) -> int:
+        """How many live claims a freelancer may hold: their own setting (or the
+        default), and only ``max_live_claims_newcomer`` until a delivery is approved."""
+        cap = profile_cap or self.max_live_claims
+        return min(cap, self.max_live_claims_newcomer) if approved == 0 else cap

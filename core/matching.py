@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from core.config import EngineConfig
 from core.lifecycle.tx import Tx
 from core.models import (
     Block, Community, CommunityMember, Gig, Profile, ProfileSkill, ReputationStats, User,
 )
 
 PRIOR_MEAN, PRIOR_WEIGHT = 4.0, 5
+DEFAULTS = EngineConfig()
 
 
 @dataclass(frozen=True)
@@ -111,11 +113,10 @@ def _candidates(s: Session, gig: Gig, tags: list[str], for_push: bool):
 
 
 def rank_freelancers(s: Session, gig: Gig, now: datetime, *, limit: int,
-                     for_push: bool = True) -> list[Candidate]:
+                     for_push: bool = True, config: EngineConfig = DEFAULTS) -> list[Candidate]:
     tags = [t for t in gig.skills.split(",") if t]
     local_hour = _LocalHours(now).hour
     n_tags = len(tags) or 1
-    default_cap = 3
     currency, reward = gig.currency, gig.reward_minor
     scored: list[tuple[float, int]] = []
     append = scored.append
@@ -123,9 +124,7 @@ def rank_freelancers(s: Session, gig: Gig, now: datetime, *, limit: int,
          n) in _candidates(s, gig, tags, for_push):
         ok = min_cur != currency or reward >= min_minor
         avail = in_hours(local_hour(tz), start, end)
-        cap = cap or default_cap
-        if appr == 0:
-            cap = min(cap, 1)
+        cap = config.live_claim_cap(cap, appr)
         if for_push and (not ok or not avail or live >= cap):  # (opted out: not fetched)
             continue
         overlap = (n / n_tags) if tags else 0.5
@@ -135,7 +134,8 @@ def rank_freelancers(s: Session, gig: Gig, now: datetime, *, limit: int,
 
 
 def feed(s: Session, user_id: int, now: datetime, *, skill: str | None = None,
-         offset: int = 0, limit: int = 5) -> tuple[list[Gig], int]:
+         offset: int = 0, limit: int = 5,
+         config: EngineConfig = DEFAULTS) -> tuple[list[Gig], int]:
     """Open gigs this user may take, best first; returns (page, total)."""
     profile = s.get(Profile, user_id) or Profile(user_id=user_id)
     stats = s.get(ReputationStats, user_id) or ReputationStats(user_id=user_id)
@@ -158,6 +158,7 @@ def feed(s: Session, user_id: int, now: datetime, *, skill: str | None = None,
     avail = in_hours(hours.hour(profile.timezone), profile.work_start_hour, profile.work_end_hour)
     rep = reputation(stats.rating_sum, stats.rating_count, stats.approved, stats.on_time,
                      stats.disputes_lost)
+    cap = config.live_claim_cap(profile.max_live_claims, stats.approved)
     ranked = []
     for gig in s.scalars(q):
         tags = [t for t in gig.skills.split(",") if t]
@@ -165,8 +166,7 @@ def feed(s: Session, user_id: int, now: datetime, *, skill: str | None = None,
             continue
         overlap = (len(mine.intersection(tags)) / len(tags)) if tags else 0.5
         ok = _reward_ok(gig, profile.min_reward_minor, profile.min_reward_currency)
-        ranked.append((_score(overlap, ok, avail, stats.live_claims, profile.max_live_claims or 3,
-                              rep), gig.id, gig))
+        ranked.append((_score(overlap, ok, avail, stats.live_claims, cap, rep), gig.id, gig))
     ranked.sort(key=lambda r: (-r[0], -r[1]))
     return [g for _, _, g in ranked[offset:offset + limit]], len(ranked)
 
@@ -175,7 +175,8 @@ def _fan_out_tx(tx: Tx, gig_id: int) -> int:
     gig = tx.s.get(Gig, gig_id)
     if gig is None or gig.status != "open":
         return 0
-    picked = rank_freelancers(tx.s, gig, tx.now, limit=tx.config.match_notify_limit)
+    picked = rank_freelancers(tx.s, gig, tx.now, limit=tx.config.match_notify_limit,
+                              config=tx.config)
     for cand in picked:
         tx.notify("gig.matched", cand.user_id, f"gig:{gig.id}", gig_id=gig.id,
                   score=round(cand.score, 3))

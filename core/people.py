@@ -31,10 +31,9 @@ def find_identity(tx: Tx, platform: str, platform_user_id: str) -> tuple[User, I
 
 def resolve_identity(tx: Tx, platform: str, platform_user_id: str, display_name: str,
                      username: str | None = None, locale: str | None = None) -> User:
-    ident = tx.s.scalar(select(Identity).where(Identity.platform == platform,
-                                               Identity.platform_user_id == platform_user_id))
-    if ident is not None:
-        user = tx.s.get(User, ident.user_id)
+    known = find_identity(tx, platform, platform_user_id)
+    if known is not None:
+        user, ident = known
         if username and ident.username != username:
             ident.username = username[:64]
         return user
@@ -157,8 +156,7 @@ def redeem_link_code(tx: Tx, user_id: int, code: str) -> User:
 
 
 def ensure_community(tx: Tx, platform: str, platform_id: str, name: str) -> Community:
-    community = tx.s.scalar(select(Community).where(Community.platform == platform,
-                                                    Community.platform_id == platform_id))
+    community = find_community(tx, platform, platform_id)
     if community is None:
         community = Community(platform=platform, platform_id=platform_id,
                               name=clean_text(name, "name", max_len=100, single_line=True) or platform_id)
@@ -166,9 +164,8 @@ def ensure_community(tx: Tx, platform: str, platform_id: str, name: str) -> Comm
         try:
             with tx.s.begin_nested():
                 tx.s.flush()
-        except IntegrityError:
-            community = tx.s.scalar(select(Community).where(Community.platform == platform,
-                                                            Community.platform_id == platform_id))
+        except IntegrityError:  # created meanwhile by another transaction
+            community = find_community(tx, platform, platform_id)
     return community
 
 
@@ -210,13 +207,8 @@ def note_member(tx: Tx, community: Community, user_id: int, *, role_ids: Iterabl
     moderator role moderate; losing that role on the platform ends it. Never lifts a ban."""
     role = member_role_wanted(tx, community, user_id, role_ids=role_ids,
                               platform_admin=platform_admin)
-    if role is None:
-        return
-    member = tx.s.get(CommunityMember, (community.id, user_id))
-    if member is None:
-        tx.s.add(CommunityMember(community_id=community.id, user_id=user_id, role=role))
-    else:
-        member.role = role
+    if role is not None:
+        set_member_role(tx, community.id, user_id, role)
 
 
 def configure_board(tx: Tx, actor_id: int, community_id: int, *, board_channel_id: str | None,

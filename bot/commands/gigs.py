@@ -138,7 +138,7 @@ async def feed_page(ctx: Context, offset: int, skill: str | None):
     tags = normalise_skills(skill) if skill else []
     tag = tags[0] if tags else None
     page, total = await ctx.read(lambda t: feed(t.s, ctx.user_id, t.now, skill=tag,
-                                                offset=offset, limit=FEED_PAGE))
+                                                offset=offset, limit=FEED_PAGE, config=t.config))
     if not page:
         msg = ctx._("No open gigs for {skill} right now.", skill=tag) if tag else ctx._(
             "No open gigs right now. I'll message you when one fits your profile.")

@@ -17,7 +17,7 @@ from core.lifecycle.gigs import maybe_complete, refund_slots
 from core.lifecycle.tx import Tx
 from core.models import (
     LIVE_CLAIM_STATES, SLOT_HOLDING_STATES, Application, Block, Claim, ClaimStatus, Community,
-    CommunityMember, Delivery, Gig, GigMode, GigStatus, Profile, ReputationStats, User,
+    Delivery, Gig, GigMode, GigStatus, Profile, ReputationStats, User,
 )
 from core.drafts import clean_text
 
@@ -37,9 +37,6 @@ _claim, _block = Claim.__table__.c, Block.__table__.c
 _STATS = select(ReputationStats).where(ReputationStats.user_id == bindparam("user_id"))
 _STATS_LOCKED = _STATS.with_for_update()
 _USER_BANNED = select(User.__table__.c.banned).where(User.__table__.c.id == bindparam("user_id"))
-_MEMBER_ROLE = select(CommunityMember.__table__.c.role).where(
-    CommunityMember.__table__.c.community_id == bindparam("community_id"),
-    CommunityMember.__table__.c.user_id == bindparam("user_id"))
 _BLOCKED = select(_block.blocker_id).where(
     ((_block.blocker_id == bindparam("client_id")) & (_block.blocked_id == bindparam("user_id")))
     | ((_block.blocker_id == bindparam("user_id")) & (_block.blocked_id == bindparam("client_id"))))
@@ -87,7 +84,7 @@ def check_eligible(tx: Tx, gig: Gig, user_id: int) -> None:
                                 state=gig.status.replace("_", " "), status=gig.status)
     if gig.community_id is not None:
         community = tx.s.get(Community, gig.community_id)
-        role = tx.s.scalar(_MEMBER_ROLE, {"community_id": gig.community_id, "user_id": user_id})
+        role = tx.member_role(gig.community_id, user_id)
         if role == "banned":
             raise Banned("You are banned from {community}.", community=community.name)
         if community.visibility == "members" and role is None:
@@ -104,9 +101,8 @@ def _check_load(tx: Tx, gig: Gig, user_id: int) -> ReputationStats:
     live = tx.s.scalars(_LIVE_GIGS_OF, {"user_id": user_id}).all()
     if gig.id in live:
         raise AlreadyClaimed("You already hold a slot on gig #{gig_id}.", gig_id=gig.id)
-    cap = tx.s.scalar(_PROFILE_CAP, {"user_id": user_id}) or tx.config.max_live_claims
-    if stats.approved == 0:
-        cap = min(cap, tx.config.max_live_claims_newcomer)
+    cap = tx.config.live_claim_cap(tx.s.scalar(_PROFILE_CAP, {"user_id": user_id}),
+                                   stats.approved)
     if len(live) >= cap:
         one = len(live) == 1
         if stats.approved == 0:

@@ -11,7 +11,7 @@ from core import ledger
 from core.drafts import GigDraft
 from core.errors import Banned, InvalidTransition, NotAllowed, PaymentFailed, ValidationError
 from core.lifecycle.tx import Tx
-from core.models import Community, CommunityMember, Gig, GigStatus, PaymentRequest
+from core.models import Community, Gig, GigStatus, PaymentRequest
 from core.money import MAX_REWARD_MAJOR, exponent, fee_for
 
 
@@ -26,9 +26,7 @@ def post_gig(tx: Tx, client_id: int, draft: GigDraft) -> Gig:
     cfg = tx.config
     community = tx.s.get(Community, draft.community_id) if draft.community_id else None
     if community is not None:
-        role = tx.s.scalar(select(CommunityMember.role).where(
-            CommunityMember.community_id == community.id, CommunityMember.user_id == client_id))
-        if role == "banned":
+        if tx.member_role(community.id, client_id) == "banned":
             raise Banned("You are banned from {community}.", community=community.name)
     fee_bps = community.fee_bps if community and community.fee_bps is not None else cfg.fee_bps
     if draft.reward_minor * draft.slots > MAX_REWARD_MAJOR * 10 ** exponent(draft.currency) * 10:

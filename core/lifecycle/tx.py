@@ -26,6 +26,9 @@ _GIG_LOCKED = _GIG.with_for_update()
 _CLAIM = select(Claim).where(Claim.id == bindparam("claim_id"))
 _CLAIM_LOCKED = _CLAIM.with_for_update()
 _AUDIT_INSERT = insert(AuditEvent.__table__)
+_member = CommunityMember.__table__.c
+_MEMBER_ROLE = select(_member.role).where(_member.community_id == bindparam("community_id"),
+                                          _member.user_id == bindparam("user_id"))
 _gig = Gig.__table__.c
 _BUMP_GIG_VERSION = (update(Gig.__table__).where(_gig.id == bindparam("gig_id"))
                      .values(version=_gig.version + 1).returning(_gig.version))
@@ -77,9 +80,11 @@ class Tx:
             return True
         if community_id is None:
             return False
-        role = self.s.scalar(select(CommunityMember.role).where(
-            CommunityMember.community_id == community_id, CommunityMember.user_id == user_id))
-        return role == "moderator"
+        return self.member_role(community_id, user_id) == "moderator"
+
+    def member_role(self, community_id: int, user_id: int) -> str | None:
+        """member | moderator | banned, or None for someone the community doesn't know."""
+        return self.s.scalar(_MEMBER_ROLE, {"community_id": community_id, "user_id": user_id})
 
     def moderators(self, community_id: int | None) -> list[int]:
         q = select(CommunityMember.user_id).where(CommunityMember.role == "moderator",
