@@ -11,10 +11,12 @@ import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING, TextIO
 
+from sqlalchemy import select
+
 from adapters.console.render import render
 from bot.conversation import Button, Place, PlaceKind, Reply, TargetKind
 from core import people
-from core.models import Community
+from core.models import Community, Identity
 
 if TYPE_CHECKING:  # the composition root builds us; we only use its parts
     from bot.app import App
@@ -70,17 +72,21 @@ class ConsoleSession:
             self._seq += 1
             self._latest[user_key] = (self._seq, buttons)
 
-    def _deliver(self, replies: list[Reply]) -> None:
+    async def _deliver(self, replies: list[Reply]) -> None:
         for reply in replies:
             if reply.target.kind == TargetKind.user:
-                self.print_to_user_id(reply)
+                self.show(await self._console_name(reply.target.user_id), reply)
             elif reply.target.kind == TargetKind.board or not reply.private:
-                self.show(None if not reply.private else self.name, reply)
+                self.show(None, reply)
             else:
                 self.show(self.name, reply)
 
-    def print_to_user_id(self, reply: Reply) -> None:
-        self.show(self.name, reply)
+    async def _console_name(self, user_id: int | None) -> str:
+        """Who a reply addressed to a user id is for, as the console names them."""
+        def lookup(t):
+            return t.s.scalar(select(Identity.platform_user_id).where(
+                Identity.user_id == user_id, Identity.platform == CONSOLE))
+        return await self.app.engine.view(lookup) or f"user#{user_id}"
 
     # -- input ---------------------------------------------------------------
     async def actor(self):
@@ -111,10 +117,10 @@ class ConsoleSession:
             cmd, _, args = line[1:].partition(" ")
             replies = await self.app.conversation.command(await self.actor(), self.place,
                                                           cmd.split("@")[0], args)
-            self._deliver(replies)
+            await self._deliver(replies)
         else:
             replies = await self.app.conversation.text(await self.actor(), self.place, line)
-            self._deliver(replies)
+            await self._deliver(replies)
         await self.app.tick()
         return True
 
@@ -149,7 +155,7 @@ class ConsoleSession:
             self.print(f"[to {self.name}] open {button.url}")
             return
         replies = await self.app.conversation.press(await self.actor(), self.place, button.payload)
-        self._deliver(replies)
+        await self._deliver(replies)
 
     async def run(self, stdin: TextIO | None = None) -> None:
         stdin = stdin or sys.stdin

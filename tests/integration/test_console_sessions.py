@@ -197,3 +197,15 @@ I translate for a living
     assert [a.status for a in apps] == ["pending", "accepted"]
     claim = await q(app, lambda s: s.scalar(select(Claim)))
     assert claim.freelancer_id == apps[1].freelancer_id
+
+
+async def test_a_reply_addressed_to_another_user_is_printed_for_them(app):
+    from bot.conversation import Reply, Rich, to_user
+    bob = await app.conversation.actor("console", "bob", "bob")
+    out = io.StringIO()
+    session = ConsoleSession(app, out)
+    await session.setup()
+    session.name = "alice"
+    await session._deliver([Reply(Rich().add("for bob"), target=to_user(bob.user_id)),
+                            Reply(Rich().add("for me"), private=True)])
+    assert out.getvalue().splitlines() == ["[to bob] for bob", "[to alice] for me"]
