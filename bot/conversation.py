@@ -182,14 +182,3 @@ class Reply:
 
     def all_buttons(self) -> list[Button]:
         return [b for row in self.buttons for b in row]
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """A reply resolved to a concrete recipient, ready for an adapter to send."""
-
-    reply: Reply
-    platform: str
-    chat_id: str  # platform chat / channel / user id to send to
-    user_id: int | None = None
-    community_id: int | None = None

@@ -75,7 +75,3 @@ class Banned(DomainError):
 
 class PaymentFailed(DomainError):
     code = "payment_failed"
-
-
-class PayoutAccountMissing(DomainError):
-    code = "payout_account_missing"

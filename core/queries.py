@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core import ledger
@@ -114,12 +114,3 @@ def wallet(s: Session, user_id: int) -> Wallet:
     for cur, amount in waiting:
         w.of(cur).waiting_onboarding = int(amount)
     return w
-
-
-def search_open_gigs(s: Session, *, skill: str | None = None, community_ids: list[int] | None = None,
-                     limit: int = 200) -> list[Gig]:
-    q = select(Gig).where(Gig.status == "open", Gig.slots - Gig.slots_live - Gig.slots_settled > 0)
-    if skill:
-        q = q.where(or_(Gig.skills == skill, Gig.skills.like(f"{skill},%"),
-                        Gig.skills.like(f"%,{skill}"), Gig.skills.like(f"%,{skill},%")))
-    return list(s.scalars(q.order_by(Gig.id.desc()).limit(limit)))

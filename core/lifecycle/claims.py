@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import bindparam, func, literal_column, select, update
+from sqlalchemy import bindparam, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core import ledger
@@ -393,8 +393,3 @@ def abandon(tx: Tx, claim_id: int) -> Claim | None:
         tx.notify("claim.abandoned", who, f"claim:{claim.id}", gig_id=gig.id, claim_id=claim.id)
     maybe_complete(tx, gig)
     return claim
-
-
-def live_claim_count(tx: Tx, gig_id: int) -> int:
-    return tx.s.scalar(select(func.count()).select_from(Claim).where(
-        Claim.gig_id == gig_id, Claim.status.in_(LIVE_CLAIM_STATES))) or 0
