@@ -5,12 +5,13 @@ Measures ``Engine.claim_slot`` (the real engine: SQLite file in a temp dir, WAL 
 aiosqlite baseline that runs the equivalent SQL of one claim transaction on a
 separate file with the same pragmas, in the same run:
 
-    BEGIN IMMEDIATE; SELECT gig; SELECT user; SELECT block; SELECT live claim on
-    the gig; UPDATE gig ... RETURNING (the conditional slot grab, card version);
-    SELECT reputation stats; SELECT the freelancer's live claims; SELECT profile
-    cap; SELECT held slot numbers; INSERT claim; UPDATE reputation stats;
-    INSERT 3 timers (deadline + 2 reminders); INSERT audit; INSERT 3 outbox rows
-    (client, freelancer, board card); COMMIT
+    BEGIN IMMEDIATE; INSERT reputation stats ... ON CONFLICT DO UPDATE RETURNING
+    (count the claim against the freelancer); SELECT every fact the checks need
+    (gig, ban, block, membership, live claim on the gig, profile cap) in one
+    statement; UPDATE gig ... RETURNING (the conditional slot grab, card version);
+    SELECT held slot numbers; INSERT claim RETURNING id; INSERT 3 timers (deadline
+    + 2 reminders); INSERT audit; INSERT 3 outbox rows (client, freelancer, board
+    card); COMMIT
 
 Each run starts from a freshly seeded database: ``--gigs`` open gigs with enough
 slots for the run, and one distinct experienced freelancer per claim (so no
@@ -197,23 +198,24 @@ async def engine_run(url: str, gigs: int, capacity: int, seconds: float,
 
 
 async def engine_profile(path: Path, gigs: int, n: int = 2000) -> None:
-    """cProfile the claim unit of work itself, run in this thread via ``run_sync``
+    """cProfile the claim unit of work itself, run in this thread (no writer queue)
     (the profiler sees one thread; in the engine the work runs on its writer thread)."""
-    from core.config import EngineConfig
+    from adapters.sandbox import SandboxProvider
     from core.clock import utcnow
     from core.db import Database
-    from core.lifecycle import claims
-    from core.lifecycle.tx import Tx
+    from core.engine import Engine
+    from core.lifecycle import slots
 
     db = Database(f"sqlite:///{path}")
     await db.create_schema()
-    slots, pairs = plan(gigs, n + WARMUP)
+    slots_per_gig, pairs = plan(gigs, n + WARMUP)
     with db._sync.begin() as conn:
-        insert_rows(conn, seed_rows(gigs, slots, len(pairs), utcnow()))
-    config = EngineConfig()
+        insert_rows(conn, seed_rows(gigs, slots_per_gig, len(pairs), utcnow()))
+    engine = Engine(db, SandboxProvider(db))
 
     def one(user_id: int, gig_id: int) -> None:
-        db.run_sync(lambda s: claims.claim_slot(Tx(s, utcnow(), config), user_id, gig_id))
+        unit = engine._unit(lambda t: slots.claim_slot(t, user_id, gig_id))
+        db._run_sqlite(unit, db._sync)
 
     for pair in pairs[:WARMUP]:
         one(*pair)
@@ -232,7 +234,8 @@ async def engine_profile(path: Path, gigs: int, n: int = 2000) -> None:
 
 # -- the raw aiosqlite baseline ----------------------------------------------
 class RawClaims:
-    """One claim transaction in hand-written SQL on one aiosqlite connection."""
+    """One claim transaction in hand-written SQL on one aiosqlite connection: the
+    same eight statements ``core.lifecycle.slots`` runs, with the same checks."""
 
     def __init__(self, conn) -> None:
         from core.models import LIVE_CLAIM_STATES, SLOT_HOLDING_STATES
@@ -241,9 +244,18 @@ class RawClaims:
         self.lock = asyncio.Lock()
         live = ", ".join(f"'{s.value}'" for s in LIVE_CLAIM_STATES)
         holding = ", ".join(f"'{s.value}'" for s in SLOT_HOLDING_STATES)
-        self.sql_live_on_gig = (f"SELECT id FROM claim WHERE gig_id = ? AND freelancer_id = ? "
-                                f"AND status IN ({live})")
-        self.sql_live_of_user = f"SELECT gig_id FROM claim WHERE freelancer_id = ? AND status IN ({live})"
+        self.sql_facts = (
+            "SELECT g.id, g.client_id, g.community_id, g.status, g.mode, g.slots, "
+            "g.slots_live, g.slots_settled, g.deliver_seconds, "
+            "(SELECT banned FROM \"user\" WHERE id = :u) AS banned, "
+            "EXISTS (SELECT 1 FROM block WHERE (blocker_id = g.client_id AND blocked_id = :u) "
+            "OR (blocker_id = :u AND blocked_id = g.client_id)) AS blocked, "
+            "(SELECT role FROM communitymember WHERE community_id = g.community_id "
+            "AND user_id = :u) AS role, c.visibility, c.name, "
+            "EXISTS (SELECT 1 FROM claim WHERE gig_id = g.id AND freelancer_id = :u "
+            f"AND status IN ({live})) AS holds_slot, "
+            "(SELECT max_live_claims FROM profile WHERE user_id = :u) AS profile_cap "
+            "FROM gig g LEFT OUTER JOIN community c ON c.id = g.community_id WHERE g.id = :g")
         self.sql_held = f"SELECT slot_no FROM claim WHERE gig_id = ? AND status IN ({holding})"
 
     @staticmethod
@@ -252,7 +264,7 @@ class RawClaims:
 
         conn = await aiosqlite.connect(path, isolation_level=None, timeout=5)
         for pragma in ("journal_mode=WAL", "busy_timeout=5000", "foreign_keys=ON",
-                       "synchronous=FULL"):
+                       "synchronous=FULL", "recursive_triggers=ON"):
             await conn.execute(f"PRAGMA {pragma}")
         return RawClaims(conn)
 
@@ -270,23 +282,30 @@ class RawClaims:
             return claim_id
 
     async def _claim(self, db, user_id: int, gig_id: int, now: datetime) -> int:
-        rows = await db.execute_fetchall(
-            "SELECT client_id, community_id, status, mode, slots, deliver_seconds "
-            "FROM gig WHERE id = ?", (gig_id,))
+        counted = await db.execute_fetchall(
+            "INSERT INTO reputationstats (user_id, live_claims, rating_sum, rating_count, "
+            "approved, on_time, late_or_abandoned, disputes_lost) "
+            "SELECT id, 1, 0, 0, 0, 0, 0, 0 FROM \"user\" WHERE id = ? "
+            "ON CONFLICT (user_id) DO UPDATE SET live_claims = reputationstats.live_claims + 1 "
+            "RETURNING approved, live_claims", (user_id,))
+        if not counted:
+            raise LookupError(f"no user {user_id}")
+        (approved, live_claims), = counted
+        rows = await db.execute_fetchall(self.sql_facts, {"u": user_id, "g": gig_id})
         if not rows:
             raise LookupError(f"no gig {gig_id}")
-        client_id, community_id, status, mode, slots, deliver_seconds = rows[0]
-        (banned,), = await db.execute_fetchall('SELECT banned FROM "user" WHERE id = ?', (user_id,))
-        if banned or client_id == user_id or status != "open" or mode != "claim":
+        (_, client_id, community_id, status, mode, slots, _, _, deliver_seconds, banned, blocked,
+         role, visibility, _, holds_slot, profile_cap), = rows
+        if banned or client_id == user_id or status != "open" or blocked or holds_slot:
             raise RuntimeError("not eligible")
-        if community_id is not None:
-            raise NotImplementedError("bench gigs are outside communities")
-        if await db.execute_fetchall(
-                "SELECT blocker_id FROM block WHERE (blocker_id = ? AND blocked_id = ?) "
-                "OR (blocker_id = ? AND blocked_id = ?)", (client_id, user_id, user_id, client_id)):
-            raise RuntimeError("blocked")
-        if await db.execute_fetchall(self.sql_live_on_gig, (gig_id, user_id)):
-            raise RuntimeError("already claimed")
+        if community_id is not None and (role == "banned" or (visibility == "members"
+                                                               and role is None)):
+            raise RuntimeError("not a member")
+        if mode != "claim":
+            raise RuntimeError("apply mode")
+        cap = min(profile_cap or 3, 1) if approved == 0 else (profile_cap or 3)
+        if live_claims - 1 >= cap:
+            raise RuntimeError("claim limit")
         won = await db.execute_fetchall(
             "UPDATE gig SET slots_live = slots_live + 1, version = version + 1 "
             "WHERE id = ? AND status = 'open' AND slots - slots_live - slots_settled > 0 "
@@ -294,24 +313,13 @@ class RawClaims:
         if not won:
             raise RuntimeError("no slot left")
         (version,), = won
-        (approved,), = await db.execute_fetchall(
-            "SELECT approved FROM reputationstats WHERE user_id = ?", (user_id,))
-        live = await db.execute_fetchall(self.sql_live_of_user, (user_id,))
-        (cap,), = await db.execute_fetchall(
-            "SELECT max_live_claims FROM profile WHERE user_id = ?", (user_id,))
-        cap = min(cap or 3, 1) if approved == 0 else (cap or 3)
-        if len(live) >= cap:
-            raise RuntimeError("claim limit")
         held = {n for (n,) in await db.execute_fetchall(self.sql_held, (gig_id,))}
         slot_no = next(n for n in range(1, slots + 1) if n not in held)
         deadline = now + timedelta(seconds=deliver_seconds)
-        cur = await db.execute(
+        (claim_id,), = await db.execute_fetchall(
             "INSERT INTO claim (gig_id, freelancer_id, slot_no, status, claimed_at, deadline_at, "
-            "revisions_used, paid_minor, version) VALUES (?, ?, ?, 'active', ?, ?, 0, 0, 1)",
-            (gig_id, user_id, slot_no, now, deadline))
-        claim_id = cur.lastrowid
-        await db.execute("UPDATE reputationstats SET live_claims = live_claims + 1 "
-                         "WHERE user_id = ?", (user_id,))
+            "revisions_used, paid_minor, version) VALUES (?, ?, ?, 'active', ?, ?, 0, 0, 1) "
+            "RETURNING id", (gig_id, user_id, slot_no, now, deadline))
         key = f"claim:{claim_id}:v1"
         await db.executemany(
             "INSERT INTO timer (kind, due_at, gig_id, claim_id, dedup_key, status) "

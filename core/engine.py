@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Callable, TypeVar
 
+from sqlalchemy.orm import Session
 
 from core import people, queries
 from core.clock import Clock, SystemClock
@@ -13,7 +14,7 @@ from core.config import EngineConfig
 from core.db import Database
 from core.drafts import GigDraft
 from core.errors import InvalidTransition, NotAllowed
-from core.lifecycle import claims, disputes, gigs
+from core.lifecycle import claims, disputes, gigs, slots
 from core.lifecycle.tx import Tx
 from core.models import Gig, GigStatus, User
 from core.payments import FundingOrder, PaymentLink, PaymentProvider
@@ -31,12 +32,20 @@ class Engine:
 
     async def tx(self, fn: Callable[[Tx], T]) -> T:
         """Run ``fn`` in one write transaction with a fresh ``Tx``."""
-        now = self.clock.now()
-        return await self.db.write(lambda s: fn(Tx(s, now, self.config)))
+        return await self.db.write(self._unit(fn))
 
     async def view(self, fn: Callable[[Tx], T]) -> T:
+        return await self.db.read(self._unit(fn))
+
+    def _unit(self, fn: Callable[[Tx], T]) -> Callable[[Session], T]:
         now = self.clock.now()
-        return await self.db.read(lambda s: fn(Tx(s, now, self.config)))
+
+        def run(session: Session) -> T:
+            tx = Tx(session, now, self.config)
+            result = fn(tx)
+            tx.finish()
+            return result
+        return run
 
     # -- people ------------------------------------------------------------
     async def resolve_user(self, platform: str, platform_user_id: str, display_name: str,
@@ -85,13 +94,13 @@ class Engine:
 
     # -- claims ------------------------------------------------------------
     async def claim_slot(self, user_id: int, gig_id: int):
-        return await self.tx(lambda t: claims.claim_slot(t, user_id, gig_id))
+        return await self.tx(lambda t: slots.claim_slot(t, user_id, gig_id))
 
     async def apply(self, user_id: int, gig_id: int, pitch: str = ""):
-        return await self.tx(lambda t: claims.apply(t, user_id, gig_id, pitch))
+        return await self.tx(lambda t: slots.apply(t, user_id, gig_id, pitch))
 
     async def decide_application(self, actor_id: int, application_id: int, accept: bool):
-        return await self.tx(lambda t: claims.decide_application(t, actor_id, application_id, accept))
+        return await self.tx(lambda t: slots.decide_application(t, actor_id, application_id, accept))
 
     async def withdraw(self, user_id: int, claim_id: int):
         return await self.tx(lambda t: claims.withdraw(t, user_id, claim_id))

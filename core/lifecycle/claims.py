@@ -1,59 +1,27 @@
-"""Claim-level transitions: claim a slot (first come) or apply and be picked,
+"""Claim-level transitions after a slot is taken (see ``core.lifecycle.slots``):
 withdraw, deliver, request a revision, approve (release), reject, and the clock's
 moves (abandon after the deadline, auto-approve after the review window)."""
 from __future__ import annotations
 
 import json
 
-from sqlalchemy import bindparam, literal_column, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from core import ledger
-from core.errors import (
-    AlreadyClaimed, Banned, ClaimLimitReached, InvalidTransition, NoSlotLeft, NotAllowed,
-    NotFound, ValidationError,
-)
+from core.errors import InvalidTransition, NotAllowed, ValidationError
 from core.lifecycle.gigs import maybe_complete, refund_slots
 from core.lifecycle.tx import Tx
-from core.models import (
-    LIVE_CLAIM_STATES, SLOT_HOLDING_STATES, Application, Block, Claim, ClaimStatus, Community,
-    Delivery, Gig, GigMode, GigStatus, Profile, ReputationStats, User,
-)
+from core.models import Claim, ClaimStatus, Delivery, Gig, GigStatus, ReputationStats
 from core.drafts import clean_text
 
 MAX_LINKS, MAX_FILES = 10, 10
 MAX_LINKS_CHARS = 2000  # Delivery.links column
 
 
-def _one_of(column, states):
-    """``column IN ('a', 'b')`` with the states inlined as constants, so the SQL is
-    compiled once (an IN of bound values is re-rendered on every execution)."""
-    return column.in_([literal_column(f"'{s.value}'") for s in states])
-
-
-# The claim path's statements, built once (see core.lifecycle.tx). Plain column
-# queries use the Core tables: same SQL and autoflush, no ORM loading step.
-_claim, _block = Claim.__table__.c, Block.__table__.c
+# Statements built once (see core.lifecycle.tx).
 _STATS = select(ReputationStats).where(ReputationStats.user_id == bindparam("user_id"))
 _STATS_LOCKED = _STATS.with_for_update()
-_USER_BANNED = select(User.__table__.c.banned).where(User.__table__.c.id == bindparam("user_id"))
-_BLOCKED = select(_block.blocker_id).where(
-    ((_block.blocker_id == bindparam("client_id")) & (_block.blocked_id == bindparam("user_id")))
-    | ((_block.blocker_id == bindparam("user_id")) & (_block.blocked_id == bindparam("client_id"))))
-_LIVE_ON_GIG = select(_claim.id).where(
-    _claim.gig_id == bindparam("gig_id"), _claim.freelancer_id == bindparam("user_id"),
-    _one_of(_claim.status, LIVE_CLAIM_STATES))
-_LIVE_GIGS_OF = select(_claim.gig_id).where(
-    _claim.freelancer_id == bindparam("user_id"), _one_of(_claim.status, LIVE_CLAIM_STATES))
-_PROFILE_CAP = select(Profile.__table__.c.max_live_claims).where(
-    Profile.__table__.c.user_id == bindparam("user_id"))
-_HELD_SLOTS = select(_claim.slot_no).where(
-    _claim.gig_id == bindparam("gig_id"), _one_of(_claim.status, SLOT_HOLDING_STATES))
-# The single-winner slot grab; RETURNING the whole row refreshes the loaded Gig.
-_GRAB_SLOT = (update(Gig).where(Gig.id == bindparam("gig_id"), Gig.status == GigStatus.open,
-                                Gig.slots - Gig.slots_live - Gig.slots_settled > 0)
-              .values(slots_live=Gig.slots_live + 1).returning(Gig)
-              .execution_options(synchronize_session=False, populate_existing=True))
 
 
 def stats_for(tx: Tx, user_id: int, *, lock: bool = False) -> ReputationStats:
@@ -68,138 +36,6 @@ def stats_for(tx: Tx, user_id: int, *, lock: bool = False) -> ReputationStats:
             pass
         stats = tx.s.scalar(_STATS_LOCKED if lock else _STATS, {"user_id": user_id})
     return stats
-
-
-def check_eligible(tx: Tx, gig: Gig, user_id: int) -> None:
-    """May this freelancer take work on this gig at all? (Not about free slots.)"""
-    banned = tx.s.scalar(_USER_BANNED, {"user_id": user_id})
-    if banned is None:
-        raise NotFound("Unknown user #{user_id}.", user_id=user_id)
-    if banned:
-        raise Banned("Your account cannot take gigs. Contact support if this is a mistake.")
-    if gig.client_id == user_id:
-        raise NotAllowed("This is your own gig; you cannot take it.")
-    if gig.status != GigStatus.open:
-        raise InvalidTransition("Gig #{gig_id} is {state}, not open.", gig_id=gig.id,
-                                state=gig.status.replace("_", " "), status=gig.status)
-    if gig.community_id is not None:
-        community = tx.s.get(Community, gig.community_id)
-        role = tx.member_role(gig.community_id, user_id)
-        if role == "banned":
-            raise Banned("You are banned from {community}.", community=community.name)
-        if community.visibility == "members" and role is None:
-            raise NotAllowed("Gig #{gig_id} is for members of {community} only.", gig_id=gig.id,
-                             community=community.name)
-    blocked = tx.s.scalar(_BLOCKED, {"client_id": gig.client_id, "user_id": user_id})
-    if blocked:
-        raise NotAllowed("You cannot take gigs from this client.")
-
-
-def _check_load(tx: Tx, gig: Gig, user_id: int) -> ReputationStats:
-    """Refuse a claim over the freelancer's cap; returns their (locked) stats."""
-    stats = stats_for(tx, user_id, lock=True)  # serialises one freelancer's claims
-    live = tx.s.scalars(_LIVE_GIGS_OF, {"user_id": user_id}).all()
-    if gig.id in live:
-        raise AlreadyClaimed("You already hold a slot on gig #{gig_id}.", gig_id=gig.id)
-    cap = tx.config.live_claim_cap(tx.s.scalar(_PROFILE_CAP, {"user_id": user_id}),
-                                   stats.approved)
-    if len(live) >= cap:
-        one = len(live) == 1
-        if stats.approved == 0:
-            raise ClaimLimitReached(
-                "You hold {count} live claim, your limit is {cap}. Deliver or withdraw one "
-                "first. New freelancers start with one at a time." if one else
-                "You hold {count} live claims, your limit is {cap}. Deliver or withdraw one "
-                "first. New freelancers start with one at a time.",
-                count=len(live), cap=cap, limit=cap)
-        raise ClaimLimitReached(
-            "You hold {count} live claim, your limit is {cap}. Deliver or withdraw one first."
-            if one else
-            "You hold {count} live claims, your limit is {cap}. Deliver or withdraw one first.",
-            count=len(live), cap=cap, limit=cap)
-    return stats
-
-
-def _take_slot(tx: Tx, gig: Gig, user_id: int, role: str) -> Claim:
-    if tx.s.scalar(_LIVE_ON_GIG, {"gig_id": gig.id, "user_id": user_id}):
-        raise AlreadyClaimed("You already hold a slot on gig #{gig_id}.", gig_id=gig.id)
-    won = tx.s.scalars(_GRAB_SLOT, {"gig_id": gig.id}).first()  # also refreshes ``gig``
-    if won is None:
-        raise NoSlotLeft("No slot left on gig #{gig_id}: all {slots} are taken.",
-                         gig_id=gig.id, slots=gig.slots)
-    stats = _check_load(tx, gig, user_id)
-    held = set(tx.s.scalars(_HELD_SLOTS, {"gig_id": gig.id}))
-    slot_no = next(n for n in range(1, gig.slots + 1) if n not in held)
-    stats.live_claims += 1  # before the flush below, so both go in one flush
-    claim = Claim(gig_id=gig.id, freelancer_id=user_id, slot_no=slot_no, claimed_at=tx.now,
-                  deadline_at=tx.deadline(gig.deliver_seconds))
-    tx.s.add(claim)
-    tx.s.flush()
-    tx.schedule_with_reminders("claim_deadline", "deadline_reminder", claim.deadline_at,
-                               f"claim:{claim.id}:v1", gig_id=gig.id, claim_id=claim.id)
-    tx.audit(user_id, role, "claim", gig_id=gig.id, claim_id=claim.id, to_state=claim.status,
-             detail=f"slot={slot_no}")
-    tx.notify("claim.created", gig.client_id, f"claim:{claim.id}", gig_id=gig.id,
-              claim_id=claim.id, freelancer_id=user_id)
-    tx.notify("claim.confirmed", user_id, f"claim:{claim.id}", gig_id=gig.id, claim_id=claim.id,
-              deadline_at=claim.deadline_at.isoformat())
-    tx.card_changed(gig)
-    return claim
-
-
-def claim_slot(tx: Tx, user_id: int, gig_id: int) -> Claim:
-    gig = tx.gig(gig_id)
-    check_eligible(tx, gig, user_id)
-    if gig.mode == GigMode.apply:
-        raise InvalidTransition("Gig #{gig_id} takes applications: press Apply and the client "
-                                "will pick.", gig_id=gig.id)
-    return _take_slot(tx, gig, user_id, "freelancer")
-
-
-def apply(tx: Tx, user_id: int, gig_id: int, pitch: str) -> Application:
-    gig = tx.gig(gig_id)
-    check_eligible(tx, gig, user_id)
-    if gig.mode != GigMode.apply:
-        raise InvalidTransition("Gig #{gig_id} is first come, first served: press Claim.",
-                                gig_id=gig.id)
-    if gig.slots_open <= 0:
-        raise NoSlotLeft("No slot left on gig #{gig_id}.", gig_id=gig.id)
-    pitch = clean_text(pitch, "pitch", max_len=1000)
-    existing = tx.s.scalar(select(Application).where(Application.gig_id == gig.id,
-                                                     Application.freelancer_id == user_id))
-    if existing is not None:
-        if existing.status == "pending":
-            raise AlreadyClaimed("You already applied to gig #{gig_id}.", gig_id=gig.id)
-        raise InvalidTransition("Your application to gig #{gig_id} was {state}.", gig_id=gig.id,
-                                state=existing.status)
-    app = Application(gig_id=gig.id, freelancer_id=user_id, pitch=pitch, created_at=tx.now)
-    tx.s.add(app)
-    tx.s.flush()
-    tx.audit(user_id, "freelancer", "apply", gig_id=gig.id, detail=f"application={app.id}")
-    tx.notify("application.received", gig.client_id, f"app:{app.id}", gig_id=gig.id,
-              application_id=app.id, freelancer_id=user_id)
-    return app
-
-
-def decide_application(tx: Tx, actor_id: int, application_id: int, accept: bool) -> Application:
-    app = tx.s.get(Application, application_id)
-    if app is None:
-        raise NotFound("There is no application #{application_id}.",
-                       application_id=application_id)
-    gig = tx.gig(app.gig_id)
-    if gig.client_id != actor_id:
-        raise NotAllowed("Only the client who posted this gig picks applicants.")
-    if app.status != "pending":
-        raise InvalidTransition("That application was already {state}.", state=app.status)
-    if accept:
-        check_eligible(tx, gig, app.freelancer_id)
-        _take_slot(tx, gig, app.freelancer_id, "client")
-    app.status = "accepted" if accept else "declined"
-    tx.audit(actor_id, "client", "accept" if accept else "decline", gig_id=gig.id,
-             detail=f"application={app.id}")
-    tx.notify(f"application.{app.status}", app.freelancer_id, f"app:{app.id}", gig_id=gig.id,
-              application_id=app.id)
-    return app
 
 
 def _own_claim(tx: Tx, actor_id: int, claim_id: int, *, as_client: bool) -> tuple[Claim, Gig]:

@@ -7,8 +7,9 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,6 +19,12 @@ from core.errors import NotFound
 from core.models import (
     AuditEvent, Claim, CommunityMember, Gig, OutboxMessage, PaymentOp, Timer, User,
 )
+
+def one_of(column, states):
+    """``column IN ('a', 'b')`` with the states inlined as constants, so the SQL is
+    compiled once (an IN of bound values is re-rendered on every execution)."""
+    return column.in_([literal_column(f"'{s.value}'") for s in states])
+
 
 # Hot-path statements are built once: building and cache-keying a small statement
 # costs more than running it. Values go in as bind parameters.
@@ -52,6 +59,24 @@ class Tx:
         self.now = now
         self.config = config
         self.dialect = session.get_bind().dialect.name
+        self._conn: Connection | None = None
+        self._outbox: list[dict[str, Any]] = []
+
+    @property
+    def conn(self) -> Connection:
+        """The transaction's connection, for Core statements that need no ORM
+        loading or flush (cheaper per statement than ``Session.execute``). Rows
+        they reference must already be flushed: anything with an id is."""
+        if self._conn is None:
+            self._conn = self.s.connection()
+        return self._conn
+
+    def finish(self) -> None:
+        """Write what was queued for the end of the unit of work (the outbox rows,
+        in one statement). ``Engine`` calls this before the transaction commits."""
+        if self._outbox:
+            rows, self._outbox = self._outbox, []
+            self.conn.execute(_insert_new_rows(self.dialect, OutboxMessage.__table__), rows)
 
     # -- loading ---------------------------------------------------------
     def gig(self, gig_id: int, *, lock: bool = False) -> Gig:
@@ -96,7 +121,7 @@ class Tx:
     def audit(self, actor_id: int | None, role: str, action: str, *, gig_id: int | None = None,
               claim_id: int | None = None, from_state: str | None = None,
               to_state: str | None = None, detail: str = "") -> None:
-        self.s.execute(_AUDIT_INSERT, dict(
+        self.conn.execute(_AUDIT_INSERT, dict(
             at=self.now, actor_id=actor_id, actor_role=role, action=action, gig_id=gig_id,
             claim_id=claim_id, from_state=from_state, to_state=to_state, detail=detail[:2000]))
 
@@ -106,7 +131,7 @@ class Tx:
 
     def enqueue(self, channel: str, event: str, dedup_key: str, recipient_id: int | None,
                 data: dict[str, Any]) -> None:
-        self.s.execute(_insert_new_rows(self.dialect, OutboxMessage.__table__), dict(
+        self._outbox.append(dict(
             channel=channel, event=event, recipient_id=recipient_id,
             payload=json.dumps(data, default=str), dedup_key=dedup_key,
             next_attempt_at=self.now, created_at=self.now))
@@ -116,9 +141,12 @@ class Tx:
         # One UPDATE ... RETURNING rather than dirtying ``gig`` for another ORM flush.
         version = self.s.execute(_BUMP_GIG_VERSION, {"gig_id": gig.id}).scalar_one()
         set_committed_value(gig, "version", version)
-        self.enqueue("notify", "gig.card_changed", f"card:{gig.id}:v{gig.version}", None,
-                     {"gig_id": gig.id, "community_id": gig.community_id,
-                      "version": gig.version})
+        self.card_version_changed(gig.id, gig.community_id, version)
+
+    def card_version_changed(self, gig_id: int, community_id: int | None, version: int) -> None:
+        """Queue the re-render of a gig card whose version was already bumped."""
+        self.enqueue("notify", "gig.card_changed", f"card:{gig_id}:v{version}", None,
+                     {"gig_id": gig_id, "community_id": community_id, "version": version})
 
     def schedule(self, kind: str, due_at: datetime, key: str, *, gig_id: int | None = None,
                  claim_id: int | None = None) -> None:
@@ -136,7 +164,7 @@ class Tx:
 
     def _set_timers(self, timers: list[tuple[str, datetime, str]], *, gig_id: int | None = None,
                     claim_id: int | None = None) -> None:
-        self.s.execute(_insert_new_rows(self.dialect, Timer.__table__), [
+        self.conn.execute(_insert_new_rows(self.dialect, Timer.__table__), [
             dict(kind=kind, due_at=due_at, gig_id=gig_id, claim_id=claim_id,
                  dedup_key=f"{kind}:{key}") for kind, due_at, key in timers])
 
