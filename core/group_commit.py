@@ -71,6 +71,8 @@ class GroupWriter:
         raise AssertionError("unreachable")
 
     def _run_once(self, batch: list) -> list[tuple[bool, Any]]:
+        if len(batch) == 1:
+            return [self._run_alone(batch[0][0])]
         outcomes: list[tuple[bool, Any]] = []
         with Session(self.engine, expire_on_commit=False) as session:
             with session.begin():
@@ -88,6 +90,21 @@ class GroupWriter:
                     # touched (or expired) by the units after it.
                     session.expunge_all()
         return outcomes
+
+    def _run_alone(self, fn: Callable[[Session], Any]) -> tuple[bool, Any]:
+        """A unit with nobody queued beside it needs no savepoint: if it raises, the
+        whole transaction rolls back."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                with session.begin():
+                    result = fn(session)
+        except OperationalError as exc:
+            if "locked" in str(exc):
+                raise  # retried by _run
+            return (False, exc)
+        except BaseException as exc:  # noqa: BLE001 - handed to its caller
+            return (False, exc)
+        return (True, result)
 
 
 def _settle(future: asyncio.Future, outcome: tuple[bool, Any]) -> None:

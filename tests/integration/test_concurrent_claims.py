@@ -26,6 +26,7 @@ from core.models import (
     Gig,
     LedgerEntry,
     OutboxMessage,
+    ReputationStats,
 )
 
 REWARD = 2500
@@ -119,6 +120,12 @@ async def test_racing_for_more_gigs_than_the_limit_gets_exactly_the_limit(engine
         return dict(s.execute(select(Claim.freelancer_id, func.count()).where(
             Claim.status.in_(LIVE_CLAIM_STATES)).group_by(Claim.freelancer_id)).all())
     assert await engine.db.read(live) == {pro: 3, newcomer: 1}
+    # The counter each claim adds to (and checks the cap against) took back the
+    # refused attempts: it matches the live claims.
+    counters = await engine.db.read(lambda s: dict(s.execute(
+        select(ReputationStats.user_id, ReputationStats.live_claims)
+        .where(ReputationStats.user_id.in_([pro, newcomer]))).all()))
+    assert counters == {pro: 3, newcomer: 1}
     assert await money(engine) == before
 
 

@@ -430,6 +430,8 @@ def machine_for(backend: str, database_factory):
                     gigs=list(s.scalars(select(Gig))),
                     claims=list(s.scalars(select(Claim))),
                     apps=list(s.scalars(select(Application))),
+                    live_counters=dict(s.execute(select(ReputationStats.user_id,
+                                                        ReputationStats.live_claims)).all()),
                     ops=list(s.scalars(select(PaymentOp))),
                     sandbox=list(s.scalars(select(SandboxPayment))),
                     without_payouts=list(s.scalars(select(User.id).where(
@@ -491,6 +493,15 @@ def machine_for(backend: str, database_factory):
                 assert max(holders.values(), default=0) <= 1
                 assert max(by_freelancer.values(), default=0) <= 1
                 assert all(1 <= c.slot_no <= g.slots for c in mine)
+
+            # The live-claim counter the claim path checks the cap against (under the
+            # freelancer's row lock) is exactly the number of their live claims.
+            live_per_freelancer = Counter(c.freelancer_id for c in db["claims"]
+                                          if c.status in LIVE_CLAIM_STATES)
+            for user_id in set(live_per_freelancer) | set(db["live_counters"]):
+                assert db["live_counters"].get(user_id, 0) == live_per_freelancer[user_id], \
+                    f"user {user_id}: live_claims counter {db['live_counters'].get(user_id)}, " \
+                    f"live claims {live_per_freelancer[user_id]}"
 
             # A claim is paid at most once, in the ledger and at the provider.
             releases = Counter(cid for cid, _ in db["releases"])
