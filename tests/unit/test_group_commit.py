@@ -49,3 +49,15 @@ async def test_a_unit_cannot_see_objects_returned_by_another(sqlite_db):
         await sqlite_db.write(rename)
     assert first.display_name == "a"
     assert await sqlite_db.read(lambda s: s.get(User, 1).display_name) == "a"
+
+
+async def test_a_lone_unit_that_raises_leaves_nothing(sqlite_db):
+    """Nobody queued beside it: the unit runs without a savepoint, and its failure
+    rolls the whole transaction back."""
+    def add_then_fail(s):
+        s.add(User(display_name="ghost"))
+        s.flush()
+        raise Boom("after the flush")
+    with pytest.raises(Boom):
+        await sqlite_db.write(add_then_fail)
+    assert await sqlite_db.write(lambda s: s.scalar(select(func.count()).select_from(User))) == 0
