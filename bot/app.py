@@ -14,6 +14,7 @@ from core.clock import Clock
 from core.config import EngineConfig
 from core.db import Database
 from core.engine import Engine
+from core.match_index import prune_match_log
 from core.outbox import OutboxWorker
 from core.payments import PaymentProvider
 from core.timers import run_due_timers
@@ -65,6 +66,7 @@ class App:
             while not stop.is_set():
                 try:
                     await run_due_timers(self.engine)
+                    await prune_match_log(self.engine)
                 except Exception:  # noqa: BLE001 - keep the clock alive
                     log.exception("clock worker round failed")
                 try:

@@ -26,3 +26,10 @@ class EngineConfig:
         default), and only ``max_live_claims_newcomer`` until a delivery is approved."""
         cap = profile_cap or self.max_live_claims
         return min(cap, self.max_live_claims_newcomer) if approved == 0 else cap
+
+    def live_claim_caps(self, profile_caps, approved):
+        """``live_claim_cap`` element-wise over NumPy arrays (the match index)."""
+        import numpy as np
+
+        caps = np.where(profile_caps > 0, profile_caps, self.max_live_claims)
+        return np.where(approved == 0, np.minimum(caps, self.max_live_claims_newcomer), caps)

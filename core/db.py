@@ -24,7 +24,7 @@ from sqlmodel import SQLModel, create_engine
 
 import core.models  # noqa: F401  (registers the tables)
 from core.group_commit import GroupWriter
-from core.schema_extras import install_extras
+from core.schema_extras import install_extras, install_match_log
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -135,11 +135,13 @@ class Database:
             SQLModel.metadata.create_all(self._sync)
             with self._sync.begin() as conn:
                 install_extras(conn)
+                install_match_log(conn)
             return
         assert self._async is not None
         async with self._async.begin() as conn:
             await conn.run_sync(SQLModel.metadata.create_all)
             await conn.run_sync(install_extras)
+            await conn.run_sync(install_match_log)
 
     async def drop_schema(self) -> None:
         if self._sync is not None:

@@ -8,19 +8,18 @@ respect the burnout guard: nobody at their live-claim cap, nobody outside their
 working hours, nobody whose minimum the reward misses, nobody who opted out."""
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, literal, or_, select
+import numpy as np
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from core.config import EngineConfig
 from core.lifecycle.tx import Tx
-from core.models import (
-    Block, Community, CommunityMember, Gig, Profile, ProfileSkill, ReputationStats, User,
-)
+from core.match_index import index_for
+from core.models import Block, Community, CommunityMember, Gig, Profile, ReputationStats
 
 PRIOR_MEAN, PRIOR_WEIGHT = 4.0, 5
 DEFAULTS = EngineConfig()
@@ -58,79 +57,81 @@ class _LocalHours:
         return h
 
 
-def in_hours(hour: int, start: int, end: int) -> bool:
-    return start <= hour < end if start < end else (hour >= start or hour < end)
+def in_hours(hour, start, end):
+    """Is ``hour`` inside [start, end) (wrapping midnight when start > end)? Works on
+    plain ints and, element-wise, on NumPy arrays."""
+    return np.where(start < end, (start <= hour) & (hour < end), (hour >= start) | (hour < end))
 
 
-def _score(overlap: float, reward_ok: bool, available: bool, live: int, cap: int,
-           rep: float) -> float:
-    spare = max(0.0, 1 - live / cap) if cap else 0.0
-    return 3 * overlap + 2 * rep + (1 if reward_ok else 0) + (1 if available else 0) + spare
+def _score(overlap, reward_ok, available, live, cap, rep):
+    """The one scoring formula, for plain numbers (the feed) or NumPy arrays (ranking)."""
+    spare = np.where(cap > 0, np.maximum(0.0, 1 - live / np.maximum(cap, 1)), 0.0)
+    return 3 * overlap + 2 * rep + reward_ok + available + spare
 
 
 def _reward_ok(gig: Gig, min_minor: int, min_cur: str) -> bool:
     return min_cur != gig.currency or gig.reward_minor >= min_minor
 
 
-def _candidates(s: Session, gig: Gig, tags: list[str], for_push: bool):
-    """Who may be offered ``gig``: one row per profile with its reputation stats and
-    (with ``tags``) how many of them it has. A plain Core select: rows come back as
-    tuples without the ORM's loading step, which matters at 100k profiles. For a
-    push, opted-out profiles and minimums the reward misses are left out here."""
-    p, r, u = Profile.__table__.c, ReputationStats.__table__.c, User.__table__.c
-    cols = [p.user_id, p.min_reward_minor, p.min_reward_currency, p.timezone,
-            p.work_start_hour, p.work_end_hour, p.max_live_claims,
-            func.coalesce(r.rating_sum, 0), func.coalesce(r.rating_count, 0),
-            func.coalesce(r.approved, 0), func.coalesce(r.on_time, 0),
-            func.coalesce(r.disputes_lost, 0), func.coalesce(r.live_claims, 0)]
-    source = Profile.__table__
-    if tags:
-        skill = ProfileSkill.__table__.c
-        overlap = select(skill.user_id, func.count().label("n")).where(
-            skill.tag.in_(tags)).group_by(skill.user_id).subquery()
-        source = source.join(overlap, overlap.c.user_id == p.user_id)
-        cols.append(overlap.c.n)
-    else:
-        cols.append(literal(0))
-    source = (source.join(User.__table__, u.id == p.user_id)
-              .outerjoin(ReputationStats.__table__, r.user_id == p.user_id))
+def _excluded_and_members(s: Session, gig: Gig) -> tuple[set[int], set[int] | None]:
+    """Per-gig facts the index does not hold: who is out (the client, anyone the
+    client blocked or who blocked the client, anyone banned from the gig's
+    community) and, for a members-only community, who is in."""
     block = Block.__table__.c
-    blocked = select(block.blocked_id).where(block.blocker_id == gig.client_id).union(
-        select(block.blocker_id).where(block.blocked_id == gig.client_id))
-    q = select(*cols).select_from(source).where(
-        u.banned.is_(False), p.user_id != gig.client_id, p.user_id.not_in(blocked))
-    if for_push:
-        q = q.where(p.notify_new_gigs.is_(True), or_(p.min_reward_currency != gig.currency,
-                                                     p.min_reward_minor <= gig.reward_minor))
+    out = {gig.client_id}
+    out.update(s.scalars(select(block.blocked_id).where(block.blocker_id == gig.client_id)
+                         .union(select(block.blocker_id).where(block.blocked_id == gig.client_id))))
+    members = None
     if gig.community_id is not None:
-        community = s.get(Community, gig.community_id)
         member = CommunityMember.__table__.c
-        members = select(member.user_id).where(member.community_id == gig.community_id)
-        q = q.where(p.user_id.not_in(members.where(member.role == "banned")))
+        roles = s.execute(select(member.user_id, member.role)
+                          .where(member.community_id == gig.community_id)).all()
+        out.update(uid for uid, role in roles if role == "banned")
+        community = s.get(Community, gig.community_id)
         if community is not None and community.visibility == "members":
-            q = q.where(p.user_id.in_(members.where(member.role != "banned")))
-    return s.execute(q).all()
+            members = {uid for uid, role in roles if role != "banned"}
+    return out, members
 
 
 def rank_freelancers(s: Session, gig: Gig, now: datetime, *, limit: int,
                      for_push: bool = True, config: EngineConfig = DEFAULTS) -> list[Candidate]:
+    """The best ``limit`` freelancers for ``gig``, best first (ties: newer user
+    first). With ``for_push`` only those the burnout guard lets us disturb now."""
     tags = [t for t in gig.skills.split(",") if t]
-    local_hour = _LocalHours(now).hour
-    n_tags = len(tags) or 1
-    currency, reward = gig.currency, gig.reward_minor
-    scored: list[tuple[float, int]] = []
-    append = scored.append
-    for (uid, min_minor, min_cur, tz, start, end, cap, r_sum, r_cnt, appr, on_time, lost, live,
-         n) in _candidates(s, gig, tags, for_push):
-        ok = min_cur != currency or reward >= min_minor
-        avail = in_hours(local_hour(tz), start, end)
-        cap = config.live_claim_cap(cap, appr)
-        if for_push and (not ok or not avail or live >= cap):  # (opted out: not fetched)
-            continue
-        overlap = (n / n_tags) if tags else 0.5
-        append((_score(overlap, ok, avail, live, cap,
-                       reputation(r_sum, r_cnt, appr, on_time, lost)), uid))
-    return [Candidate(uid, sc) for sc, uid in heapq.nlargest(limit, scored)]
+    out, members = _excluded_and_members(s, gig)
+    index = index_for(s.get_bind())
+    index.refresh(s.connection())
+    with index.lock:
+        col = index.col
+        keep = col("listed").copy()
+        keep[index.rows_of(out)] = False
+        if members is not None:
+            inside = np.zeros(index.size, np.bool_)
+            inside[index.rows_of(members)] = True
+            keep &= inside
+        if tags:
+            counts = index.tag_counts(tags)
+            keep &= counts > 0
+            overlap = counts / len(tags)
+        else:
+            overlap = 0.5
+        reward_ok = (col("min_currency") != index.currency_code(gig.currency)) | \
+            (col("min_reward") <= gig.reward_minor)
+        available = in_hours(index.local_hours(_LocalHours(now).hour), col("start"), col("end"))
+        cap = config.live_claim_caps(col("cap"), col("approved"))
+        live = col("live")
+        if for_push:
+            keep &= col("notify") & reward_ok & available & (live < cap)
+        rep = reputation(col("rating_sum"), col("rating_count"), col("approved"),
+                         col("on_time"), col("disputes_lost"))
+        score = _score(overlap, reward_ok, available, live, cap, rep)
+        rows = np.flatnonzero(keep)
+        if len(rows) > limit:
+            # Everyone tied with the limit-th best stays in for the exact tie-break below.
+            nth = np.partition(score[rows], len(rows) - limit)[len(rows) - limit]
+            rows = rows[score[rows] >= nth]
+        best = sorted(zip(score[rows].tolist(), index.user_ids[rows].tolist()), reverse=True)
+    return [Candidate(uid, sc) for sc, uid in best[:limit]]
 
 
 def feed(s: Session, user_id: int, now: datetime, *, skill: str | None = None,
@@ -155,7 +156,8 @@ def feed(s: Session, user_id: int, now: datetime, *, skill: str | None = None,
     q = q.where(Gig.client_id.not_in(blocked)).order_by(Gig.id.desc()).limit(500)
     mine = set(t for t in profile.skills.split(",") if t)
     hours = _LocalHours(now)
-    avail = in_hours(hours.hour(profile.timezone), profile.work_start_hour, profile.work_end_hour)
+    avail = bool(in_hours(hours.hour(profile.timezone), profile.work_start_hour,
+                          profile.work_end_hour))
     rep = reputation(stats.rating_sum, stats.rating_count, stats.approved, stats.on_time,
                      stats.disputes_lost)
     cap = config.live_claim_cap(profile.max_live_claims, stats.approved)
@@ -166,7 +168,8 @@ def feed(s: Session, user_id: int, now: datetime, *, skill: str | None = None,
             continue
         overlap = (len(mine.intersection(tags)) / len(tags)) if tags else 0.5
         ok = _reward_ok(gig, profile.min_reward_minor, profile.min_reward_currency)
-        ranked.append((_score(overlap, ok, avail, stats.live_claims, cap, rep), gig.id, gig))
+        ranked.append((float(_score(overlap, ok, avail, stats.live_claims, cap, rep)), gig.id,
+                       gig))
     ranked.sort(key=lambda r: (-r[0], -r[1]))
     return [g for _, _, g in ranked[offset:offset + limit]], len(ranked)
 

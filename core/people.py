@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.drafts import clean_text, normalise_skills, parse_int, reported_as
@@ -16,7 +16,7 @@ from core.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
 from core.lifecycle.tx import Tx
 from core.models import (
     Block, Claim, Community, CommunityMember, Gig, Identity, LedgerEntry, LinkCode, Profile,
-    ProfileSkill, User,
+    User,
 )
 from core.money import normalise_currency, parse_amount
 
@@ -61,8 +61,6 @@ def update_profile(tx: Tx, user_id: int, fields: dict[str, object]) -> Profile:
         if key == "skills":
             tags = normalise_skills(value)
             profile.skills = ",".join(tags)
-            tx.s.execute(delete(ProfileSkill).where(ProfileSkill.user_id == user_id))
-            tx.s.add_all(ProfileSkill(user_id=user_id, tag=t) for t in tags)
         elif key == "min_reward":
             cur = normalise_currency(str(fields.get("currency") or profile.min_reward_currency))
             text = str(value).strip()

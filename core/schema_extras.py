@@ -1,6 +1,7 @@
-"""DDL that SQLModel metadata cannot express: triggers that make ledger rows
-immutable on SQLite and PostgreSQL. Used by ``create_schema`` and by the
-Alembic migration, so both paths end with the same guarantees."""
+"""DDL that SQLModel metadata cannot express, on SQLite and PostgreSQL: triggers
+that make ledger rows immutable, and triggers that log every change to a user's
+matching data in ``matchchange``. Used by ``create_schema`` and by the Alembic
+migrations, so both paths end with the same guarantees."""
 from __future__ import annotations
 
 from sqlalchemy import text
@@ -39,3 +40,39 @@ def install_extras(conn: Connection) -> None:
                 f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
                 "FOR EACH STATEMENT EXECUTE FUNCTION gigbroker_ledger_immutable()"
             ))
+
+
+# (table, events, the user id column): every change that can move a freelancer in
+# the ranking. A user row matters only when its ban flag changes.
+MATCH_SOURCES = (
+    ("profile", "INSERT OR UPDATE", "user_id"),
+    ("reputationstats", "INSERT OR UPDATE", "user_id"),
+    ("user", "UPDATE OF banned", "id"),
+)
+
+_PG_MATCH_FUNCTION = """
+CREATE OR REPLACE FUNCTION gigbroker_match_changed() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO matchchange (user_id) VALUES ((to_jsonb(NEW) ->> TG_ARGV[0])::integer);
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql
+"""
+
+
+def install_match_log(conn: Connection) -> None:
+    """Triggers that append the user id to ``matchchange`` (see ``MatchChange``)."""
+    if conn.dialect.name == "sqlite":
+        for table, events, column in MATCH_SOURCES:
+            for event in events.split(" OR "):
+                name = f"{table}_match_{event.split()[0].lower()}"
+                conn.execute(text(
+                    f'CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON "{table}" '
+                    f"BEGIN INSERT INTO matchchange (user_id) VALUES (NEW.{column}); END"))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text(_PG_MATCH_FUNCTION))
+        for table, events, column in MATCH_SOURCES:
+            conn.execute(text(f'DROP TRIGGER IF EXISTS {table}_match ON "{table}"'))
+            conn.execute(text(
+                f'CREATE TRIGGER {table}_match AFTER {events} ON "{table}" FOR EACH ROW '
+                f"EXECUTE FUNCTION gigbroker_match_changed('{column}')"))

@@ -1,7 +1,7 @@
 """The domain records (SQLModel tables). Importing this package registers every
 table on ``SQLModel.metadata``."""
 from core.models.people import (
-    Block, Community, CommunityMember, Identity, LinkCode, Profile, ProfileSkill,
+    Block, Community, CommunityMember, Identity, LinkCode, MatchChange, Profile,
     ReputationStats, User,
 )
 from core.models.gigs import (
@@ -17,7 +17,7 @@ __all__ = [
     "Application", "AuditEvent", "Block", "Claim", "ClaimStatus", "Community",
     "CommunityMember", "ConversationState", "Delivery", "Dispute", "Gig", "GigMode",
     "GigStatus", "Identity", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
-    "LinkCode", "MessageRef", "OutboxMessage", "PaymentOp", "PaymentRequest", "Profile",
-    "ProfileSkill", "ProviderEvent", "Rating", "ReputationStats", "SLOT_HOLDING_STATES",
+    "LinkCode", "MatchChange", "MessageRef", "OutboxMessage", "PaymentOp", "PaymentRequest", "Profile",
+    "ProviderEvent", "Rating", "ReputationStats", "SLOT_HOLDING_STATES",
     "SandboxPayment", "Timer", "User",
 ]

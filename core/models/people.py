@@ -57,11 +57,15 @@ class Profile(SQLModel, table=True):
     onboarded: bool = False
 
 
-class ProfileSkill(SQLModel, table=True):
-    """Skill tags, one row per (user, tag), so matching can find candidates by index."""
+class MatchChange(SQLModel, table=True):
+    """Append-only log of users whose matching data changed (profile, reputation
+    stats, ban). Database triggers write it, so no code path can forget to; each
+    process's match index reads it to refresh only what changed. Pruned to the
+    most recent rows by the clock worker."""
 
-    user_id: int = Field(foreign_key="user.id", primary_key=True)
-    tag: str = Field(primary_key=True, max_length=32, index=True)
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused after a prune
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int
 
 
 class ReputationStats(SQLModel, table=True):
