@@ -14,7 +14,7 @@ from core.clock import Clock
 from core.config import EngineConfig
 from core.db import Database
 from core.engine import Engine
-from core.match_index import prune_match_log
+from core.match_index import keep_index_fresh, prune_match_log
 from core.outbox import OutboxWorker
 from core.payments import PaymentProvider
 from core.timers import run_due_timers
@@ -44,8 +44,9 @@ class App:
         self._tasks: list[asyncio.Task] = []
 
     async def prepare(self) -> None:
-        """Bring the schema up to date (Alembic) and mark staff users."""
+        """Bring the schema up to date (Alembic), load the match index, mark staff users."""
         await asyncio.to_thread(upgrade_schema, self.settings.database_url)
+        await keep_index_fresh(self.engine)
         if self.settings.staff_user_ids:
             from core.models import User
 
@@ -67,6 +68,7 @@ class App:
                 try:
                     await run_due_timers(self.engine)
                     await prune_match_log(self.engine)
+                    await keep_index_fresh(self.engine)
                 except Exception:  # noqa: BLE001 - keep the clock alive
                     log.exception("clock worker round failed")
                 try:

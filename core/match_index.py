@@ -238,6 +238,15 @@ class MatchIndex:
         return self._codes.get(("min_currency", currency), -1)
 
 
+async def keep_index_fresh(engine) -> None:
+    """Load or refresh this process's index in a read transaction (at startup and
+    from the clock worker), so a ranking inside a write transaction (the fan-out)
+    never loads the whole pool and only applies the last few seconds of changes."""
+    def refresh(t) -> None:
+        index_for(t.s.get_bind()).refresh(t.s.connection())
+    await engine.view(refresh)
+
+
 async def prune_match_log(engine, keep: int = KEEP_LOG) -> int:
     """Drop all but the newest ``keep`` log rows (run by the clock worker). An index
     that falls behind the pruned part reloads in full."""

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.match_index import index_for, prune_match_log
+from core.match_index import index_for, keep_index_fresh, prune_match_log
 from core.matching import _LocalHours, _score, in_hours, rank_freelancers, reputation
 from core.models import Gig, MatchChange, Profile, ReputationStats, User
 
@@ -179,3 +179,13 @@ async def test_pruning_past_an_index_reloads_it(engine, world):
     assert index.loaded and len(index.holes) == 0
     # Below the threshold nothing is deleted.
     assert await prune_match_log(engine, keep=100) == 0
+
+
+async def test_the_clock_worker_keeps_the_index_loaded_and_current(engine, world):
+    people = [await world.user(f"f{i}", skills="design") for i in range(3)]
+    index = index_for(engine.db._sync or engine.db._async.sync_engine)
+    await keep_index_fresh(engine)
+    assert index.loaded and sorted(index.row_of) == sorted(people)
+    newcomer = await world.user("late", skills="design")
+    await keep_index_fresh(engine)
+    assert newcomer in index.row_of and index.size == 4
