@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class EngineConfig:
@@ -29,7 +31,5 @@ class EngineConfig:
 
     def live_claim_caps(self, profile_caps, approved):
         """``live_claim_cap`` element-wise over NumPy arrays (the match index)."""
-        import numpy as np
-
         caps = np.where(profile_caps > 0, profile_caps, self.max_live_claims)
         return np.where(approved == 0, np.minimum(caps, self.max_live_claims_newcomer), caps)

@@ -5,7 +5,11 @@ Score = 3 x skill overlap + 2 x reputation + reward vs minimum + available now +
 spare capacity. Reputation is a Bayesian average rating (prior 4.0 weighted as 5
 ratings) times on-time rate, discounted by disputes lost. Pushes additionally
 respect the burnout guard: nobody at their live-claim cap, nobody outside their
-working hours, nobody whose minimum the reward misses, nobody who opted out."""
+working hours, nobody whose minimum the reward misses, nobody who opted out.
+
+Ranking freelancers scores the whole pool at once from the process's match index
+(``core.match_index``, NumPy columns kept current from a change log); the feed
+scores at most 500 open gigs for one freelancer with the same formula."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -20,6 +20,7 @@ from core.models import (
     AuditEvent, Claim, CommunityMember, Gig, OutboxMessage, PaymentOp, Timer, User,
 )
 
+
 def one_of(column, states):
     """``column IN ('a', 'b')`` with the states inlined as constants, so the SQL is
     compiled once (an IN of bound values is re-rendered on every execution)."""
