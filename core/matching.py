@@ -101,6 +101,8 @@ def rank_freelancers(s: Session, gig: Gig, now: datetime, *, limit: int,
                      for_push: bool = True, config: EngineConfig = DEFAULTS) -> list[Candidate]:
     """The best ``limit`` freelancers for ``gig``, best first (ties: newer user
     first). With ``for_push`` only those the burnout guard lets us disturb now."""
+    if limit <= 0:
+        return []  # pushes turned off (match_notify_limit = 0)
     tags = [t for t in gig.skills.split(",") if t]
     out, members = _excluded_and_members(s, gig)
     index = index_for(s.get_bind())

@@ -65,6 +65,9 @@ async def test_rankings_at_once_share_one_index_without_blocking(engine, world):
     await engine.update_profile(people[0], {"skills": "writing"})
     results = await asyncio.gather(*(ranked(engine, gig_id) for _ in range(8)))
     assert all(sorted(r) == sorted(people[1:]) for r in results)
+    # Limits at and around the pool's size, and pushes turned off.
+    for limit, expected in ((9, 9), (8, 8), (1, 1), (0, 0), (50, 9)):
+        assert len(await ranked(engine, gig_id, limit=limit)) == expected
 
 
 def reference_ranking(s, gig: Gig, now, *, push: bool, limit: int, config) -> list[int]:
