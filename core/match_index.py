@@ -83,9 +83,12 @@ class MatchIndex:
         self.user_ids = np.zeros(0, np.int64)
         self.cols = {name: np.zeros(0, dtype) for name, dtype in _COLUMNS.items()}
         self.row_of: dict[int, int] = {}
-        self.tags_of: list[tuple[str, ...]] = []
-        self.rows_by_tag: dict[str, set[int]] = {}
-        self._tag_rows: dict[str, np.ndarray] = {}  # built from rows_by_tag on demand
+        self.tags_of: list[tuple[str, ...]] = []  # each tag string stored once (_tag)
+        self._tags: dict[str, str] = {}
+        # tag -> its rows: an array as loaded; a set once a change touched the tag
+        # (turned back into an array, cached in _tag_rows, when a ranking needs it).
+        self.rows_by_tag: dict[str, np.ndarray | set[int]] = {}
+        self._tag_rows: dict[str, np.ndarray] = {}
         self.zones: list[str] = []
         self.currencies: list[str] = []
         self._codes: dict[tuple[str, str], int] = {}
@@ -148,10 +151,12 @@ class MatchIndex:
         columns = list(zip(*rows)) or [()] * (len(_COLUMNS) + 2)
         self.user_ids = np.array(columns[0], np.int64)
         self.row_of = {uid: i for i, uid in enumerate(columns[0])}
-        self.tags_of = [tuple(t for t in skills.split(",") if t) for skills in columns[1]]
+        self.tags_of = [self._split(skills) for skills in columns[1]]
+        rows_by_tag: dict[str, list[int]] = {}
         for i, tags in enumerate(self.tags_of):
             for tag in tags:
-                self.rows_by_tag.setdefault(tag, set()).add(i)
+                rows_by_tag.setdefault(tag, []).append(i)
+        self.rows_by_tag = {tag: np.array(rows, np.int64) for tag, rows in rows_by_tag.items()}
         for (name, dtype), values in zip(_COLUMNS.items(), columns[2:]):
             if name in ("min_currency", "zone"):
                 names = self.currencies if name == "min_currency" else self.zones
@@ -171,6 +176,9 @@ class MatchIndex:
         cutoff = time.monotonic() - HOLE_SECONDS
         for i in [i for i, since in self.holes.items() if since < cutoff]:
             del self.holes[i]
+
+    def _split(self, skills: str) -> tuple[str, ...]:
+        return tuple(self._tags.setdefault(t, t) for t in skills.split(",") if t)
 
     def _code(self, kind: str, value: str, names: list[str]) -> int:
         code = self._codes.get((kind, value))
@@ -194,10 +202,13 @@ class MatchIndex:
             self.size += 1
             self.tags_of.append(())
             self.user_ids[i] = uid
-        tags = tuple(t for t in skills.split(",") if t)
+        tags = self._split(skills)
         if tags != self.tags_of[i]:
             for tag in set(self.tags_of[i]) ^ set(tags):
-                members = self.rows_by_tag.setdefault(tag, set())
+                members = self.rows_by_tag.get(tag)
+                if not isinstance(members, set):
+                    members = self.rows_by_tag[tag] = set(
+                        () if members is None else members.tolist())
                 (members.add if tag in tags else members.discard)(i)
                 self._tag_rows.pop(tag, None)
             self.tags_of[i] = tags
@@ -222,10 +233,14 @@ class MatchIndex:
         """How many of ``tags`` each row has."""
         counts = np.zeros(self.size, np.int16)
         for tag in tags:
-            rows = self._tag_rows.get(tag)
+            rows = self.rows_by_tag.get(tag)
             if rows is None:
-                members = self.rows_by_tag.get(tag, ())
-                rows = self._tag_rows[tag] = np.fromiter(members, np.int64, len(members))
+                continue
+            if isinstance(rows, set):
+                cached = self._tag_rows.get(tag)
+                if cached is None:
+                    cached = self._tag_rows[tag] = np.fromiter(rows, np.int64, len(rows))
+                rows = cached
             counts[rows] += 1
         return counts
 
