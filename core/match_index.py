@@ -21,7 +21,7 @@ import weakref
 from typing import Callable, Iterable
 
 import numpy as np
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.engine import Connection
 
 from core.models import MatchChange, Profile, ReputationStats, User
@@ -265,8 +265,6 @@ async def keep_index_fresh(engine) -> None:
 async def prune_match_log(engine, keep: int = KEEP_LOG) -> int:
     """Drop all but the newest ``keep`` log rows (run by the clock worker). An index
     that falls behind the pruned part reloads in full."""
-    from sqlalchemy import delete
-
     low, high = await engine.view(lambda t: t.s.execute(_LOG_SPAN).one())
     if not high or high - low < keep + keep // 10:
         return 0
