@@ -137,8 +137,12 @@ async def feed_page(ctx: Context, offset: int, skill: str | None):
     from core.drafts import normalise_skills
     tags = normalise_skills(skill) if skill else []
     tag = tags[0] if tags else None
-    page, total = await ctx.read(lambda t: feed(t.s, ctx.user_id, t.now, skill=tag,
-                                                offset=offset, limit=FEED_PAGE, config=t.config))
+    def load(t):
+        page, total = feed(t.s, ctx.user_id, t.now, skill=tag, offset=offset, limit=FEED_PAGE,
+                           config=t.config)
+        # Same session: each card's gig comes from the identity map, not a second load.
+        return [queries.gig_view(t.s, g.id) for g in page], total
+    page, total = await ctx.read(load)
     if not page:
         msg = ctx._("No open gigs for {skill} right now.", skill=tag) if tag else ctx._(
             "No open gigs right now. I'll message you when one fits your profile.")
@@ -147,8 +151,7 @@ async def feed_page(ctx: Context, offset: int, skill: str | None):
                                b=offset + len(page), n=total))
     replies = [ctx.say(header, private=True)]
     test = bool(ctx.engine.provider.test_mode)
-    for g in page:
-        view = await ctx.engine.gig_view(g.id)
+    for view in page:
         card = gig_card(view, ctx._, test_money=test)
         card.private = True
         replies.append(card)
