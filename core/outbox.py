@@ -39,21 +39,21 @@ class NotificationDispatcher(Protocol):
 
 def lease(tx: Tx, owner: str, *, limit: int, lease_for: timedelta,
           channels: tuple[str, ...] | None = None) -> list[OutboxMessage]:
+    """Take up to ``limit`` due rows, oldest first, in one UPDATE ... RETURNING whose
+    subquery skips rows another worker has locked (PostgreSQL)."""
     pick = (select(OutboxMessage.id)
             .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= tx.now,
                    (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < tx.now))
             .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True))
     if channels:
         pick = pick.where(OutboxMessage.channel.in_(channels))
-    ids = list(tx.s.scalars(pick))
-    if not ids:
-        return []
-    rows = tx.s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                        .values(lease_owner=owner, lease_until=tx.now + lease_for,
-                                attempts=OutboxMessage.attempts + 1)
-                        .returning(OutboxMessage.id)).scalars().all()
-    return list(tx.s.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(rows))
-                             .order_by(OutboxMessage.id).execution_options(populate_existing=True)))
+    taken = tx.s.scalars(
+        update(OutboxMessage).where(OutboxMessage.id.in_(pick.scalar_subquery()))
+        .values(lease_owner=owner, lease_until=tx.now + lease_for,
+                attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False, populate_existing=True)).all()
+    return sorted(taken, key=lambda m: m.id)  # RETURNING promises no order
 
 
 def complete(tx: Tx, msg_id: int, owner: str) -> None:

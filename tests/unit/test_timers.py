@@ -226,6 +226,28 @@ async def test_two_clock_workers_fire_each_timer_exactly_once(engine, world, clo
     assert await run_due_timers(engine) == 0
 
 
+async def test_outbox_workers_leasing_at_once_take_disjoint_rows(engine, world):
+    """Several workers leasing at the same moment (concurrent transactions on
+    PostgreSQL, where SKIP LOCKED does the work) never take the same row, take
+    every due row between them, oldest first, and count the attempt."""
+    from core.outbox import lease
+
+    client = await world.user("client")
+    freelancers = await world.many(30, "f")
+    gig_id = await world.gig(client, slots=30)
+    for f in freelancers:
+        await engine.claim_slot(f, gig_id)
+    due = await engine.view(lambda t: t.s.scalar(select(func.count()).select_from(OutboxMessage)
+                                                 .where(OutboxMessage.status == "pending")))
+    batches = await asyncio.gather(*(engine.tx(lambda t, w=w: lease(
+        t, f"worker-{w}", limit=25, lease_for=timedelta(minutes=1))) for w in range(6)))
+    taken = [m.id for batch in batches for m in batch]
+    assert len(taken) == len(set(taken)) == min(due, 6 * 25)
+    for batch in batches:
+        assert [m.id for m in batch] == sorted(m.id for m in batch)
+        assert all(m.attempts == 1 and m.lease_owner == batch[0].lease_owner for m in batch)
+
+
 async def test_timers_of_a_settled_claim_are_obsolete(engine, world, clock):
     """Approving before the deadline: the deadline timer must not abandon the claim."""
     client = await world.user("client")
