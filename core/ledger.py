@@ -78,24 +78,18 @@ def balance(session: Session, account: str, currency: str | None = None) -> int:
     return int(session.scalar(q) or 0)
 
 
-def balances(session: Session, accounts: list[str]) -> dict[tuple[str, str], int]:
-    """(account, currency) -> balance for the given accounts."""
-    rows = session.execute(
-        select(LedgerPosting.account, LedgerEntry.currency, func.sum(LedgerPosting.amount))
-        .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-        .where(LedgerPosting.account.in_(accounts))
-        .group_by(LedgerPosting.account, LedgerEntry.currency)
-    )
-    return {(a, c): int(s) for a, c, s in rows}
+def balances(session: Session, accounts: list[str] | None = None) -> dict[tuple[str, str], int]:
+    """(account, currency) -> balance for the given accounts (all of them with None)."""
+    q = (select(LedgerPosting.account, LedgerEntry.currency, func.sum(LedgerPosting.amount))
+         .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
+         .group_by(LedgerPosting.account, LedgerEntry.currency))
+    if accounts is not None:
+        q = q.where(LedgerPosting.account.in_(accounts))
+    return {(a, c): int(s) for a, c, s in session.execute(q)}
 
 
 def all_balances(session: Session) -> dict[tuple[str, str], int]:
-    rows = session.execute(
-        select(LedgerPosting.account, LedgerEntry.currency, func.sum(LedgerPosting.amount))
-        .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
-        .group_by(LedgerPosting.account, LedgerEntry.currency)
-    )
-    return {(a, c): int(s) for a, c, s in rows}
+    return balances(session)
 
 
 def unbalanced_entries(session: Session) -> list[int]:
