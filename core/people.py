@@ -160,7 +160,7 @@ def ensure_community(tx: Tx, platform: str, platform_id: str, name: str) -> Comm
                               name=clean_text(name, "name", max_len=100, single_line=True) or platform_id)
         tx.s.add(community)
         try:
-            with tx.s.begin_nested():
+            with tx.savepoint():
                 tx.s.flush()
         except IntegrityError:  # created meanwhile by another transaction
             community = find_community(tx, platform, platform_id)

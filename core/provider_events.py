@@ -84,7 +84,7 @@ def funding_paid(tx: Tx, provider_ref: str, amount: int, currency: str,
         return "already funded"
     was = gig.status
     try:
-        with tx.s.begin_nested():
+        with tx.savepoint():
             gig = gigs.confirm_funding(tx, provider_ref, amount, currency, funding_ref)
     except DomainError as exc:
         gig = tx.gig(req.gig_id, lock=True)

@@ -30,7 +30,7 @@ def fire_timer(tx: Tx, timer_id: int) -> str | None:
         return None  # another worker fired it
     kind, gig_id, claim_id = row
     try:
-        with tx.s.begin_nested():
+        with tx.savepoint():
             _HANDLERS[kind](tx, gig_id, claim_id)
     except DomainError as exc:  # the world moved on; the timer is obsolete
         log.info("timer %s (%s) obsolete: %s", timer_id, kind, exc)

@@ -271,7 +271,7 @@ class StripeSync:
                 if change.done(t):
                     continue
                 try:
-                    with t.s.begin_nested():
+                    with t.savepoint():
                         out.append((change, change.apply(t)))
                 except DomainError as exc:
                     log.warning("stripe change refused: %s: %s", change.what, exc)

@@ -30,7 +30,7 @@ def stats_for(tx: Tx, user_id: int, *, lock: bool = False) -> ReputationStats:
         # A newcomer's first claims on two gigs at once both find no row: the loser of
         # the insert race (PostgreSQL) reads the winner's row instead of crashing.
         try:
-            with tx.s.begin_nested():
+            with tx.savepoint():
                 tx.s.add(ReputationStats(user_id=user_id))
         except IntegrityError:
             pass

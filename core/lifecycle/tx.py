@@ -4,8 +4,9 @@ notifications, timers, ledger entries, payment commands)."""
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Iterator
 
 from sqlalchemy import Table, bindparam, insert, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -71,6 +72,18 @@ class Tx:
         if self._conn is None:
             self._conn = self.s.connection()
         return self._conn
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction that may fail alone: if the block raises, its writes
+        roll back, and so do the notifications it queued for ``finish``."""
+        queued = len(self._outbox)
+        try:
+            with self.s.begin_nested():
+                yield
+        except BaseException:
+            del self._outbox[queued:]
+            raise
 
     def finish(self) -> None:
         """Write what was queued for the end of the unit of work (the outbox rows,

@@ -226,6 +226,33 @@ async def test_two_clock_workers_fire_each_timer_exactly_once(engine, world, clo
     assert await run_due_timers(engine) == 0
 
 
+async def test_an_obsolete_timer_leaves_no_notification_behind(engine, world, clock,
+                                                               monkeypatch):
+    """A handler that queued a notification and then found the world moved on
+    (a DomainError) is rolled back whole: its notification is not sent either."""
+    from core import timers
+
+    client = await world.user("client")
+    alice = await world.user("alice")
+    gig_id = await world.gig(client, deliver_in="1h")
+    claim = await engine.claim_slot(alice, gig_id)
+
+    def half_done(tx, g, c):
+        tx.notify("claim.abandoned", alice, f"claim:{c}", gig_id=g, claim_id=c)
+        tx.audit(None, "system", "abandon", gig_id=g, claim_id=c)
+        raise InvalidTransition("The claim moved on.")
+    monkeypatch.setitem(timers._HANDLERS, "claim_deadline", half_done)
+    assert await tick(engine, clock, hours=1, seconds=1) == 1
+    assert await queued(engine, "claim.abandoned") == []
+
+    def read(s):
+        return (s.scalar(select(func.count()).select_from(AuditEvent)
+                         .where(AuditEvent.action == "abandon")),
+                s.scalar(select(Timer.status).where(Timer.claim_id == claim.id,
+                                                    Timer.kind == "claim_deadline")))
+    assert await engine.db.read(read) == (0, "done")
+
+
 async def test_outbox_workers_leasing_at_once_take_disjoint_rows(engine, world):
     """Several workers leasing at the same moment (concurrent transactions on
     PostgreSQL, where SKIP LOCKED does the work) never take the same row, take
