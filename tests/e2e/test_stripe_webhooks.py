@@ -24,14 +24,21 @@ async def _post(url: str, payload: bytes, headers: dict) -> int:
             return resp.status
 
 
-async def test_forged_stale_and_altered_deliveries_change_nothing(world):
-    fake = world.fake
+async def held_back_checkout(world) -> tuple[int, str]:
+    """carol pays for a 2-slot gig; Stripe's checkout.session.completed is made but
+    not delivered yet. Returns the gig and that event's id."""
     client = await world.user("carol")
     gig_id = await world.post_gig(client, slots=2)
     session_id, _ = await world.press_pay(client, gig_id)
-    fake.set_webhook_mode("manual")
-    await fake.complete_checkout(session_id)
-    [completed] = event_ids(fake, "checkout.session.completed")
+    world.fake.set_webhook_mode("manual")
+    await world.fake.complete_checkout(session_id)
+    [completed] = event_ids(world.fake, "checkout.session.completed")
+    return gig_id, completed
+
+
+async def test_forged_stale_and_altered_deliveries_change_nothing(world):
+    fake = world.fake
+    gig_id, completed = await held_back_checkout(world)
     before = await world.snapshot()
 
     forged = await fake.deliver(completed, forge=True)
@@ -62,12 +69,7 @@ async def test_forged_stale_and_altered_deliveries_change_nothing(world):
 
 async def test_same_event_delivered_many_times_concurrently_applies_once(world):
     fake = world.fake
-    client = await world.user("carol")
-    gig_id = await world.post_gig(client, slots=2)
-    session_id, _ = await world.press_pay(client, gig_id)
-    fake.set_webhook_mode("manual")
-    await fake.complete_checkout(session_id)
-    [completed] = event_ids(fake, "checkout.session.completed")
+    gig_id, completed = await held_back_checkout(world)
 
     results = await fake.deliver(completed, times=5, concurrently=True)
     assert [d.status for d in results] == [200] * 5
