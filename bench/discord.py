@@ -219,10 +219,10 @@ class Bot:
         from adapters.discord.client import GigClient
         from adapters.discord.pacing import Pacer
         from adapters.discord.service import DiscordService
-        from bot.app import App, upgrade_schema
-        from bot.settings import Settings
-        from core import people
-        from core.clock import ManualClock
+        from bot.runtime.app import App, upgrade_schema
+        from bot.runtime.settings import Settings
+        from core.lifecycle import people
+        from core.domain.clock import ManualClock
 
         class FastClient(GigClient):
             async def before_identify_hook(self, shard_id, *, initial=False):  # noqa: ANN001
@@ -256,7 +256,7 @@ class Bot:
         return self
 
     async def open_gig(self, slots: int) -> int:
-        from core.drafts import GigDraft
+        from core.domain.gig_input import GigDraft
         draft = GigDraft.parse({"title": "Logo in SVG", "reward": "25", "currency": "usd",
                                 "skills": "design", "slots": str(slots)},
                                community_id=self.community_id)
@@ -281,7 +281,7 @@ async def fanout(args, tmp: Path) -> dict:
         await fake.call("mark")
         started = time.monotonic()
         await bot.open_gig(slots=1)
-        worker = asyncio.create_task(bot.app.outbox.run_forever(stop, idle=0.05))
+        worker = asyncio.create_task(bot.runtime.app.outbox.run_forever(stop, idle=0.05))
         deadline = started + 60 + 3 * args.members / max(ceiling / 2, 1)
         got = 0
         while got < args.members and time.monotonic() < deadline:
@@ -316,7 +316,7 @@ async def fanout(args, tmp: Path) -> dict:
 
 # -- 2. acknowledgement latency ----------------------------------------------------------
 async def presses(args, tmp: Path) -> dict:
-    from core.models import Claim
+    from core.domain.records import Claim
 
     n = max(1, int(args.rate * args.seconds))
     ceiling = int(args.ceiling * args.scale)
@@ -326,10 +326,10 @@ async def presses(args, tmp: Path) -> dict:
     try:
         world = await fake.call("world", n)
         bot = await Bot(tmp, fake, world, ceiling).start(known_members=not args.first_time)
-        bot.app.engine.config = replace(bot.app.engine.config, match_notify_limit=0)
+        bot.runtime.app.engine.config = replace(bot.runtime.app.engine.config, match_notify_limit=0)
         for _ in range(args.gigs):
             await bot.open_gig(slots=math.ceil(n / args.gigs))
-        await bot.app.outbox.drain()  # the cards on the board
+        await bot.runtime.app.outbox.drain()  # the cards on the board
         cards = []
         for _ in range(300):
             cards = await fake.call("cards")
@@ -337,9 +337,9 @@ async def presses(args, tmp: Path) -> dict:
                 break
             await asyncio.sleep(0.2)
         plan = [(uid, *cards[i % len(cards)]) for i, uid in enumerate(world["users"])]
-        worker = asyncio.create_task(bot.app.outbox.run_forever(stop, idle=0.05))
+        worker = asyncio.create_task(bot.runtime.app.outbox.run_forever(stop, idle=0.05))
         seen = await fake.call("presses", (plan, args.rate))
-        claims = await bot.app.engine.view(lambda t: t.s.query(Claim).count())
+        claims = await bot.runtime.app.engine.view(lambda t: t.s.query(Claim).count())
         stop.set()
         await worker
         ack, answers = seen["ack_ms"], seen["answer_ms"]

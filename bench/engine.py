@@ -1,7 +1,7 @@
 """``python -m bench engine``: claim transactions per second and latency.
 
 Measures ``Engine.claim_slot`` (the real engine: SQLite file in a temp dir, WAL +
-``synchronous=FULL`` as ``core.db`` configures it) next to a hand-written raw
+``synchronous=FULL`` as ``core.storage.db`` configures it) next to a hand-written raw
 aiosqlite baseline that runs the equivalent SQL of one claim transaction on a
 separate file with the same pragmas, in the same run:
 
@@ -137,7 +137,7 @@ def plan(gigs: int, capacity: int) -> tuple[int, list[tuple[int, int]]]:
 
 
 def seed_rows(gigs: int, slots: int, freelancers: int, now: datetime) -> list[tuple[object, list[dict]]]:
-    from core.models import Gig, Profile, ReputationStats, User
+    from core.domain.records import Gig, Profile, ReputationStats, User
 
     users = [{"id": i, "display_name": f"client{i}", "created_at": now, "payouts_enabled": True}
              for i in range(1, N_CLIENTS + 1)]
@@ -175,7 +175,7 @@ def insert_rows(conn, rows: list[tuple[object, list[dict]]]) -> None:
 async def engine_run(url: str, gigs: int, capacity: int, seconds: float,
                      concurrency: int) -> Sample:
     from adapters.sandbox import SandboxProvider
-    from core.db import Database
+    from core.storage.db import Database
     from core.engine import Engine
 
     db = Database(url)
@@ -201,8 +201,8 @@ async def engine_profile(path: Path, gigs: int, n: int = 2000) -> None:
     """cProfile the claim unit of work itself, run in this thread (no writer queue)
     (the profiler sees one thread; in the engine the work runs on its writer thread)."""
     from adapters.sandbox import SandboxProvider
-    from core.clock import utcnow
-    from core.db import Database
+    from core.domain.clock import utcnow
+    from core.storage.db import Database
     from core.engine import Engine
     from core.lifecycle import slots
 
@@ -238,7 +238,7 @@ class RawClaims:
     same eight statements ``core.lifecycle.slots`` runs, with the same checks."""
 
     def __init__(self, conn) -> None:
-        from core.models import LIVE_CLAIM_STATES, SLOT_HOLDING_STATES
+        from core.domain.records import LIVE_CLAIM_STATES, SLOT_HOLDING_STATES
 
         self.conn = conn
         self.lock = asyncio.Lock()
@@ -353,7 +353,7 @@ async def raw_run(path: Path, gigs: int, capacity: int, seconds: float,
                   concurrency: int) -> Sample:
     from sqlalchemy import create_engine
 
-    from core.db import Database
+    from core.storage.db import Database
 
     db = Database(f"sqlite:///{path}")  # the same schema, indexes and triggers
     await db.create_schema()

@@ -1,16 +1,16 @@
 """``python -m bench match``: ranking 100,000 freelancer profiles for one new gig.
 
-Seeds a SQLite file (WAL, as ``core.db`` configures it) with ``--profiles``
+Seeds a SQLite file (WAL, as ``core.storage.db`` configures it) with ``--profiles``
 profiles: skills drawn from a vocabulary with a few popular tags, random time
 zones, working hours (some wrapping midnight), minimum rewards in two
 currencies, live-claim caps, reputation stats for most of them, a few banned
 users and blocks. Seeding uses sqlite3 ``executemany`` in one transaction.
 
-Then it times ``core.matching.rank_freelancers`` through ``Database.read`` for
+Then it times ``core.matching.ranking.rank_freelancers`` through ``Database.read`` for
 a gig with three popular skills and for a gig without skills (every profile is
 a candidate), both as the fan-out calls it (``for_push=True``: the burnout
 guard's filters apply) and as a plain ranking of every candidate. Ranking reads
-the process's match index (``core.match_index``): the first ranking loads it
+the process's match index (``core.matching.index``): the first ranking loads it
 (shown as "cold"), later ones refresh it from the change log. "after 200
 changes" times a push ranking that first applies 200 profile and stats changes
 made since the last one. For scale, the same run times a raw sqlite3 fetch of
@@ -163,9 +163,9 @@ async def atimed(fn, runs: int) -> tuple[float, object]:
 
 
 async def _main(args: argparse.Namespace) -> int:
-    from core.db import Database
-    from core.matching import rank_freelancers
-    from core.models import Gig
+    from core.storage.db import Database
+    from core.matching.ranking import rank_freelancers
+    from core.domain.records import Gig
 
     rnd = random.Random(args.seed)
     now = datetime.now(timezone.utc)

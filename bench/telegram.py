@@ -94,8 +94,8 @@ def _fakes():
 # -- setup ---------------------------------------------------------------------
 async def make_app(tg, directory: Path, limits, *, freelancers: int):
     from adapters.telegram.service import TelegramService
-    from bot.app import App
-    from bot.settings import Settings
+    from bot.runtime.app import App
+    from bot.runtime.settings import Settings
     settings = Settings(database_url=f"sqlite:///{directory / 'bench.db'}",
                         telegram_bot_token=tg.token, telegram_api_base_url=tg.base_url,
                         telegram_webhook_url=None, discord_bot_token=None,
@@ -110,7 +110,7 @@ async def make_app(tg, directory: Path, limits, *, freelancers: int):
 
 async def seed(app, tg, n: int) -> list[int]:
     """``n`` Telegram freelancers (skills design, any hours) who started the bot."""
-    from core import people
+    from core.lifecycle import people
     users = list(range(FIRST_USER, FIRST_USER + n))
 
     def create(t):
@@ -124,7 +124,7 @@ async def seed(app, tg, n: int) -> list[int]:
 
 
 async def post_gig(app) -> int:
-    from core.drafts import GigDraft
+    from core.domain.gig_input import GigDraft
     client = await app.engine.resolve_user("telegram", str(CLIENT_ID), "Client")
     gig = await app.engine.post_gig(client.id, GigDraft.parse(
         {"title": "Logo in SVG", "reward": "25", "currency": "usd", "skills": "design,svg"}))
@@ -136,7 +136,7 @@ async def post_gig(app) -> int:
 async def fan_out(args, tg, app, service, users: list[int]) -> dict:
     from sqlalchemy import func, select
 
-    from core.models import OutboxMessage
+    from core.domain.records import OutboxMessage
     tg.user_started(CLIENT_ID)
     first_call = len(tg.calls)
     t0 = time.perf_counter()

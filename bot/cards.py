@@ -9,9 +9,9 @@ from typing import Callable
 
 from bot.conversation import Attachment, Button, Reply, Rich
 from bot.payloads import button_payload
-from core.models import Claim, ClaimStatus, Delivery, Gig, GigStatus
-from core.money import format_amount
-from core.queries import GigView
+from core.api import Claim, ClaimStatus, Delivery, Gig, GigStatus
+from core.api import format_amount
+from core.api import GigView
 
 DESCRIPTION_PREVIEW = 400
 

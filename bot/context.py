@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable, TypeVar
 
 from bot.conversation import Actor, Place, Reply, Rich, SAME, Target
-from core.engine import Engine
+from core.api import Engine
 from core.lifecycle.tx import Tx
 
 T = TypeVar("T")

@@ -13,9 +13,9 @@ from bot import notifications
 from bot.cards import gig_key
 from bot.conversation import Reply
 from bot.texts import translator
-from core.engine import Engine
-from core.models import Community, Gig, Identity, MessageRef, User
-from core.outbox import Notification
+from core.api import Engine
+from core.domain.records import Community, Gig, Identity, MessageRef, User
+from core.api import Notification
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ class ChatAdapter(Protocol):
     platform: str
 
     async def send_to_user(self, platform_user_id: str, reply: Reply, *, dedup_key: str) -> None:
-        """DM a user (raise to retry; ``core.outbox.RetryLater`` to pick the delay)."""
+        """DM a user (raise to retry; ``core.workers.outbox.RetryLater`` to pick the delay)."""
 
     async def show_card(self, card_key: str, reply: Reply, *, board_chat_id: str | None) -> None:
         """Post the card on ``board_chat_id`` if it is not there yet, and edit every

@@ -13,9 +13,9 @@ from sqlalchemy import delete, select
 
 from bot.context import Context
 from bot.conversation import FieldSpec, FormRequest, FormSpec, Reply, Rich
-from core.errors import DomainError, ValidationError
+from core.api import DomainError, ValidationError
 from core.lifecycle.tx import Tx
-from core.models import ConversationState
+from core.domain.records import ConversationState
 
 Submit = Callable[[Context, dict, dict], Awaitable[list[Reply]]]
 Check = Callable[[str, dict], object]  # raises ValidationError for a bad answer

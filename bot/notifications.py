@@ -8,10 +8,10 @@ from typing import Callable
 from bot.cards import claim_line, delivery_reply, gig_card, money, when
 from bot.conversation import Button, Reply, Rich
 from bot.payloads import button_payload
-from core import queries
-from core.engine import Engine
-from core.models import Claim, Gig, User
-from core.outbox import Notification
+from core import read_models as queries
+from core.api import Engine
+from core.api import Claim, Gig, User
+from core.api import Notification
 
 _ = Callable[..., str]
 
@@ -26,7 +26,7 @@ async def delivery_for(engine: Engine, _: _, claim_id: int, *, viewer_id: int | 
         gig = t.s.get(Gig, claim.gig_id)
         if viewer_id is not None and viewer_id not in (gig.client_id, claim.freelancer_id) \
                 and not t.is_moderator(viewer_id, gig.community_id):
-            from core.errors import NotAllowed
+            from core.api import NotAllowed
             raise NotAllowed("Only the client, the freelancer and moderators can see deliveries.")
         return gig, claim, queries.latest_delivery(t.s, claim_id), t.s.get(User, claim.freelancer_id)
     gig, claim, delivery, freelancer = await engine.view(load)

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.texts import N_
-from core import ledger
-from core.models import Claim, Gig, LedgerEntry, LedgerPosting, PaymentOp, User
-from core.money import format_amount
+from core.lifecycle import ledger
+from core.domain.records import Claim, Gig, LedgerEntry, LedgerPosting, PaymentOp, User
+from core.api import format_amount
 
 # ledger entry kind -> receipt kind; whose receipt it is: the entry's user_id
 RECEIPT_KINDS = {"funding": "payment", "payout": "payout", "refund_sent": "refund"}

@@ -8,7 +8,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 
-from core.errors import ValidationError
+from core.api import ValidationError
 
 MAX_ARGS_TEXT = 6000
 

@@ -14,10 +14,10 @@ from bot.conversation import Actor, Place, PlaceKind, Reply, Rich
 from bot.payloads import BadPayload, decode
 from bot.registry import REGISTRY, coerce_args, parse_text_args
 from bot.texts import pick_locale, translator
-from core import people
-from core.engine import Engine
-from core.errors import DomainError
-from core.models import Community
+from core.lifecycle import people
+from core.api import Engine
+from core.api import DomainError
+from core.api import Community
 
 log = logging.getLogger(__name__)
 load_all()

@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 import pytest
 
 from adapters.sandbox import SandboxProvider
-from core.clock import ManualClock
-from core.db import Database
-from core.drafts import GigDraft
+from core.domain.clock import ManualClock
+from core.storage.db import Database
+from core.domain.gig_input import GigDraft
 from core.engine import Engine
 
 PG_URL = os.environ.get("GIGBROKER_TEST_POSTGRES_URL")
@@ -69,7 +69,7 @@ class World:
         if payouts:
             await self.engine.setup_payouts(user.id)
         if experienced:
-            from core.models import ReputationStats
+            from core.domain.records import ReputationStats
 
             def seasoned(t):
                 stats = t.s.get(ReputationStats, user.id) or ReputationStats(user_id=user.id)
@@ -90,8 +90,8 @@ class World:
     async def many(self, n: int, prefix: str, *, experienced: bool = True,
                    platform: str = "console") -> list[int]:
         """``n`` users in one transaction (fast enough for a thousand claimants)."""
-        from core import people
-        from core.models import ReputationStats
+        from core.lifecycle import people
+        from core.domain.records import ReputationStats
 
         def create(t):
             ids = []
@@ -105,7 +105,7 @@ class World:
 
     async def community(self, name: str, *, moderators: tuple[int, ...] = (),
                         platform: str = "discord") -> int:
-        from core import people
+        from core.lifecycle import people
 
         def create(t):
             community = people.ensure_community(t, platform, f"guild-{name}", name)
@@ -117,7 +117,7 @@ class World:
     async def second_identity(self, user_id: int, platform: str, platform_user_id: str) -> int:
         """Link a second platform identity to ``user_id`` with /link's one-time code;
         returns the user id that identity now resolves to (``user_id``)."""
-        from core import people
+        from core.lifecycle import people
         other = await self.engine.resolve_user(platform, platform_user_id, "second")
         code = await self.engine.tx(lambda t: people.create_link_code(t, user_id).code)
         await self.engine.tx(lambda t: people.redeem_link_code(t, other.id, code))
@@ -168,8 +168,8 @@ async def db_snapshot(db: Database) -> dict:
     from sqlalchemy import func, select
     from sqlmodel import SQLModel
 
-    from core import ledger
-    from core.models import AuditEvent
+    from core.lifecycle import ledger
+    from core.domain.records import AuditEvent
 
     def dump(s):
         out = {}
@@ -191,8 +191,8 @@ def snapshot(db):
 @pytest.fixture
 async def app(tmp_path):
     """The whole composition root on a SQLite file, migrated, with a manual clock."""
-    from bot.app import App
-    from bot.settings import Settings
+    from bot.runtime.app import App
+    from bot.runtime.settings import Settings
     application = App(Settings(database_url=f"sqlite:///{tmp_path / 'app.db'}", _env_file=None),
                       clock=ManualClock(datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)))
     await application.prepare()
@@ -206,7 +206,7 @@ def migrated_db(tmp_path_factory):
     tests copy it (``App.prepare`` then finds it at head and only checks)."""
     import sqlite3
 
-    from bot.app import upgrade_schema
+    from bot.runtime.app import upgrade_schema
     path = tmp_path_factory.mktemp("migrated") / "gigbroker.db"
     upgrade_schema(f"sqlite:///{path}")
     with sqlite3.connect(path) as con:  # fold the WAL into the file before copying it

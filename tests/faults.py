@@ -4,8 +4,8 @@ operation, or so transfers are refused for good (a closed payout account)."""
 from __future__ import annotations
 
 from adapters.sandbox import SandboxProvider
-from core.models import SandboxPayment
-from core.payments import ProviderDeclined
+from core.domain.records import SandboxPayment
+from core.ports.payments import ProviderDeclined
 
 
 class ProcessKilled(BaseException):

@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from adapters.console.render import render
 from bot.conversation import Button, Place, PlaceKind, Reply, TargetKind
-from core import people
-from core.models import Community, Identity
+from core.lifecycle import people
+from core.api import Community, Identity
 
 if TYPE_CHECKING:  # the composition root builds us; we only use its parts
-    from bot.app import App
+    from bot.runtime.app import App
 
 CONSOLE = "console"
 _CLOCK_RE = re.compile(r"^\+?(\d+)\s*([mhdw])$", re.IGNORECASE)

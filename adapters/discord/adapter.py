@@ -26,15 +26,15 @@ import discord
 from bot.conversation import Reply
 from bot.dispatch import card_refs, remember_card
 from bot.texts import N_, translator
-from core.models import Community, Gig, GigStatus
-from core.outbox import RetryLater
+from core.api import Community, Gig, GigStatus
+from core.api import RetryLater
 
 from adapters.discord import store
 from adapters.discord.files import FileRelay
 from adapters.discord.render import NO_PINGS, Rendered, clip, plain, render, split_first_line
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
 
 log = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from bot.forms import FORMS
 from bot.payloads import BadPayload, decode
 from bot.registry import REGISTRY, parse_text_args
 from bot.texts import N_, translator
-from core.errors import DomainError
-from core.models import Claim, ClaimStatus
+from core.api import DomainError
+from core.api import Claim, ClaimStatus
 
 from adapters.discord import files as discord_files
 from adapters.discord import store
@@ -40,7 +40,7 @@ from adapters.discord.render import NO_PINGS, render
 from adapters.discord.respond import Responder
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.runtime.app import App
     from adapters.discord.adapter import DiscordAdapter
 
 log = logging.getLogger(__name__)

@@ -19,8 +19,8 @@ from adapters.discord.pacing import Pacer, pace_requests
 from adapters.discord.router import Router
 
 if TYPE_CHECKING:
-    from bot.app import App
-    from bot.settings import Settings
+    from bot.runtime.app import App
+    from bot.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
 

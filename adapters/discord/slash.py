@@ -21,7 +21,7 @@ from discord.app_commands import Choice, Range, locale_str
 
 from bot.registry import REGISTRY, ArgSpec, CommandSpec
 from bot.texts import LANGUAGES, N_, pick_locale, translator
-from core.money import CURRENCY_EXPONENTS
+from core.api import CURRENCY_EXPONENTS
 
 from adapters.discord.render import RENAMES, clip
 

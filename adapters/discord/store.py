@@ -12,8 +12,8 @@ from sqlalchemy import select
 from bot import forms
 from bot.context import Context
 from bot.dispatch import card_refs, remember_card
-from core.engine import Engine
-from core.models import Identity, MessageRef
+from core.api import Engine
+from core.domain.records import Identity, MessageRef
 
 PLATFORM = "discord"
 THREAD_SUFFIX = "/thread"

@@ -8,11 +8,10 @@ import hashlib
 import json
 import secrets
 
-from core.db import Database
-from core.models import SandboxPayment
-from core.payments import (
-    FundingOrder, OnboardingLink, PaymentLink, ProviderDeclined, ProviderResult, RefundOrder,
-    TransferOrder,
+from core.api import Database
+from core.domain.records import SandboxPayment
+from core.api import (
+    FundingOrder, OnboardingLink, PaymentLink, ProviderDeclined, ProviderResult, RefundOrder, TransferOrder,
 )
 
 

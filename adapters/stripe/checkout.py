@@ -19,8 +19,8 @@ from sqlalchemy import select
 
 from adapters.stripe.client import obj_id, transfer_group, val
 from adapters.stripe.errors import call_for_user
-from core.models import Gig, PaymentRequest
-from core.payments import FundingOrder, PaymentLink, ProviderDeclined
+from core.domain.records import Gig, PaymentRequest
+from core.api import FundingOrder, PaymentLink, ProviderDeclined
 
 RETURN_PATH = "/stripe/return"
 

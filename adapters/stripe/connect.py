@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from adapters.stripe.client import account_ready, val
 from adapters.stripe.errors import call_for_user
-from core.models import User
-from core.payments import OnboardingLink, ProviderDeclined
+from core.api import User
+from core.api import OnboardingLink, ProviderDeclined
 
 ONBOARDING_PATH = "/stripe/onboarding"
 USER_METADATA_KEY = "gigbroker_user_id"

@@ -12,8 +12,8 @@ from typing import Any, Awaitable, Callable, TypeVar
 
 import stripe
 
-from core.errors import PaymentFailed
-from core.payments import ProviderDeclined
+from core.api import PaymentFailed
+from core.api import ProviderDeclined
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)

@@ -12,9 +12,8 @@ import stripe
 from adapters.stripe import checkout, connect
 from adapters.stripe.client import OP_METADATA_KEY, is_test_key, make_client, transfer_group
 from adapters.stripe.errors import call
-from core.payments import (
-    FundingOrder, OnboardingLink, PaymentLink, ProviderDeclined, ProviderResult, RefundOrder,
-    TransferOrder,
+from core.api import (
+    FundingOrder, OnboardingLink, PaymentLink, ProviderDeclined, ProviderResult, RefundOrder, TransferOrder,
 )
 
 

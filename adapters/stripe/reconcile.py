@@ -21,9 +21,9 @@ from sqlalchemy import select
 
 from adapters.stripe.client import OP_METADATA_KEY, make_client, transfer_group, val
 from adapters.stripe.sync import Change, StripeSync
-from core import provider_events as pe
-from core.models import Gig, LedgerEntry, PaymentOp, PaymentRequest
-from core.money import format_amount
+from core.lifecycle import provider_events as pe
+from core.domain.records import Gig, LedgerEntry, PaymentOp, PaymentRequest
+from core.api import format_amount
 
 STUCK_AFTER = timedelta(hours=1)
 

@@ -5,7 +5,7 @@ object of a period -> the changes not yet applied).
 Each ``for_*`` method fetches the current object from the API (webhook
 payloads are snapshots and may arrive late, twice or out of order; the API
 says how things are now) and returns ``Change``s: an idempotent ``apply`` (a
-``core.provider_events`` call keyed by the Stripe object id) and a ``done``
+``core.lifecycle.provider_events`` call keyed by the Stripe object id) and a ``done``
 test telling whether the database already reflects it. ``apply_changes`` runs
 them in one transaction, together with the webhook event's id when there is one."""
 from __future__ import annotations
@@ -19,12 +19,12 @@ from sqlalchemy import select
 from adapters.stripe.checkout import funding_ref
 from adapters.stripe.client import OP_METADATA_KEY, account_ready, gig_id_from_group, obj_id, val
 from adapters.stripe.connect import USER_METADATA_KEY
-from core import provider_events as pe
-from core.errors import DomainError
+from core.lifecycle import provider_events as pe
+from core.api import DomainError
 from core.lifecycle.tx import Tx
-from core.models import Gig, PaymentOp, PaymentRequest, User
-from core.money import format_amount
-from core.payouts import record_payment_success
+from core.domain.records import Gig, PaymentOp, PaymentRequest, User
+from core.api import format_amount
+from core.lifecycle.payouts import record_payment_success
 
 log = logging.getLogger(__name__)
 PROVIDER = "stripe"

@@ -20,7 +20,7 @@ from adapters.stripe.checkout import RETURN_PATH
 from adapters.stripe.client import API_VERSION, make_client
 from adapters.stripe.connect import ONBOARDING_PATH
 from adapters.stripe.sync import StripeSync
-from core import provider_events as pe
+from core.lifecycle import provider_events as pe
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/stripe/webhook"
@@ -106,7 +106,7 @@ async def onboarding_return(request: web.Request) -> web.Response:
 
 
 def mount_stripe_webhook(app, settings, http) -> StripeWebhook:
-    """Add the webhook and the return pages to ``http`` (bot.http.HttpServer)."""
+    """Add the webhook and the return pages to ``http`` (bot.runtime.http.HttpServer)."""
     client = getattr(app.provider, "client", None)
     if not isinstance(client, stripe.StripeClient):
         client = make_client(settings)

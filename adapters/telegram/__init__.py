@@ -2,4 +2,4 @@
 Bot API (HTML, inline keyboards, cards edited in place, documents by file_id) and
 feeds Telegram updates (commands, button presses, form answers, files) into
 ``bot.service.Conversation``. ``service.TelegramService`` is the entry point that
-``bot.runner`` starts; python-telegram-bot is only imported from here."""
+``bot.runtime.runner`` starts; python-telegram-bot is only imported from here."""

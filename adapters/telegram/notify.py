@@ -29,9 +29,9 @@ from adapters.telegram.locks import KeyedLocks
 from adapters.telegram.sender import PLATFORM, Sender, not_started, unreachable
 from bot.conversation import Reply
 from bot.dispatch import card_refs, remember_card
-from core.engine import Engine
-from core.models import MessageRef
-from core.outbox import RetryLater
+from core.api import Engine
+from core.domain.records import MessageRef
+from core.api import RetryLater
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from adapters.telegram.sender import PLATFORM, Sender, not_started, unreachable
 from bot.conversation import Actor, Button, Place, Reply, Rich, TargetKind
 from bot.dispatch import remember_card
 from bot.texts import translator
-from core.engine import Engine
-from core.models import Community, Identity
+from core.api import Engine
+from core.api import Community, Identity
 
 log = logging.getLogger(__name__)
 

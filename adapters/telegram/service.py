@@ -28,12 +28,12 @@ from adapters.telegram.sender import PLATFORM, Sender
 from adapters.telegram.transport import AiohttpRequest
 from adapters.telegram.webhook import WebhookEndpoint, webhook_path, webhook_secret
 from bot.registry import REGISTRY
-from core.outbox import retry_now
+from core.workers.outbox import retry_now
 
 if TYPE_CHECKING:
-    from bot.app import App
-    from bot.http import HttpServer
-    from bot.settings import Settings
+    from bot.runtime.app import App
+    from bot.runtime.http import HttpServer
+    from bot.runtime.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ from bot.context import Context
 from bot.conversation import FieldSpec, FormSpec, Rich
 from bot.registry import REGISTRY, ArgSpec, command
 from bot.texts import N_
-from core import people
-from core.drafts import normalise_skills
-from core.matching import reputation
-from core.money import parse_amount
-from core.models import Profile, ReputationStats
+from core.lifecycle import people
+from core.api import normalise_skills
+from core.matching.ranking import reputation
+from core.api import parse_amount
+from core.api import Profile, ReputationStats
 
 PROFILE_FORM = FormSpec("profile", N_("Your freelancer profile"), (
     FieldSpec("skills", N_("Skills"), N_("Which skills do you offer? Comma-separated, e.g. "
@@ -57,7 +57,7 @@ async def _profile_submitted(ctx: Context, values: dict, context: dict):
          ArgSpec("code", N_("deep-link code, e.g. gig_42")))
 async def start(ctx: Context, code: str | None = None):
     def started(t):
-        from core.models import Identity
+        from core.api import Identity
         from sqlalchemy import update
         t.s.execute(update(Identity).where(Identity.platform == ctx.actor.platform,
                                            Identity.platform_user_id == ctx.actor.platform_user_id)
@@ -140,7 +140,7 @@ async def settings(ctx: Context, **fields):
     allowed = {"locale", "notify", "max_claims", "timezone", "hours"}
     unknown = set(fields) - allowed
     if unknown:
-        from core.errors import ValidationError
+        from core.api import ValidationError
         raise ValidationError(sorted(unknown)[0], "Settings are: {names}.",
                               names=", ".join(sorted(allowed)))
     if fields:

@@ -8,9 +8,9 @@ from bot.context import Context
 from bot.conversation import Rich
 from bot.registry import ArgSpec, command
 from bot.texts import N_
-from core import people
-from core.errors import NotAllowed, NotFound
-from core.models import Identity, User
+from core.lifecycle import people
+from core.api import NotAllowed, NotFound
+from core.api import Identity, User
 
 
 def _community(ctx: Context) -> int:

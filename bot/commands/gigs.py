@@ -9,10 +9,10 @@ from bot.conversation import Button, FieldSpec, FormSpec, Rich
 from bot.payloads import button_payload
 from bot.registry import ArgSpec, command
 from bot.texts import N_
-from core import queries
-from core.drafts import GigDraft
-from core.matching import feed
-from core.models import ClaimStatus, Gig, GigStatus
+from core import read_models as queries
+from core.api import GigDraft
+from core.matching.ranking import feed
+from core.api import ClaimStatus, Gig, GigStatus
 
 FEED_PAGE = 5
 
@@ -41,7 +41,7 @@ def _split_reward(fields: dict) -> dict:
 
 
 def _check_reward(text: str, values: dict) -> None:
-    from core.money import parse_amount
+    from core.api import parse_amount
     parts = text.split()
     parse_amount(parts[0] if parts else "", parts[1] if len(parts) > 1 else "usd")
 
@@ -96,7 +96,7 @@ async def show_gig(ctx: Context, gig_id: int, *, full: bool = True):
     view = await ctx.engine.gig_view(gig_id)
     g = view.gig
     if g.status in (GigStatus.draft, GigStatus.awaiting_funding) and g.client_id != ctx.user_id:
-        from core.errors import NotFound
+        from core.api import NotFound
         raise NotFound("There is no gig #{gig_id}.", gig_id=gig_id)
     test = bool(ctx.engine.provider.test_mode)
     card = gig_card(view, ctx._, full=full, test_money=test)
@@ -134,7 +134,7 @@ async def gig(ctx: Context, id: int):
 
 
 async def feed_page(ctx: Context, offset: int, skill: str | None):
-    from core.drafts import normalise_skills
+    from core.api import normalise_skills
     tags = normalise_skills(skill) if skill else []
     tag = tags[0] if tags else None
     def load(t):
@@ -180,7 +180,7 @@ async def mygigs(ctx: Context):
         posted = queries.gigs_posted(t.s, ctx.user_id, limit=10)
         held = queries.claims_held(t.s, ctx.user_id, limit=10)
         from sqlalchemy import select
-        from core.models import Application
+        from core.api import Application
         apps = list(t.s.scalars(select(Application).where(
             Application.gig_id.in_([g.id for g in posted] or [0]),
             Application.status == "pending")))

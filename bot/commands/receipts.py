@@ -8,7 +8,7 @@ from bot.context import Context
 from bot.conversation import Attachment, Rich
 from bot.registry import ArgSpec, command
 from bot.texts import N_
-from core.errors import NotFound
+from core.api import NotFound
 
 KIND_LABELS = {"payment": N_("Payment"), "payout": N_("Payout"), "refund": N_("Refund")}
 

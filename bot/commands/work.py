@@ -8,9 +8,9 @@ from bot.context import Context
 from bot.conversation import FieldSpec, FormSpec
 from bot.registry import ArgSpec, command
 from bot.texts import N_
-from core.errors import InvalidTransition, ValidationError
-from core.models import Claim, ClaimStatus, Gig
-from core.money import parse_amount
+from core.api import InvalidTransition, ValidationError
+from core.api import Claim, ClaimStatus, Gig
+from core.api import parse_amount
 
 DELIVER_FORM = FormSpec("deliver", N_("Deliver your work"), (
     FieldSpec("text", N_("Your delivery"), N_("Send your work: a message, links, or files "

@@ -522,7 +522,7 @@ MESSAGES: dict[str, str] = {
         "intentarlo allí.",
     "Open a private chat": "Abrir un chat privado",
 
-    # core.models.GigStatus: gig states, shown via _(status.replace('_', ' '))
+    # core.domain.records.GigStatus: gig states, shown via _(status.replace('_', ' '))
     "draft": "borrador",
     "awaiting funding": "pendiente de pago",
     "open": "abierto",
@@ -530,7 +530,7 @@ MESSAGES: dict[str, str] = {
     "cancelled": "cancelado",
     "expired": "vencido",
 
-    # core.models.ClaimStatus: claim states, shown via _(status.replace('_', ' '))
+    # core.domain.records.ClaimStatus: claim states, shown via _(status.replace('_', ' '))
     "active": "activo",
     "delivered": "entregado",
     "revision requested": "cambios pedidos",
@@ -563,7 +563,7 @@ MESSAGES: dict[str, str] = {
     "Staff: a payment of {amount} for {title} could not be matched and is held as unallocated: {reason}":
         "Equipo: un pago de {amount} de {title} no se pudo asociar y queda sin asignar: {reason}",
 
-    # -- refusals: templates of domain errors (core.errors.DomainError and subclasses),
+    # -- refusals: templates of domain errors (core.domain.errors.DomainError and subclasses),
     # -- translated by bot.service.error_reply; one group per file that raises them
     # bot/commands/work.py
     "This form lost its claim; open the gig again.":

@@ -8,12 +8,12 @@ import json
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from core import ledger
-from core.errors import InvalidTransition, NotAllowed, ValidationError
+from core.lifecycle import ledger
+from core.domain.errors import InvalidTransition, NotAllowed, ValidationError
 from core.lifecycle.gigs import maybe_complete, refund_slots
 from core.lifecycle.tx import Tx
-from core.models import Claim, ClaimStatus, Delivery, Gig, GigStatus, ReputationStats
-from core.drafts import clean_text
+from core.domain.records import Claim, ClaimStatus, Delivery, Gig, GigStatus, ReputationStats
+from core.domain.gig_input import clean_text
 
 MAX_LINKS, MAX_FILES = 10, 10
 MAX_LINKS_CHARS = 2000  # Delivery.links column

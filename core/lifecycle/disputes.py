@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core import ledger
-from core.drafts import clean_text
-from core.errors import InvalidTransition, NotAllowed, ValidationError
+from core.lifecycle import ledger
+from core.domain.gig_input import clean_text
+from core.domain.errors import InvalidTransition, NotAllowed, ValidationError
 from core.lifecycle.claims import _require, _settle, release, stats_for
 from core.lifecycle.gigs import maybe_complete, refund_slots
 from core.lifecycle.tx import Tx
-from core.models import Claim, ClaimStatus, Dispute, Rating
+from core.domain.records import Claim, ClaimStatus, Dispute, Rating
 
 SETTLED_FOR_RATING = (ClaimStatus.approved, ClaimStatus.auto_approved, ClaimStatus.resolved)
 

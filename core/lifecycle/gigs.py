@@ -7,12 +7,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core import ledger
-from core.drafts import GigDraft
-from core.errors import Banned, InvalidTransition, NotAllowed, PaymentFailed, ValidationError
+from core.lifecycle import ledger
+from core.domain.gig_input import GigDraft
+from core.domain.errors import Banned, InvalidTransition, NotAllowed, PaymentFailed, ValidationError
 from core.lifecycle.tx import Tx
-from core.models import Community, Gig, GigStatus, PaymentRequest
-from core.money import MAX_REWARD_MAJOR, exponent, fee_for
+from core.domain.records import Community, Gig, GigStatus, PaymentRequest
+from core.domain.money import MAX_REWARD_MAJOR, exponent, fee_for
 
 
 def post_gig(tx: Tx, client_id: int, draft: GigDraft) -> Gig:

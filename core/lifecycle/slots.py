@@ -13,13 +13,13 @@ from sqlalchemy import and_, bindparam, exists, insert, literal, or_, select, up
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
 
-from core.drafts import clean_text
-from core.errors import (
+from core.domain.gig_input import clean_text
+from core.domain.errors import (
     AlreadyClaimed, Banned, ClaimLimitReached, InvalidTransition, NoSlotLeft, NotAllowed,
     NotFound,
 )
 from core.lifecycle.tx import Tx, one_of
-from core.models import (
+from core.domain.records import (
     LIVE_CLAIM_STATES, SLOT_HOLDING_STATES, Application, Block, Claim, ClaimStatus, Community,
     CommunityMember, Gig, GigMode, GigStatus, Profile, ReputationStats, User,
 )

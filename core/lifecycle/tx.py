@@ -14,10 +14,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core import ledger
-from core.config import EngineConfig
-from core.errors import NotFound
-from core.models import (
+from core.lifecycle import ledger
+from core.domain.config import EngineConfig
+from core.domain.errors import NotFound
+from core.domain.records import (
     AuditEvent, Claim, CommunityMember, Gig, OutboxMessage, PaymentOp, Timer, User,
 )
 

@@ -1,6 +1,6 @@
 """A gigbroker app with its real Discord adapter against the fake Discord server.
 
-``DiscordHarness`` builds the whole product (``bot.app.App`` on a SQLite file,
+``DiscordHarness`` builds the whole product (``bot.runtime.app.App`` on a SQLite file,
 sandbox payments, a manual clock) and a fake Discord world: a server "Makers"
 with a #gigs board channel and a #general channel, an admin (alice, the server
 owner) and members bob and carol; a second server "Elsewhere" with dave. The
@@ -23,9 +23,9 @@ import pytest
 from adapters.discord.client import GigClient
 from adapters.discord.pacing import Pacer
 from adapters.discord.service import DiscordService
-from bot.app import App
-from bot.settings import Settings
-from core.clock import ManualClock
+from bot.runtime.app import App
+from bot.runtime.settings import Settings
+from core.domain.clock import ManualClock
 
 try:
     from fakes.discord_api import FakeDiscord
@@ -190,7 +190,7 @@ class DiscordHarness:
         saved while the modal goes out)."""
         from sqlalchemy import select
 
-        from core.models import ConversationState
+        from core.domain.records import ConversationState
 
         uid = str(self.fake.user(user).id)
         for _ in range(int(timeout / 0.05)):

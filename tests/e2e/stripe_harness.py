@@ -1,4 +1,4 @@
-"""Harness for the Stripe e2e tests: the real app (``bot.app.App``: SQLite file,
+"""Harness for the Stripe e2e tests: the real app (``bot.runtime.app.App``: SQLite file,
 ``StripeProvider`` with the real stripe SDK, manual clock) against the loopback
 ``FakeStripe``, with the webhook served by the project's own HTTP server on an
 ephemeral port (``HttpServer`` + ``mount_stripe_webhook``), so every event
@@ -20,15 +20,15 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 from adapters.stripe.webhooks import mount_stripe_webhook
-from bot.app import App
+from bot.runtime.app import App
 from bot.conversation import Place, PlaceKind, Reply
-from bot.http import HttpServer
+from bot.runtime.http import HttpServer
 from bot.payloads import button_payload
-from bot.settings import Settings
-from core import ledger
-from core.clock import ManualClock
-from core.drafts import GigDraft
-from core.models import (
+from bot.runtime.settings import Settings
+from core.lifecycle import ledger
+from core.domain.clock import ManualClock
+from core.domain.gig_input import GigDraft
+from core.domain.records import (
     Gig, GigStatus, LedgerEntry, OutboxMessage, PaymentOp, PaymentRequest, ProviderEvent,
     ReputationStats, User,
 )

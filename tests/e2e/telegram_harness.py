@@ -22,12 +22,12 @@ from sqlalchemy import func, select
 
 from adapters.telegram.limits import Limits
 from adapters.telegram.service import TelegramService
-from bot.app import App
-from bot.http import HttpServer
-from bot.settings import Settings
-from core.clock import OffsetClock
-from core.models import Gig
-from core.timers import run_due_timers
+from bot.runtime.app import App
+from bot.runtime.http import HttpServer
+from bot.runtime.settings import Settings
+from core.domain.clock import OffsetClock
+from core.domain.records import Gig
+from core.workers.timers import run_due_timers
 from fakes.telegram_api import FakeTelegram
 from fakes.telegram_models import MessageRecord
 

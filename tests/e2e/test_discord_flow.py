@@ -105,7 +105,7 @@ async def test_claim_deliver_in_thread_approve_and_a_foreign_approve(h: DiscordH
     assert labels(delivery) == ["Approve", "Request revision", "Reject"]
 
     # carol presses alice's Approve: refused privately, nothing changes
-    from core.models import Claim
+    from core.domain.records import Claim
     resp = await h.press(h.carol, delivery, "Approve")
     assert resp.ephemeral and "⚠️" in resp.message.text()
     status = await h.app.engine.view(lambda t: t.s.get(Claim, 1).status)

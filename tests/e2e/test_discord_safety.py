@@ -4,7 +4,7 @@ rate limits are survived, and Discord's size limits are respected."""
 from __future__ import annotations
 
 from discord_harness import DiscordHarness, h, labels  # noqa: F401
-from core.models import Claim
+from core.domain.records import Claim
 
 HOSTILE = "@everyone **FREE** money <@{bob}> # now"
 

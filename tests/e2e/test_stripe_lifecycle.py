@@ -8,8 +8,8 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from core import ledger
-from core.models import Gig, GigStatus, PaymentOp, User
+from core.lifecycle import ledger
+from core.domain.records import Gig, GigStatus, PaymentOp, User
 
 from stripe_harness import (  # noqa: F401
     FEE, PUBLIC, REWARD, event_ids, transfer_requests, world)

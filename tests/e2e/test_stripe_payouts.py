@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from core import ledger
-from core.models import LedgerEntry, PaymentOp, User
+from core.lifecycle import ledger
+from core.domain.records import LedgerEntry, PaymentOp, User
 
 from stripe_harness import (  # noqa: F401
     FEE, PUBLIC, REWARD, transfer_requests, world)

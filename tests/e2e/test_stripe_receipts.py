@@ -5,12 +5,12 @@ console prints the attachment's name and size."""
 from __future__ import annotations
 
 from adapters.console.render import render
-from bot.app import App
+from bot.runtime.app import App
 from bot.conversation import Place, PlaceKind
-from bot.settings import Settings
-from core.clock import ManualClock
-from core.drafts import GigDraft
-from core.models import LedgerEntry
+from bot.runtime.settings import Settings
+from core.domain.clock import ManualClock
+from core.domain.gig_input import GigDraft
+from core.domain.records import LedgerEntry
 
 
 async def test_sandbox_receipts_as_pdf_in_chat(tmp_path):

@@ -11,10 +11,10 @@ import io
 import pytest
 
 from adapters.stripe.reconcile import run_reconcile
-from bot.runner import reconcile as reconcile_cli
-from bot.settings import Settings
-from core import ledger
-from core.models import Gig, GigStatus, LedgerEntry
+from bot.runtime.runner import reconcile as reconcile_cli
+from bot.runtime.settings import Settings
+from core.lifecycle import ledger
+from core.domain.records import Gig, GigStatus, LedgerEntry
 
 from stripe_harness import FEE, REWARD, world  # noqa: F401
 

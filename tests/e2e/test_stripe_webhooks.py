@@ -9,8 +9,8 @@ import time
 import aiohttp
 import pytest
 
-from core import ledger
-from core.models import Gig, GigStatus, LedgerEntry, ProviderEvent, User
+from core.lifecycle import ledger
+from core.domain.records import Gig, GigStatus, LedgerEntry, ProviderEvent, User
 
 from stripe_harness import FEE, REWARD, event_ids, world  # noqa: F401
 

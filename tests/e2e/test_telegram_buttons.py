@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from core import ledger
-from core.models import Claim, ConversationState
+from core.lifecycle import ledger
+from core.domain.records import Claim, ConversationState
 from telegram_harness import (  # noqa: F401 (fixtures)
     ANA, BEN, CAT, CLIENT, GROUP, harness, tg)
 
@@ -64,7 +64,7 @@ async def test_stranger_pressing_approve_in_a_group_changes_nothing(harness, tg)
 
 
 async def uid(h, telegram_id: int) -> int:
-    from core.models import Identity
+    from core.domain.records import Identity
     return await h.engine.view(lambda t: t.s.scalar(select(Identity.user_id).where(
         Identity.platform == "telegram", Identity.platform_user_id == str(telegram_id))))
 

@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy import select
 
-from core.models import Claim, Delivery
+from core.domain.records import Claim, Delivery
 from telegram_harness import (  # noqa: F401 (fixtures)
     ANA, CLIENT, harness, tg)
 

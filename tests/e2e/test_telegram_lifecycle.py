@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core import ledger
-from core.models import Claim, Delivery, Gig, MessageRef
+from core.lifecycle import ledger
+from core.domain.records import Claim, Delivery, Gig, MessageRef
 from telegram_harness import (  # noqa: F401 (fixtures)
     ANA, BEN, CLIENT, GROUP, ONE_LINER, harness, tg)
 

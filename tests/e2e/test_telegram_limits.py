@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from adapters.telegram.limits import Limits, Pacer, SendPolicy
 from bot.conversation import Reply, Rich
-from core.models import OutboxMessage
+from core.domain.records import OutboxMessage
 from telegram_harness import (  # noqa: F401 (fixtures)
     ANA, CLIENT, GROUP, ONE_LINER, Harness, harness, tg)
 

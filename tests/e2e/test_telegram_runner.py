@@ -7,9 +7,9 @@ import asyncio
 
 import aiohttp
 
-from bot.app import App
-from bot.runner import run
-from core.clock import OffsetClock
+from bot.runtime.app import App
+from bot.runtime.runner import run
+from core.domain.clock import OffsetClock
 from telegram_harness import (  # noqa: F401 (fixtures)
     ANA, CLIENT, ONE_LINER, Harness, harness, tg)
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.telegram.webhook import webhook_secret
-from core.models import Identity
+from core.domain.records import Identity
 from telegram_harness import (  # noqa: F401 (fixtures)
     CLIENT, Harness, harness, tg)
 

@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from core import ledger
-from core.errors import AlreadyClaimed, ClaimLimitReached, NoSlotLeft
-from core.models import (
+from core.lifecycle import ledger
+from core.domain.errors import AlreadyClaimed, ClaimLimitReached, NoSlotLeft
+from core.domain.records import (
     LIVE_CLAIM_STATES,
     AuditEvent,
     Claim,
@@ -132,10 +132,10 @@ async def test_racing_for_more_gigs_than_the_limit_gets_exactly_the_limit(engine
 def _claim_in_process(url: str, gig_id: int, user_ids: list[int], start_at: float) -> list[str]:
     """Runs in a spawned process: its own interpreter, engine and connection pool."""
     from adapters.sandbox import SandboxProvider
-    from core.clock import ManualClock
-    from core.db import Database
+    from core.domain.clock import ManualClock
+    from core.storage.db import Database
     from core.engine import Engine
-    from core.errors import DomainError
+    from core.domain.errors import DomainError
 
     async def main() -> list[str]:
         db = Database(url)

@@ -8,9 +8,9 @@ import io
 from sqlalchemy import func, select
 
 from adapters.console.session import ConsoleSession
-from bot.app import App
-from core import ledger
-from core.models import Application, Claim, Dispute, Gig, PaymentOp, SandboxPayment
+from bot.runtime.app import App
+from core.lifecycle import ledger
+from core.domain.records import Application, Claim, Dispute, Gig, PaymentOp, SandboxPayment
 
 
 async def run_script(app: App, script: str) -> str:

@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import App
+from bot.runtime.app import App
 from bot.conversation import Place, PlaceKind
-from bot.settings import Settings
-from core.clock import ManualClock
-from core.models import AuditEvent, Claim, ConversationState, Gig, LedgerEntry, SandboxPayment
+from bot.runtime.settings import Settings
+from core.domain.clock import ManualClock
+from core.domain.records import AuditEvent, Claim, ConversationState, Gig, LedgerEntry, SandboxPayment
 
 
 

@@ -9,8 +9,8 @@ import sys
 import aiohttp
 import pytest
 
-from bot.cli import main
-from bot.http import HttpServer
+from bot.runtime.cli import main
+from bot.runtime.http import HttpServer
 
 
 async def test_health_and_metrics(app, world_from_app):

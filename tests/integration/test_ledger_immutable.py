@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from core import ledger
-from core.outbox import OutboxWorker
+from core.lifecycle import ledger
+from core.workers.outbox import OutboxWorker
 
 SQLITE_AND_PG = [
     "UPDATE ledgerentry SET memo = 'rewritten'",

@@ -11,9 +11,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
-from bot.cli import main
-from core.db import Database
-from core.migrate import upgrade
+from bot.runtime.cli import main
+from core.storage.db import Database
+from core.storage.migrate import upgrade
 
 PG_URL = os.environ.get("GIGBROKER_TEST_POSTGRES_URL")
 
@@ -70,7 +70,7 @@ def test_sqlite_0002_adds_the_match_log_and_downgrades_cleanly(tmp_path):
     log matching changes; downgrading restores 0001's tables and removes them."""
     from alembic import command
 
-    from core.migrate import alembic_config
+    from core.storage.migrate import alembic_config
 
     url = f"sqlite:///{tmp_path / 'm2.db'}"
     upgrade(url, "0001")

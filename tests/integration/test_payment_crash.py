@@ -17,10 +17,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core import ledger
+from core.lifecycle import ledger
 from core.engine import Engine
-from core.models import LedgerEntry, OutboxMessage, PaymentOp, SandboxPayment
-from core.outbox import OutboxWorker, lease
+from core.domain.records import LedgerEntry, OutboxMessage, PaymentOp, SandboxPayment
+from core.workers.outbox import OutboxWorker, lease
 from faults import FaultyProvider, ProcessKilled
 
 REWARD, FEE = 2500, 125

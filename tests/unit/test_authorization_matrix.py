@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import pytest
 from sqlalchemy import func, select
 
-from core.errors import AlreadyClaimed, DomainError, NotAllowed
-from core.models import Application, AuditEvent, Claim, OutboxMessage
+from core.domain.errors import AlreadyClaimed, DomainError, NotAllowed
+from core.domain.records import Application, AuditEvent, Claim, OutboxMessage
 
 ACTORS = ("client", "claimant", "other_freelancer", "moderator_here", "moderator_elsewhere",
           "stranger", "client_second_identity")

@@ -14,9 +14,9 @@ from datetime import timedelta
 
 import pytest
 
-from core.drafts import GigDraft
-from core.errors import ValidationError
-from core.models import Claim, Delivery
+from core.domain.gig_input import GigDraft
+from core.domain.errors import ValidationError
+from core.domain.records import Claim, Delivery
 
 BASE = {"title": "Logo in SVG", "reward": "25", "currency": "usd", "skills": "design,svg"}
 

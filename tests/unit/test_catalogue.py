@@ -5,7 +5,7 @@ and of ``adapters`` (chat adapters translate a few texts of their own). They are
 the first-argument string literals of calls named ``_`` or ``N_`` (``_(...)``,
 ``ctx._(...)``, ``self._(...)``, ``N_(...)``, ``translator(locale)(...)``) and the
 literal button labels in the card, notification and command modules; the templates
-of refusals raised as ``core.errors.DomainError`` (or a subclass) across ``core``,
+of refusals raised as ``core.domain.errors.DomainError`` (or a subclass) across ``core``,
 ``bot`` and ``adapters`` (``bot.service.error_reply`` translates them); plus what
 only exists at runtime: command and argument help texts from the registry, form
 titles, field labels, prompts and placeholders, the error leads of ``bot.service``
@@ -265,9 +265,9 @@ def runtime_msgids() -> list[Msg]:
     for lead in getattr(service, "ERROR_LEADS", {}).values():
         out.append(Msg(lead, "bot/service.py ERROR_LEADS"))
     # cards, /mygigs and notifications show _(status.replace("_", " "))
-    from core.models import ClaimStatus, GigStatus
+    from core.domain.records import ClaimStatus, GigStatus
     for enum in (GigStatus, ClaimStatus):
-        out.extend(Msg(s.value.replace("_", " "), f"core.models.{enum.__name__}") for s in enum)
+        out.extend(Msg(s.value.replace("_", " "), f"core.domain.records.{enum.__name__}") for s in enum)
     return out
 
 
@@ -453,7 +453,7 @@ BIG_ID = 10**12 - 1  # the largest id decode accepts (12 digits)
 
 def longest_extra(verb: str) -> str:
     if verb == "page":
-        from core.drafts import normalise_skills
+        from core.domain.gig_input import normalise_skills
         return normalise_skills("s" * 200)[0]  # a skill tag at its maximum length
     if verb == "rate":
         return "5"

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from core.models import User
+from core.domain.records import User
 
 
 class Boom(Exception):

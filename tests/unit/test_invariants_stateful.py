@@ -53,12 +53,12 @@ from hypothesis.stateful import (
 from sqlalchemy import select, text
 
 from adapters.sandbox import SandboxProvider
-from core import ledger, people
-from core.clock import ManualClock
-from core.drafts import GigDraft
+from core.lifecycle import ledger, people
+from core.domain.clock import ManualClock
+from core.domain.gig_input import GigDraft
 from core.engine import Engine
-from core.errors import DomainError
-from core.models import (
+from core.domain.errors import DomainError
+from core.domain.records import (
     LIVE_CLAIM_STATES,
     SLOT_HOLDING_STATES,
     Application,
@@ -72,9 +72,9 @@ from core.models import (
     SandboxPayment,
     User,
 )
-from core.outbox import OutboxWorker, lease
-from core.payouts import enable_payouts
-from core.timers import run_due_timers
+from core.workers.outbox import OutboxWorker, lease
+from core.lifecycle.payouts import enable_payouts
+from core.workers.timers import run_due_timers
 from faults import FaultyProvider, ProcessKilled
 
 SETTLED_BY_CLAIM = ("approved", "auto_approved", "resolved", "refunded")
@@ -85,7 +85,7 @@ LEASE = 120
 
 def op_key(provider_key: str) -> str:
     """The PaymentOp key behind a provider-side key (a retry after a refusal adds
-    ``:retryN``, see core.payouts.provider_key)."""
+    ``:retryN``, see core.lifecycle.payouts.provider_key)."""
     return re.sub(r":retry\d+$", "", provider_key)
 
 class Sink:

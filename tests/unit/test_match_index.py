@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.match_index import index_for, keep_index_fresh, prune_match_log
-from core.matching import _LocalHours, _score, in_hours, rank_freelancers, reputation
-from core.models import Gig, MatchChange, Profile, ReputationStats, User
+from core.matching.index import index_for, keep_index_fresh, prune_match_log
+from core.matching.ranking import _LocalHours, _score, in_hours, rank_freelancers, reputation
+from core.domain.records import Gig, MatchChange, Profile, ReputationStats, User
 
 
 async def ranked(engine, gig_id: int, *, push: bool = True, limit: int = 50) -> list[int]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core import people
-from core.matching import feed, rank_freelancers
-from core.models import Gig, OutboxMessage, ReputationStats
-from core.outbox import OutboxWorker
+from core.lifecycle import people
+from core.matching.ranking import feed, rank_freelancers
+from core.domain.records import Gig, OutboxMessage, ReputationStats
+from core.workers.outbox import OutboxWorker
 
 
 class Sink:

@@ -1,9 +1,9 @@
 """The happy path through the engine: post, fund, claim, deliver, approve, pay out."""
 from sqlalchemy import select
 
-from core import ledger
-from core.models import Claim, Gig, PaymentOp
-from core.outbox import OutboxWorker
+from core.lifecycle import ledger
+from core.domain.records import Claim, Gig, PaymentOp
+from core.workers.outbox import OutboxWorker
 
 
 class Collect:

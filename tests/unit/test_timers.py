@@ -6,7 +6,7 @@ a rejection not disputed within the dispute window refunds that slot; listing
 expiry refunds the unclaimed slots while a live claim runs to its end;
 reminders go out 24 h and 1 h before a claim deadline and before auto-approval;
 and two clock workers running at once fire each due timer exactly once.
-Time moves with ``ManualClock.advance`` and ``core.timers.run_due_timers``;
+Time moves with ``ManualClock.advance`` and ``core.workers.timers.run_due_timers``;
 effects are checked in the database, the ledger and the outbox."""
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core import ledger
+from core.lifecycle import ledger
 from core.engine import Engine
-from core.errors import InvalidTransition
-from core.models import AuditEvent, Claim, Gig, OutboxMessage, PaymentOp, Timer
-from core.outbox import OutboxWorker
-from core.timers import run_due_timers
+from core.domain.errors import InvalidTransition
+from core.domain.records import AuditEvent, Claim, Gig, OutboxMessage, PaymentOp, Timer
+from core.workers.outbox import OutboxWorker
+from core.workers.timers import run_due_timers
 
 REWARD, FEE = 2500, 125  # 25 USD per slot, 5 % fee
 
@@ -230,7 +230,7 @@ async def test_an_obsolete_timer_leaves_no_notification_behind(engine, world, cl
                                                                monkeypatch):
     """A handler that queued a notification and then found the world moved on
     (a DomainError) is rolled back whole: its notification is not sent either."""
-    from core import timers
+    from core.workers import timers
 
     client = await world.user("client")
     alice = await world.user("alice")
@@ -257,7 +257,7 @@ async def test_outbox_workers_leasing_at_once_take_disjoint_rows(engine, world):
     """Several workers leasing at the same moment (concurrent transactions on
     PostgreSQL, where SKIP LOCKED does the work) never take the same row, take
     every due row between them, oldest first, and count the attempt."""
-    from core.outbox import lease
+    from core.workers.outbox import lease
 
     client = await world.user("client")
     freelancers = await world.many(30, "f")

@@ -1,0 +1,65 @@
+"""core's public API: the one module bot/ and adapters/ import from core.
+
+- ``Engine``: every write and every read (one transaction each).
+- Read models: the records bot/ renders (detached, read-only by convention) and
+  the views built from them.
+- Typed domain errors, whose template and parameters a user can read.
+- Typed events (``core.events``), which the outbox carries to the renderers.
+- Ports the outside implements: payment providers, notification delivery.
+- Domain rules without I/O that the conversation layer shows or checks early:
+  money amounts, gig input, durations.
+- For the composition root only: the database, migrations, config, clocks and
+  the workers.
+
+A contract test (tests/unit/test_architecture.py) fails when a module outside
+core/ imports anything from core but this module."""
+from __future__ import annotations
+
+# -- the engine --------------------------------------------------------------
+from core.engine import Engine
+
+# -- read models -------------------------------------------------------------
+from core.domain.records import (
+    Application, Claim, ClaimStatus, Community, Delivery, Gig, GigMode, GigStatus, Identity,
+    LIVE_CLAIM_STATES, Profile, ReputationStats, SLOT_HOLDING_STATES, User,
+)
+from core.read_models import CurrencyWallet, GigView, Wallet
+
+# -- errors --------------------------------------------------------------------
+from core.domain.errors import (
+    AlreadyClaimed, Banned, ClaimLimitReached, DomainError, InvalidTransition, NoSlotLeft,
+    NotAllowed, NotFound, PaymentFailed, ValidationError,
+)
+
+# -- ports ---------------------------------------------------------------------
+from core.ports.notifications import Notification, NotificationDispatcher, RetryLater
+from core.ports.payments import (
+    FundingOrder, OnboardingLink, PaymentLink, PaymentProvider, ProviderDeclined,
+    ProviderResult, RefundOrder, TransferOrder,
+)
+
+# -- domain rules without I/O --------------------------------------------------
+from core.domain.gig_input import GigDraft, normalise_skills
+from core.domain.money import CURRENCY_EXPONENTS, Price, format_amount, parse_amount
+
+# -- for the composition root --------------------------------------------------
+from core.domain.clock import Clock, ManualClock, OffsetClock, SystemClock, utcnow
+from core.domain.config import EngineConfig
+from core.matching.index import keep_index_fresh, prune_match_log
+from core.storage.db import Database
+from core.storage.migrate import upgrade as upgrade_database
+from core.workers.outbox import OutboxWorker
+from core.workers.timers import run_due_timers
+
+__all__ = [
+    "AlreadyClaimed", "Application", "Banned", "CURRENCY_EXPONENTS", "Claim", "ClaimLimitReached",
+    "ClaimStatus", "Clock", "Community", "CurrencyWallet", "Database", "Delivery", "DomainError",
+    "Engine", "EngineConfig", "FundingOrder", "Gig", "GigDraft", "GigMode", "GigStatus",
+    "GigView", "Identity", "InvalidTransition", "LIVE_CLAIM_STATES", "ManualClock", "NoSlotLeft",
+    "NotAllowed", "NotFound", "Notification", "NotificationDispatcher", "OffsetClock",
+    "OnboardingLink", "OutboxWorker", "PaymentFailed", "PaymentLink", "PaymentProvider", "Price",
+    "Profile", "ProviderDeclined", "ProviderResult", "RefundOrder", "ReputationStats",
+    "RetryLater", "SLOT_HOLDING_STATES", "SystemClock", "TransferOrder", "User",
+    "ValidationError", "Wallet", "format_amount", "keep_index_fresh", "normalise_skills",
+    "parse_amount", "prune_match_log", "run_due_timers", "upgrade_database", "utcnow",
+]

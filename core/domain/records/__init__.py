@@ -1,0 +1,23 @@
+"""The domain records (SQLModel tables). Importing this package registers every
+table on ``SQLModel.metadata``."""
+from core.domain.records.people import (
+    Block, Community, CommunityMember, Identity, LinkCode, MatchChange, Profile,
+    ReputationStats, User,
+)
+from core.domain.records.gigs import (
+    Application, AuditEvent, Claim, ClaimStatus, Delivery, Dispute, Gig, GigMode,
+    GigStatus, LIVE_CLAIM_STATES, Rating, SLOT_HOLDING_STATES,
+)
+from core.domain.records.money import (
+    LedgerEntry, LedgerPosting, PaymentOp, PaymentRequest, ProviderEvent, SandboxPayment,
+)
+from core.domain.records.queues import ConversationState, MessageRef, OutboxMessage, Timer
+
+__all__ = [
+    "Application", "AuditEvent", "Block", "Claim", "ClaimStatus", "Community",
+    "CommunityMember", "ConversationState", "Delivery", "Dispute", "Gig", "GigMode",
+    "GigStatus", "Identity", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
+    "LinkCode", "MatchChange", "MessageRef", "OutboxMessage", "PaymentOp", "PaymentRequest", "Profile",
+    "ProviderEvent", "Rating", "ReputationStats", "SLOT_HOLDING_STATES",
+    "SandboxPayment", "Timer", "User",
+]

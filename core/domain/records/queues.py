@@ -1,0 +1,68 @@
+"""Durable work and conversation memory: timers with due times, the outbox of
+notifications and payment commands, resumable form state, and the platform
+message ids of cards that are edited in place."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.domain.clock import utcnow
+
+
+class Timer(SQLModel, table=True):
+    __table_args__ = (Index("ix_timer_due", "status", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    due_at: datetime
+    gig_id: int | None = None
+    claim_id: int | None = None
+    # A timer is tied to the object version it was set for; a later change makes it obsolete.
+    dedup_key: str = Field(max_length=96, unique=True)
+    status: str = Field(default="pending", max_length=12)  # pending | done | cancelled
+    done_at: datetime | None = None
+
+
+class OutboxMessage(SQLModel, table=True):
+    __table_args__ = (Index("ix_outbox_ready", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=16)  # notify | payment
+    event: str = Field(max_length=48)
+    recipient_id: int | None = None
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    dedup_key: str = Field(max_length=128, unique=True)
+    status: str = Field(default="pending", max_length=12)  # pending | done | dead
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    done_at: datetime | None = None
+
+
+class ConversationState(SQLModel, table=True):
+    """A half-filled form (or other step-by-step state) of one user on one platform."""
+
+    __table_args__ = (UniqueConstraint("platform", "platform_user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    platform_user_id: str = Field(max_length=64)
+    form: str = Field(max_length=32)
+    step: int = 0
+    values_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    context_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MessageRef(SQLModel, table=True):
+    """Where a card lives on a platform, so it can be edited in place."""
+
+    __table_args__ = (UniqueConstraint("platform", "card_key", "chat_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    card_key: str = Field(max_length=64, index=True)  # e.g. "gig:42"
+    chat_id: str = Field(max_length=64)
+    message_id: str = Field(max_length=64)
+    updated_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,42 @@
+"""The engine's base: the database, payment provider, clock and config it runs
+on, and the two ways a unit of work runs (``tx`` writes, ``view`` reads). Every
+engine method is one such unit; nothing outside core/ calls ``tx``/``view``."""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+from sqlalchemy.orm import Session
+
+from core.domain.clock import Clock, SystemClock
+from core.domain.config import EngineConfig
+from core.lifecycle.tx import Tx
+from core.ports.payments import PaymentProvider
+from core.storage.db import Database
+
+T = TypeVar("T")
+
+
+class EngineBase:
+    def __init__(self, db: Database, provider: PaymentProvider, *, clock: Clock | None = None,
+                 config: EngineConfig | None = None) -> None:
+        self.db = db
+        self.provider = provider
+        self.clock = clock or SystemClock()
+        self.config = config or EngineConfig()
+
+    async def tx(self, fn: Callable[[Tx], T]) -> T:
+        """Run ``fn`` in one write transaction with a fresh ``Tx``."""
+        return await self.db.write(self._unit(fn))
+
+    async def view(self, fn: Callable[[Tx], T]) -> T:
+        return await self.db.read(self._unit(fn))
+
+    def _unit(self, fn: Callable[[Tx], T]) -> Callable[[Session], T]:
+        now = self.clock.now()
+
+        def run(session: Session) -> T:
+            tx = Tx(session, now, self.config)
+            result = fn(tx)
+            tx.finish()
+            return result
+        return run

@@ -1,0 +1,252 @@
+"""People and places: resolve a platform identity to a user, profiles, account
+linking across platforms with one-time codes, communities, their moderators,
+bans and blocks."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from core.domain.gig_input import clean_text, normalise_skills, parse_int, reported_as
+from core.domain.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
+from core.lifecycle.tx import Tx
+from core.domain.records import (
+    Block, Claim, Community, CommunityMember, Gig, Identity, LedgerEntry, LinkCode, Profile,
+    User,
+)
+from core.domain.money import normalise_currency, parse_amount
+
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def find_identity(tx: Tx, platform: str, platform_user_id: str) -> tuple[User, Identity] | None:
+    row = tx.s.execute(select(User, Identity).join(Identity, Identity.user_id == User.id).where(
+        Identity.platform == platform, Identity.platform_user_id == platform_user_id)).first()
+    return (row[0], row[1]) if row else None
+
+
+def resolve_identity(tx: Tx, platform: str, platform_user_id: str, display_name: str,
+                     username: str | None = None, locale: str | None = None) -> User:
+    known = find_identity(tx, platform, platform_user_id)
+    if known is not None:
+        user, ident = known
+        if username and ident.username != username:
+            ident.username = username[:64]
+        return user
+    # The platform chose this name (Telegram's first + last name reach 128 characters):
+    # shorten it, never refuse someone for it.
+    name = (clean_text(str(display_name or "")[:256], "name", max_len=256, single_line=True)
+            or f"user{platform_user_id}")[:64]
+    user = User(display_name=name, locale=(locale or "en")[:8], created_at=tx.now)
+    tx.s.add(user)
+    tx.s.flush()
+    tx.s.add(Identity(platform=platform, platform_user_id=platform_user_id, user_id=user.id,
+                      username=(username or None) and username[:64]))
+    tx.s.add(Profile(user_id=user.id, max_live_claims=tx.config.max_live_claims))
+    tx.s.flush()
+    return user
+
+
+def identities_of(tx: Tx, user_id: int) -> list[Identity]:
+    return list(tx.s.scalars(select(Identity).where(Identity.user_id == user_id)))
+
+
+def update_profile(tx: Tx, user_id: int, fields: dict[str, object]) -> Profile:
+    profile = tx.s.get(Profile, user_id) or Profile(user_id=user_id)
+    for key, value in fields.items():
+        if key == "skills":
+            tags = normalise_skills(value)
+            profile.skills = ",".join(tags)
+        elif key == "min_reward":
+            cur = normalise_currency(str(fields.get("currency") or profile.min_reward_currency))
+            text = str(value).strip()
+            with reported_as("min_reward"):
+                profile.min_reward_minor = 0 if text in ("0", "") else parse_amount(
+                    text, cur, field="minimum reward")
+            profile.min_reward_currency = cur
+        elif key == "currency":
+            profile.min_reward_currency = normalise_currency(str(value))
+        elif key == "timezone":
+            profile.timezone = check_timezone(value)
+        elif key == "hours":
+            with reported_as("hours"):
+                profile.work_start_hour, profile.work_end_hour = parse_hours(value)
+        elif key == "max_claims":
+            with reported_as("max_claims"):
+                profile.max_live_claims = parse_int(value, "max claims", minimum=1, maximum=10)
+        elif key in ("bio", "portfolio"):
+            setattr(profile, key, clean_text(value, key, max_len=1000))
+        elif key == "notify":
+            profile.notify_new_gigs = str(value).strip().lower() in ("on", "yes", "true", "1")
+        elif key == "locale":
+            user = tx.user(user_id)
+            user.locale = str(value).strip().lower()[:8]
+        else:
+            raise ValidationError(key, "Unknown profile field {key}. Fields: skills, "
+                                  "min_reward, currency, timezone, hours, max_claims, bio, "
+                                  "portfolio, notify, locale.", key=repr(key))
+    profile.onboarded = True
+    tx.s.add(profile)
+    return profile
+
+
+def check_timezone(value: object) -> str:
+    tz = str(value).strip()
+    try:
+        if not tz or len(tz) > 48:  # Profile.timezone; the longest IANA name has 32
+            raise ValueError(tz)
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
+        raise ValidationError("timezone", "Unknown time zone {tz}. Use a name "
+                              "like Europe/Berlin, America/New_York or UTC.",
+                              tz=repr(tz[:40])) from None
+    return tz
+
+
+def parse_hours(value: object) -> tuple[int, int]:
+    """'9-17' -> (9, 17); '22-6' wraps midnight; 'any' -> (0, 24)."""
+    text = str(value).strip().lower()
+    if text in ("any", "anytime", "always", "0-24"):
+        return 0, 24
+    parts = text.replace("–", "-").split("-")
+    if len(parts) != 2:
+        raise ValidationError("hours", "Write working hours like 9-17 (local time) or 'any'.")
+    start = parse_int(parts[0], "start hour", minimum=0, maximum=23)
+    end = parse_int(parts[1], "end hour", minimum=1, maximum=24)
+    if start == end:
+        raise ValidationError("hours", "Start and end hour must differ.")
+    return start, end
+
+
+def create_link_code(tx: Tx, user_id: int) -> LinkCode:
+    code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    link = LinkCode(code=code, user_id=user_id,
+                    expires_at=tx.now + timedelta(minutes=tx.config.link_code_minutes))
+    tx.s.add(link)
+    return link
+
+
+def redeem_link_code(tx: Tx, user_id: int, code: str) -> User:
+    """Attach this user's identities to the user who made ``code``. Only an account
+    with no history yet can be folded in, so no gig, claim or money changes hands."""
+    code = str(code or "").strip().upper()
+    link = tx.s.get(LinkCode, code) if code else None
+    if link is None or link.used_at is not None or link.expires_at < tx.now:
+        raise InvalidTransition("That code is unknown, used or expired. Run /link on your "
+                                "other account to get a fresh one.")
+    if link.user_id == user_id:
+        raise InvalidTransition("That code belongs to this same account.")
+    history = tx.s.scalar(select(func.count()).select_from(Gig).where(Gig.client_id == user_id)) \
+        or tx.s.scalar(select(func.count()).select_from(Claim).where(Claim.freelancer_id == user_id)) \
+        or tx.s.scalar(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.user_id == user_id))
+    if history:
+        raise NotAllowed("This account already has gigs or claims, so it cannot be merged. "
+                         "Run /link here and enter the code on your other account instead.")
+    for ident in identities_of(tx, user_id):
+        ident.user_id = link.user_id
+    link.used_at = tx.now
+    tx.audit(user_id, "user", "link", detail=f"into={link.user_id}")
+    return tx.user(link.user_id)
+
+
+def ensure_community(tx: Tx, platform: str, platform_id: str, name: str) -> Community:
+    community = find_community(tx, platform, platform_id)
+    if community is None:
+        community = Community(platform=platform, platform_id=platform_id,
+                              name=clean_text(name, "name", max_len=100, single_line=True) or platform_id)
+        tx.s.add(community)
+        try:
+            with tx.savepoint():
+                tx.s.flush()
+        except IntegrityError:  # created meanwhile by another transaction
+            community = find_community(tx, platform, platform_id)
+    return community
+
+
+def set_member_role(tx: Tx, community_id: int, user_id: int, role: str) -> None:
+    member = tx.s.get(CommunityMember, (community_id, user_id))
+    if member is None:
+        tx.s.add(CommunityMember(community_id=community_id, user_id=user_id, role=role))
+    elif member.role != "banned" or role == "member":
+        member.role = role
+
+
+def find_community(tx: Tx, platform: str, platform_id: str) -> Community | None:
+    return tx.s.scalar(select(Community).where(Community.platform == platform,
+                                               Community.platform_id == platform_id))
+
+
+def member_role_wanted(tx: Tx, community: Community, user_id: int, *,
+                       role_ids: Iterable[str] = (), platform_admin: bool = False) -> str | None:
+    """The role ``note_member`` would record for this member now, or None when the
+    record is already right (so the common case needs no write)."""
+    moderator = platform_admin or (community.moderator_role_id is not None
+                                   and community.moderator_role_id in set(role_ids))
+    member = tx.s.get(CommunityMember, (community.id, user_id))
+    if member is None:
+        return "moderator" if moderator else "member"
+    if member.role == "member" and moderator:
+        return "moderator"
+    if (member.role == "moderator" and not moderator and community.moderator_role_id
+            and user_id != community.created_by):
+        return "member"
+    return None
+
+
+def note_member(tx: Tx, community: Community, user_id: int, *, role_ids: Iterable[str] = (),
+                platform_admin: bool = False) -> None:
+    """The platform shows ``user_id`` acting as a member of ``community`` (e.g. a Discord
+    guild member): remember the membership, which members-only boards rely on, and keep
+    moderator rights in step with the platform: its admins and holders of the board's
+    moderator role moderate; losing that role on the platform ends it. Never lifts a ban."""
+    role = member_role_wanted(tx, community, user_id, role_ids=role_ids,
+                              platform_admin=platform_admin)
+    if role is not None:
+        set_member_role(tx, community.id, user_id, role)
+
+
+def configure_board(tx: Tx, actor_id: int, community_id: int, *, board_channel_id: str | None,
+                    visibility: str | None = None, moderator_role_id: str | None = None,
+                    fee_bps: int | None = None, platform_admin: bool) -> Community:
+    """Admins of the chat/server (checked by the platform adapter) set up the board."""
+    community = tx.s.get(Community, community_id)
+    if community is None:
+        raise NotFound("Unknown community.")
+    if not (platform_admin or tx.is_moderator(actor_id, community_id)):
+        raise NotAllowed("Only an admin of this chat or server can set up its gig board.")
+    if board_channel_id:
+        community.board_channel_id = board_channel_id
+    if visibility is not None:
+        if visibility not in ("public", "members"):
+            raise ValidationError("visibility", "Visibility is 'public' or 'members'.")
+        community.visibility = visibility
+    if moderator_role_id is not None:
+        community.moderator_role_id = moderator_role_id
+    if fee_bps is not None:
+        community.fee_bps = parse_int(fee_bps, "fee (basis points)", minimum=0, maximum=3000)
+    community.created_by = community.created_by or actor_id
+    set_member_role(tx, community_id, actor_id, "moderator")
+    tx.audit(actor_id, "moderator", "configure_board", detail=f"community={community_id}")
+    return community
+
+
+def ban(tx: Tx, actor_id: int, community_id: int, target_id: int, reason: str = "") -> None:
+    if not tx.is_moderator(actor_id, community_id):
+        raise NotAllowed("Only moderators of this board can ban members.")
+    if actor_id == target_id:
+        raise InvalidTransition("You cannot ban yourself.")
+    set_member_role(tx, community_id, target_id, "banned")
+    tx.audit(actor_id, "moderator", "ban", detail=f"community={community_id} user={target_id} {reason}"[:2000])
+    tx.notify("member.banned", target_id, f"ban:{community_id}:{tx.now.isoformat()}",
+              community_id=community_id)
+
+
+def block(tx: Tx, user_id: int, other_id: int) -> None:
+    if user_id == other_id:
+        raise InvalidTransition("You cannot block yourself.")
+    if tx.s.get(Block, (user_id, other_id)) is None:
+        tx.s.add(Block(blocker_id=user_id, blocked_id=other_id))

@@ -1,0 +1,31 @@
+"""The notification port: what the outbox worker hands to whoever delivers
+notifications to people and boards (the conversation layer's delivery layer),
+and how that side asks for a later retry."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Notification:
+    id: int
+    event: str
+    recipient_id: int | None  # None: not a person (a board card update)
+    data: dict[str, Any]
+    dedup_key: str
+    created_at: datetime
+
+
+class NotificationDispatcher(Protocol):
+    async def deliver(self, note: Notification) -> None:
+        """Deliver or raise (the worker retries). Must tolerate duplicates by dedup_key."""
+
+
+class RetryLater(Exception):
+    """A dispatcher asks to be tried again after ``seconds`` (e.g. a platform 429)."""
+
+    def __init__(self, seconds: float, reason: str = "") -> None:
+        super().__init__(reason or f"retry after {seconds}s")
+        self.seconds = seconds

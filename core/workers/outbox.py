@@ -1,0 +1,144 @@
+"""The outbox worker: delivers what transitions queued in their transaction.
+``notify`` rows go to a ``NotificationDispatcher`` (the chat adapters),
+``payment`` rows to the payment executor, ``match`` rows to the matcher's
+fan-out. At least once: rows are leased (SKIP LOCKED on PostgreSQL, the single
+writer lock on SQLite), retried with exponential backoff, and carry a dedup key."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from sqlalchemy import select, update
+
+from core.lifecycle.tx import Tx
+from core.domain.records import OutboxMessage
+from core.ports.notifications import Notification, NotificationDispatcher, RetryLater
+
+log = logging.getLogger(__name__)
+
+
+def lease(tx: Tx, owner: str, *, limit: int, lease_for: timedelta,
+          channels: tuple[str, ...] | None = None) -> list[OutboxMessage]:
+    """Take up to ``limit`` due rows, oldest first, in one UPDATE ... RETURNING whose
+    subquery skips rows another worker has locked (PostgreSQL)."""
+    pick = (select(OutboxMessage.id)
+            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= tx.now,
+                   (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < tx.now))
+            .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True))
+    if channels:
+        pick = pick.where(OutboxMessage.channel.in_(channels))
+    taken = tx.s.scalars(
+        update(OutboxMessage).where(OutboxMessage.id.in_(pick.scalar_subquery()))
+        .values(lease_owner=owner, lease_until=tx.now + lease_for,
+                attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False, populate_existing=True)).all()
+    return sorted(taken, key=lambda m: m.id)  # RETURNING promises no order
+
+
+def complete(tx: Tx, msg_id: int, owner: str) -> None:
+    tx.s.execute(update(OutboxMessage).where(OutboxMessage.id == msg_id,
+                                             OutboxMessage.lease_owner == owner)
+                 .values(status="done", done_at=tx.now, lease_until=None, last_error=None))
+
+
+def fail(tx: Tx, msg_id: int, owner: str, error: str, *, retry_in: float | None = None) -> None:
+    msg = tx.s.get(OutboxMessage, msg_id)
+    if msg is None or msg.lease_owner != owner or msg.status != "pending":
+        return
+    msg.last_error = error[:500]
+    msg.lease_until = None
+    if msg.attempts >= tx.config.outbox_max_attempts:
+        msg.status = "dead"
+        log.error("outbox message %s (%s) gave up after %s attempts: %s", msg.id, msg.event,
+                  msg.attempts, error)
+        return
+    delay = retry_in if retry_in is not None else min(5 * 2 ** (msg.attempts - 1), 3600)
+    msg.next_attempt_at = tx.now + timedelta(seconds=delay)
+
+
+def retry_now(tx: Tx, recipient_id: int) -> int:
+    """Make a person's held notifications due now (e.g. they just opened a private
+    chat with the bot, so what waited for that can go); returns how many."""
+    res = tx.s.execute(update(OutboxMessage).where(
+        OutboxMessage.recipient_id == recipient_id, OutboxMessage.channel == "notify",
+        OutboxMessage.status == "pending", OutboxMessage.next_attempt_at > tx.now,
+        (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < tx.now))
+        .values(next_attempt_at=tx.now))
+    return int(res.rowcount or 0)
+
+
+class OutboxWorker:
+    def __init__(self, engine, dispatcher: NotificationDispatcher, *, owner: str | None = None,
+                 batch: int = 50, lease_seconds: int = 120, concurrency: int = 8) -> None:
+        self.engine = engine
+        self.dispatcher = dispatcher
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self.batch = batch
+        self.lease_for = timedelta(seconds=lease_seconds)
+        self.concurrency = asyncio.Semaphore(concurrency)
+
+    async def run_once(self, channels: tuple[str, ...] | None = None) -> int:
+        msgs = await self.engine.tx(lambda t: lease(t, self.owner, limit=self.batch,
+                                                    lease_for=self.lease_for, channels=channels))
+        if not msgs:
+            return 0
+        await asyncio.gather(*(self._handle(m) for m in msgs))
+        return len(msgs)
+
+    async def drain(self, channels: tuple[str, ...] | None = None, max_rounds: int = 1000) -> int:
+        """Process until nothing is due (tests and the console)."""
+        total = 0
+        for _ in range(max_rounds):
+            n = await self.run_once(channels)
+            if not n:
+                break
+            total += n
+        return total
+
+    async def _handle(self, msg: OutboxMessage) -> None:
+        async with self.concurrency:
+            try:
+                await self._dispatch(msg)
+            except RetryLater as later:
+                reason, delay = str(later), later.seconds
+                await self.engine.tx(lambda t: fail(t, msg.id, self.owner, reason, retry_in=delay))
+                return
+            except Exception as exc:  # noqa: BLE001 - any failure is retried with backoff
+                log.warning("outbox %s (%s) failed: %r", msg.id, msg.event, exc, exc_info=True)
+                reason = repr(exc)
+                await self.engine.tx(lambda t: fail(t, msg.id, self.owner, reason))
+                return
+            await self.engine.tx(lambda t: complete(t, msg.id, self.owner))
+
+    async def _dispatch(self, msg: OutboxMessage) -> None:
+        data = json.loads(msg.payload)
+        if msg.channel == "payment":
+            from core.lifecycle.payouts import execute_payment_op
+            await execute_payment_op(self.engine, data["op_id"])
+        elif msg.channel == "match":
+            from core.matching.ranking import fan_out
+            await fan_out(self.engine, data["gig_id"])
+        else:
+            await self.dispatcher.deliver(Notification(
+                id=msg.id, event=msg.event, recipient_id=msg.recipient_id, data=data,
+                dedup_key=msg.dedup_key, created_at=msg.created_at))
+
+    async def run_forever(self, stop: asyncio.Event, idle: float = 0.5) -> None:
+        while not stop.is_set():
+            try:
+                n = await self.run_once()
+            except Exception:  # noqa: BLE001 - keep the worker alive; log and back off
+                log.exception("outbox worker round failed")
+                n = 0
+            if not n:
+                try:
+                    await asyncio.wait_for(stop.wait(), idle)
+                except asyncio.TimeoutError:
+                    pass
