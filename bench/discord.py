@@ -1,5 +1,5 @@
 """``python -m bench discord``: the Discord adapter under load, against the fake
-Discord server of the e2e tests (``tests/e2e/fakes``), with the real discord.py
+Discord server of the e2e tests (``tests/fakes``), with the real discord.py
 client, the real app (SQLite file, sandbox payments) and its outbox worker. The
 fake runs in a child process, so its CPU time is not the bot's (Discord's
 servers are not on the bot's machine either); it measures what it sees itself.
@@ -40,7 +40,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-E2E = ROOT / "tests" / "e2e"
 CEILING = 50  # Discord's global limit, requests per second
 DM_ROUTES = ("/users/@me/channels", "/channels/{channel_id}/messages")
 MATCHED = "New gig for you"
@@ -89,13 +88,13 @@ def max_in_window(times: list[float], window: float = 1.0) -> int:
 
 # -- the fake Discord, in a child process -------------------------------------------
 def _fake_main(conn, ceiling: int) -> None:
-    sys.path.insert(0, str(E2E))
+    sys.path.insert(0, str(ROOT))  # the child process imports tests.fakes
     asyncio.run(_fake_serve(conn, ceiling))
 
 
 async def _fake_serve(conn, ceiling: int) -> None:
-    from fakes.discord_api import FakeDiscord
-    from fakes.discord_models import Member
+    from tests.fakes.discord_api import FakeDiscord
+    from tests.fakes.discord_models import Member
 
     fake = FakeDiscord(global_rate_limit=ceiling, global_rate_window=1.0, patch=False)
     await fake.start()

@@ -60,11 +60,11 @@ def pct(values: list[float], q: float) -> float:
 
 
 def _fakes():
-    root = Path(__file__).resolve().parents[1] / "tests" / "e2e"
+    root = Path(__file__).resolve().parents[1]  # for tests.fakes
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
-    from fakes.telegram_api import FakeTelegram
-    from fakes.telegram_models import RateLimits
+    from tests.fakes.telegram_api import FakeTelegram
+    from tests.fakes.telegram_models import RateLimits
 
     class WatchedTelegram(FakeTelegram):
         """The fake, telling waiters when a callback is answered or a chat gets a message."""

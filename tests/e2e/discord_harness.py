@@ -27,12 +27,8 @@ from bot.runtime.app import App
 from bot.runtime.settings import Settings
 from core.domain.clock import ManualClock
 
-try:
-    from fakes.discord_api import FakeDiscord
-    from fakes.discord_models import CallbackRecord, InteractionRecord, StoredMessage
-except ImportError:  # pragma: no cover - when tests/ is imported as a package
-    from tests.e2e.fakes.discord_api import FakeDiscord
-    from tests.e2e.fakes.discord_models import CallbackRecord, InteractionRecord, StoredMessage
+from tests.fakes.discord_api import FakeDiscord
+from tests.fakes.discord_models import CallbackRecord, InteractionRecord, StoredMessage
 
 T0 = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
 

@@ -33,10 +33,7 @@ from core.domain.records import (
     ReputationStats, User,
 )
 
-try:
-    from tests.e2e.fakes.stripe_api import FakeStripe
-except ImportError:  # tests/ is not a package: pytest put tests/e2e on sys.path
-    from fakes.stripe_api import FakeStripe
+from tests.fakes.stripe_api import FakeStripe
 
 SECRET = "whsec_gigbroker_e2e_webhook_secret"
 PUBLIC = "https://gigbroker.example"

@@ -8,8 +8,8 @@ runs on a SQLite file in ``tmp_path`` with the sandbox provider and an
 Application has processed them, and the outbox (notifications, board cards)
 is drained, repeating until nothing moves.
 
-Import the fixtures in a test module with ``from telegram_harness import
-tg, harness  # noqa: F401`` (tests/e2e is on sys.path)."""
+Import the fixtures in a test module with ``from tests.e2e.telegram_harness import
+tg, harness  # noqa: F401``."""
 from __future__ import annotations
 
 import asyncio
@@ -28,8 +28,8 @@ from bot.runtime.settings import Settings
 from core.domain.clock import OffsetClock
 from core.domain.records import Gig
 from core.workers.timers import run_due_timers
-from fakes.telegram_api import FakeTelegram
-from fakes.telegram_models import MessageRecord
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_models import MessageRecord
 
 CLIENT, ANA, BEN, CAT = 1001, 1002, 1003, 1004
 GROUP = -1001000000001

@@ -7,7 +7,7 @@ import io
 import re
 
 from adapters.console.session import ConsoleSession
-from discord_harness import DiscordHarness, h  # noqa: F401
+from tests.e2e.discord_harness import DiscordHarness, h  # noqa: F401
 
 
 async def console(h: DiscordHarness) -> tuple[ConsoleSession, io.StringIO]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from discord_harness import DiscordHarness, find_button, h, labels  # noqa: F401
+from tests.e2e.discord_harness import DiscordHarness, find_button, h, labels  # noqa: F401
 
 
 async def test_commands_are_synced_to_the_dev_guilds(h: DiscordHarness):
@@ -199,7 +199,7 @@ async def test_board_needs_manage_server_and_warns_about_missing_permissions(h: 
     resp = await h.slash(h.bob, "board", {"channel": h.board, "visibility": "members"})
     assert resp.ephemeral and "⚠️" in resp.message.text()  # bob may not manage the server
 
-    from fakes.discord_models import SEND_MESSAGES
+    from tests.fakes.discord_models import SEND_MESSAGES
     h.fake.set_overwrite(h.board, h.fake.bot_role(h.guild), deny=SEND_MESSAGES)
     await h.fake.wait_for(lambda: not h.service.client.get_channel(h.board.id)
                           .permissions_for(h.service.client.get_guild(h.guild.id).me).send_messages)

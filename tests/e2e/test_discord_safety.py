@@ -3,7 +3,7 @@ user text never pings or formats, members-only boards keep other servers out,
 rate limits are survived, and Discord's size limits are respected."""
 from __future__ import annotations
 
-from discord_harness import DiscordHarness, h, labels  # noqa: F401
+from tests.e2e.discord_harness import DiscordHarness, h, labels  # noqa: F401
 from core.domain.records import Claim
 
 HOSTILE = "@everyone **FREE** money <@{bob}> # now"

@@ -9,7 +9,7 @@ import pytest
 from core.lifecycle import ledger
 from core.domain.records import LedgerEntry, PaymentOp, User
 
-from stripe_harness import (  # noqa: F401
+from tests.e2e.stripe_harness import (  # noqa: F401
     FEE, PUBLIC, REWARD, transfer_requests, world)
 
 # the stripe SDK posts raw bytes through httpx's deprecated ``data=``

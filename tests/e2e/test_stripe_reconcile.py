@@ -16,7 +16,7 @@ from bot.runtime.settings import Settings
 from core.lifecycle import ledger
 from core.domain.records import Gig, GigStatus, LedgerEntry
 
-from stripe_harness import FEE, REWARD, world  # noqa: F401
+from tests.e2e.stripe_harness import FEE, REWARD, world  # noqa: F401
 
 # the stripe SDK posts raw bytes through httpx's deprecated ``data=``
 pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=:DeprecationWarning")

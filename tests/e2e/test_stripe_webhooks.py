@@ -12,7 +12,7 @@ import pytest
 from core.lifecycle import ledger
 from core.domain.records import Gig, GigStatus, LedgerEntry, ProviderEvent, User
 
-from stripe_harness import FEE, REWARD, event_ids, world  # noqa: F401
+from tests.e2e.stripe_harness import FEE, REWARD, event_ids, world  # noqa: F401
 
 # the stripe SDK posts raw bytes through httpx's deprecated ``data=``
 pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=:DeprecationWarning")

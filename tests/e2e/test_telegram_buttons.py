@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from core.lifecycle import ledger
 from core.domain.records import Claim, ConversationState
-from telegram_harness import (  # noqa: F401 (fixtures)
+from tests.e2e.telegram_harness import (  # noqa: F401 (fixtures)
     ANA, BEN, CAT, CLIENT, GROUP, harness, tg)
 
 # A restarted pacer does not know what the last process sent, so the fake may answer 429

@@ -8,7 +8,7 @@ import json
 from sqlalchemy import select
 
 from core.domain.records import Claim, Delivery
-from telegram_harness import (  # noqa: F401 (fixtures)
+from tests.e2e.telegram_harness import (  # noqa: F401 (fixtures)
     ANA, CLIENT, harness, tg)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core.lifecycle import ledger
 from core.domain.records import Claim, Delivery, Gig, MessageRef
-from telegram_harness import (  # noqa: F401 (fixtures)
+from tests.e2e.telegram_harness import (  # noqa: F401 (fixtures)
     ANA, BEN, CLIENT, GROUP, ONE_LINER, harness, tg)
 
 

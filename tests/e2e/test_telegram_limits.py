@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from adapters.telegram.limits import Limits, Pacer, SendPolicy
 from bot.conversation import Reply, Rich
 from core.domain.records import OutboxMessage
-from telegram_harness import (  # noqa: F401 (fixtures)
+from tests.e2e.telegram_harness import (  # noqa: F401 (fixtures)
     ANA, CLIENT, GROUP, ONE_LINER, Harness, harness, tg)
 
 # python-telegram-bot warns about its own RetryAfter.retry_after type change on every 429.

@@ -13,8 +13,8 @@ from adapters.telegram.limits import Limits, Pacer
 from adapters.telegram.sender import Sender
 from bot.conversation import Button, Reply, Rich
 from bot.registry import REGISTRY
-from fakes.telegram_api import FakeTelegram
-from telegram_harness import free_port, harness, tg  # noqa: F401 (fixtures)
+from tests.fakes.telegram_api import FakeTelegram
+from tests.e2e.telegram_harness import free_port, harness, tg  # noqa: F401 (fixtures)
 
 USER = 777
 

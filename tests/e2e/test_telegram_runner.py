@@ -10,7 +10,7 @@ import aiohttp
 from bot.runtime.app import App
 from bot.runtime.runner import run
 from core.domain.clock import OffsetClock
-from telegram_harness import (  # noqa: F401 (fixtures)
+from tests.e2e.telegram_harness import (  # noqa: F401 (fixtures)
     ANA, CLIENT, ONE_LINER, Harness, harness, tg)
 
 

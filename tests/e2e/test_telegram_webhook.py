@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from adapters.telegram.webhook import webhook_secret
 from core.domain.records import Identity
-from telegram_harness import (  # noqa: F401 (fixtures)
+from tests.e2e.telegram_harness import (  # noqa: F401 (fixtures)
     CLIENT, Harness, harness, tg)
 
 

@@ -32,7 +32,7 @@ async def test_health_and_metrics(app, world_from_app):
 
 @pytest.fixture
 def world_from_app(app):
-    from conftest import World
+    from tests.conftest import World
     return World(app.engine)
 
 

@@ -21,7 +21,7 @@ from core.lifecycle import ledger
 from core.engine import Engine
 from core.domain.records import LedgerEntry, OutboxMessage, PaymentOp, SandboxPayment
 from core.workers.outbox import OutboxWorker, lease
-from faults import FaultyProvider, ProcessKilled
+from tests.faults import FaultyProvider, ProcessKilled
 
 REWARD, FEE = 2500, 125
 LEASE = 120

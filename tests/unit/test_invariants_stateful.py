@@ -75,7 +75,7 @@ from core.domain.records import (
 from core.workers.outbox import OutboxWorker, lease
 from core.lifecycle.payouts import enable_payouts
 from core.workers.timers import run_due_timers
-from faults import FaultyProvider, ProcessKilled
+from tests.faults import FaultyProvider, ProcessKilled
 
 SETTLED_BY_CLAIM = ("approved", "auto_approved", "resolved", "refunded")
 PAID_STATES = ("approved", "auto_approved", "resolved")

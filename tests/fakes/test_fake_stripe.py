@@ -17,10 +17,7 @@ import pytest
 import stripe
 from aiohttp import web
 
-try:
-    from tests.e2e.fakes.stripe_api import FakeStripe, FakeStripeUsageError
-except ImportError:  # tests/ is not a package: pytest put tests/e2e on sys.path
-    from fakes.stripe_api import FakeStripe, FakeStripeUsageError
+from tests.fakes.stripe_api import FakeStripe, FakeStripeUsageError
 
 SECRET = "whsec_test_fake_stripe_secret"
 

@@ -1,4 +1,4 @@
-"""Proves the fake Discord server (``tests/e2e/fakes/discord_api.py``) works with the real discord.py.
+"""Proves the fake Discord server (``tests/fakes/discord_api.py``) works with the real discord.py.
 
 A ``commands.Bot`` with an ``app_commands.CommandTree`` logs in, connects to the fake
 gateway, syncs its commands, and handles injected slash commands, persistent
@@ -20,10 +20,7 @@ import pytest
 from discord import app_commands
 from discord.ext import commands
 
-try:
-    from tests.e2e.fakes.discord_api import FakeDiscord
-except ImportError:  # tests/ is not a package: pytest puts tests/e2e on sys.path
-    from fakes.discord_api import FakeDiscord
+from tests.fakes.discord_api import FakeDiscord
 
 
 # --------------------------------------------------------------------------- bot under test

@@ -1,4 +1,4 @@
-"""Proves the fake Telegram Bot API (tests/e2e/fakes/telegram_api.py) works with the real
+"""Proves the fake Telegram Bot API (tests/fakes/telegram_api.py) works with the real
 python-telegram-bot and enforces the Telegram limits the bot must respect.
 
 Loopback only; no internet.  The whole module runs in a few seconds.
@@ -30,7 +30,7 @@ from telegram.ext import (
     filters,
 )
 
-from fakes.telegram_api import FakeTelegram  # tests/e2e is on sys.path (pytest rootdir-less import)
+from tests.fakes.telegram_api import FakeTelegram
 
 USER = 4242
 GROUP = -1001234567890

@@ -2,7 +2,7 @@
 
 The real python-telegram-bot talks to it over HTTP instead of api.telegram.org::
 
-    from fakes.telegram_api import FakeTelegram   # tests/e2e is on sys.path
+    from tests.fakes.telegram_api import FakeTelegram
 
     async with FakeTelegram() as tg:
         app = (Application.builder().token(tg.token).base_url(tg.base_url)

@@ -1,0 +1,1 @@
+"""Tests (a package, so test modules import their helpers by full name)."""
