@@ -77,7 +77,7 @@ def client_controls(view: GigView, _: Callable[..., str], *, test_money: bool) -
     g = view.gig
     out = []
     if g.status == GigStatus.awaiting_funding:
-        total = money((g.reward_minor + g.fee_per_slot) * g.slots, g.currency)
+        total = money(g.price.total, g.currency)
         label = _("Pay {total} (test money)", total=total) if test_money else _(
             "Pay {total}", total=total)
         out.append(Button(label, button_payload("pay", g.id), style="success"))

@@ -70,11 +70,11 @@ async def create_gig(ctx: Context, fields: dict, *, community_id: int | None = N
     test = bool(ctx.engine.provider.test_mode)
     card = gig_card(view, ctx._, full=True, test_money=test)
     card.card_key = None  # the preview is private; the public card appears once funded
-    total = (gig.reward_minor + gig.fee_per_slot) * gig.slots
+    price = gig.price
     card.text.line().line(ctx._("Preview. Rewards {rewards} + fee {fee} = {total} in escrow.",
-                                rewards=money(gig.reward_minor * gig.slots, gig.currency),
-                                fee=money(gig.fee_per_slot * gig.slots, gig.currency),
-                                total=money(total, gig.currency)), "bold")
+                                rewards=money(price.rewards_total, price.currency),
+                                fee=money(price.fee_total, price.currency),
+                                total=money(price.total, price.currency)), "bold")
     card.text.line(ctx._("The money is held until you approve the work; unclaimed slots "
                          "are refunded."), "italic")
     card.buttons = [client_controls(view, ctx._, test_money=test)]

@@ -93,7 +93,10 @@ def fee_for(reward_minor: int, fee_bps: int) -> int:
 
 @dataclass(frozen=True)
 class Price:
-    """What funding a gig costs the client: rewards for every slot plus the fee."""
+    """What funding a gig costs the client: rewards for every slot plus the fee.
+    The one place the gig total ``(reward + fee) * slots`` is computed; ``Gig.price``
+    gives a gig's, ``for_slots`` the part of it that some of its slots stand for
+    (a refund of unclaimed slots, a late payment)."""
 
     reward_minor: int
     slots: int
@@ -111,3 +114,12 @@ class Price:
     @property
     def total(self) -> int:
         return self.rewards_total + self.fee_total
+
+    @property
+    def per_slot(self) -> int:
+        """One slot's share: its reward and its fee."""
+        return self.reward_minor + self.fee_per_slot
+
+    def for_slots(self, slots: int) -> "Price":
+        """The same price for ``slots`` slots of the gig."""
+        return Price(self.reward_minor, slots, self.fee_per_slot, self.currency)

@@ -40,7 +40,7 @@ class Transitions(EngineBase):
             raise InvalidTransition("Gig #{gig_id} is {state}; there is nothing to pay.",
                                     gig_id=gig.id, state=gig.status.replace("_", " "),
                                     status=gig.status)
-        total = (gig.reward_minor + gig.fee_per_slot) * gig.slots
+        total = gig.price.total
         link = await self.provider.create_payment_request(FundingOrder(
             gig_id=gig.id, client_id=client_id, amount_minor=total, currency=gig.currency,
             title=gig.title, idempotency_key=f"funding:gig:{gig.id}"))

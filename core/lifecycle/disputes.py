@@ -109,7 +109,7 @@ def close_dispute_window(tx: Tx, claim_id: int) -> Claim | None:
              from_state=ClaimStatus.rejected, to_state=claim.status)
     for who in (gig.client_id, claim.freelancer_id):
         tx.notify("claim.refunded", who, f"claim:{claim.id}", gig_id=gig.id, claim_id=claim.id,
-                  amount_minor=gig.reward_minor + gig.fee_per_slot, currency=gig.currency)
+                  amount_minor=gig.price.per_slot, currency=gig.currency)
     maybe_complete(tx, gig)
     return claim
 

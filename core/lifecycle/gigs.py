@@ -97,7 +97,7 @@ def confirm_funding(tx: Tx, provider_ref: str, amount: int, currency: str,
     gig = tx.gig(req.gig_id, lock=True)
     if req.status == "paid":
         return gig  # duplicate confirmation: already applied
-    total = (gig.reward_minor + gig.fee_per_slot) * gig.slots
+    total = gig.price.total
     if amount != total or currency.lower() != gig.currency:
         raise PaymentFailed("The payment ({amount} {currency}) does not match gig #{gig_id} "
                             "({total} {gig_currency}).", amount=amount, currency=currency,
@@ -111,8 +111,8 @@ def confirm_funding(tx: Tx, provider_ref: str, amount: int, currency: str,
     gig.funding_ref = funding_ref or provider_ref
     ledger.post_entry(tx.s, kind="funding", currency=gig.currency, key=f"funding:gig:{gig.id}",
                       postings=[(ledger.EXTERNAL, -total),
-                                (ledger.escrow(gig.id), gig.reward_minor * gig.slots),
-                                (ledger.fee_held(gig.id), gig.fee_per_slot * gig.slots)],
+                                (ledger.escrow(gig.id), gig.price.rewards_total),
+                                (ledger.fee_held(gig.id), gig.price.fee_total)],
                       at=tx.now, gig_id=gig.id, user_id=gig.client_id)
     tx.cancel_timers(gig_id=gig.id)  # the unfunded expiry
     tx.schedule("listing_expiry", gig.expires_at, f"gig:{gig.id}", gig_id=gig.id)
@@ -170,7 +170,7 @@ def close_listing(tx: Tx, actor_id: int | None, gig_id: int, *, reason: str) -> 
              detail=f"refunded_slots={refunded}")
     tx.notify(f"gig.{new_status}", gig.client_id, f"gig:{gig.id}", gig_id=gig.id,
               refunded_slots=refunded,
-              refund_minor=refunded * (gig.reward_minor + gig.fee_per_slot),
+              refund_minor=gig.price.for_slots(refunded).total,
               live_claims=gig.slots_live)
     tx.card_changed(gig)
     return gig
@@ -181,8 +181,9 @@ def refund_slots(tx: Tx, gig: Gig, count: int, *, reason: str, claim_id: int | N
     """Settle ``count`` slots back to the client (reward + their fee share)."""
     if count <= 0:
         return 0
-    reward = gig.reward_minor * count if reward_part is None else reward_part
-    fee = gig.fee_per_slot * count
+    part = gig.price.for_slots(count)
+    reward = part.rewards_total if reward_part is None else reward_part
+    fee = part.fee_total
     tag = f"claim:{claim_id}" if claim_id else f"open:{gig.slots_settled}"
     key = f"refund:gig:{gig.id}:{reason}:{tag}"
     ledger.post_entry(tx.s, kind="refund", currency=gig.currency, key=key,

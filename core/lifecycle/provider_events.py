@@ -144,14 +144,15 @@ def _take_back(tx: Tx, gig: Gig, amount: int, currency: str, remainder_account: 
     """Postings that take ``amount`` back from gig ``gig``: whole unclaimed slots
     first (their reward and fee leave escrow, the slots are settled), the rest
     from ``remainder_account``. Returns (postings, slots settled, remainder)."""
-    per_slot = gig.reward_minor + gig.fee_per_slot
+    per_slot = gig.price.per_slot
     slots = 0
     if currency == gig.currency and gig.status == GigStatus.open and per_slot > 0:
         slots = max(0, min(gig.slots_open, amount // per_slot))
-    rest = amount - slots * per_slot
+    taken = gig.price.for_slots(slots)
+    rest = amount - taken.total
     postings = [(ledger.EXTERNAL, amount),
-                (ledger.escrow(gig.id), -slots * gig.reward_minor),
-                (ledger.fee_held(gig.id), -slots * gig.fee_per_slot),
+                (ledger.escrow(gig.id), -taken.rewards_total),
+                (ledger.fee_held(gig.id), -taken.fee_total),
                 (remainder_account, -rest)]
     return postings, slots, rest
 

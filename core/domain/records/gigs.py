@@ -9,6 +9,7 @@ from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from core.domain.clock import utcnow
+from core.domain.money import Price
 
 
 class GigStatus(StrEnum):
@@ -82,6 +83,11 @@ class Gig(SQLModel, table=True):
     @property
     def slots_open(self) -> int:
         return self.slots - self.slots_live - self.slots_settled
+
+    @property
+    def price(self) -> Price:
+        """What funding this gig costs the client (rewards + fees of every slot)."""
+        return Price(self.reward_minor, self.slots, self.fee_per_slot, self.currency)
 
 
 class Claim(SQLModel, table=True):
