@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from core.lifecycle import ledger
 from core.domain.errors import NotFound
 from core.domain.records import (
-    Application, Claim, Community, Delivery, Gig, LIVE_CLAIM_STATES, LedgerEntry, LedgerPosting,
-    PaymentOp, User,
+    Application, Claim, ClaimStatus, Community, Delivery, Gig, LIVE_CLAIM_STATES, LedgerEntry,
+    LedgerPosting, PaymentOp, User,
 )
 
 
@@ -114,3 +114,15 @@ def wallet(s: Session, user_id: int) -> Wallet:
     for cur, amount in waiting:
         w.of(cur).waiting_onboarding = int(amount)
     return w
+
+
+def claim(s: Session, claim_id: int) -> Claim | None:
+    return s.get(Claim, claim_id)
+
+
+def claim_to_deliver(s: Session, gig_id: int, user_id: int) -> Claim | None:
+    """The claim of ``user_id`` on ``gig_id`` that can deliver now (active, or a
+    revision was asked for), if any."""
+    return s.scalar(select(Claim).where(
+        Claim.gig_id == gig_id, Claim.freelancer_id == user_id,
+        Claim.status.in_((ClaimStatus.active, ClaimStatus.revision_requested))).limit(1))
