@@ -1,25 +1,47 @@
 """The discord.py client: an ``AutoShardedClient`` (one process runs every shard
-Discord recommends) with an ``app_commands.CommandTree``. At start it registers
-the persistent button types, builds ``/gig`` from the registry and syncs it —
-to ``DISCORD_DEV_GUILD_IDS`` (instant) when set, else globally. Events go to the
-``Router``."""
+Discord recommends) with an ``app_commands.CommandTree``, and the ``Intake`` it
+hands everything that comes in to (``adapters.discord.intake.InteractionIntake``,
+set by the wiring in ``service`` before the client starts).
+
+At start the intake installs what it answers (the persistent button types, the
+``/gig`` group built from the registry, its translator); the client then syncs
+the commands: to ``DISCORD_DEV_GUILD_IDS`` (instant) when set, else globally.
+
+Persistent buttons and modals (``components``, ``modals``) find their handler
+from the interaction with ``intake_of``: the client that received it carries it.
+This module imports nothing else of the adapter, so every other module may
+import it."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable, Protocol
 
 import discord
 import yarl
 from discord import app_commands
 
-from adapters.discord.components import ActionButton, FormButton
-from adapters.discord.render import NO_PINGS
-from adapters.discord.slash import CatalogueTranslator, build_group
-
-if TYPE_CHECKING:
-    from adapters.discord.router import Router
-
 log = logging.getLogger(__name__)
+
+
+class Intake(Protocol):
+    """What the client hands incoming events to."""
+
+    async def install(self, client: "GigClient") -> None:
+        """Register the dynamic items, the translator and the commands on ``client``."""
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None: ...
+
+    async def on_message(self, message: discord.Message) -> None: ...
+
+    async def on_press(self, interaction: discord.Interaction, payload: str) -> None: ...
+
+    async def on_form_button(self, interaction: discord.Interaction, form: str,
+                             page: int) -> None: ...
+
+    async def on_modal(self, interaction: discord.Interaction) -> None: ...
+
+    async def on_failure(self, interaction: discord.Interaction, error: Exception) -> None:
+        """Tell the user something went wrong (with a reference), log the trace."""
 
 
 def intents() -> discord.Intents:
@@ -34,17 +56,17 @@ def intents() -> discord.Intents:
 
 
 class GigClient(discord.AutoShardedClient):
-    def __init__(self, *, dev_guild_ids: Iterable[int] = (), gateway_url: str | None = None,
-                 sync_commands: bool = True, **kwargs) -> None:
-        kwargs.setdefault("allowed_mentions", NO_PINGS)
+    def __init__(self, *, intake: Intake | None = None, dev_guild_ids: Iterable[int] = (),
+                 gateway_url: str | None = None, sync_commands: bool = True, **kwargs) -> None:
+        kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
         kwargs.setdefault("max_ratelimit_timeout", 30.0)
         kwargs.setdefault("chunk_guilds_at_startup", False)
         super().__init__(intents=kwargs.pop("intents", None) or intents(), **kwargs)
+        self.intake: Intake | None = intake  # set before start (see ``service``)
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
         self.dev_guild_ids = [int(g) for g in dev_guild_ids]
         self.sync_commands = sync_commands
-        self.router: Router | None = None
         self.synced: list[app_commands.AppCommand] = []
         if gateway_url:
             self._use_gateway(gateway_url)
@@ -61,12 +83,13 @@ class GigClient(discord.AutoShardedClient):
         import discord.gateway
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
 
+    def answered_by(self) -> Intake:
+        if self.intake is None:
+            raise RuntimeError("GigClient needs an intake before it starts")
+        return self.intake
+
     async def setup_hook(self) -> None:
-        if self.router is None:
-            raise RuntimeError("GigClient needs a router before it starts")
-        self.add_dynamic_items(ActionButton, FormButton)
-        await self.tree.set_translator(CatalogueTranslator())
-        self.tree.add_command(build_group(self.router.on_command))
+        await self.answered_by().install(self)
         if self.sync_commands:
             try:
                 await self.sync()
@@ -90,13 +113,22 @@ class GigClient(discord.AutoShardedClient):
         return synced
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        await self.router.on_any_interaction(interaction)
+        await self.answered_by().on_interaction(interaction)
 
     async def on_message(self, message: discord.Message) -> None:
-        await self.router.on_message(message)
+        await self.answered_by().on_message(message)
 
     async def _on_tree_error(self, interaction: discord.Interaction,
                              error: app_commands.AppCommandError) -> None:
         if isinstance(error, app_commands.CommandSignatureMismatch):
             log.warning("stale Discord command %s: commands are being re-synced", error.command.name)
-        await self.router.on_handler_error(interaction, error)
+        await self.answered_by().on_failure(interaction, error)
+
+
+def intake_of(interaction: discord.Interaction) -> Intake:
+    """The intake of the client that received ``interaction``."""
+    client = interaction.client
+    if not isinstance(client, GigClient):
+        raise TypeError(f"interaction {interaction.id} came through {type(client).__name__}, "
+                        "not a GigClient")
+    return client.answered_by()

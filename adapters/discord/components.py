@@ -10,16 +10,15 @@ registered at start (``client.add_dynamic_items``):
 - ``gbf:<form>:<page>``: "Continue" / "Open the form": opens page ``page`` of a
   form whose progress is kept in the database.
 
-Modals use custom_id ``gbm:<form>:<page>`` (see ``modals``)."""
+Modals use custom_id ``gbm:<form>:<page>`` (see ``modals``). A press goes to
+the intake of the client that received it (``client.intake_of``); what it does
+is in ``press_intake``."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
-
 import discord
 
-if TYPE_CHECKING:
-    from adapters.discord.router import Router
+from adapters.discord.client import intake_of
 
 PAYLOAD_PREFIX = "gb:"
 FORM_PREFIX = "gbf:"
@@ -27,13 +26,9 @@ MODAL_PREFIX = "gbm:"
 _FORM_ID = re.compile(r"gbf:(?P<form>[a-z_]{1,32}):(?P<page>\d{1,2})")
 
 
-def router_of(interaction: discord.Interaction) -> "Router":
-    return interaction.client.router  # type: ignore[attr-defined]
-
-
 class ActionButton(discord.ui.DynamicItem[discord.ui.Button],
                    template=r"gb:(?P<payload>[!-~]{1,64})"):
-    """A neutral action button; the press goes to ``Router.on_press``."""
+    """A neutral action button; the press goes to the intake's ``on_press``."""
 
     def __init__(self, payload: str, *, label: str = "…",
                  style: discord.ButtonStyle = discord.ButtonStyle.secondary,
@@ -48,7 +43,7 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button],
         return cls(match["payload"], label=item.label or "…", style=item.style)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await router_of(interaction).on_press(interaction, self.payload)
+        await intake_of(interaction).on_press(interaction, self.payload)
 
 
 class FormButton(discord.ui.DynamicItem[discord.ui.Button],
@@ -69,7 +64,7 @@ class FormButton(discord.ui.DynamicItem[discord.ui.Button],
         return cls(match["form"], int(match["page"]), label=item.label or "Continue")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        await router_of(interaction).on_form_button(interaction, self.form, self.page)
+        await intake_of(interaction).on_form_button(interaction, self.form, self.page)
 
 
 def parse_form_id(custom_id: str) -> tuple[str, int] | None:

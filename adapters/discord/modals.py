@@ -3,7 +3,9 @@ form, like /post with 6 fields, is split; page 2 is opened by a "Continue"
 button). The custom_id ``gbm:<form>:<page>`` says which form and page were
 submitted, and the values are read from the interaction payload, so a modal
 opened before a restart is still handled after it (through the fallback in
-``Router.on_any_interaction``)."""
+``intake.InteractionIntake.on_interaction``). A submission goes to the intake
+of the client that received it (``client.intake_of``); what it does is in
+``modal_intake``."""
 from __future__ import annotations
 
 import re
@@ -13,7 +15,8 @@ import discord
 
 from bot.conversation import FieldSpec, FormSpec
 
-from adapters.discord.components import MODAL_PREFIX, router_of
+from adapters.discord.client import intake_of
+from adapters.discord.components import MODAL_PREFIX
 from adapters.discord.render import clip
 
 PER_PAGE = 5
@@ -87,7 +90,7 @@ class FormModal(discord.ui.Modal):
                 else None))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await router_of(interaction).on_modal(interaction)
+        await intake_of(interaction).on_modal(interaction)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await router_of(interaction).on_handler_error(interaction, error)
+        await intake_of(interaction).on_failure(interaction, error)

@@ -1,5 +1,6 @@
 """``DiscordService``: what ``gigbroker run`` starts when ``DISCORD_BOT_TOKEN`` is
-set. It wires the client, the inbound router and the outbound adapter (registered
+set. It wires the client, the inbound side (``intake.InteractionIntake`` over
+one ``answering.InteractionAnswerer``) and the outbound adapter (registered
 with the notification dispatcher), points discord.py at ``DISCORD_API_BASE_URL``
 and ``DISCORD_GATEWAY_URL`` (proxies, the test fake), and runs the client in a
 background task so other services (Telegram, HTTP) run in the same process."""
@@ -8,19 +9,37 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING
+from typing import Any, Protocol, Sequence
 
 import discord
 import discord.http
 
-from adapters.discord.adapter import DiscordAdapter
-from adapters.discord.client import GigClient
-from adapters.discord.pacing import Pacer, pace_requests
-from adapters.discord.router import Router
+from bot.service import Conversation
+from core.api import Engine
 
-if TYPE_CHECKING:
-    from bot.runtime.app import App
-    from bot.runtime.settings import Settings
+from adapters.discord.adapter import DiscordAdapter
+from adapters.discord.answering import InteractionAnswerer
+from adapters.discord.client import GigClient
+from adapters.discord.intake import InteractionIntake
+from adapters.discord.pacing import Pacer, pace_requests
+
+
+class DiscordSettings(Protocol):
+    """The settings the Discord service reads (``bot.runtime.settings.Settings``)."""
+
+    discord_bot_token: str | None
+    discord_api_base_url: str
+    discord_gateway_url: str | None
+    discord_dev_guild_ids: Sequence[int]
+
+
+class AppParts(Protocol):
+    """What the service takes from the composition root's app."""
+
+    engine: Engine
+    conversation: Conversation
+    dispatcher: Any  # bot.dispatch.ChatDispatcher: ``register(adapter)``
+
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +47,7 @@ GLOBAL_LIMIT_PER_SECOND = 50  # Discord's global REST limit per bot
 
 
 class DiscordService:
-    def __init__(self, app: "App", settings: "Settings", *, pacer: Pacer | None = None,
+    def __init__(self, app: AppParts, settings: DiscordSettings, *, pacer: Pacer | None = None,
                  ack_budget: float = 2.0, client_class: type[GigClient] = GigClient,
                  **client_kwargs) -> None:
         if not settings.discord_bot_token:
@@ -40,8 +59,10 @@ class DiscordService:
                                 gateway_url=settings.discord_gateway_url, **client_kwargs)
         pace_requests(self.client.http, self.pacer)
         self.adapter = DiscordAdapter(app, self.client)
-        self.router = Router(app, self.adapter, ack_budget=ack_budget)
-        self.client.router = self.router
+        self.answerer = InteractionAnswerer(app.engine, app.conversation, self.adapter,
+                                            ack_budget=ack_budget)
+        self.intake = InteractionIntake(self.answerer)
+        self.client.intake = self.intake
         app.dispatcher.register(self.adapter)
         self._task: asyncio.Task | None = None
 

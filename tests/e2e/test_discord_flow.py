@@ -146,7 +146,7 @@ async def test_restart_keeps_old_buttons_and_open_modals_working(h: DiscordHarne
 async def test_slow_answers_are_deferred_and_followed_up(h: DiscordHarness):
     await h.make_board()
     card = await h.post_and_pay()
-    h.service.router.ack_budget = 0.0  # as if the database were slow: defer at once
+    h.service.answerer.ack_budget = 0.0  # as if the database were slow: defer at once
     resp = await h.slash(h.bob, "wallet")
     assert resp.type == 5 and resp.ephemeral  # "thinking...", privately
     (msg,) = await h.replies()
@@ -161,11 +161,11 @@ async def test_slow_answers_are_deferred_and_followed_up(h: DiscordHarness):
     assert resp.type == 5
     (msg,) = await h.replies()
     assert labels(msg) == ["Open the form"]
-    h.service.router.ack_budget = 2.0
+    h.service.answerer.ack_budget = 2.0
     resp = await h.press(h.bob, msg, "Open the form")
     assert resp.type == 9 and resp.modal["custom_id"] == "gbm:post:0"
 
-    h.service.router.ack_budget = 0.0  # a public answer after a private "thinking..."
+    h.service.answerer.ack_budget = 0.0  # a public answer after a private "thinking..."
     resp = await h.slash(h.alice, "board", {"visibility": "public"}, channel=h.board)
     assert resp.type == 5
     public = await h.fake.wait_for_message(lambda m: "now the gig board" in m.text(),

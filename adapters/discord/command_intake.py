@@ -1,0 +1,103 @@
+"""Slash commands coming in: ``/gig <name> options`` (built by ``slash``) turned
+into a conversation-layer command.
+
+Discord-typed options become neutral arguments (a member or role -> its id, the
+board channel -> where the command acts, a file -> a delivery file); ``more``
+carries extra ``key=value`` text. Two commands get a Discord touch:
+
+- ``/gig deliver file:...`` opens the claim's Deliver form with the file
+  attached, or submits it at once when a text is given too;
+- ``/gig board`` adds a private note to the admin when the bot lacks
+  permissions in the board channel."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import discord
+
+from bot.conversation import Actor, FormRequest, Place, Reply, Rich
+from bot.registry import REGISTRY, parse_text_args
+from bot.texts import N_
+from core.api import DomainError
+
+from adapters.discord import files as discord_files
+from adapters.discord.answering import InteractionAnswerer, links_in
+
+BOARD_PERMISSIONS = N_("I cannot post gig cards in {channel} yet. Give me these permissions "
+                       "there: {missing}.")
+
+
+class SlashCommandIntake:
+    def __init__(self, answerer: InteractionAnswerer) -> None:
+        self.answerer = answerer
+        self.conv = answerer.conv
+
+    async def on_command(self, interaction: discord.Interaction, name: str,
+                         options: dict[str, Any]) -> None:
+        started = asyncio.get_running_loop().time()
+        args: dict[str, Any] = {}
+        files: list[dict] = []
+        channel = None
+        for key, value in options.items():
+            if value is None:
+                continue
+            if isinstance(value, discord.Attachment):
+                files.append(discord_files.from_option(value))
+            elif key == "channel" and isinstance(value, discord.abc.GuildChannel):
+                channel = value
+            elif isinstance(value, (discord.abc.User, discord.Role, discord.Object)):
+                args[key] = str(value.id)
+            else:
+                args[key] = value
+
+        async def work(actor: Actor, place: Place) -> list[Reply]:
+            more = args.pop("more", None)
+            if more:
+                try:
+                    extra = parse_text_args(REGISTRY.get(name), str(more))
+                except DomainError as exc:
+                    return [self.conv.error_reply(self.conv.context(actor, place), exc)]
+                args.update({k: v for k, v in extra.items() if k not in args})
+            if name == "deliver" and files:
+                return await self._deliver_files(actor, place, args, files)
+            replies = await self.conv.command(actor, place, name, args)
+            if name == "board" and any(not r.private for r in replies):  # the board is set
+                replies += self._board_warning(actor, place, channel or interaction.channel,
+                                               interaction.guild)
+            return replies
+        await self.answerer.answer(interaction, work, started=started, channel=channel)
+
+    def _board_warning(self, actor: Actor, place: Place, channel: Any,
+                       guild: discord.Guild | None) -> list[Reply]:
+        """A private note to the admin when the bot cannot work in the board channel."""
+        me = guild.me if guild is not None else None
+        if me is None or not isinstance(channel, discord.abc.GuildChannel):
+            return []
+        perms = channel.permissions_for(me)
+        needed = {"View Channel": perms.view_channel, "Send Messages": perms.send_messages,
+                  "Embed Links": perms.embed_links,
+                  "Create Public Threads": perms.create_public_threads,
+                  "Send Messages in Threads": perms.send_messages_in_threads}
+        missing = [name for name, ok in needed.items() if not ok]
+        if not missing:
+            return []
+        ctx = self.conv.context(actor, place)
+        return [ctx.say(ctx._(BOARD_PERMISSIONS, channel=f"#{channel.name}",
+                              missing=", ".join(missing)), private=True)]
+
+    async def _deliver_files(self, actor: Actor, place: Place, args: dict,
+                             files: list[dict]) -> list[Reply]:
+        """``/gig deliver file:...``: the form of the claim, with the files; with a
+        text too it is submitted at once, otherwise the modal asks for a note."""
+        text = args.pop("text", None)
+        replies = await self.conv.command(actor, place, "deliver", args)
+        form = next((r.form for r in replies if r.form is not None), None)
+        if form is None:
+            return replies  # e.g. no claim to deliver for
+        context = {**form.context, "files": files}
+        if text:
+            return await self.conv.form_submitted(actor, place, "deliver",
+                                                  {"text": text, "links": links_in(text)}, context)
+        return [Reply(Rich(), private=True, form=FormRequest(form.form, context, form.page,
+                                                             form.values))]
