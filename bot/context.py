@@ -1,15 +1,13 @@
 """What a handler gets: the engine, who acts, where, and their translator, plus
-small helpers for building replies and reading the database."""
+a helper for building replies. Reads and writes go through the engine's named
+methods."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import Callable
 
 from bot.conversation import Actor, Place, Reply, Rich, SAME, Target
 from core.api import Engine
-from core.lifecycle.tx import Tx
-
-T = TypeVar("T")
 
 
 @dataclass
@@ -30,8 +28,8 @@ class Context:
         return Reply(rich, buttons=buttons or [], private=private, target=target,
                      card_key=card_key, **kw)
 
-    async def read(self, fn: Callable[[Tx], T]) -> T:
+    async def read(self, fn):  # transitional: removed once every command uses engine methods
         return await self.engine.view(fn)
 
-    async def write(self, fn: Callable[[Tx], T]) -> T:
+    async def write(self, fn):
         return await self.engine.tx(fn)

@@ -9,13 +9,9 @@ import json
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
-from sqlalchemy import delete, select
-
 from bot.context import Context
 from bot.conversation import FieldSpec, FormRequest, FormSpec, Reply, Rich
-from core.api import DomainError, ValidationError
-from core.lifecycle.tx import Tx
-from core.domain.records import ConversationState
+from core.api import ConversationState, DomainError, ValidationError
 
 Submit = Callable[[Context, dict, dict], Awaitable[list[Reply]]]
 Check = Callable[[str, dict], object]  # raises ValidationError for a bad answer
@@ -40,36 +36,18 @@ def form(spec: FormSpec, checks: dict[str, Check] | None = None):
     return wrap
 
 
-def _state(tx: Tx, platform: str, puid: str) -> ConversationState | None:
-    return tx.s.scalar(select(ConversationState).where(
-        ConversationState.platform == platform, ConversationState.platform_user_id == puid))
-
-
 async def current(ctx: Context) -> ConversationState | None:
-    return await ctx.read(lambda t: _state(t, ctx.actor.platform, ctx.actor.platform_user_id))
+    return await ctx.engine.form_state(ctx.actor.platform, ctx.actor.platform_user_id)
 
 
 async def clear(ctx: Context) -> bool:
-    def drop(t: Tx) -> bool:
-        res = t.s.execute(delete(ConversationState).where(
-            ConversationState.platform == ctx.actor.platform,
-            ConversationState.platform_user_id == ctx.actor.platform_user_id))
-        return bool(res.rowcount)
-    return await ctx.write(drop)
+    return await ctx.engine.drop_form_state(ctx.actor.platform, ctx.actor.platform_user_id)
 
 
 async def _save(ctx: Context, name: str, step: int, values: dict, context: dict) -> None:
     """Remember where this user is in which form (one form per user and platform)."""
-    def save(t: Tx) -> None:
-        state = _state(t, ctx.actor.platform, ctx.actor.platform_user_id)
-        if state is None:
-            state = ConversationState(platform=ctx.actor.platform,
-                                      platform_user_id=ctx.actor.platform_user_id, form=name)
-            t.s.add(state)
-        state.form, state.step = name, step
-        state.values_json, state.context_json = json.dumps(values), json.dumps(context)
-        state.updated_at = t.now
-    await ctx.write(save)
+    await ctx.engine.save_form_state(ctx.actor.platform, ctx.actor.platform_user_id, name, step,
+                                     values, context)
 
 
 async def save_progress(ctx: Context, name: str, step: int, values: dict, context: dict) -> None:

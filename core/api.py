@@ -20,7 +20,7 @@ from core.engine import Engine
 
 # -- read models -------------------------------------------------------------
 from core.domain.records import (
-    Application, Claim, ClaimStatus, Community, Delivery, Gig, GigMode, GigStatus, Identity,
+    Application, Claim, ClaimStatus, Community, ConversationState, Delivery, Gig, GigMode, GigStatus, Identity,
     LIVE_CLAIM_STATES, Profile, ReputationStats, SLOT_HOLDING_STATES, User,
 )
 from core.read_models import CurrencyWallet, GigView, Wallet
@@ -53,7 +53,7 @@ from core.workers.timers import run_due_timers
 
 __all__ = [
     "AlreadyClaimed", "Application", "Banned", "CURRENCY_EXPONENTS", "Claim", "ClaimLimitReached",
-    "ClaimStatus", "Clock", "Community", "CurrencyWallet", "Database", "Delivery", "DomainError",
+    "ClaimStatus", "Clock", "Community", "ConversationState", "CurrencyWallet", "Database", "Delivery", "DomainError",
     "Engine", "EngineConfig", "FundingOrder", "Gig", "GigDraft", "GigMode", "GigStatus",
     "GigView", "Identity", "InvalidTransition", "LIVE_CLAIM_STATES", "ManualClock", "NoSlotLeft",
     "NotAllowed", "NotFound", "Notification", "NotificationDispatcher", "OffsetClock",

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from core.lifecycle import ledger
 from core.domain.errors import NotFound
 from core.domain.records import (
-    Application, Claim, ClaimStatus, Community, Delivery, Gig, LIVE_CLAIM_STATES, LedgerEntry,
-    LedgerPosting, PaymentOp, User,
+    Application, Claim, ClaimStatus, Community, ConversationState, Delivery, Gig,
+    LIVE_CLAIM_STATES, LedgerEntry, LedgerPosting, PaymentOp, User,
 )
 
 
@@ -126,3 +126,10 @@ def claim_to_deliver(s: Session, gig_id: int, user_id: int) -> Claim | None:
     return s.scalar(select(Claim).where(
         Claim.gig_id == gig_id, Claim.freelancer_id == user_id,
         Claim.status.in_((ClaimStatus.active, ClaimStatus.revision_requested))).limit(1))
+
+
+def form_state(s: Session, platform: str, platform_user_id: str) -> ConversationState | None:
+    """The form this person is filling in on ``platform``, if any."""
+    return s.scalar(select(ConversationState).where(
+        ConversationState.platform == platform,
+        ConversationState.platform_user_id == platform_user_id))
