@@ -28,8 +28,3 @@ class Context:
         return Reply(rich, buttons=buttons or [], private=private, target=target,
                      card_key=card_key, **kw)
 
-    async def read(self, fn):  # transitional: removed once every command uses engine methods
-        return await self.engine.view(fn)
-
-    async def write(self, fn):
-        return await self.engine.tx(fn)

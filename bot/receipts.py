@@ -3,7 +3,7 @@ user can get in chat (/receipt), as a one-page PDF with the amounts, the fee,
 the dates, both parties and the payment provider's reference.
 
 A receipt is read from the ledger entry that recorded the money movement (its
-id is the receipt number), so there is nothing extra to store and it works the
+id is the receipt number; the engine's ``receipt_entry`` reads its facts), so there is nothing extra to store and it works the
 same with Stripe and with the sandbox (marked as test money)."""
 from __future__ import annotations
 
@@ -12,13 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from bot.texts import N_
-from core.lifecycle import ledger
-from core.domain.records import Claim, Gig, LedgerEntry, LedgerPosting, PaymentOp, User
-from core.api import format_amount
+from core.api import ReceiptFacts, format_amount
 
 # ledger entry kind -> receipt kind; whose receipt it is: the entry's user_id
 RECEIPT_KINDS = {"funding": "payment", "payout": "payout", "refund_sent": "refund"}
@@ -43,36 +38,17 @@ class Receipt:
     test_money: bool = False
 
 
-def list_receipts(s: Session, user_id: int, limit: int = 15) -> list[Receipt]:
-    entries = s.scalars(select(LedgerEntry).where(
-        LedgerEntry.user_id == user_id, LedgerEntry.kind.in_(tuple(RECEIPT_KINDS)))
-        .order_by(LedgerEntry.id.desc()).limit(limit))
-    return [r for e in entries if (r := _receipt(s, e, False)) is not None]
-
-
-def load_receipt(s: Session, user_id: int, number: int, *, test_money: bool = False
-                 ) -> Receipt | None:
-    entry = s.get(LedgerEntry, number)
-    if entry is None or entry.user_id != user_id or entry.kind not in RECEIPT_KINDS:
-        return None
-    return _receipt(s, entry, test_money)
-
-
-def _receipt(s: Session, e: LedgerEntry, test_money: bool) -> Receipt | None:
-    gig = s.get(Gig, e.gig_id) if e.gig_id else None
-    if gig is None:
-        return None
-    client = s.get(User, gig.client_id)
-    postings = {p.account: p.amount for p in s.scalars(
-        select(LedgerPosting).where(LedgerPosting.entry_id == e.id))}
+def receipt_from(f: ReceiptFacts, test_money: bool = False) -> Receipt:
+    """The receipt of the ledger entry in ``f`` (see ``Engine.receipt_entry``)."""
+    e, gig = f.entry, f.gig
     kind = RECEIPT_KINDS[e.kind]
     r = Receipt(number=e.id, kind=kind, at=e.created_at, currency=e.currency, total=0,
-                gig_id=gig.id, gig_title=gig.title, client=client.display_name,
+                gig_id=gig.id, gig_title=gig.title, client=f.client.display_name,
                 test_money=test_money)
     if kind == "payment":
-        r.total = -postings.get(ledger.EXTERNAL, 0)
-        rewards = postings.get(ledger.escrow(gig.id), 0)
-        fee = postings.get(ledger.fee_held(gig.id), 0)
+        r.total = -f.external
+        rewards = f.escrow
+        fee = f.fee_held
         if rewards:
             r.lines.append((N_("Rewards: {n} x {amount}"), {"n": gig.slots, "amount": format_amount(
                 gig.reward_minor, gig.currency)}, rewards))
@@ -86,16 +62,11 @@ def _receipt(s: Session, e: LedgerEntry, test_money: bool) -> Receipt | None:
         if rest and e.memo:
             r.notes.append(e.memo)
     else:
-        src = (ledger.payout_pending(e.user_id) if kind == "payout"
-               else ledger.refund_pending(gig.id))
-        r.total = -postings.get(src, 0)
-        op = s.scalar(select(PaymentOp).where(PaymentOp.provider_ref == e.memo).limit(1)) \
-            if e.memo else None
+        r.total = -(f.payout_pending if kind == "payout" else f.refund_pending)
         r.reference = e.memo or ""
         if kind == "payout":
-            user = s.get(User, e.user_id)
-            claim = s.get(Claim, e.claim_id) if e.claim_id else None
-            r.freelancer = user.display_name if user else "?"
+            claim = f.claim
+            r.freelancer = f.payee.display_name if f.payee else "?"
             if claim:
                 r.lines.append((N_("Reward for claim #{c} (slot {n})"),
                                 {"c": claim.id, "n": claim.slot_no}, r.total))
@@ -103,7 +74,7 @@ def _receipt(s: Session, e: LedgerEntry, test_money: bool) -> Receipt | None:
                 r.lines.append((N_("Reward"), {}, r.total))
             r.lines.append((N_("Fee deducted from you (the client pays the platform fee)"), {}, 0))
         else:
-            r.lines.append((_refund_reason(op.idempotency_key if op else ""), {}, r.total))
+            r.lines.append((_refund_reason(f.payment_op_key), {}, r.total))
     return r
 
 

@@ -14,10 +14,7 @@ from bot.conversation import Actor, Place, PlaceKind, Reply, Rich
 from bot.payloads import BadPayload, decode
 from bot.registry import REGISTRY, coerce_args, parse_text_args
 from bot.texts import pick_locale, translator
-from core.lifecycle import people
-from core.api import Engine
-from core.api import DomainError
-from core.api import Community
+from core.api import Community, DomainError, Engine
 
 log = logging.getLogger(__name__)
 load_all()
@@ -57,21 +54,9 @@ class Conversation:
         community (with ``member_role_ids``, their platform roles)."""
         platform_id = str(community_platform_id or chat_id)
 
-        def known(t):  # the common case: nothing to record, no write transaction
-            community = people.find_community(t, platform, platform_id)
-            if community is None or (member is not None and people.member_role_wanted(
-                    t, community, member.user_id, role_ids=member_role_ids,
-                    platform_admin=member.is_platform_admin) is not None):
-                return None
-            return community
-
-        def ensure(t):
-            community = people.ensure_community(t, platform, platform_id, name)
-            if member is not None:
-                people.note_member(t, community, member.user_id, role_ids=member_role_ids,
-                                   platform_admin=member.is_platform_admin)
-            return community
-        community: Community = await self.engine.view(known) or await self.engine.tx(ensure)
+        community: Community = await self.engine.enter_community(
+            platform, platform_id, name, member_id=member.user_id if member else None,
+            role_ids=member_role_ids, platform_admin=bool(member and member.is_platform_admin))
         kind = PlaceKind.board if community.board_channel_id == str(chat_id) else PlaceKind.group
         return Place(platform, kind, str(chat_id), community.id, community.name, thread_id)
 

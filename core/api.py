@@ -23,7 +23,9 @@ from core.domain.records import (
     Application, Claim, ClaimStatus, Community, ConversationState, Delivery, Gig, GigMode, GigStatus, Identity,
     LIVE_CLAIM_STATES, Profile, ReputationStats, SLOT_HOLDING_STATES, User,
 )
-from core.read_models import CurrencyWallet, GigView, Wallet
+from core.read_models import (
+    CurrencyWallet, FeedPage, GigView, MyGigs, ProfileView, ReceiptFacts, Wallet,
+)
 
 # -- errors --------------------------------------------------------------------
 from core.domain.errors import (
@@ -41,6 +43,7 @@ from core.ports.payments import (
 # -- domain rules without I/O --------------------------------------------------
 from core.domain.gig_input import GigDraft, normalise_skills
 from core.domain.money import CURRENCY_EXPONENTS, Price, format_amount, parse_amount
+from core.lifecycle.people import check_timezone, parse_hours
 
 # -- for the composition root --------------------------------------------------
 from core.domain.clock import Clock, ManualClock, OffsetClock, SystemClock, utcnow
@@ -53,13 +56,13 @@ from core.workers.timers import run_due_timers
 
 __all__ = [
     "AlreadyClaimed", "Application", "Banned", "CURRENCY_EXPONENTS", "Claim", "ClaimLimitReached",
-    "ClaimStatus", "Clock", "Community", "ConversationState", "CurrencyWallet", "Database", "Delivery", "DomainError",
+    "ClaimStatus", "Clock", "Community", "ConversationState", "CurrencyWallet", "Database", "Delivery", "DomainError", "FeedPage",
     "Engine", "EngineConfig", "FundingOrder", "Gig", "GigDraft", "GigMode", "GigStatus",
-    "GigView", "Identity", "InvalidTransition", "LIVE_CLAIM_STATES", "ManualClock", "NoSlotLeft",
+    "GigView", "Identity", "InvalidTransition", "LIVE_CLAIM_STATES", "ManualClock", "MyGigs", "NoSlotLeft",
     "NotAllowed", "NotFound", "Notification", "NotificationDispatcher", "OffsetClock",
     "OnboardingLink", "OutboxWorker", "PaymentFailed", "PaymentLink", "PaymentProvider", "Price",
-    "Profile", "ProviderDeclined", "ProviderResult", "RefundOrder", "ReputationStats",
+    "Profile", "ProfileView", "ProviderDeclined", "ProviderResult", "ReceiptFacts", "RefundOrder", "ReputationStats",
     "RetryLater", "SLOT_HOLDING_STATES", "SystemClock", "TransferOrder", "User",
-    "ValidationError", "Wallet", "format_amount", "keep_index_fresh", "normalise_skills",
-    "parse_amount", "prune_match_log", "run_due_timers", "upgrade_database", "utcnow",
+    "ValidationError", "Wallet", "check_timezone", "format_amount", "keep_index_fresh", "normalise_skills",
+    "parse_amount", "parse_hours", "prune_match_log", "run_due_timers", "upgrade_database", "utcnow",
 ]

@@ -1,17 +1,23 @@
 """Read models for the conversation layer: a gig with its claims, a user's
-gigs in both roles, and a wallet derived from the ledger."""
+gigs in both roles, the ranked feed, a profile with its reputation, a person
+found by their platform handle, receipts' ledger facts, form state and a wallet
+derived from the ledger."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from core.domain.config import EngineConfig
 from core.lifecycle import ledger
+from core.matching import ranking
 from core.domain.errors import NotFound
 from core.domain.records import (
-    Application, Claim, ClaimStatus, Community, ConversationState, Delivery, Gig,
-    LIVE_CLAIM_STATES, LedgerEntry, LedgerPosting, PaymentOp, User,
+    Application, Claim, ClaimStatus, Community, ConversationState, Delivery, Gig, Identity,
+    LIVE_CLAIM_STATES, LedgerEntry, LedgerPosting, PaymentOp, Profile, ReputationStats, User,
 )
 
 
@@ -133,3 +139,145 @@ def form_state(s: Session, platform: str, platform_user_id: str) -> Conversation
     return s.scalar(select(ConversationState).where(
         ConversationState.platform == platform,
         ConversationState.platform_user_id == platform_user_id))
+
+
+@dataclass
+class FeedPage:
+    """One page of the gigs ranked for a person, and how many there are in all."""
+    gigs: list[GigView]
+    total: int
+
+
+def feed_page(s: Session, user_id: int, now: datetime, config: EngineConfig, *,
+              skill: str | None, offset: int, limit: int) -> FeedPage:
+    page, total = ranking.feed(s, user_id, now, skill=skill, offset=offset, limit=limit,
+                               config=config)
+    # Same session: each card's gig comes from the identity map, not a second load.
+    return FeedPage([gig_view(s, g.id) for g in page], total)
+
+
+@dataclass
+class MyGigs:
+    """A person's gigs as a client (with the applications waiting on them and who
+    sent each) and their claims as a freelancer."""
+    posted: list[Gig]
+    held: list[tuple[Claim, Gig]]
+    pending_applications: list[tuple[Application, str]]  # (application, applicant's name)
+
+
+def my_gigs(s: Session, user_id: int, limit: int = 10) -> MyGigs:
+    posted = gigs_posted(s, user_id, limit=limit)
+    held = claims_held(s, user_id, limit=limit)
+    apps = list(s.scalars(select(Application).where(
+        Application.gig_id.in_([g.id for g in posted] or [0]),
+        Application.status == "pending")))
+    return MyGigs(posted, held, [(a, s.get(User, a.freelancer_id).display_name) for a in apps])
+
+
+def claim_ids_in(s: Session, user_id: int, states) -> list[int]:
+    """The ids of this freelancer's claims in ``states``."""
+    return list(s.scalars(select(Claim.id).where(Claim.freelancer_id == user_id,
+                                                 Claim.status.in_(states))))
+
+
+def gig_of_claim(s: Session, claim_id: int) -> Gig:
+    claim_row = s.get(Claim, claim_id)
+    if claim_row is None:
+        raise NotFound("There is no claim #{claim_id}.", claim_id=claim_id)
+    return s.get(Gig, claim_row.gig_id)
+
+
+@dataclass
+class ProfileView:
+    """A person's profile and reputation (defaults when they have none yet) and
+    their reputation score, 0..1."""
+    profile: Profile
+    stats: ReputationStats
+    reputation: float
+
+
+def profile_view(s: Session, user_id: int) -> ProfileView:
+    profile = s.get(Profile, user_id) or Profile(user_id=user_id)
+    stats = s.get(ReputationStats, user_id) or ReputationStats(user_id=user_id)
+    score = ranking.reputation(stats.rating_sum, stats.rating_count, stats.approved,
+                               stats.on_time, stats.disputes_lost)
+    return ProfileView(profile, stats, score)
+
+
+def profile(s: Session, user_id: int) -> Profile | None:
+    return s.get(Profile, user_id)
+
+
+def user(s: Session, user_id: int) -> User:
+    found = s.get(User, user_id)
+    if found is None:
+        raise NotFound("Unknown user.")
+    return found
+
+
+def user_by_handle(s: Session, platform: str, handle: str, *,
+                   by_display_name: bool = False) -> User | None:
+    """The person with this platform id or username on ``platform`` (or, with
+    ``by_display_name``, this display name), if they have used the bot."""
+    ident = s.scalar(select(Identity).where(
+        Identity.platform == platform,
+        or_(Identity.platform_user_id == handle, Identity.username == handle)).limit(1))
+    if ident is not None:
+        return s.get(User, ident.user_id)
+    if by_display_name:
+        return s.scalar(select(User).where(User.display_name == handle).limit(1))
+    return None
+
+
+@dataclass
+class ReceiptFacts:
+    """What a receipt is made of: the ledger entry that moved the money, its gig and
+    client, and this entry's postings on the accounts a receipt shows."""
+    entry: LedgerEntry
+    gig: Gig
+    client: User
+    external: int  # posting on the outside world's account
+    escrow: int
+    fee_held: int
+    payout_pending: int  # on the entry user's payout account
+    refund_pending: int
+    payment_op_key: str  # idempotency key of the payment op the memo names, if any
+    payee: User | None
+    claim: Claim | None
+
+
+RECEIPT_ENTRY_KINDS = ("funding", "payout", "refund_sent")
+
+
+def receipt_entries(s: Session, user_id: int, limit: int = 15) -> list[ReceiptFacts]:
+    """This person's receipts, newest first."""
+    entries = s.scalars(select(LedgerEntry).where(
+        LedgerEntry.user_id == user_id, LedgerEntry.kind.in_(RECEIPT_ENTRY_KINDS))
+        .order_by(LedgerEntry.id.desc()).limit(limit))
+    return [f for e in entries if (f := _receipt_facts(s, e)) is not None]
+
+
+def receipt_entry(s: Session, user_id: int, number: int) -> ReceiptFacts | None:
+    entry = s.get(LedgerEntry, number)
+    if entry is None or entry.user_id != user_id or entry.kind not in RECEIPT_ENTRY_KINDS:
+        return None
+    return _receipt_facts(s, entry)
+
+
+def _receipt_facts(s: Session, e: LedgerEntry) -> ReceiptFacts | None:
+    gig = s.get(Gig, e.gig_id) if e.gig_id else None
+    if gig is None:
+        return None
+    postings = {p.account: p.amount for p in s.scalars(
+        select(LedgerPosting).where(LedgerPosting.entry_id == e.id))}
+    op = s.scalar(select(PaymentOp).where(PaymentOp.provider_ref == e.memo).limit(1)) \
+        if e.memo and e.kind != "funding" else None
+    return ReceiptFacts(
+        entry=e, gig=gig, client=s.get(User, gig.client_id),
+        external=postings.get(ledger.EXTERNAL, 0), escrow=postings.get(ledger.escrow(gig.id), 0),
+        fee_held=postings.get(ledger.fee_held(gig.id), 0),
+        payout_pending=postings.get(ledger.payout_pending(e.user_id), 0) if e.user_id else 0,
+        refund_pending=postings.get(ledger.refund_pending(gig.id), 0),
+        payment_op_key=op.idempotency_key if op else "",
+        payee=s.get(User, e.user_id) if e.user_id else None,
+        claim=s.get(Claim, e.claim_id) if e.claim_id else None)

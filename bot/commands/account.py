@@ -7,11 +7,7 @@ from bot.context import Context
 from bot.conversation import FieldSpec, FormSpec, Rich
 from bot.registry import REGISTRY, ArgSpec, command
 from bot.texts import N_
-from core.lifecycle import people
-from core.api import normalise_skills
-from core.matching.ranking import reputation
-from core.api import parse_amount
-from core.api import Profile, ReputationStats
+from core.api import check_timezone, normalise_skills, parse_amount, parse_hours
 
 PROFILE_FORM = FormSpec("profile", N_("Your freelancer profile"), (
     FieldSpec("skills", N_("Skills"), N_("Which skills do you offer? Comma-separated, e.g. "
@@ -35,8 +31,8 @@ def _check_min_reward(text: str, _values: dict) -> None:
 PROFILE_CHECKS = {
     "skills": lambda text, _v: normalise_skills(text),
     "min_reward": _check_min_reward,
-    "timezone": lambda text, _v: people.check_timezone(text),
-    "hours": lambda text, _v: people.parse_hours(text),
+    "timezone": lambda text, _v: check_timezone(text),
+    "hours": lambda text, _v: parse_hours(text),
 }
 
 
@@ -56,14 +52,8 @@ async def _profile_submitted(ctx: Context, values: dict, context: dict):
 @command("start", N_("Start here: set up your profile or open a gig"),
          ArgSpec("code", N_("deep-link code, e.g. gig_42")))
 async def start(ctx: Context, code: str | None = None):
-    def started(t):
-        from core.api import Identity
-        from sqlalchemy import update
-        t.s.execute(update(Identity).where(Identity.platform == ctx.actor.platform,
-                                           Identity.platform_user_id == ctx.actor.platform_user_id)
-                    .values(started=True))
-        return t.s.get(Profile, ctx.user_id)
-    profile = await ctx.write(started)
+    profile = await ctx.engine.mark_started(ctx.actor.platform, ctx.actor.platform_user_id,
+                                            ctx.user_id)
     if code and code.startswith("gig_") and code[4:].isdigit():
         from bot.commands.gigs import show_gig
         return await show_gig(ctx, int(code[4:]))
@@ -101,11 +91,8 @@ async def help_(ctx: Context, command: str | None = None):
 
 
 async def show_profile(ctx: Context):
-    def load(t):
-        return t.s.get(Profile, ctx.user_id), t.s.get(ReputationStats, ctx.user_id)
-    profile, stats = await ctx.read(load)
-    profile = profile or Profile(user_id=ctx.user_id)
-    stats = stats or ReputationStats(user_id=ctx.user_id)
+    view = await ctx.engine.profile_view(ctx.user_id)
+    profile, stats = view.profile, view.stats
     text = Rich().bold(ctx._("Profile of {name}", name=ctx.actor.display_name))
     text.line(ctx._("Skills: {skills}", skills=profile.skills.replace(",", ", ") or "-"))
     text.line(ctx._("Minimum reward: {amount}", amount=money(profile.min_reward_minor,
@@ -113,9 +100,8 @@ async def show_profile(ctx: Context):
     text.line(ctx._("Time zone: {tz}, working hours {a}-{b}", tz=profile.timezone,
                     a=profile.work_start_hour, b=profile.work_end_hour))
     stars = (stats.rating_sum / stats.rating_count) if stats.rating_count else None
-    text.line(ctx._("Reputation: {score}/100 · {n} approved · {r}", score=round(100 * reputation(
-        stats.rating_sum, stats.rating_count, stats.approved, stats.on_time, stats.disputes_lost)),
-        n=stats.approved, r=(f"★ {stars:.1f} ({stats.rating_count})" if stars else ctx._("no ratings yet"))))
+    text.line(ctx._("Reputation: {score}/100 · {n} approved · {r}",
+                    score=round(100 * view.reputation), n=stats.approved, r=(f"★ {stars:.1f} ({stats.rating_count})" if stars else ctx._("no ratings yet"))))
     text.line(ctx._("Change a field with /profile skills=design,svg hours=9-17 "
                     "timezone=Europe/Berlin min_reward=10"), "italic")
     return [ctx.say(text, private=True)]
@@ -126,7 +112,7 @@ async def show_profile(ctx: Context):
          private=True)
 async def profile(ctx: Context, **fields):
     if not fields:
-        prof = await ctx.read(lambda t: t.s.get(Profile, ctx.user_id))
+        prof = await ctx.engine.profile(ctx.user_id)
         if prof is None or not prof.onboarded:
             return await forms.start(ctx, "profile")
         return await show_profile(ctx)
@@ -145,8 +131,7 @@ async def settings(ctx: Context, **fields):
                               names=", ".join(sorted(allowed)))
     if fields:
         await ctx.engine.update_profile(ctx.user_id, fields)
-    prof = await ctx.read(lambda t: (t.s.get(Profile, ctx.user_id), t.user(ctx.user_id)))
-    p, user = prof
+    p, user = await ctx.engine.profile(ctx.user_id), await ctx.engine.user(ctx.user_id)
     text = Rich().bold(ctx._("Settings"))
     text.line(ctx._("Language: {v}", v=user.locale))
     text.line(ctx._("New gig notifications: {v}", v=ctx._("on") if p and p.notify_new_gigs
@@ -160,12 +145,12 @@ async def settings(ctx: Context, **fields):
          ArgSpec("code", N_("the code you got on your other account")), private=True)
 async def link(ctx: Context, code: str | None = None):
     if not code:
-        link_code = await ctx.write(lambda t: people.create_link_code(t, ctx.user_id))
+        link_code = await ctx.engine.create_link_code(ctx.user_id)
         text = Rich().add(ctx._("Your one-time code: ")).code(link_code.code)
         text.line(ctx._("On your other account send /link {code} within {m} minutes.",
                         code=link_code.code, m=ctx.engine.config.link_code_minutes))
         return [ctx.say(text, private=True)]
-    user = await ctx.write(lambda t: people.redeem_link_code(t, ctx.user_id, code))
+    user = await ctx.engine.redeem_link_code(ctx.user_id, code)
     return [ctx.say(ctx._("Linked: this account is now {name}.", name=user.display_name),
                     private=True)]
 

@@ -2,15 +2,11 @@
 members-only, with a moderator role) and /ban (moderators)."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
-
 from bot.context import Context
 from bot.conversation import Rich
 from bot.registry import ArgSpec, command
 from bot.texts import N_
-from core.lifecycle import people
-from core.api import NotAllowed, NotFound
-from core.api import Identity, User
+from core.api import NotAllowed, NotFound, User
 
 
 def _community(ctx: Context) -> int:
@@ -30,10 +26,10 @@ def _community(ctx: Context) -> int:
 async def board(ctx: Context, visibility: str | None = None, moderator_role: str | None = None,
                 fee_bps: int | None = None):
     community_id = _community(ctx)
-    community = await ctx.write(lambda t: people.configure_board(
-        t, ctx.user_id, community_id, board_channel_id=ctx.place.chat_id, visibility=visibility,
+    community = await ctx.engine.configure_board(
+        ctx.user_id, community_id, board_channel_id=ctx.place.chat_id, visibility=visibility,
         moderator_role_id=moderator_role, fee_bps=fee_bps,
-        platform_admin=ctx.actor.is_platform_admin))
+        platform_admin=ctx.actor.is_platform_admin)
     text = Rich().bold(ctx._("This chat is now the gig board of {name}.", name=community.name))
     text.line(ctx._("Visibility: {v}", v=ctx._("members only") if community.visibility == "members"
                     else ctx._("public")))
@@ -48,17 +44,8 @@ async def find_user(ctx: Context, ref: str) -> User:
     for prefix in ("<@!", "<@"):
         if ref.startswith(prefix) and ref.endswith(">"):
             name = ref[len(prefix):-1]
-
-    def lookup(t):
-        ident = t.s.scalar(select(Identity).where(
-            Identity.platform == ctx.actor.platform,
-            or_(Identity.platform_user_id == name, Identity.username == name)).limit(1))
-        if ident is not None:
-            return t.s.get(User, ident.user_id)
-        if ctx.actor.platform == "console":
-            return t.s.scalar(select(User).where(User.display_name == name).limit(1))
-        return None
-    user = await ctx.read(lookup)
+    user = await ctx.engine.user_by_handle(ctx.actor.platform, name,
+                                           by_display_name=ctx.actor.platform == "console")
     if user is None:
         raise NotFound("I don't know {who} yet: they must have used the bot once.",
                        who=ref[:40])
@@ -72,6 +59,6 @@ async def find_user(ctx: Context, ref: str) -> User:
 async def ban(ctx: Context, user: str, reason: str | None = None):
     community_id = _community(ctx)
     target = await find_user(ctx, user)
-    await ctx.write(lambda t: people.ban(t, ctx.user_id, community_id, target.id, reason or ""))
+    await ctx.engine.ban(ctx.user_id, community_id, target.id, reason or "")
     return [ctx.say(ctx._("{name} can no longer post or claim on this board.",
                           name=target.display_name), private=False)]

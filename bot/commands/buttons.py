@@ -9,7 +9,6 @@ from bot.context import Context
 from bot.conversation import Button, Span
 from bot.notifications import delivery_for, rate_buttons
 from bot.payloads import Payload
-from core.lifecycle.slots import check_eligible
 
 
 async def handle_press(ctx: Context, p: Payload):
@@ -32,7 +31,7 @@ async def _claim(ctx: Context, p: Payload):
 
 async def _apply(ctx: Context, p: Payload):
     # Refuse before asking for a pitch, not after the user typed one.
-    await ctx.read(lambda t: check_eligible(t, p.entity_id, ctx.user_id))
+    await ctx.engine.check_eligible(ctx.user_id, p.entity_id)
     return await forms.start(ctx, "apply", context={"gig_id": p.entity_id})
 
 

@@ -9,10 +9,7 @@ from bot.conversation import Button, FieldSpec, FormSpec, Rich
 from bot.payloads import button_payload
 from bot.registry import ArgSpec, command
 from bot.texts import N_
-from core import read_models as queries
-from core.api import GigDraft
-from core.matching.ranking import feed
-from core.api import ClaimStatus, Gig, GigStatus
+from core.api import ClaimStatus, Gig, GigDraft, GigStatus
 
 FEED_PAGE = 5
 
@@ -137,12 +134,8 @@ async def feed_page(ctx: Context, offset: int, skill: str | None):
     from core.api import normalise_skills
     tags = normalise_skills(skill) if skill else []
     tag = tags[0] if tags else None
-    def load(t):
-        page, total = feed(t.s, ctx.user_id, t.now, skill=tag, offset=offset, limit=FEED_PAGE,
-                           config=t.config)
-        # Same session: each card's gig comes from the identity map, not a second load.
-        return [queries.gig_view(t.s, g.id) for g in page], total
-    page, total = await ctx.read(load)
+    found = await ctx.engine.feed_page(ctx.user_id, skill=tag, offset=offset, limit=FEED_PAGE)
+    page, total = found.gigs, found.total
     if not page:
         msg = ctx._("No open gigs for {skill} right now.", skill=tag) if tag else ctx._(
             "No open gigs right now. I'll message you when one fits your profile.")
@@ -176,16 +169,8 @@ async def gigs(ctx: Context, skill: str | None = None, page: int = 1):
 
 @command("mygigs", N_("Your gigs as a client and your claims as a freelancer"), private=True)
 async def mygigs(ctx: Context):
-    def load(t):
-        posted = queries.gigs_posted(t.s, ctx.user_id, limit=10)
-        held = queries.claims_held(t.s, ctx.user_id, limit=10)
-        from sqlalchemy import select
-        from core.api import Application
-        apps = list(t.s.scalars(select(Application).where(
-            Application.gig_id.in_([g.id for g in posted] or [0]),
-            Application.status == "pending")))
-        return posted, held, apps
-    posted, held, apps = await ctx.read(load)
+    mine = await ctx.engine.my_gigs(ctx.user_id, limit=10)
+    posted, held = mine.posted, mine.held
     replies = []
     text = Rich().bold(ctx._("As a client"))
     if not posted:
@@ -197,9 +182,8 @@ async def mygigs(ctx: Context):
                      + ctx._("{n} open", n=max(g.slots_open, 0)))
         text.line(line)
     replies.append(ctx.say(text, private=True))
-    for a in apps:
+    for a, who in mine.pending_applications:
         g: Gig = next(x for x in posted if x.id == a.gig_id)
-        who = await ctx.read(lambda t: t.user(a.freelancer_id).display_name)
         msg = Rich().add(ctx._("{name} applied to #{gig}:", name=who, gig=g.id)).line(a.pitch or "-")
         replies.append(ctx.say(msg, private=True, buttons=[[
             Button(ctx._("Accept"), button_payload("accept", a.id), "success"),

@@ -19,7 +19,7 @@ KIND_LABELS = {"payment": N_("Payment"), "payout": N_("Payout"), "refund": N_("R
 async def receipt(ctx: Context, number: int | None = None):
     test = bool(getattr(ctx.engine.provider, "test_mode", False))
     if number is None:
-        items = await ctx.read(lambda t: receipts.list_receipts(t.s, ctx.user_id))
+        items = [receipts.receipt_from(f) for f in await ctx.engine.receipt_entries(ctx.user_id)]
         if not items:
             return [ctx.say(ctx._("No receipts yet. You get one for every payment, payout and "
                                   "refund."), private=True)]
@@ -30,8 +30,8 @@ async def receipt(ctx: Context, number: int | None = None):
         text.line().line(ctx._("Send /receipt NUMBER to get one as a PDF, e.g. /receipt {n}.",
                                n=items[0].number), "italic")
         return [ctx.say(text, private=True)]
-    found = await ctx.read(lambda t: receipts.load_receipt(t.s, ctx.user_id, number,
-                                                           test_money=test))
+    facts = await ctx.engine.receipt_entry(ctx.user_id, number)
+    found = None if facts is None else receipts.receipt_from(facts, test_money=test)
     if found is None:
         raise NotFound("You have no receipt #{n}. Send /receipt to see yours.", n=number)
     data = receipts.render_pdf(found, ctx._)

@@ -9,7 +9,7 @@ from bot.conversation import FieldSpec, FormSpec
 from bot.registry import ArgSpec, command
 from bot.texts import N_
 from core.api import InvalidTransition, ValidationError
-from core.api import Claim, ClaimStatus, Gig
+from core.api import ClaimStatus
 from core.api import parse_amount
 
 DELIVER_FORM = FormSpec("deliver", N_("Deliver your work"), (
@@ -82,9 +82,7 @@ async def _apply_submitted(ctx: Context, values: dict, context: dict):
 async def _default_claim(ctx: Context, claim: int | None, states) -> int:
     if claim is not None:
         return claim
-    from sqlalchemy import select
-    ids = await ctx.read(lambda t: list(t.s.scalars(select(Claim.id).where(
-        Claim.freelancer_id == ctx.user_id, Claim.status.in_(states)))))
+    ids = await ctx.engine.claim_ids_in(ctx.user_id, states)
     if len(ids) == 1:
         return ids[0]
     if not ids:
@@ -137,7 +135,7 @@ async def rate(ctx: Context, claim: int, stars: int, comment: str | None = None)
          ArgSpec("note", N_("a note for both sides"), kind="text"),
          usage="/resolve 12 12.50 half of the work was done", moderator=True)
 async def resolve(ctx: Context, claim: int, share: str, note: str | None = None):
-    gig = await ctx.read(lambda t: t.s.get(Gig, t.claim(claim, lock=False).gig_id))
+    gig = await ctx.engine.gig_of_claim(claim)
     share_text = share.strip()
     amount = 0 if share_text in ("0", "0.0", "0.00") else parse_amount(share_text, gig.currency,
                                                                         field="share")

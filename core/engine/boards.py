@@ -2,8 +2,38 @@
 roles as platforms report them, visibility and moderation."""
 from __future__ import annotations
 
+from typing import Iterable
+
+from core.domain.records import Community
 from core.engine.base import EngineBase
+from core.lifecycle import people
 
 
 class BoardWrites(EngineBase):
-    pass
+    async def enter_community(self, platform: str, platform_id: str, name: str, *,
+                              member_id: int | None = None, role_ids: Iterable[str] = (),
+                              platform_admin: bool = False) -> Community:
+        """Someone acts in a platform's group or server: the community (recorded on
+        first sight) and, when the platform vouches for it, their membership. The
+        common case, nothing to record, needs no write transaction."""
+        role_ids = tuple(role_ids)
+        known = await self.view(lambda t: people.known_community(
+            t, platform, platform_id, member_id=member_id, role_ids=role_ids,
+            platform_admin=platform_admin))
+        if known is not None:
+            return known
+        return await self.tx(lambda t: people.enter_community(
+            t, platform, platform_id, name, member_id=member_id, role_ids=role_ids,
+            platform_admin=platform_admin))
+
+    async def configure_board(self, actor_id: int, community_id: int, *,
+                              board_channel_id: str | None, visibility: str | None = None,
+                              moderator_role_id: str | None = None, fee_bps: int | None = None,
+                              platform_admin: bool = False) -> Community:
+        return await self.tx(lambda t: people.configure_board(
+            t, actor_id, community_id, board_channel_id=board_channel_id, visibility=visibility,
+            moderator_role_id=moderator_role_id, fee_bps=fee_bps, platform_admin=platform_admin))
+
+    async def ban(self, actor_id: int, community_id: int, target_id: int,
+                  reason: str = "") -> None:
+        await self.tx(lambda t: people.ban(t, actor_id, community_id, target_id, reason))

@@ -3,8 +3,9 @@ do, returned as read models (``core.read_models``) or detached records."""
 from __future__ import annotations
 
 from core import read_models as queries
-from core.domain.records import Claim, ConversationState
+from core.domain.records import Claim, ConversationState, Gig, Profile, User
 from core.engine.base import EngineBase
+from core.lifecycle.slots import check_eligible
 
 
 class Reads(EngineBase):
@@ -24,3 +25,43 @@ class Reads(EngineBase):
     async def form_state(self, platform: str, platform_user_id: str) -> ConversationState | None:
         """The form this person is filling in on ``platform``, if any."""
         return await self.view(lambda t: queries.form_state(t.s, platform, str(platform_user_id)))
+
+    # -- the conversation layer's views ------------------------------------------
+    async def feed_page(self, user_id: int, *, skill: str | None, offset: int,
+                        limit: int) -> queries.FeedPage:
+        """Open gigs ranked for this person, one page of them."""
+        return await self.view(lambda t: queries.feed_page(
+            t.s, user_id, t.now, t.config, skill=skill, offset=offset, limit=limit))
+
+    async def my_gigs(self, user_id: int, limit: int = 10) -> queries.MyGigs:
+        return await self.view(lambda t: queries.my_gigs(t.s, user_id, limit))
+
+    async def claim_ids_in(self, user_id: int, states) -> list[int]:
+        return await self.view(lambda t: queries.claim_ids_in(t.s, user_id, tuple(states)))
+
+    async def gig_of_claim(self, claim_id: int) -> Gig:
+        return await self.view(lambda t: queries.gig_of_claim(t.s, claim_id))
+
+    async def check_eligible(self, user_id: int, gig_id: int) -> None:
+        """Raise the refusal if this person may not take work on this gig at all."""
+        await self.view(lambda t: check_eligible(t, gig_id, user_id))
+
+    async def profile_view(self, user_id: int) -> queries.ProfileView:
+        return await self.view(lambda t: queries.profile_view(t.s, user_id))
+
+    async def profile(self, user_id: int) -> Profile | None:
+        return await self.view(lambda t: queries.profile(t.s, user_id))
+
+    async def user(self, user_id: int) -> User:
+        return await self.view(lambda t: queries.user(t.s, user_id))
+
+    async def user_by_handle(self, platform: str, handle: str, *,
+                             by_display_name: bool = False) -> User | None:
+        return await self.view(lambda t: queries.user_by_handle(
+            t.s, platform, handle, by_display_name=by_display_name))
+
+    async def receipt_entries(self, user_id: int) -> list[queries.ReceiptFacts]:
+        return await self.view(lambda t: queries.receipt_entries(t.s, user_id))
+
+    async def receipt_entry(self, user_id: int, number: int) -> queries.ReceiptFacts | None:
+        return await self.view(lambda t: queries.receipt_entry(t.s, user_id, number))

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.domain.gig_input import clean_text, normalise_skills, parse_int, reported_as
@@ -250,3 +250,37 @@ def block(tx: Tx, user_id: int, other_id: int) -> None:
         raise InvalidTransition("You cannot block yourself.")
     if tx.s.get(Block, (user_id, other_id)) is None:
         tx.s.add(Block(blocker_id=user_id, blocked_id=other_id))
+
+
+def mark_started(tx: Tx, platform: str, platform_user_id: str, user_id: int) -> Profile | None:
+    """The person sent /start from this identity (the platform may now message them
+    first); returns their profile, if they have one."""
+    tx.s.execute(update(Identity).where(Identity.platform == platform,
+                                        Identity.platform_user_id == platform_user_id)
+                 .values(started=True))
+    return tx.s.get(Profile, user_id)
+
+
+def known_community(tx: Tx, platform: str, platform_id: str, *, member_id: int | None = None,
+                    role_ids: Iterable[str] = (), platform_admin: bool = False
+                    ) -> Community | None:
+    """The community, when nothing about it or this member needs recording (the
+    common case needs no write transaction); None when ``enter_community`` must run."""
+    community = find_community(tx, platform, platform_id)
+    if community is None or (member_id is not None and member_role_wanted(
+            tx, community, member_id, role_ids=role_ids,
+            platform_admin=platform_admin) is not None):
+        return None
+    return community
+
+
+def enter_community(tx: Tx, platform: str, platform_id: str, name: str, *,
+                    member_id: int | None = None, role_ids: Iterable[str] = (),
+                    platform_admin: bool = False) -> Community:
+    """Someone acts in a platform's group or server: record the community on first
+    sight and, when the platform vouches for it, their membership (``note_member``)."""
+    community = ensure_community(tx, platform, platform_id, name)
+    if member_id is not None:
+        note_member(tx, community, member_id, role_ids=role_ids, platform_admin=platform_admin)
+    return community
+
