@@ -39,6 +39,9 @@ from core.ports.payments import (
     FundingOrder, OnboardingLink, PaymentLink, PaymentProvider, ProviderDeclined,
     ProviderResult, RefundOrder, TransferOrder,
 )
+from core.payment_records import ProviderRecords
+from core.lifecycle.provider_changes import ProviderChange, report_only
+from core.domain.records import PaymentOp, PaymentRequest
 
 # -- domain rules without I/O --------------------------------------------------
 from core.domain.gig_input import GigDraft, normalise_skills
@@ -55,6 +58,7 @@ from core.workers.outbox import OutboxWorker
 from core.workers.timers import run_due_timers
 
 __all__ = [
+    "PaymentOp", "PaymentRequest", "ProviderChange", "ProviderRecords", "report_only",
     "AlreadyClaimed", "Application", "Banned", "CURRENCY_EXPONENTS", "Claim", "ClaimLimitReached",
     "ClaimStatus", "Clock", "Community", "ConversationState", "CurrencyWallet", "Database", "Delivery", "DomainError", "FeedPage",
     "Engine", "EngineConfig", "FundingOrder", "Gig", "GigDraft", "GigMode", "GigStatus",

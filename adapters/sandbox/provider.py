@@ -8,10 +8,9 @@ import hashlib
 import json
 import secrets
 
-from core.api import Database
-from core.domain.records import SandboxPayment
 from core.api import (
-    FundingOrder, OnboardingLink, PaymentLink, ProviderDeclined, ProviderResult, RefundOrder, TransferOrder,
+    Database, FundingOrder, OnboardingLink, PaymentLink, ProviderDeclined, ProviderRecords,
+    ProviderResult, RefundOrder, TransferOrder,
 )
 
 
@@ -26,25 +25,20 @@ class SandboxProvider:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.records = ProviderRecords(db)
 
     async def _once(self, kind: str, key: str, amount: int, currency: str, params: dict) -> str:
         digest = hashlib.sha256(json.dumps([kind, amount, currency, params], sort_keys=True,
                                            default=str).encode()).hexdigest()
 
-        def record(s) -> str:
-            row = s.get(SandboxPayment, key)
-            if row is not None:
-                if row.params_digest != digest:
-                    raise IdempotencyMismatch(
-                        "Keys for idempotent requests can only be used with the same parameters "
-                        "they were first used with.", key=key)
-                return row.ref
-            ref = f"sbx_{kind[:3]}_{secrets.token_hex(6)}"
-            s.add(SandboxPayment(idempotency_key=key, kind=kind, params_digest=digest, ref=ref,
-                                 amount_minor=amount, currency=currency))
-            return ref
-
-        return await self.db.write(record)
+        ref, stored = await self.records.keep_sandbox_payment(
+            key=key, kind=kind, digest=digest, ref=f"sbx_{kind[:3]}_{secrets.token_hex(6)}",
+            amount=amount, currency=currency)
+        if stored != digest:
+            raise IdempotencyMismatch(
+                "Keys for idempotent requests can only be used with the same parameters "
+                "they were first used with.", key=key)
+        return ref
 
     async def create_payment_request(self, order: FundingOrder) -> PaymentLink:
         ref = await self._once("charge", order.idempotency_key, order.amount_minor,

@@ -15,12 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from sqlalchemy import select
 
 from adapters.stripe.client import obj_id, transfer_group, val
 from adapters.stripe.errors import call_for_user
-from core.domain.records import Gig, PaymentRequest
-from core.api import FundingOrder, PaymentLink, ProviderDeclined
+from core.api import FundingOrder, Gig, PaymentLink, PaymentRequest, ProviderDeclined
 
 RETURN_PATH = "/stripe/return"
 
@@ -29,16 +27,6 @@ RETURN_PATH = "/stripe/return"
 class _Funding:
     gig: Gig
     requests: list[PaymentRequest]
-
-
-def _load(db, gig_id: int):
-    def read(s):
-        gig = s.get(Gig, gig_id)
-        reqs = list(s.scalars(select(PaymentRequest).where(
-            PaymentRequest.gig_id == gig_id, PaymentRequest.provider == "stripe")
-            .order_by(PaymentRequest.id)))
-        return _Funding(gig, reqs)
-    return db.read(read)
 
 
 def line_items(gig: Gig, total: int) -> list[dict]:
@@ -89,7 +77,7 @@ async def payment_link(provider, order: FundingOrder) -> PaymentLink:
         raise ProviderDeclined("Payments in {currency} are not available with "
                                "our payment provider yet. Please post the gig in another currency.",
                                currency=order.currency.upper())
-    funding = await _load(provider.db, order.gig_id)
+    funding = _Funding(*await provider.records.payment_requests_of(order.gig_id, "stripe"))
     gig = funding.gig
     for req in reversed(funding.requests):
         if req.status != "open":

@@ -7,22 +7,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from sqlalchemy import select
 
 from adapters.stripe.client import account_ready, val
 from adapters.stripe.errors import call_for_user
-from core.api import User
 from core.api import OnboardingLink, ProviderDeclined
 
 ONBOARDING_PATH = "/stripe/onboarding"
 USER_METADATA_KEY = "gigbroker_user_id"
-
-
-async def _user_created_at(db, user_id: int) -> int:
-    def read(s):
-        user = s.scalar(select(User).where(User.id == user_id))
-        return int(user.created_at.timestamp()) if user is not None else 0
-    return await db.read(read)
 
 
 async def onboarding_link(provider, user_id: int, account_ref: str | None) -> OnboardingLink:
@@ -39,7 +30,7 @@ async def onboarding_link(provider, user_id: int, account_ref: str | None) -> On
             account = None
     if account is None:
         # Deterministic key: a crash before the account id is stored gets the same account.
-        created = await _user_created_at(provider.db, user_id)
+        created = await provider.records.user_joined_at(user_id)
         account = await call_for_user(
             client.v1.accounts.create_async,
             params={"type": "express", "metadata": {USER_METADATA_KEY: str(user_id)},

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import stripe
 
-from adapters.stripe import checkout, connect
+import adapters.stripe.checkout as checkout
+import adapters.stripe.connect as connect
 from adapters.stripe.client import OP_METADATA_KEY, is_test_key, make_client, transfer_group
 from adapters.stripe.errors import call
 from core.api import (
-    FundingOrder, OnboardingLink, PaymentLink, ProviderDeclined, ProviderResult, RefundOrder, TransferOrder,
+    FundingOrder, OnboardingLink, PaymentLink, ProviderDeclined, ProviderRecords, ProviderResult,
+    RefundOrder, TransferOrder,
 )
 
 
@@ -23,6 +25,7 @@ class StripeProvider:
     def __init__(self, settings, db, *, client=None) -> None:
         self.settings = settings
         self.db = db
+        self.records = ProviderRecords(db)
         self._http = None
         if client is None:
             self._http = stripe.HTTPXClient()

@@ -17,13 +17,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TextIO
 
-from sqlalchemy import select
 
 from adapters.stripe.client import OP_METADATA_KEY, make_client, transfer_group, val
 from adapters.stripe.sync import Change, StripeSync
-from core.lifecycle import provider_events as pe
-from core.domain.records import Gig, LedgerEntry, PaymentOp, PaymentRequest
-from core.api import format_amount
+from core.api import Gig, format_amount
 
 STUCK_AFTER = timedelta(hours=1)
 
@@ -84,9 +81,9 @@ class Reconciler:
         for s in sessions:
             changes += await self.sync.for_session(s.id, s)
 
-        gigs = await self.engine.view(lambda t: list(t.s.scalars(select(Gig).where(
-            Gig.funding_ref.is_not(None), Gig.funded_at >= since).order_by(Gig.id))))
-        gigs += await self._gigs_funded_in(sessions, {g.id for g in gigs})
+        gigs = await self.engine.gigs_funded_since(since)
+        gigs += await self.engine.funded_gigs_of_requests([s.id for s in sessions],
+                                                          exclude={g.id for g in gigs})
         for gig in gigs:
             changes += await self._check_gig(gig, report)
 
@@ -97,7 +94,7 @@ class Reconciler:
                           "disputes": len(disputes)}
 
         unique = list({c.what: c for c in changes}.values())
-        done = await self.engine.view(lambda t: [c.done(t) for c in unique])
+        done = await self.engine.provider_changes_done(unique)
         todo = [c for c, d in zip(unique, done) if not d]
         for change in todo:
             finding = Finding(change.what, change.gig_id, fixable=change.safe)
@@ -112,30 +109,20 @@ class Reconciler:
         page = await service.list_async(params={**params, "limit": 100})
         return [x async for x in page.auto_paging_iter()]
 
-    async def _gigs_funded_in(self, sessions, seen: set[int]) -> list[Gig]:
-        """Gigs paid through a session of the period whose funding the app knows."""
-        ids = await self.engine.view(lambda t: list(t.s.scalars(select(PaymentRequest.gig_id).where(
-            PaymentRequest.provider_ref.in_([s.id for s in sessions] or [""])))))
-        extra = [i for i in dict.fromkeys(ids) if i not in seen]
-        return await self.engine.view(lambda t: list(t.s.scalars(select(Gig).where(
-            Gig.id.in_(extra or [0]), Gig.funding_ref.is_not(None)))))
-
     async def _check_gig(self, gig: Gig, report: Report) -> list[Change]:
         """One funded gig: its charge, refunds and transfers against the ledger."""
         changes: list[Change] = []
         charge_id = gig.funding_ref if gig.funding_ref.startswith(("ch_", "py_")) else None
         if charge_id:
             charge = await self.client.v1.charges.retrieve_async(charge_id)
-            funded = await self.engine.view(lambda t: t.s.scalar(select(LedgerEntry).where(
-                LedgerEntry.idempotency_key == f"funding:gig:{gig.id}")))
-            expected = (gig.reward_minor + gig.fee_per_slot) * gig.slots
+            funded = await self.engine.ledger_has_entry(f"funding:gig:{gig.id}")
+            expected = gig.price.total
             if charge.amount != expected or funded is None:
                 report.findings.append(Finding(
                     f"gig #{gig.id}: charge {charge_id} is {_m(charge.amount, charge.currency)}, "
                     f"the ledger funded {_m(expected if funded else 0, gig.currency)}", gig.id))
             changes += await self.sync.for_charge(charge_id, gig.id)
-        ops = await self.engine.view(lambda t: list(t.s.scalars(select(PaymentOp).where(
-            PaymentOp.gig_id == gig.id).order_by(PaymentOp.id))))
+        ops = await self.engine.payment_ops(gig.id)
         transfers = await self._all(self.client.v1.transfers,
                                     {"transfer_group": transfer_group(gig.id)})
         at_stripe = {t.id: t for t in transfers}
@@ -174,11 +161,8 @@ class Reconciler:
         return changes
 
     async def _operator_items(self, report: Report, now) -> None:
-        def load(t):
-            ops = list(t.s.scalars(select(PaymentOp).where(
-                PaymentOp.status.in_(("pending", "failed"))).order_by(PaymentOp.id)))
-            return ops, pe.operator_balances(t)
-        ops, balances = await self.engine.view(load)
+        ops = await self.engine.unsettled_payment_ops()
+        balances = await self.engine.operator_balances()
         for op in ops:
             if op.status == "failed":
                 report.findings.append(Finding(

@@ -6,45 +6,24 @@ Each ``for_*`` method fetches the current object from the API (webhook
 payloads are snapshots and may arrive late, twice or out of order; the API
 says how things are now) and returns ``Change``s: an idempotent ``apply`` (a
 ``core.lifecycle.provider_events`` call keyed by the Stripe object id) and a ``done``
-test telling whether the database already reflects it. ``apply_changes`` runs
-them in one transaction, together with the webhook event's id when there is one."""
+Each ``for_*`` method returns ``ProviderChange``s: data naming what to record
+(core knows how to apply each kind idempotently, keyed by the Stripe object id,
+and how to tell that the database already reflects it). ``apply_changes`` has
+the engine apply them in one transaction, together with the webhook event's id
+when there is one."""
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
-from typing import Any, Callable
-
-from sqlalchemy import select
+from typing import Any
 
 from adapters.stripe.checkout import funding_ref
 from adapters.stripe.client import OP_METADATA_KEY, account_ready, gig_id_from_group, obj_id, val
 from adapters.stripe.connect import USER_METADATA_KEY
-from core.lifecycle import provider_events as pe
-from core.api import DomainError
-from core.lifecycle.tx import Tx
-from core.domain.records import Gig, PaymentOp, PaymentRequest, User
-from core.api import format_amount
-from core.lifecycle.payouts import record_payment_success
+from core.api import PaymentOp, ProviderChange, format_amount, report_only
 
-log = logging.getLogger(__name__)
 PROVIDER = "stripe"
 
 
-@dataclass
-class Change:
-    what: str  # one line for people (logs, reconcile report)
-    apply: Callable[[Tx], str]
-    done: Callable[[Tx], bool]
-    gig_id: int | None = None
-    safe: bool = True  # ``reconcile --fix`` may apply it
-
-
-def _report_only(what: str, gig_id: int | None = None) -> Change:
-    return Change(what, lambda t: "left for an operator", lambda t: False, gig_id, safe=False)
-
-
-def _op_succeeded(op_id: int) -> Callable[[Tx], bool]:
-    return lambda t: t.s.get(PaymentOp, op_id).status == "succeeded"
+Change = ProviderChange  # what the ``for_*`` methods return
 
 
 def _money(amount: int, currency: str) -> str:
@@ -60,18 +39,16 @@ class StripeSync:
     async def gig_for_charge(self, charge_id: str | None) -> int | None:
         if not charge_id:
             return None
-        gig_id = await self.engine.view(lambda t: t.s.scalar(
-            select(Gig.id).where(Gig.funding_ref == charge_id).limit(1)))
+        gig_id = await self.engine.gig_funded_by(charge_id)
         if gig_id is not None:
             return gig_id
         charge = await self.client.v1.charges.retrieve_async(charge_id)
         gid = gig_id_from_group(val(charge, "transfer_group"))
-        exists = gid is not None and await self.engine.view(lambda t: t.s.get(Gig, gid) is not None)
+        exists = gid is not None and await self.engine.gig_exists(gid)
         return gid if exists else None
 
     async def _ops(self, gig_id: int, kind: str) -> list[PaymentOp]:
-        return await self.engine.view(lambda t: list(t.s.scalars(select(PaymentOp).where(
-            PaymentOp.gig_id == gig_id, PaymentOp.kind == kind).order_by(PaymentOp.id))))
+        return await self.engine.payment_ops(gig_id, kind)
 
     # -- funding -----------------------------------------------------------------
     async def for_session(self, session_id: str, session: Any = None) -> list[Change]:
@@ -80,8 +57,7 @@ class StripeSync:
                 session_id, params={"expand": ["payment_intent"]})
         if val(session, "mode") != "payment":
             return []
-        req = await self.engine.view(lambda t: t.s.scalar(
-            select(PaymentRequest).where(PaymentRequest.provider_ref == session.id)))
+        req = await self.engine.payment_request(session.id)
         meta_gig = val(val(session, "metadata"), "gig_id")
         amount, cur = val(session, "amount_total", 0), val(session, "currency", "")
         paid = session.status == "complete" and session.payment_status in (
@@ -90,19 +66,16 @@ class StripeSync:
             if req is None:
                 if meta_gig is None:
                     return []  # not one of ours (another integration on this account)
-                return [_report_only(f"checkout session {session.id} paid {_money(amount, cur)} "
+                return [report_only(f"checkout session {session.id} paid {_money(amount, cur)} "
                                      f"for gig #{meta_gig} but the app has no record of it")]
             ref = funding_ref(session)
             return [Change(
                 f"gig #{req.gig_id}: checkout session {session.id[:24]}… paid "
                 f"{_money(amount, cur)}",
-                lambda t: pe.funding_paid(t, session.id, amount, cur, ref),
-                lambda t: t.s.get(PaymentRequest, req.id).status == "paid", req.gig_id)]
+                "funding_paid", (session.id, amount, cur, ref), req.gig_id)]
         if session.status == "expired" and req is not None:
             return [Change(f"gig #{req.gig_id}: checkout session {session.id[:24]}… expired",
-                           lambda t: pe.funding_expired(t, session.id),
-                           lambda t: t.s.get(PaymentRequest, req.id).status != "open",
-                           req.gig_id)]
+                           "funding_expired", (session.id,), req.gig_id)]
         return []
 
     # -- payout accounts -----------------------------------------------------------
@@ -111,15 +84,8 @@ class StripeSync:
         ready = account_ready(account)
         hint = val(val(account, "metadata"), USER_METADATA_KEY)
         hint = int(hint) if hint and str(hint).isdigit() else None
-
-        def done(t: Tx) -> bool:
-            user = t.s.scalar(select(User).where(User.payout_account == account_id))
-            if user is None and hint is not None:
-                user = t.s.get(User, hint)
-            return user is None or (user.payouts_enabled == ready
-                                    and user.payout_account == account_id)
         return [Change(f"payout account {account_id}: {'ready' if ready else 'not ready'}",
-                       lambda t: pe.payout_account_changed(t, account_id, ready, hint), done)]
+                       "payout_account", (account_id, ready, hint))]
 
     # -- refunds and disputes of a charge -------------------------------------------
     async def for_charge(self, charge_id: str, gig_id: int | None = None) -> list[Change]:
@@ -155,19 +121,18 @@ class StripeSync:
         if key:
             op = next((o for o in ops if o.idempotency_key == key), None)
             if op is None:
-                return [_report_only(f"gig #{gig_id}: refund {r.id} ({_money(amount, cur)}) "
+                return [report_only(f"gig #{gig_id}: refund {r.id} ({_money(amount, cur)}) "
                                      f"carries key {key} that the app does not know", gig_id)]
             if op.status == "succeeded":
                 return []
             return [Change(f"gig #{gig_id}: refund {r.id} ({_money(amount, cur)}) was made at "
                            "Stripe but not recorded",
-                           lambda t: _record_sent(t, op.id, r.id), _op_succeeded(op.id), gig_id)]
+                           "op_sent", (op.id, r.id), gig_id)]
         if any(o.provider_ref == r.id for o in ops):
             return []
         return [Change(
             f"gig #{gig_id}: refund {r.id} of {_money(amount, cur)} made outside the app",
-            lambda t: pe.external_refund(t, gig_id, r.id, amount, cur),
-            lambda t: pe.entry_exists(t, f"ext_refund:{r.id}"), gig_id)]
+            "external_refund", (gig_id, r.id, amount, cur), gig_id)]
 
     def _dispute_changes(self, gig_id: int, dispute: Any) -> list[Change]:
         status = str(val(dispute, "status", ""))
@@ -176,13 +141,11 @@ class StripeSync:
         amount, cur, did = dispute.amount, dispute.currency, dispute.id
         changes = [Change(
             f"gig #{gig_id}: chargeback {did} of {_money(amount, cur)}",
-            lambda t: pe.chargeback(t, gig_id, did, amount, cur),
-            lambda t: pe.entry_exists(t, f"chargeback:{did}"), gig_id)]
+            "chargeback", (gig_id, did, amount, cur), gig_id)]
         if status == "won":
             changes.append(Change(
                 f"gig #{gig_id}: chargeback {did} won, {_money(amount, cur)} back",
-                lambda t: pe.chargeback_reversed(t, gig_id, did, amount, cur),
-                lambda t: pe.entry_exists(t, f"chargeback_won:{did}"), gig_id))
+                "chargeback_won", (gig_id, did, amount, cur), gig_id))
         return changes
 
     async def for_dispute(self, dispute_id: str, dispute: Any = None) -> list[Change]:
@@ -206,7 +169,7 @@ class StripeSync:
         changes: list[Change] = []
         if op is None:
             if key:
-                changes.append(_report_only(f"transfer {tr.id} ({_money(tr.amount, tr.currency)})"
+                changes.append(report_only(f"transfer {tr.id} ({_money(tr.amount, tr.currency)})"
                                             f" carries key {key} that the app does not know",
                                             gig_id))
             if gig_id is None:
@@ -215,28 +178,25 @@ class StripeSync:
             changes.append(Change(
                 f"gig #{op.gig_id}: transfer {tr.id} ({_money(tr.amount, tr.currency)}) was made "
                 "at Stripe but not recorded",
-                lambda t: _record_sent(t, op.id, tr.id), _op_succeeded(op.id), op.gig_id))
+                "op_sent", (op.id, tr.id), op.gig_id))
         if val(tr, "amount_reversed", 0):
             user_id = op.user_id if op else await self._user_of_account(val(tr, "destination"))
             gig = op.gig_id if op else gig_id
             page = await self.client.v1.transfers.reversals.list_async(tr.id, params={"limit": 100})
             async for rev in page.auto_paging_iter():
                 if user_id is None:
-                    changes.append(_report_only(f"transfer {tr.id} reversed ({rev.id}) to an "
+                    changes.append(report_only(f"transfer {tr.id} reversed ({rev.id}) to an "
                                                 "account the app does not know", gig))
                     continue
                 changes.append(Change(
                     f"gig #{gig}: transfer {tr.id} reversed by {_money(rev.amount, rev.currency)}",
-                    lambda t, r=rev, g=gig, u=user_id: pe.transfer_reversed(
-                        t, g, u, r.id, r.amount, r.currency),
-                    lambda t, r=rev: pe.entry_exists(t, f"reversal:{r.id}"), gig))
+                    "transfer_reversed", (gig, user_id, rev.id, rev.amount, rev.currency), gig))
         return changes
 
     async def _user_of_account(self, account_id: str | None) -> int | None:
         if not account_id:
             return None
-        return await self.engine.view(lambda t: t.s.scalar(
-            select(User.id).where(User.payout_account == account_id)))
+        return await self.engine.user_with_payout_account(account_id)
 
     # -- events --------------------------------------------------------------------
     async def for_event(self, event: Any) -> list[Change] | None:
@@ -263,26 +223,6 @@ class StripeSync:
         """Apply what is not done yet, in one transaction (with the event's id, so
         a second delivery of the same event changes nothing). Returns what each
         applied change did; ``(None, ...)`` for a duplicate delivery."""
-        def run(t: Tx) -> list[tuple[Change | None, str]]:
-            if event is not None and not pe.claim_event(t, PROVIDER, event.id, event.type):
-                return [(None, "duplicate delivery: already processed")]
-            out: list[tuple[Change | None, str]] = []
-            for change in changes:
-                if change.done(t):
-                    continue
-                try:
-                    with t.savepoint():
-                        out.append((change, change.apply(t)))
-                except DomainError as exc:
-                    log.warning("stripe change refused: %s: %s", change.what, exc)
-                    out.append((change, f"refused: {exc}"))
-            return out
-        return await self.engine.tx(run)
-
-
-def _record_sent(t: Tx, op_id: int, ref: str) -> str:
-    op = t.s.get(PaymentOp, op_id)
-    if op.status not in ("pending", "succeeded"):
-        return f"not recorded: the operation is {op.status}"
-    record_payment_success(t, op_id, ref)
-    return "recorded as sent"
+        return await self.engine.apply_provider_changes(
+            PROVIDER, changes, event_id=event.id if event is not None else None,
+            event_type=event.type if event is not None else "")

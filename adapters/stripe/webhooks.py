@@ -20,7 +20,6 @@ from adapters.stripe.checkout import RETURN_PATH
 from adapters.stripe.client import API_VERSION, make_client
 from adapters.stripe.connect import ONBOARDING_PATH
 from adapters.stripe.sync import StripeSync
-from core.lifecycle import provider_events as pe
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/stripe/webhook"
@@ -56,7 +55,7 @@ class StripeWebhook:
         if getattr(event, "api_version", API_VERSION) != API_VERSION:
             log.info("event %s has API version %s (pinned %s); objects are re-fetched",
                      event.id, event.api_version, API_VERSION)
-        if await self.engine.view(lambda t: pe.already_processed(t, event.id)):
+        if await self.engine.provider_event_seen(event.id):
             return ["duplicate delivery: already processed"]
         try:
             changes = await self.sync.for_event(event)
