@@ -1,0 +1,37 @@
+"""The engine reads the conversation layer uses instead of its own queries: a
+person by their handle, a profile with reputation, and link codes and board
+setup as named writes."""
+from __future__ import annotations
+
+from core.api import ClaimStatus
+
+
+async def test_user_by_handle(engine):
+    ana = await engine.resolve_user("telegram", "101", "Ana", "ana_t")
+    assert (await engine.user_by_handle("telegram", "ana_t")).id == ana.id
+    assert (await engine.user_by_handle("telegram", "101")).id == ana.id
+    assert await engine.user_by_handle("discord", "ana_t") is None
+    assert await engine.user_by_handle("telegram", "Ana") is None
+    assert (await engine.user_by_handle("telegram", "Ana", by_display_name=True)).id == ana.id
+
+
+async def test_profile_view_defaults_and_reads(engine):
+    bo = await engine.resolve_user("console", "bo", "Bo")
+    view = await engine.profile_view(bo.id)
+    assert view.profile.user_id == bo.id and view.stats.approved == 0
+    assert 0 < view.reputation <= 1
+    assert not (await engine.profile(bo.id)).onboarded
+    await engine.update_profile(bo.id, {"skills": "design"})
+    assert (await engine.profile(bo.id)).skills == "design"
+    assert (await engine.user(bo.id)).display_name == "Bo"
+    assert await engine.claim_ids_in(bo.id, (ClaimStatus.active,)) == []
+    assert (await engine.my_gigs(bo.id)).posted == []
+    assert await engine.receipt_entries(bo.id) == []
+
+
+async def test_link_code_through_the_engine(engine):
+    a = await engine.resolve_user("telegram", "201", "Cy")
+    b = await engine.resolve_user("discord", "301", "Cy on Discord")
+    code = await engine.create_link_code(a.id)
+    linked = await engine.redeem_link_code(b.id, code.code)
+    assert linked.id in (a.id, b.id)
