@@ -48,14 +48,7 @@ class App:
         await asyncio.to_thread(upgrade_schema, self.settings.database_url)
         await keep_index_fresh(self.engine)
         if self.settings.staff_user_ids:
-            from core.api import User
-
-            def mark(t):
-                for uid in self.settings.staff_user_ids:
-                    user = t.s.get(User, uid)
-                    if user is not None:
-                        user.staff = True
-            await self.engine.tx(mark)
+            await self.engine.grant_staff(self.settings.staff_user_ids)
 
     async def tick(self) -> None:
         """One round of background work: fire due timers, then drain the outbox."""

@@ -6,9 +6,6 @@ import logging
 from typing import Awaitable, Callable
 
 from aiohttp import web
-from sqlalchemy import func, select
-
-from core.domain.records import Gig, OutboxMessage, PaymentOp, Timer
 
 log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -29,28 +26,14 @@ class HttpServer:
 
     async def health(self, _request: web.Request) -> web.Response:
         try:
-            await self.app.engine.view(lambda t: t.s.execute(select(1)).scalar())
+            await self.app.engine.database_answers()
         except Exception:  # noqa: BLE001 - report, don't crash the probe
             log.exception("health check failed")
             return web.json_response({"ok": False, "database": "unreachable"}, status=503)
         return web.json_response({"ok": True})
 
     async def metrics(self, _request: web.Request) -> web.Response:
-        def counts(t):
-            def n(q):
-                return int(t.s.scalar(q) or 0)
-            return {
-                "gigbroker_gigs_open": n(select(func.count()).select_from(Gig).where(Gig.status == "open")),
-                "gigbroker_outbox_pending": n(select(func.count()).select_from(OutboxMessage)
-                                              .where(OutboxMessage.status == "pending")),
-                "gigbroker_outbox_dead": n(select(func.count()).select_from(OutboxMessage)
-                                           .where(OutboxMessage.status == "dead")),
-                "gigbroker_timers_pending": n(select(func.count()).select_from(Timer)
-                                              .where(Timer.status == "pending")),
-                "gigbroker_payments_pending": n(select(func.count()).select_from(PaymentOp)
-                                                .where(PaymentOp.status == "pending")),
-            }
-        values = await self.app.engine.view(counts)
+        values = await self.app.engine.operational_counts()
         body = "".join(f"# TYPE {k} gauge\n{k} {v}\n" for k, v in values.items())
         return web.Response(text=body, content_type="text/plain")
 

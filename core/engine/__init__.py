@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from core.engine.boards import BoardWrites
 from core.engine.delivery import DeliveryWrites
+from core.engine.operations import Operations
 from core.engine.payments import PaymentWrites
 from core.engine.people import PeopleWrites
 from core.engine.reads import Reads
 from core.engine.transitions import Transitions
 
 
-class Engine(Transitions, PeopleWrites, BoardWrites, PaymentWrites, DeliveryWrites, Reads):
+class Engine(Transitions, PeopleWrites, BoardWrites, PaymentWrites, DeliveryWrites, Reads,
+             Operations):
     """The engine (see the module docstring)."""
 
 
