@@ -11,7 +11,7 @@ from bot.payloads import button_payload
 from core import read_models as queries
 from core.api import Engine
 from core.api import Claim, Gig, User
-from core.api import Notification
+from core.api import Notification, Undeliverable
 
 _ = Callable[..., str]
 
@@ -39,7 +39,8 @@ async def delivery_for(engine: Engine, _: _, claim_id: int, *, viewer_id: int | 
 
 
 async def render(engine: Engine, note: Notification, _: _) -> Reply | None:
-    """The reply telling ``note.recipient_id`` what happened (None: nothing to say)."""
+    """The reply telling ``note.recipient_id`` what happened; an event no branch
+    knows raises ``Undeliverable`` (the outbox keeps it as dead, never done)."""
     d = note.data
     ev = note.event
     if ev == "gig.card_changed":
@@ -198,7 +199,7 @@ async def render(engine: Engine, note: Notification, _: _) -> Reply | None:
     elif ev == "member.banned":
         text.add(_("A moderator banned you from a gig board."))
     else:
-        return None
+        raise Undeliverable(f"no renderer for event {ev!r}")
     if claim is not None and ev.startswith("reminder"):
         text.line(claim_line(claim, _), "italic")
     return Reply(text, buttons=buttons, private=True)

@@ -34,7 +34,7 @@ from core.domain.errors import (
 )
 
 # -- ports ---------------------------------------------------------------------
-from core.ports.notifications import Notification, NotificationDispatcher, RetryLater
+from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
 from core.ports.payments import (
     FundingOrder, OnboardingLink, PaymentLink, PaymentProvider, ProviderDeclined,
     ProviderResult, RefundOrder, TransferOrder,
@@ -66,7 +66,7 @@ __all__ = [
     "NotAllowed", "NotFound", "Notification", "NotificationDispatcher", "OffsetClock",
     "OnboardingLink", "OutboxWorker", "PaymentFailed", "PaymentLink", "PaymentProvider", "Price",
     "Profile", "ProfileView", "ProviderDeclined", "ProviderResult", "ReceiptFacts", "RefundOrder", "ReputationStats",
-    "RetryLater", "SLOT_HOLDING_STATES", "SystemClock", "TransferOrder", "User",
+    "RetryLater", "Undeliverable", "SLOT_HOLDING_STATES", "SystemClock", "TransferOrder", "User",
     "ValidationError", "Wallet", "check_timezone", "format_amount", "keep_index_fresh", "normalise_skills",
     "parse_amount", "parse_hours", "prune_match_log", "run_due_timers", "upgrade_database", "utcnow",
 ]

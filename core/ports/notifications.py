@@ -29,3 +29,8 @@ class RetryLater(Exception):
     def __init__(self, seconds: float, reason: str = "") -> None:
         super().__init__(reason or f"retry after {seconds}s")
         self.seconds = seconds
+
+
+class Undeliverable(Exception):
+    """A dispatcher cannot deliver this notification at all (e.g. no renderer knows
+    its event): the worker puts it in the dead-letter state at once, no retries."""

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 
 from core.lifecycle.tx import Tx
 from core.domain.records import OutboxMessage
-from core.ports.notifications import Notification, NotificationDispatcher, RetryLater
+from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +48,18 @@ def complete(tx: Tx, msg_id: int, owner: str) -> None:
                  .values(status="done", done_at=tx.now, lease_until=None, last_error=None))
 
 
-def fail(tx: Tx, msg_id: int, owner: str, error: str, *, retry_in: float | None = None) -> None:
+def fail(tx: Tx, msg_id: int, owner: str, error: str, *, retry_in: float | None = None,
+         dead: bool = False) -> None:
+    """Record a failed attempt: retry later with backoff, or (``dead``, or out of
+    attempts) put the row in the dead-letter state with its error, never done."""
     msg = tx.s.get(OutboxMessage, msg_id)
     if msg is None or msg.lease_owner != owner or msg.status != "pending":
         return
     msg.last_error = error[:500]
     msg.lease_until = None
+    if dead:
+        msg.status = "dead"
+        return
     if msg.attempts >= tx.config.outbox_max_attempts:
         msg.status = "dead"
         log.error("outbox message %s (%s) gave up after %s attempts: %s", msg.id, msg.event,
@@ -106,6 +112,12 @@ class OutboxWorker:
         async with self.concurrency:
             try:
                 await self._dispatch(msg)
+            except Undeliverable as exc:
+                log.error("outbox %s (%s) is undeliverable, dead: %r", msg.id, msg.event, exc,
+                          exc_info=True)
+                reason = repr(exc)
+                await self.engine.tx(lambda t: fail(t, msg.id, self.owner, reason, dead=True))
+                return
             except RetryLater as later:
                 reason, delay = str(later), later.seconds
                 await self.engine.tx(lambda t: fail(t, msg.id, self.owner, reason, retry_in=delay))
