@@ -11,6 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from core.lifecycle import ledger
 from core.domain.errors import InvalidTransition, NotAllowed, ValidationError
 from core.lifecycle.gigs import maybe_complete, refund_slots
+from core.events import (
+    ClaimAbandoned, ClaimApproved, ClaimAutoApproved, ClaimRejected, ClaimWithdrawn,
+    DeliverySubmitted, RevisionRequested,
+)
 from core.lifecycle.tx import Tx
 from core.domain.records import Claim, ClaimStatus, Delivery, Gig, GigStatus, ReputationStats
 from core.domain.gig_input import clean_text
@@ -73,8 +77,8 @@ def withdraw(tx: Tx, actor_id: int, claim_id: int) -> Claim:
     _free_slot(tx, gig, claim)
     tx.audit(actor_id, "freelancer", "withdraw", gig_id=gig.id, claim_id=claim.id,
              from_state=before, to_state=claim.status)
-    tx.notify("claim.withdrawn", gig.client_id, f"claim:{claim.id}", gig_id=gig.id,
-              claim_id=claim.id)
+    tx.emit(ClaimWithdrawn(recipient_id=gig.client_id, gig_id=gig.id, claim_id=claim.id),
+            key=f"claim:{claim.id}")
     return claim
 
 
@@ -113,9 +117,9 @@ def deliver(tx: Tx, actor_id: int, claim_id: int, text: str, links: list[str],
     tx.s.flush()
     tx.audit(actor_id, "freelancer", "deliver", gig_id=gig.id, claim_id=claim.id,
              from_state=before, to_state=claim.status, detail=f"delivery={delivery.id}")
-    tx.notify("delivery.submitted", gig.client_id, f"delivery:{delivery.id}", gig_id=gig.id,
-              claim_id=claim.id, delivery_id=delivery.id, freelancer_id=actor_id,
-              revision_no=delivery.revision_no)
+    tx.emit(DeliverySubmitted(recipient_id=gig.client_id, gig_id=gig.id, claim_id=claim.id,
+                              delivery_id=delivery.id, freelancer_id=actor_id,
+                              revision_no=delivery.revision_no), key=f"delivery:{delivery.id}")
     return delivery
 
 
@@ -137,9 +141,9 @@ def request_revision(tx: Tx, actor_id: int, claim_id: int, note: str) -> Claim:
                                claim_id=claim.id)
     tx.audit(actor_id, "client", "request_revision", gig_id=gig.id, claim_id=claim.id,
              from_state=ClaimStatus.delivered, to_state=claim.status, detail=note)
-    tx.notify("revision.requested", claim.freelancer_id, f"claim:{claim.id}:v{claim.version}",
-              gig_id=gig.id, claim_id=claim.id, note=note,
-              revisions_left=gig.max_revisions - claim.revisions_used)
+    tx.emit(RevisionRequested(recipient_id=claim.freelancer_id, gig_id=gig.id, claim_id=claim.id,
+                              note=note, revisions_left=gig.max_revisions - claim.revisions_used),
+            key=f"claim:{claim.id}:v{claim.version}")
     return claim
 
 
@@ -183,9 +187,11 @@ def approve(tx: Tx, actor_id: int | None, claim_id: int) -> Claim:
         stats.on_time += 1
     tx.audit(actor_id, "client" if actor_id else "system", "approve", gig_id=gig.id,
              claim_id=claim.id, from_state=ClaimStatus.delivered, to_state=claim.status)
+    approved = ClaimApproved if claim.status == ClaimStatus.approved else ClaimAutoApproved
     for who in (claim.freelancer_id, gig.client_id):
-        tx.notify(f"claim.{claim.status}", who, f"claim:{claim.id}", gig_id=gig.id,
-                  claim_id=claim.id, amount_minor=gig.reward_minor, currency=gig.currency)
+        tx.emit(approved(recipient_id=who, gig_id=gig.id, claim_id=claim.id,
+                         amount_minor=gig.reward_minor, currency=gig.currency),
+                key=f"claim:{claim.id}")
     maybe_complete(tx, gig)
     return claim
 
@@ -207,8 +213,9 @@ def reject(tx: Tx, actor_id: int, claim_id: int, reason: str) -> Claim:
                 gig_id=gig.id, claim_id=claim.id)
     tx.audit(actor_id, "client", "reject", gig_id=gig.id, claim_id=claim.id,
              from_state=ClaimStatus.delivered, to_state=claim.status, detail=reason)
-    tx.notify("claim.rejected", claim.freelancer_id, f"claim:{claim.id}", gig_id=gig.id,
-              claim_id=claim.id, reason=reason, dispute_due_at=claim.dispute_due_at.isoformat())
+    tx.emit(ClaimRejected(recipient_id=claim.freelancer_id, gig_id=gig.id, claim_id=claim.id,
+                          reason=reason, dispute_due_at=claim.dispute_due_at.isoformat()),
+            key=f"claim:{claim.id}")
     return claim
 
 
@@ -226,6 +233,7 @@ def abandon(tx: Tx, claim_id: int) -> Claim | None:
     tx.audit(None, "system", "abandon", gig_id=gig.id, claim_id=claim.id, from_state=before,
              to_state=claim.status)
     for who in (claim.freelancer_id, gig.client_id):
-        tx.notify("claim.abandoned", who, f"claim:{claim.id}", gig_id=gig.id, claim_id=claim.id)
+        tx.emit(ClaimAbandoned(recipient_id=who, gig_id=gig.id, claim_id=claim.id),
+                key=f"claim:{claim.id}")
     maybe_complete(tx, gig)
     return claim

@@ -10,6 +10,7 @@ from core.domain.gig_input import clean_text
 from core.domain.errors import InvalidTransition, NotAllowed, ValidationError
 from core.lifecycle.claims import _require, _settle, release, stats_for
 from core.lifecycle.gigs import maybe_complete, refund_slots
+from core.events import DisputeOpened, DisputeResolved, RatingReceived, SlotRefunded
 from core.lifecycle.tx import Tx
 from core.domain.records import Claim, ClaimStatus, Dispute, Rating
 
@@ -33,12 +34,13 @@ def open_dispute(tx: Tx, actor_id: int, claim_id: int, reason: str) -> Dispute:
     tx.s.flush()
     tx.audit(actor_id, "freelancer", "dispute", gig_id=gig.id, claim_id=claim.id,
              from_state=ClaimStatus.rejected, to_state=claim.status, detail=reason)
-    tx.notify("dispute.opened", gig.client_id, f"dispute:{dispute.id}", gig_id=gig.id,
-              claim_id=claim.id, dispute_id=dispute.id)
+    tx.emit(DisputeOpened(recipient_id=gig.client_id, gig_id=gig.id, claim_id=claim.id,
+                          dispute_id=dispute.id), key=f"dispute:{dispute.id}")
     for mod in tx.moderators(gig.community_id):
         if mod not in (gig.client_id, claim.freelancer_id):
-            tx.notify("dispute.opened", mod, f"dispute:{dispute.id}", gig_id=gig.id,
-                      claim_id=claim.id, dispute_id=dispute.id, for_moderator=True)
+            tx.emit(DisputeOpened(recipient_id=mod, gig_id=gig.id, claim_id=claim.id,
+                                  dispute_id=dispute.id, for_moderator=True),
+                    key=f"dispute:{dispute.id}")
     return dispute
 
 
@@ -84,9 +86,9 @@ def resolve_dispute(tx: Tx, actor_id: int, claim_id: int, freelancer_share: int,
              from_state=ClaimStatus.disputed, to_state=claim.status,
              detail=f"freelancer_share={freelancer_share} {note}")
     for who in (gig.client_id, claim.freelancer_id):
-        tx.notify("dispute.resolved", who, f"dispute:{dispute.id}", gig_id=gig.id,
-                  claim_id=claim.id, freelancer_share=freelancer_share,
-                  client_share=client_share, currency=gig.currency, note=note)
+        tx.emit(DisputeResolved(recipient_id=who, gig_id=gig.id, claim_id=claim.id,
+                                freelancer_share=freelancer_share, client_share=client_share,
+                                currency=gig.currency, note=note), key=f"dispute:{dispute.id}")
     maybe_complete(tx, gig)
     return dispute
 
@@ -108,8 +110,9 @@ def close_dispute_window(tx: Tx, claim_id: int) -> Claim | None:
     tx.audit(None, "system", "refund_rejected", gig_id=gig.id, claim_id=claim.id,
              from_state=ClaimStatus.rejected, to_state=claim.status)
     for who in (gig.client_id, claim.freelancer_id):
-        tx.notify("claim.refunded", who, f"claim:{claim.id}", gig_id=gig.id, claim_id=claim.id,
-                  amount_minor=gig.price.per_slot, currency=gig.currency)
+        tx.emit(SlotRefunded(recipient_id=who, gig_id=gig.id, claim_id=claim.id,
+                             amount_minor=gig.price.per_slot, currency=gig.currency),
+                key=f"claim:{claim.id}")
     maybe_complete(tx, gig)
     return claim
 
@@ -138,6 +141,6 @@ def rate(tx: Tx, actor_id: int, claim_id: int, stars: int, comment: str = "") ->
     stats.rating_count += 1
     tx.audit(actor_id, "client" if actor_id == gig.client_id else "freelancer", "rate",
              gig_id=gig.id, claim_id=claim.id, detail=f"stars={stars}")
-    tx.notify("rating.received", ratee, f"rating:{claim.id}:{actor_id}", gig_id=gig.id,
-              claim_id=claim.id, stars=stars)
+    tx.emit(RatingReceived(recipient_id=ratee, gig_id=gig.id, claim_id=claim.id, stars=stars),
+            key=f"rating:{claim.id}:{actor_id}")
     return rating

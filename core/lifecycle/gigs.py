@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core.lifecycle import ledger
 from core.domain.gig_input import GigDraft
 from core.domain.errors import Banned, InvalidTransition, NotAllowed, PaymentFailed, ValidationError
+from core.events import GigCancelled, GigCompleted, GigExpired, GigOpened, LatePaymentRefunded
 from core.lifecycle.tx import Tx
 from core.domain.records import Community, Gig, GigStatus, PaymentRequest
 from core.domain.money import MAX_REWARD_MAJOR, exponent, fee_for
@@ -118,7 +119,7 @@ def confirm_funding(tx: Tx, provider_ref: str, amount: int, currency: str,
     tx.schedule("listing_expiry", gig.expires_at, f"gig:{gig.id}", gig_id=gig.id)
     tx.audit(gig.client_id, "client", "fund", gig_id=gig.id,
              from_state=GigStatus.awaiting_funding, to_state=gig.status)
-    tx.notify("gig.opened", gig.client_id, f"gig:{gig.id}", gig_id=gig.id)
+    tx.emit(GigOpened(recipient_id=gig.client_id, gig_id=gig.id), key=f"gig:{gig.id}")
     tx.enqueue("match", "gig.opened", f"match:gig:{gig.id}", None, {"gig_id": gig.id})
     tx.card_changed(gig)
     return gig
@@ -138,8 +139,8 @@ def _refund_late_payment(tx: Tx, gig: Gig, req: PaymentRequest, total: int,
     tx.payment_op(kind="refund", key=f"refund:{key}", gig=gig, user_id=gig.client_id,
                   amount=total, funding_ref=funding_ref or req.provider_ref)
     tx.audit(None, "system", "refund_late_payment", gig_id=gig.id, detail=req.provider_ref)
-    tx.notify("gig.payment_refunded", gig.client_id, f"late:{req.provider_ref}", gig_id=gig.id,
-              amount_minor=total, currency=gig.currency)
+    tx.emit(LatePaymentRefunded(recipient_id=gig.client_id, gig_id=gig.id, amount_minor=total,
+                                currency=gig.currency), key=f"late:{req.provider_ref}")
     return gig
 
 
@@ -168,10 +169,11 @@ def close_listing(tx: Tx, actor_id: int | None, gig_id: int, *, reason: str) -> 
     tx.cancel_timers(gig_id=gig.id)
     tx.audit(actor_id, role, reason, gig_id=gig.id, from_state=before, to_state=new_status,
              detail=f"refunded_slots={refunded}")
-    tx.notify(f"gig.{new_status}", gig.client_id, f"gig:{gig.id}", gig_id=gig.id,
-              refunded_slots=refunded,
-              refund_minor=gig.price.for_slots(refunded).total,
-              live_claims=gig.slots_live)
+    closed = GigExpired if new_status == GigStatus.expired else GigCancelled
+    tx.emit(closed(recipient_id=gig.client_id, gig_id=gig.id,
+                   refunded_slots=refunded,
+                   refund_minor=gig.price.for_slots(refunded).total,
+                   live_claims=gig.slots_live), key=f"gig:{gig.id}")
     tx.card_changed(gig)
     return gig
 
@@ -203,4 +205,4 @@ def maybe_complete(tx: Tx, gig: Gig) -> None:
         tx.cancel_timers(gig_id=gig.id)
         tx.audit(None, "system", "complete", gig_id=gig.id, from_state=GigStatus.open,
                  to_state=gig.status)
-        tx.notify("gig.completed", gig.client_id, f"gig:{gig.id}", gig_id=gig.id)
+        tx.emit(GigCompleted(recipient_id=gig.client_id, gig_id=gig.id), key=f"gig:{gig.id}")

@@ -12,6 +12,7 @@ import logging
 from sqlalchemy import select
 
 from core.lifecycle import ledger
+from core.events import PayoutFailed, PayoutSent, PayoutsUnlocked, RefundSent
 from core.lifecycle.tx import Tx
 from core.domain.records import Gig, PaymentOp, User
 from core.ports.payments import ProviderDeclined, RefundOrder, TransferOrder
@@ -32,8 +33,8 @@ def enable_payouts(tx: Tx, user_id: int, account_ref: str) -> int:
         tx.start_payment(op)
     tx.audit(user_id, "user", "payouts_enabled", detail=f"account={account_ref} held={len(waiting)}")
     if waiting:
-        tx.notify("payout.unlocked", user_id, f"unlock:{account_ref}:{tx.now.isoformat()}",
-                  transfers=len(waiting))
+        tx.emit(PayoutsUnlocked(recipient_id=user_id, transfers=len(waiting)),
+                key=f"unlock:{account_ref}:{tx.now.isoformat()}")
     return len(waiting)
 
 
@@ -97,9 +98,10 @@ def record_payment_success(tx: Tx, op_id: int, provider_ref: str) -> PaymentOp:
                       postings=[(src, -op.amount_minor), (ledger.EXTERNAL, op.amount_minor)],
                       at=tx.now, gig_id=op.gig_id, claim_id=op.claim_id, user_id=op.user_id,
                       memo=provider_ref)
-    tx.notify("payout.sent" if op.kind == "transfer" else "refund.sent", op.user_id,
-              f"op:{op.id}", gig_id=op.gig_id, claim_id=op.claim_id,
-              amount_minor=op.amount_minor, currency=op.currency, ref=provider_ref)
+    sent = PayoutSent if op.kind == "transfer" else RefundSent
+    tx.emit(sent(recipient_id=op.user_id, gig_id=op.gig_id, claim_id=op.claim_id,
+                 amount_minor=op.amount_minor, currency=op.currency, ref=provider_ref),
+            key=f"op:{op.id}")
     return op
 
 
@@ -119,8 +121,9 @@ def _record_declined(tx: Tx, op_id: int, reason: str) -> None:
                           at=tx.now, gig_id=op.gig_id, claim_id=op.claim_id, user_id=op.user_id)
         op.status = "waiting_account"
         tx.user(op.user_id).payouts_enabled = False
-        tx.notify("payout.failed", op.user_id, f"op:{op.id}:{op.attempts}", reason=reason[:200],
-                  amount_minor=op.amount_minor, currency=op.currency)
+        tx.emit(PayoutFailed(recipient_id=op.user_id, reason=reason[:200],
+                             amount_minor=op.amount_minor, currency=op.currency),
+                key=f"op:{op.id}:{op.attempts}")
     else:
         op.status = "failed"
     log.warning("payment op %s declined: %s", op.idempotency_key, reason)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.domain.gig_input import clean_text, normalise_skills, parse_int, reported_as
 from core.domain.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
+from core.events import MemberBanned
 from core.lifecycle.tx import Tx
 from core.domain.records import (
     Block, Claim, Community, CommunityMember, Gig, Identity, LedgerEntry, LinkCode, Profile,
@@ -241,8 +242,8 @@ def ban(tx: Tx, actor_id: int, community_id: int, target_id: int, reason: str = 
         raise InvalidTransition("You cannot ban yourself.")
     set_member_role(tx, community_id, target_id, "banned")
     tx.audit(actor_id, "moderator", "ban", detail=f"community={community_id} user={target_id} {reason}"[:2000])
-    tx.notify("member.banned", target_id, f"ban:{community_id}:{tx.now.isoformat()}",
-              community_id=community_id)
+    tx.emit(MemberBanned(recipient_id=target_id, community_id=community_id),
+            key=f"ban:{community_id}:{tx.now.isoformat()}")
 
 
 def block(tx: Tx, user_id: int, other_id: int) -> None:

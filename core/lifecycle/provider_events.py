@@ -23,6 +23,10 @@ from sqlalchemy import select
 from core.lifecycle import ledger
 from core.domain.errors import DomainError
 from core.lifecycle import gigs
+from core.events import (
+    ChargebackOpened, Event, ExternalRefundMade, PaymentUnallocated, PayoutReversed,
+    PayoutsDisabled, RefundNeedsDecision,
+)
 from core.lifecycle.tx import Tx
 from core.domain.records import Claim, ClaimStatus, Gig, GigStatus, LedgerEntry, PaymentRequest, \
     ProviderEvent, User
@@ -96,7 +100,7 @@ def funding_paid(tx: Tx, provider_ref: str, amount: int, currency: str,
         req.status = "paid"
         tx.audit(None, "system", "payment_unallocated", gig_id=gig.id,
                  detail=f"{provider_ref} {amount} {currency}: {exc}")
-        _tell_staff(tx, "payment.unallocated", f"pay:{provider_ref}", gig_id=gig.id,
+        _tell_staff(tx, PaymentUnallocated, f"pay:{provider_ref}", gig_id=gig.id,
                     amount_minor=amount, currency=currency.lower(), reason=str(exc)[:200])
         return "held as unallocated"
     if was == GigStatus.awaiting_funding and gig.status == GigStatus.open:
@@ -132,7 +136,8 @@ def payout_account_changed(tx: Tx, account_ref: str, ready: bool,
     if not ready and user.payouts_enabled:
         disable_payouts(tx, user.id)
         tx.audit(user.id, "user", "payouts_disabled", detail=f"account={account_ref}")
-        tx.notify("payout.disabled", user.id, f"disabled:{account_ref}:{tx.now.isoformat()}")
+        tx.emit(PayoutsDisabled(recipient_id=user.id),
+                key=f"disabled:{account_ref}:{tx.now.isoformat()}")
         return "payouts disabled"
     user.payout_account = user.payout_account or account_ref
     return "unchanged"
@@ -187,10 +192,10 @@ def external_refund(tx: Tx, gig_id: int, refund_ref: str, amount: int, currency:
     gig.slots_settled += slots
     tx.audit(None, "system", "external_refund", gig_id=gig.id,
              detail=f"{refund_ref} amount={amount} slots={slots} adjustment={rest}")
-    tx.notify("refund.external", gig.client_id, f"ext:{refund_ref}", gig_id=gig.id,
-              amount_minor=amount, currency=currency.lower(), slots=slots)
+    tx.emit(ExternalRefundMade(recipient_id=gig.client_id, gig_id=gig.id, amount_minor=amount,
+                               currency=currency.lower(), slots=slots), key=f"ext:{refund_ref}")
     if rest:
-        _tell_staff(tx, "refund.adjustment", f"ext:{refund_ref}", gig_id=gig.id,
+        _tell_staff(tx, RefundNeedsDecision, f"ext:{refund_ref}", gig_id=gig.id,
                     amount_minor=rest, currency=currency.lower(), ref=refund_ref)
     if slots:
         _close_if_done(tx, gig, "refunded_outside")
@@ -216,7 +221,7 @@ def chargeback(tx: Tx, gig_id: int, dispute_ref: str, amount: int, currency: str
         tx.user(gig.client_id).flagged = True
     tx.audit(None, "system", "chargeback", gig_id=gig.id,
              detail=f"{dispute_ref} amount={amount} slots={slots} owed={rest}")
-    _tell_staff(tx, "payment.chargeback", f"cb:{dispute_ref}", gig_id=gig.id,
+    _tell_staff(tx, ChargebackOpened, f"cb:{dispute_ref}", gig_id=gig.id,
                 amount_minor=amount, currency=currency.lower(), owed=rest,
                 client_id=gig.client_id)
     if slots:
@@ -259,9 +264,9 @@ def transfer_reversed(tx: Tx, gig_id: int, user_id: int, reversal_ref: str, amou
                       at=tx.now, gig_id=gig.id, user_id=user_id, memo=reversal_ref)
     tx.audit(None, "system", "transfer_reversed", gig_id=gig.id,
              detail=f"{reversal_ref} user={user_id} amount={amount}")
-    tx.notify("payout.reversed", user_id, f"rev:{reversal_ref}", gig_id=gig.id,
-              amount_minor=amount, currency=currency.lower())
-    _tell_staff(tx, "payout.reversed", f"rev:{reversal_ref}", gig_id=gig.id,
+    tx.emit(PayoutReversed(recipient_id=user_id, gig_id=gig.id, amount_minor=amount,
+                           currency=currency.lower()), key=f"rev:{reversal_ref}")
+    _tell_staff(tx, PayoutReversed, f"rev:{reversal_ref}", gig_id=gig.id,
                 amount_minor=amount, currency=currency.lower(), freelancer_id=user_id)
     return "recorded"
 
@@ -272,6 +277,6 @@ def operator_balances(tx: Tx) -> dict[tuple[str, str], int]:
             if v and k[0].startswith(OPERATOR_PREFIXES)}
 
 
-def _tell_staff(tx: Tx, event: str, key: str, **data) -> None:
+def _tell_staff(tx: Tx, event: type[Event], key: str, **data) -> None:
     for staff in tx.moderators(None):
-        tx.notify(event, staff, key, for_moderator=True, **data)
+        tx.emit(event(recipient_id=staff, for_moderator=True, **data), key=key)

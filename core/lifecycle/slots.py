@@ -18,6 +18,9 @@ from core.domain.errors import (
     AlreadyClaimed, Banned, ClaimLimitReached, InvalidTransition, NoSlotLeft, NotAllowed,
     NotFound,
 )
+from core.events import (
+    ApplicationAccepted, ApplicationDeclined, ApplicationReceived, SlotClaimConfirmed, SlotClaimed,
+)
 from core.lifecycle.tx import Tx, one_of
 from core.domain.records import (
     LIVE_CLAIM_STATES, SLOT_HOLDING_STATES, Application, Block, Claim, ClaimStatus, Community,
@@ -163,10 +166,10 @@ def _take_slot(tx: Tx, user_id: int, gig_id: int, role: str, *, by_claim: bool) 
                                f"claim:{claim.id}:v1", gig_id=gig_id, claim_id=claim.id)
     tx.audit(user_id, role, "claim", gig_id=gig_id, claim_id=claim.id, to_state=claim.status,
              detail=f"slot={slot_no}")
-    tx.notify("claim.created", facts.client_id, f"claim:{claim.id}", gig_id=gig_id,
-              claim_id=claim.id, freelancer_id=user_id)
-    tx.notify("claim.confirmed", user_id, f"claim:{claim.id}", gig_id=gig_id,
-              claim_id=claim.id, deadline_at=claim.deadline_at.isoformat())
+    tx.emit(SlotClaimed(recipient_id=facts.client_id, gig_id=gig_id, claim_id=claim.id,
+                        freelancer_id=user_id), key=f"claim:{claim.id}")
+    tx.emit(SlotClaimConfirmed(recipient_id=user_id, gig_id=gig_id, claim_id=claim.id,
+                               deadline_at=claim.deadline_at.isoformat()), key=f"claim:{claim.id}")
     tx.card_version_changed(gig_id, facts.community_id, version)
     return claim
 
@@ -194,8 +197,9 @@ def apply(tx: Tx, user_id: int, gig_id: int, pitch: str) -> Application:
     tx.s.add(app)
     tx.s.flush()
     tx.audit(user_id, "freelancer", "apply", gig_id=gig_id, detail=f"application={app.id}")
-    tx.notify("application.received", facts.client_id, f"app:{app.id}", gig_id=gig_id,
-              application_id=app.id, freelancer_id=user_id)
+    tx.emit(ApplicationReceived(recipient_id=facts.client_id, gig_id=gig_id,
+                                application_id=app.id, freelancer_id=user_id),
+            key=f"app:{app.id}")
     return app
 
 
@@ -214,6 +218,7 @@ def decide_application(tx: Tx, actor_id: int, application_id: int, accept: bool)
     app.status = "accepted" if accept else "declined"
     tx.audit(actor_id, "client", "accept" if accept else "decline", gig_id=gig.id,
              detail=f"application={app.id}")
-    tx.notify(f"application.{app.status}", app.freelancer_id, f"app:{app.id}", gig_id=gig.id,
-              application_id=app.id)
+    answer = ApplicationAccepted if accept else ApplicationDeclined
+    tx.emit(answer(recipient_id=app.freelancer_id, gig_id=gig.id, application_id=app.id),
+            key=f"app:{app.id}")
     return app

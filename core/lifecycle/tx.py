@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from core.events import Event, GigCardChanged
 from core.lifecycle import ledger
 from core.domain.config import EngineConfig
 from core.domain.errors import NotFound
@@ -139,9 +140,10 @@ class Tx:
             at=self.now, actor_id=actor_id, actor_role=role, action=action, gig_id=gig_id,
             claim_id=claim_id, from_state=from_state, to_state=to_state, detail=detail[:2000]))
 
-    def notify(self, event: str, recipient_id: int | None, key: str, **data: Any) -> None:
-        """Queue a platform-neutral notification; ``key`` makes it unique per cause."""
-        self.enqueue("notify", event, f"{event}:{recipient_id}:{key}", recipient_id, data)
+    def emit(self, event: Event, *, key: str) -> None:
+        """Queue a domain event for its recipient; ``key`` makes it unique per cause."""
+        self.enqueue("notify", event.type_name, event.dedup_key(key), event.recipient_id,
+                     event.payload())
 
     def enqueue(self, channel: str, event: str, dedup_key: str, recipient_id: int | None,
                 data: dict[str, Any]) -> None:
@@ -159,8 +161,8 @@ class Tx:
 
     def card_version_changed(self, gig_id: int, community_id: int | None, version: int) -> None:
         """Queue the re-render of a gig card whose version was already bumped."""
-        self.enqueue("notify", "gig.card_changed", f"card:{gig_id}:v{version}", None,
-                     {"gig_id": gig_id, "community_id": community_id, "version": version})
+        self.emit(GigCardChanged(recipient_id=None, gig_id=gig_id, community_id=community_id,
+                                 version=version), key=f"card:{gig_id}:v{version}")
 
     def schedule(self, kind: str, due_at: datetime, key: str, *, gig_id: int | None = None,
                  claim_id: int | None = None) -> None:

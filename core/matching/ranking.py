@@ -21,6 +21,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from core.domain.config import EngineConfig
+from core.events import GigMatched
 from core.lifecycle.tx import Tx
 from core.matching.index import index_for
 from core.domain.records import Block, Community, CommunityMember, Gig, Profile, ReputationStats
@@ -187,8 +188,8 @@ def _fan_out_tx(tx: Tx, gig_id: int) -> int:
     picked = rank_freelancers(tx.s, gig, tx.now, limit=tx.config.match_notify_limit,
                               config=tx.config)
     for cand in picked:
-        tx.notify("gig.matched", cand.user_id, f"gig:{gig.id}", gig_id=gig.id,
-                  score=round(cand.score, 3))
+        tx.emit(GigMatched(recipient_id=cand.user_id, gig_id=gig.id,
+                           score=round(cand.score, 3)), key=f"gig:{gig.id}")
     return len(picked)
 
 

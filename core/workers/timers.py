@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from core.domain.errors import DomainError
 from core.lifecycle import claims, disputes, gigs
+from core.events import DeadlineReminderDue, ReviewReminderDue
 from core.lifecycle.tx import Tx
 from core.domain.records import Claim, ClaimStatus, Gig, GigStatus, Timer
 
@@ -37,15 +38,16 @@ def fire_timer(tx: Tx, timer_id: int) -> str | None:
     return kind
 
 
-def _reminder(tx: Tx, claim_id: int, states: tuple[str, ...], event: str, to_client: bool) -> None:
+def _reminder(tx: Tx, claim_id: int, states: tuple[str, ...],
+              event: type[DeadlineReminderDue | ReviewReminderDue], to_client: bool) -> None:
     claim = tx.s.get(Claim, claim_id)
     if claim is None or claim.status not in states:
         return
     gig = tx.s.get(Gig, claim.gig_id)
     due = claim.deadline_at if not to_client else claim.review_due_at
-    tx.notify(event, gig.client_id if to_client else claim.freelancer_id,
-              f"claim:{claim.id}:v{claim.version}:{due.isoformat()}:{tx.now.isoformat()}",
-              gig_id=gig.id, claim_id=claim.id, due_at=due.isoformat())
+    tx.emit(event(recipient_id=gig.client_id if to_client else claim.freelancer_id,
+                  gig_id=gig.id, claim_id=claim.id, due_at=due.isoformat()),
+            key=f"claim:{claim.id}:v{claim.version}:{due.isoformat()}:{tx.now.isoformat()}")
 
 
 def _expire(tx: Tx, gig_id: int, _claim_id) -> None:
@@ -67,9 +69,9 @@ _HANDLERS = {
     "listing_expiry": _expire,
     "unfunded_expiry": _expire_unfunded,
     "deadline_reminder": lambda tx, g, c: _reminder(
-        tx, c, (ClaimStatus.active, ClaimStatus.revision_requested), "reminder.deadline", False),
+        tx, c, (ClaimStatus.active, ClaimStatus.revision_requested), DeadlineReminderDue, False),
     "review_reminder": lambda tx, g, c: _reminder(
-        tx, c, (ClaimStatus.delivered,), "reminder.review", True),
+        tx, c, (ClaimStatus.delivered,), ReviewReminderDue, True),
 }
 
 

@@ -230,6 +230,7 @@ async def test_an_obsolete_timer_leaves_no_notification_behind(engine, world, cl
                                                                monkeypatch):
     """A handler that queued a notification and then found the world moved on
     (a DomainError) is rolled back whole: its notification is not sent either."""
+    from core.events import ClaimAbandoned
     from core.workers import timers
 
     client = await world.user("client")
@@ -238,7 +239,7 @@ async def test_an_obsolete_timer_leaves_no_notification_behind(engine, world, cl
     claim = await engine.claim_slot(alice, gig_id)
 
     def half_done(tx, g, c):
-        tx.notify("claim.abandoned", alice, f"claim:{c}", gig_id=g, claim_id=c)
+        tx.emit(ClaimAbandoned(recipient_id=alice, gig_id=g, claim_id=c), key=f"claim:{c}")
         tx.audit(None, "system", "abandon", gig_id=g, claim_id=c)
         raise InvalidTransition("The claim moved on.")
     monkeypatch.setitem(timers._HANDLERS, "claim_deadline", half_done)
