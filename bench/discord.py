@@ -280,7 +280,7 @@ async def fanout(args, tmp: Path) -> dict:
         await fake.call("mark")
         started = time.monotonic()
         await bot.open_gig(slots=1)
-        worker = asyncio.create_task(bot.runtime.app.outbox.run_forever(stop, idle=0.05))
+        worker = asyncio.create_task(bot.app.outbox.run_forever(stop, idle=0.05))
         deadline = started + 60 + 3 * args.members / max(ceiling / 2, 1)
         got = 0
         while got < args.members and time.monotonic() < deadline:
@@ -325,10 +325,10 @@ async def presses(args, tmp: Path) -> dict:
     try:
         world = await fake.call("world", n)
         bot = await Bot(tmp, fake, world, ceiling).start(known_members=not args.first_time)
-        bot.runtime.app.engine.config = replace(bot.runtime.app.engine.config, match_notify_limit=0)
+        bot.app.engine.config = replace(bot.app.engine.config, match_notify_limit=0)
         for _ in range(args.gigs):
             await bot.open_gig(slots=math.ceil(n / args.gigs))
-        await bot.runtime.app.outbox.drain()  # the cards on the board
+        await bot.app.outbox.drain()  # the cards on the board
         cards = []
         for _ in range(300):
             cards = await fake.call("cards")
@@ -336,9 +336,9 @@ async def presses(args, tmp: Path) -> dict:
                 break
             await asyncio.sleep(0.2)
         plan = [(uid, *cards[i % len(cards)]) for i, uid in enumerate(world["users"])]
-        worker = asyncio.create_task(bot.runtime.app.outbox.run_forever(stop, idle=0.05))
+        worker = asyncio.create_task(bot.app.outbox.run_forever(stop, idle=0.05))
         seen = await fake.call("presses", (plan, args.rate))
-        claims = await bot.runtime.app.engine.view(lambda t: t.s.query(Claim).count())
+        claims = await bot.app.engine.view(lambda t: t.s.query(Claim).count())
         stop.set()
         await worker
         ack, answers = seen["ack_ms"], seen["answer_ms"]
