@@ -23,6 +23,8 @@ from core.domain.records import (
     Application, Claim, ClaimStatus, Community, ConversationState, Delivery, Gig, GigMode, GigStatus, Identity,
     LIVE_CLAIM_STATES, Profile, ReputationStats, SLOT_HOLDING_STATES, User,
 )
+from core.lifecycle.card_refs import CardSubject, Recipient
+from core.domain.records import MessageRef
 from core.read_models import (
     CurrencyWallet, FeedPage, GigView, MyGigs, ProfileView, ReceiptFacts, Wallet,
 )
@@ -58,6 +60,7 @@ from core.workers.outbox import OutboxWorker
 from core.workers.timers import run_due_timers
 
 __all__ = [
+    "CardSubject", "MessageRef", "Recipient",  # delivery (core.engine.delivery)
     "PaymentOp", "PaymentRequest", "ProviderChange", "ProviderRecords", "report_only",
     "AlreadyClaimed", "Application", "Banned", "CURRENCY_EXPONENTS", "Claim", "ClaimLimitReached",
     "ClaimStatus", "Clock", "Community", "ConversationState", "CurrencyWallet", "Database", "Delivery", "DomainError", "FeedPage",

@@ -59,7 +59,7 @@ class ConversationState(SQLModel, table=True):
 class MessageRef(SQLModel, table=True):
     """Where a card lives on a platform, so it can be edited in place."""
 
-    __table_args__ = (UniqueConstraint("platform", "card_key", "chat_id"),)
+    __table_args__ = (UniqueConstraint("platform", "chat_id", "message_id"),)  # one per message
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
     card_key: str = Field(max_length=64, index=True)  # e.g. "gig:42"

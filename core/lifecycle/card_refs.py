@@ -1,0 +1,124 @@
+"""What the delivery layer records and looks up to reach people and show cards:
+card references (``MessageRef``: which platform messages show a card; several
+per card, in several chats, several in one chat), a user's platform identities,
+a community's board chat, and held notifications released early.
+
+A ``MessageRef`` is unique per message (platform, chat, message id): showing a
+card again in the same chat adds a reference instead of replacing the first,
+so every message that shows the card keeps being edited."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select, update
+
+from core.domain.records import Community, Gig, Identity, MessageRef, OutboxMessage, User
+from core.lifecycle import people
+from core.lifecycle.tx import Tx
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a notification goes to: their language and their identity on each platform."""
+
+    user_id: int
+    locale: str
+    identities: dict[str, list[str]] = field(default_factory=dict)  # platform -> user ids
+
+
+@dataclass(frozen=True)
+class CardSubject:
+    """A gig as its card's delivery needs it: whether it is listed and where its board is."""
+
+    gig: Gig
+    board_platform: str | None
+    board_chat_id: str | None
+
+
+def remember_card(tx: Tx, platform: str, card_key: str, chat_id: str, message_id: str) -> None:
+    ref = tx.s.scalar(select(MessageRef).where(
+        MessageRef.platform == platform, MessageRef.chat_id == chat_id,
+        MessageRef.message_id == message_id))
+    if ref is None:
+        tx.s.add(MessageRef(platform=platform, card_key=card_key, chat_id=chat_id,
+                            message_id=message_id, updated_at=tx.now))
+    else:
+        ref.card_key, ref.updated_at = card_key, tx.now
+
+
+def forget_card(tx: Tx, platform: str, card_key: str, chat_id: str,
+                message_id: str | None = None) -> int:
+    """Forget one message of a card (or, with no ``message_id``, all of it in the chat)."""
+    stmt = delete(MessageRef).where(MessageRef.platform == platform,
+                                    MessageRef.card_key == card_key, MessageRef.chat_id == chat_id)
+    if message_id is not None:
+        stmt = stmt.where(MessageRef.message_id == message_id)
+    return int(tx.s.execute(stmt).rowcount or 0)
+
+
+def card_refs(tx: Tx, platform: str, card_key: str) -> list[MessageRef]:
+    return list(tx.s.scalars(select(MessageRef).where(
+        MessageRef.platform == platform, MessageRef.card_key == card_key)
+        .order_by(MessageRef.id)))
+
+
+def card_in_chat(tx: Tx, platform: str, chat_id: str, key_suffix: str = "") -> str | None:
+    """The key of a card shown in ``chat_id`` (ending with ``key_suffix``), if any."""
+    stmt = select(MessageRef.card_key).where(MessageRef.platform == platform,
+                                             MessageRef.chat_id == chat_id)
+    if key_suffix:
+        stmt = stmt.where(MessageRef.card_key.like("%" + key_suffix))
+    return tx.s.scalar(stmt.order_by(MessageRef.id).limit(1))
+
+
+def recipient(tx: Tx, user_id: int) -> Recipient | None:
+    user = tx.s.get(User, user_id)
+    if user is None:
+        return None
+    ids: dict[str, list[str]] = {}
+    for ident in tx.s.scalars(select(Identity).where(Identity.user_id == user_id)
+                              .order_by(Identity.id)):
+        ids.setdefault(ident.platform, []).append(ident.platform_user_id)
+    return Recipient(user.id, user.locale, ids)
+
+
+def platform_identity(tx: Tx, user_id: int, platform: str) -> str | None:
+    return tx.s.scalar(select(Identity.platform_user_id).where(
+        Identity.user_id == user_id, Identity.platform == platform)
+        .order_by(Identity.id).limit(1))
+
+
+def board_chat(tx: Tx, community_id: int, platform: str) -> str | None:
+    """The board chat of a community on ``platform`` (None: none there, or not set up)."""
+    community = tx.s.get(Community, community_id)
+    if community is None or community.platform != platform:
+        return None
+    return community.board_channel_id or None
+
+
+def card_subject(tx: Tx, gig_id: int) -> CardSubject | None:
+    gig = tx.s.get(Gig, gig_id)
+    if gig is None:
+        return None
+    community = tx.s.get(Community, gig.community_id) if gig.community_id else None
+    return CardSubject(gig, community.platform if community else None,
+                       (community.board_channel_id or None) if community else None)
+
+
+def ensure_board(tx: Tx, platform: str, platform_id: str, name: str,
+                 board_chat_id: str) -> Community:
+    """A community whose board is ``board_chat_id`` unless it already has one."""
+    community = people.ensure_community(tx, platform, platform_id, name)
+    community.board_channel_id = community.board_channel_id or board_chat_id
+    return community
+
+
+def release_held(tx: Tx, recipient_id: int) -> int:
+    """Make a person's held notifications due now (they just opened a private chat
+    with the bot, so what waited for that can go); returns how many."""
+    res = tx.s.execute(update(OutboxMessage).where(
+        OutboxMessage.recipient_id == recipient_id, OutboxMessage.channel == "notify",
+        OutboxMessage.status == "pending", OutboxMessage.next_attempt_at > tx.now,
+        (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < tx.now))
+        .values(next_attempt_at=tx.now))
+    return int(res.rowcount or 0)
