@@ -3,8 +3,9 @@ user can get in chat (/receipt), as a one-page PDF with the amounts, the fee,
 the dates, both parties and the payment provider's reference.
 
 A receipt is read from the ledger entry that recorded the money movement (its
-id is the receipt number; the engine's ``receipt_entry`` reads its facts), so there is nothing extra to store and it works the
-same with Stripe and with the sandbox (marked as test money)."""
+id is the receipt number; the engine's ``receipt_entry`` reads its facts), so
+there is nothing extra to store and it works the same with Stripe and with the
+sandbox (marked as test money)."""
 from __future__ import annotations
 
 import unicodedata

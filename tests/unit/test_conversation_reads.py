@@ -3,6 +3,8 @@ person by their handle, a profile with reputation, and link codes and board
 setup as named writes."""
 from __future__ import annotations
 
+import pytest
+
 from core.api import ClaimStatus
 
 
@@ -35,3 +37,21 @@ async def test_link_code_through_the_engine(engine):
     code = await engine.create_link_code(a.id)
     linked = await engine.redeem_link_code(b.id, code.code)
     assert linked.id in (a.id, b.id)
+
+
+async def test_link_code_moves_the_identity_and_is_spent(engine):
+    from sqlalchemy import select
+    from core.api import InvalidTransition
+    from core.domain.records import Identity, LinkCode
+    a = await engine.resolve_user("telegram", "211", "Di")
+    b = await engine.resolve_user("discord", "311", "Di on Discord")
+    code = await engine.create_link_code(a.id)
+    stored = await engine.view(lambda t: t.s.get(LinkCode, code.code))
+    assert stored.user_id == a.id and stored.used_at is None and len(code.code) == 8
+    assert (await engine.redeem_link_code(b.id, code.code.lower())).id == a.id
+    owner = await engine.view(lambda t: t.s.scalar(select(Identity.user_id).where(
+        Identity.platform == "discord", Identity.platform_user_id == "311")))
+    assert owner == a.id
+    assert (await engine.view(lambda t: t.s.get(LinkCode, code.code))).used_at is not None
+    with pytest.raises(InvalidTransition):
+        await engine.redeem_link_code(b.id, code.code)
