@@ -11,12 +11,10 @@ import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING, TextIO
 
-from sqlalchemy import select
-
 from adapters.console.render import render
-from bot.conversation import Button, Place, PlaceKind, Reply, TargetKind
-from core.lifecycle import people
-from core.api import Community, Identity
+from bot.conversation import Attachment, Button, Place, PlaceKind, Reply, Rich
+from bot.delivery.platform import Capabilities, Chat, Origin, Posted, Progress
+from bot.delivery.service import PlatformDelivery
 
 if TYPE_CHECKING:  # the composition root builds us; we only use its parts
     from bot.runtime.app import App
@@ -25,20 +23,74 @@ CONSOLE = "console"
 _CLOCK_RE = re.compile(r"^\+?(\d+)\s*([mhdw])$", re.IGNORECASE)
 
 
-class ConsoleAdapter:
-    """The console as a chat platform for the notification dispatcher."""
+BOARD = "board"
 
-    platform = CONSOLE
+
+class ConsolePlatform:
+    """The console as a ``bot.delivery`` platform: everything prints; the board is
+    ``[board]``, a person's private chat ``[to NAME]``; a card edit prints again."""
+
+    name = CONSOLE
+    capabilities = Capabilities(ephemeral=True, max_buttons_per_row=10, max_button_rows=10,
+                                max_message_length=100_000)
 
     def __init__(self, session: "ConsoleSession") -> None:
         self.session = session
+        self._ids = 0
 
-    async def send_to_user(self, platform_user_id: str, reply: Reply, *, dedup_key: str) -> None:
-        self.session.show(platform_user_id, reply)
+    def _posted(self, chat_id: str) -> list[Posted]:
+        self._ids += 1
+        return [Posted(chat_id, str(self._ids))]
 
-    async def show_card(self, card_key: str, reply: Reply, *, board_chat_id: str | None) -> None:
-        if board_chat_id:
-            self.session.show(None, reply)
+    async def send(self, chat: Chat, reply: Reply, *,
+                   progress: Progress | None = None) -> list[Posted]:
+        self.session.show(None, reply)
+        return self._posted(chat.id)
+
+    async def send_direct(self, user_id: str, reply: Reply, *,
+                          progress: Progress | None = None) -> list[Posted]:
+        self.session.show(user_id, reply)
+        return self._posted(f"to:{user_id}")
+
+    async def edit(self, message: Posted, reply: Reply) -> None:
+        self.session.show(None if message.chat_id == BOARD else message.chat_id[3:], reply)
+
+    async def delete(self, message: Posted) -> None:
+        return None
+
+    async def upload(self, chat: Chat, attachment: Attachment) -> Posted:
+        self.session.show(None, Reply(Rich(), attachments=[attachment]))
+        return self._posted(chat.id)[0]
+
+    def start_link(self, gig_id: int | None = None) -> str | None:
+        return None
+
+    async def card_posted(self, card_key: str, message: Posted, reply: Reply) -> None:
+        return None
+
+    async def card_closed(self, card_key: str) -> None:
+        return None
+
+
+class ConsoleExchange:
+    """One console line being answered: public replies print to the board, private
+    ones to the acting user (nothing printed here is edited later)."""
+
+    ephemeral = True
+
+    def __init__(self, session: "ConsoleSession", origin: Origin) -> None:
+        self.session = session
+        self.origin = origin
+
+    async def answer(self, reply: Reply, *, private: bool) -> list[Posted]:
+        self.session.show(self.session.name if private else None, reply)
+        return []
+
+    async def open_form(self, reply: Reply) -> None:
+        await self.answer(reply, private=True)
+
+    async def finish(self) -> None:
+        return None
 
 
 class ConsoleSession:
@@ -49,15 +101,12 @@ class ConsoleSession:
         self.place: Place | None = None
         self._seq = 0
         self._latest: dict[str | None, tuple[int, list[Button]]] = {}
-        app.dispatcher.register(ConsoleAdapter(self))
+        self.delivery = app.dispatcher.register(PlatformDelivery(app.engine,
+                                                                 ConsolePlatform(self)))
 
     async def setup(self) -> None:
-        def ensure(t):
-            community = people.ensure_community(t, CONSOLE, "console", "Console board")
-            community.board_channel_id = community.board_channel_id or "board"
-            return community
-        community: Community = await self.app.engine.tx(ensure)
-        self.place = Place(CONSOLE, PlaceKind.board, "board", community.id, community.name)
+        community = await self.app.engine.ensure_board(CONSOLE, "console", "Console board", BOARD)
+        self.place = Place(CONSOLE, PlaceKind.board, BOARD, community.id, community.name)
 
     # -- output --------------------------------------------------------------
     def print(self, text: str) -> None:
@@ -73,20 +122,9 @@ class ConsoleSession:
             self._latest[user_key] = (self._seq, buttons)
 
     async def _deliver(self, replies: list[Reply]) -> None:
-        for reply in replies:
-            if reply.target.kind == TargetKind.user:
-                self.show(await self._console_name(reply.target.user_id), reply)
-            elif reply.target.kind == TargetKind.board or not reply.private:
-                self.show(None, reply)
-            else:
-                self.show(self.name, reply)
-
-    async def _console_name(self, user_id: int | None) -> str:
-        """Who a reply addressed to a user id is for, as the console names them."""
-        def lookup(t):
-            return t.s.scalar(select(Identity.platform_user_id).where(
-                Identity.user_id == user_id, Identity.platform == CONSOLE))
-        return await self.app.engine.view(lookup) or f"user#{user_id}"
+        actor = await self.actor()
+        origin = Origin(actor, self.place, Chat(BOARD), direct=False, speaker_id=actor.platform_user_id)
+        await self.delivery.replies.deliver(ConsoleExchange(self, origin), replies)
 
     # -- input ---------------------------------------------------------------
     async def actor(self):

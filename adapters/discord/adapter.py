@@ -1,55 +1,60 @@
-"""Outbound Discord: what the notification dispatcher (``bot.dispatch``) calls.
+"""Discord as a ``bot.delivery.platform.Platform``: what the delivery layer calls
+to send, edit and delete messages, DM people and upload files on Discord.
 
-- ``send_to_user``: a notification as a DM (files re-uploaded, see ``files``).
-- ``show_card``: a gig card as an embed on its community's board channel,
-  posted once (with a thread for questions and deliveries) and edited in place
-  on every change; the thread is archived and locked when the gig is over.
-  Calls for the same card are coalesced: while one edit is in flight, further
-  changes collapse into one more edit with the newest version.
+- ``send_direct``: a DM (files re-uploaded, see ``files``); DM channels are
+  cached per user.
+- ``send`` into a channel (a gig card is an embed); ``card_posted`` opens the
+  card's thread on its board (questions and deliveries go there) and
+  ``card_closed`` archives and locks it when the gig is over.
+- ``edit`` skips edits that would change nothing (same rendering as last time).
 
-Every REST call is paced by the client's global ``Pacer`` (see ``pacing``). Platform failures become
-what the outbox understands: ``RetryLater`` for rate limits, an exception for
-transient errors (retried with backoff), and a logged drop for permanent ones
-(a member who closed their DMs, a channel the bot cannot see) so they are not
-retried for days."""
+Every REST call is paced by the client's global ``Pacer`` (see ``pacing``).
+Discord's refusals become the delivery layer's outcomes: ``TryLater`` for rate
+limits and a client that is not connected, ``RecipientUnreachable`` for a
+member who closed their DMs or a channel the bot cannot see or post in,
+``MessageGone`` for a deleted message; anything else is raised as it is."""
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import logging
-import uuid
-from collections import OrderedDict
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import discord
 
-from bot.conversation import Reply
-from bot.dispatch import card_refs, remember_card
+from bot.conversation import Attachment, Reply, Rich
+from bot.delivery.cards import gig_card_key
+from bot.delivery.platform import (
+    Capabilities, Chat, MessageGone, Posted, Progress, RecipientUnreachable, TryLater,
+)
+from bot.delivery.service import PlatformDelivery
 from bot.texts import N_, translator
-from core.api import Community, Gig, GigStatus
-from core.api import RetryLater
+from core.api import Engine
 
 from adapters.discord import store
 from adapters.discord.files import FileRelay
 from adapters.discord.render import NO_PINGS, Rendered, clip, plain, render, split_first_line
 
-if TYPE_CHECKING:
-    from bot.runtime.app import App
-
 log = logging.getLogger(__name__)
 
-CLOSED = (GigStatus.completed, GigStatus.cancelled, GigStatus.expired)
-NOT_LISTED = (GigStatus.draft, GigStatus.awaiting_funding)
+CAPABILITIES = Capabilities(modals=True, ephemeral=True, threads=True, dm_needs_start=False,
+                            cards_in_direct_chats=True, max_buttons_per_row=5,
+                            max_button_rows=5, max_message_length=2000,
+                            max_upload_bytes=8 * 1024 * 1024)
 THREAD_WELCOME = N_("Questions about this gig go here. Claimants: press Deliver on your claim "
                     "(or run /gig deliver), then post your files in this thread.")
-SENT_MEMORY = 50_000
 THREAD_ARCHIVE_MINUTES = 10080  # a week without messages
+SHOWN_MEMORY = 50_000
 
 
-def outbox_error(exc: BaseException) -> BaseException:
-    """The exception to give the outbox for a failed Discord call."""
+class HasEngine(Protocol):
+    engine: Engine
+
+
+def outcome(exc: BaseException) -> BaseException:
+    """The delivery layer's outcome for a failed Discord call (or ``exc`` itself)."""
     if isinstance(exc, discord.RateLimited):
-        return RetryLater(exc.retry_after + 0.5, "Discord rate limit")
+        return TryLater(exc.retry_after + 0.5, "Discord rate limit")
     if isinstance(exc, discord.HTTPException) and exc.status == 429:
         # no Via header: Cloudflare throttling the IP; back off well
         retry = exc.response.headers.get("Retry-After") if exc.response is not None else None
@@ -57,8 +62,14 @@ def outbox_error(exc: BaseException) -> BaseException:
             seconds = float(retry) if retry else 60.0
         except ValueError:
             seconds = 60.0
-        return RetryLater(max(seconds, 5.0), "Discord 429")
+        return TryLater(max(seconds, 5.0), "Discord 429")
+    if isinstance(exc, (discord.Forbidden, discord.NotFound)):
+        return RecipientUnreachable(exc.text or str(exc))
     return exc
+
+
+def posted(message: discord.Message) -> Posted:
+    return Posted(str(message.channel.id), str(message.id))
 
 
 def _digest(rendered: Rendered) -> str:
@@ -68,33 +79,40 @@ def _digest(rendered: Rendered) -> str:
 
 
 class DiscordAdapter:
-    """The Discord side of ``bot.dispatch.ChatAdapter``."""
+    """The Discord ``Platform``; ``delivery`` is its ``bot.delivery.PlatformDelivery``."""
 
-    platform = store.PLATFORM
+    name = store.PLATFORM
+    capabilities = CAPABILITIES
 
-    def __init__(self, app: "App", client: discord.Client, *,
+    def __init__(self, app: HasEngine, client: discord.Client, *,
                  ready_timeout: float = 10.0) -> None:
         self.engine = app.engine
         self.client = client
         self.files = FileRelay(client)
         self.ready_timeout = ready_timeout
-        self._sent: OrderedDict[tuple[str, str], None] = OrderedDict()
         self._dm: dict[int, discord.abc.Messageable] = {}
-        self._latest: dict[str, tuple[Reply, str | None]] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
         self._shown: dict[tuple[str, str], str] = {}  # (channel, message) -> digest last sent
         self._closed_threads: set[int] = set()
-        self.dropped = 0  # DMs that could not be delivered (closed DMs, unknown user)
+        self.delivery = PlatformDelivery(self.engine, self)
 
     async def ensure_ready(self) -> None:
         if self.client.is_closed():
-            raise RetryLater(30, "the Discord client is not running")
+            raise TryLater(30, "the Discord client is not running")
         try:
             await asyncio.wait_for(self.client.wait_until_ready(), self.ready_timeout)
         except asyncio.TimeoutError:
-            raise RetryLater(10, "the Discord client is not connected yet") from None
+            raise TryLater(10, "the Discord client is not connected yet") from None
 
-    # -- direct messages -------------------------------------------------------
+    async def _call(self, work) -> Any:
+        try:
+            return await work
+        except discord.HTTPException as exc:
+            mapped = outcome(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+
+    # -- sending ---------------------------------------------------------------
     async def dm_channel(self, user_id: int) -> discord.abc.Messageable:
         channel = self._dm.get(user_id)
         if channel is None:
@@ -102,104 +120,79 @@ class DiscordAdapter:
             self._dm[user_id] = channel
         return channel
 
-    async def send_to_user(self, platform_user_id: str, reply: Reply, *, dedup_key: str) -> None:
-        key = (str(platform_user_id), dedup_key)
-        if key in self._sent:
-            return
-        await self.ensure_ready()
-        try:
-            msg = await self._dm_send(int(platform_user_id), reply)
-        except (discord.Forbidden, discord.NotFound) as exc:
-            self.dropped += 1
-            log.info("cannot DM discord user %s (%s): dropped %s", platform_user_id, exc.text,
-                     dedup_key)
-            msg = None
-        except Exception as exc:  # noqa: BLE001 - mapped for the outbox
-            raise outbox_error(exc) from exc
-        self._sent[key] = None
-        if len(self._sent) > SENT_MEMORY:
-            self._sent.popitem(last=False)
-        if msg is not None and reply.card_key:
-            await remember_card(self.engine, self.platform, reply.card_key, str(msg.channel.id),
-                                str(msg.id))
-
-    async def _dm_send(self, user_id: int, reply: Reply) -> discord.Message:
+    async def rendered(self, reply: Reply) -> Rendered:
+        """``reply`` as a Discord message, its files fetched and attached."""
         files, links = await self.files.prepare(reply) if reply.attachments else ([], [])
         rendered = render(reply, extra_lines=links)
         rendered.files = files
-        channel = await self.dm_channel(user_id)
-        return await channel.send(**rendered.kwargs())
+        return rendered
 
-    async def send_to_core_user(self, user_id: int, reply: Reply) -> None:
-        """A reply targeted at another person (``to_user``): their DM on Discord, if any."""
-        puid = await store.discord_id_of(self.engine, user_id)
-        if puid is None:
-            log.info("user %s has no Discord identity; reply not sent", user_id)
-            return
-        await self.send_to_user(puid, reply, dedup_key=f"direct:{uuid.uuid4().hex}")
+    async def send_direct(self, user_id: str, reply: Reply, *,
+                          progress: Progress | None = None) -> list[Posted]:
+        await self.ensure_ready()
 
-    async def post_to_board(self, community_id: int, reply: Reply) -> None:
-        channel_id = await self.engine.view(lambda t: getattr(
-            t.s.get(Community, community_id), "board_channel_id", None))
-        if not channel_id:
-            log.info("community %s has no board channel; reply not posted", community_id)
-            return
-        rendered = render(reply)
-        channel = self.client.get_partial_messageable(int(channel_id))
-        msg = await channel.send(**rendered.kwargs())
-        if reply.card_key:
-            await remember_card(self.engine, self.platform, reply.card_key, str(channel_id),
-                                str(msg.id))
+        async def send():
+            rendered = await self.rendered(reply)
+            channel = await self.dm_channel(int(user_id))
+            return await channel.send(**rendered.kwargs())
+        return [posted(await self._call(send()))]
 
-    # -- cards -----------------------------------------------------------------
-    async def show_card(self, card_key: str, reply: Reply, *, board_chat_id: str | None) -> None:
-        self._latest[card_key] = (reply, board_chat_id)
-        lock = self._locks.setdefault(card_key, asyncio.Lock())
-        async with lock:
-            latest = self._latest.pop(card_key, None)
-            if latest is None:
-                return  # a call queued after ours already showed a newer version
-            try:
-                await self._show(card_key, *latest)
-            except Exception as exc:  # noqa: BLE001 - mapped for the outbox
-                self._latest.setdefault(card_key, latest)
-                raise outbox_error(exc) from exc
+    async def send(self, chat: Chat, reply: Reply, *,
+                   progress: Progress | None = None) -> list[Posted]:
+        await self.ensure_ready()
+        target = chat.thread_id or chat.id
 
-    async def _show(self, card_key: str, reply: Reply, board_chat_id: str | None) -> None:
-        refs = await card_refs(self.engine, self.platform, card_key)
-        if not refs and not board_chat_id:
-            return  # not shown anywhere on Discord
-        gig_id = store.gig_id_of(card_key)
-        status = None
-        if gig_id is not None:
-            status = await self.engine.view(lambda t: getattr(t.s.get(Gig, gig_id), "status", None))
+        async def send():
+            rendered = await self.rendered(reply)
+            channel = await self._channel(target) if reply.card_key else \
+                self.client.get_partial_messageable(int(target))
+            msg = await channel.send(**rendered.kwargs())
+            self._remember_shown(str(msg.channel.id), str(msg.id), rendered)
+            return msg
+        return [posted(await self._call(send()))]
+
+    async def upload(self, chat: Chat, attachment: Attachment) -> Posted:
+        await self.ensure_ready()
+        channel = self.client.get_partial_messageable(int(chat.thread_id or chat.id))
+        files, links = await self.files.prepare(Reply(Rich(), attachments=[attachment]))
+        msg = await self._call(channel.send(content="\n".join(links) or None, files=files,
+                                            allowed_mentions=NO_PINGS))
+        return posted(msg)
+
+    # -- editing ---------------------------------------------------------------
+    async def edit(self, message: Posted, reply: Reply) -> None:
         await self.ensure_ready()
         rendered = render(reply)
-        on_board = False
-        for ref in refs:
-            on_board = on_board or ref.chat_id == board_chat_id
-            try:
-                await self._edit(ref.chat_id, ref.message_id, rendered)
-            except discord.NotFound:
-                if ref.chat_id == board_chat_id:  # someone deleted the board card: post it again
-                    await self._post_card(card_key, board_chat_id, rendered, reply)
-                else:
-                    log.info("card %s in %s is gone", card_key, ref.chat_id)
-            except discord.Forbidden as exc:
-                log.warning("cannot edit card %s in channel %s: %s", card_key, ref.chat_id, exc.text)
-        if board_chat_id and not on_board and status not in NOT_LISTED:
-            await self._post_card(card_key, board_chat_id, rendered, reply)
-        if status in CLOSED:
-            await self._close_thread(card_key)
-
-    async def _edit(self, chat_id: str, message_id: str, rendered: Rendered) -> None:
         digest = _digest(rendered)
-        if self._shown.get((chat_id, message_id)) == digest:
+        key = (message.chat_id, message.message_id)
+        if self._shown.get(key) == digest:
             return
-        message = self.client.get_partial_messageable(int(chat_id)).get_partial_message(
-            int(message_id))
-        await message.edit(**rendered.kwargs(edit=True))
-        self._shown[(chat_id, message_id)] = digest
+        partial = self.client.get_partial_messageable(int(message.chat_id)).get_partial_message(
+            int(message.message_id))
+        try:
+            await self._call(partial.edit(**rendered.kwargs(edit=True)))
+        except RecipientUnreachable as exc:
+            if isinstance(exc.__cause__, discord.NotFound):
+                raise MessageGone(str(exc)) from None
+            raise
+        self._remember_shown(*key, rendered)
+
+    async def delete(self, message: Posted) -> None:
+        await self.ensure_ready()
+        partial = self.client.get_partial_messageable(int(message.chat_id)).get_partial_message(
+            int(message.message_id))
+        try:
+            await self._call(partial.delete())
+        except RecipientUnreachable as exc:
+            if isinstance(exc.__cause__, discord.NotFound):
+                raise MessageGone(str(exc)) from None
+            raise
+        self._shown.pop((message.chat_id, message.message_id), None)
+
+    def _remember_shown(self, chat_id: str, message_id: str, rendered: Rendered) -> None:
+        self._shown[(chat_id, message_id)] = _digest(rendered)
+        while len(self._shown) > SHOWN_MEMORY:
+            self._shown.pop(next(iter(self._shown)))
 
     async def _channel(self, chat_id: str) -> discord.abc.Messageable:
         """The channel object (cached, else fetched), so messages know their guild."""
@@ -211,29 +204,22 @@ class DiscordAdapter:
                 channel = self.client.get_partial_messageable(int(chat_id))
         return channel
 
-    async def _post_card(self, card_key: str, chat_id: str, rendered: Rendered,
-                         reply: Reply) -> None:
-        channel = await self._channel(chat_id)
-        try:
-            msg = await channel.send(**rendered.kwargs())
-        except discord.Forbidden as exc:
-            log.warning("cannot post card %s on board channel %s: %s", card_key, chat_id, exc.text)
-            return
-        self._shown[(chat_id, str(msg.id))] = _digest(rendered)
-        await remember_card(self.engine, self.platform, card_key, chat_id, str(msg.id))
-        await self._open_thread(card_key, msg, reply)
+    def start_link(self, gig_id: int | None = None) -> str | None:
+        return None  # a bot may DM any member who shares a server and allows it
 
     # -- threads ---------------------------------------------------------------
-    async def _open_thread(self, card_key: str, message: discord.Message, reply: Reply) -> None:
+    async def card_posted(self, card_key: str, message: Posted, reply: Reply) -> None:
+        """Open the thread of a card newly posted on a board."""
         if await store.thread_of_card(self.engine, card_key) is not None:
             return
         first, _ = split_first_line(reply.text.spans)
         name = clip(plain(first).strip() or card_key, 100)
+        channel = await self._channel(message.chat_id)  # with its guild, which threads need
         try:
-            thread = await message.create_thread(name=name,
+            thread = await channel.get_partial_message(int(message.message_id)).create_thread(name=name,
                                                  auto_archive_duration=THREAD_ARCHIVE_MINUTES)
-        except discord.HTTPException as exc:
-            log.warning("no thread for card %s: %s", card_key, exc.text)
+        except (discord.HTTPException, ValueError) as exc:  # ValueError: no guild known
+            log.warning("no thread for card %s: %s", card_key, getattr(exc, "text", exc))
             return
         await store.remember_thread(self.engine, card_key, thread.id)
         try:
@@ -250,7 +236,7 @@ class DiscordAdapter:
                 return None
         return channel if isinstance(channel, discord.Thread) else None
 
-    async def _close_thread(self, card_key: str) -> None:
+    async def card_closed(self, card_key: str) -> None:
         thread_id = await store.thread_of_card(self.engine, card_key)
         if thread_id is None or thread_id in self._closed_threads:
             return
@@ -273,3 +259,6 @@ class DiscordAdapter:
             await thread.add_user(discord.Object(user_id))
         except discord.HTTPException as exc:
             log.info("could not add %s to thread %s: %s", user_id, thread_id, exc.text)
+
+    async def join_gig_thread(self, gig_id: int, user_id: int) -> None:
+        await self.join_thread(gig_card_key(gig_id), user_id)

@@ -17,7 +17,7 @@ import logging
 
 import discord
 
-from bot.conversation import Actor, Place, PlaceKind, Reply, Rich, TargetKind
+from bot.conversation import Actor, Place, PlaceKind, Reply, Rich
 from bot.forms import FORMS
 from bot.texts import N_
 
@@ -25,8 +25,9 @@ from adapters.discord import files as discord_files
 from adapters.discord import store
 from adapters.discord.answering import PLATFORM, InteractionAnswerer, links_in
 from adapters.discord.components import form_view
-from adapters.discord.modals import PER_PAGE, first_field, pages
+from adapters.discord.modals import PER_PAGE, pages
 from adapters.discord.render import NO_PINGS, render
+from adapters.discord.respond import reply_to_message
 
 log = logging.getLogger(__name__)
 
@@ -105,27 +106,6 @@ class MessageIntake:
 
     async def _reply_to_message(self, message: discord.Message, actor: Actor, place: Place,
                                 replies: list[Reply]) -> None:
-        """Replies to a message (no interaction: nothing is ephemeral). Private ones go
-        to the author's DMs, public ones into the channel."""
-        for n, reply in enumerate(replies):
-            target = reply.target
-            if target.kind == TargetKind.user and target.user_id != actor.user_id:
-                await self.out.send_to_core_user(target.user_id, reply)
-            elif target.kind == TargetKind.board and target.community_id is not None:
-                await self.out.post_to_board(target.community_id, reply)
-            elif reply.form is not None:
-                ctx = self.conv.context(actor, place)
-                await store.save_form(ctx, store.OpenForm(reply.form.form.name,
-                                                          first_field(reply.form.page),
-                                                          reply.form.values, reply.form.context))
-                text = Rich().bold(ctx._(reply.form.form.title))
-                channel = await self.out.dm_channel(int(actor.platform_user_id))
-                await channel.send(render(Reply(text)).content, allowed_mentions=NO_PINGS,
-                                   view=form_view(reply.form.form.name, reply.form.page,
-                                                  ctx._("Open the form")))
-            elif reply.private or message.guild is None:
-                await self.out.send_to_user(str(actor.platform_user_id), reply,
-                                            dedup_key=f"reply:{message.id}:{n}")
-            else:
-                rendered = render(reply)
-                await message.channel.send(**rendered.kwargs())
+        """Replies to a message (no interaction: nothing is ephemeral), delivered by
+        ``bot.delivery`` through ``respond.MessageAnswer``."""
+        await reply_to_message(self.answerer, message, actor, place, replies)

@@ -1,33 +1,36 @@
-"""Answering one interaction with the conversation layer's replies.
+"""Answering one Discord event in place: the Discord ``Exchange``s of
+``bot.delivery`` (which decides where each reply goes).
 
-Discord wants a first response within 3 s, and a modal can only be that first
-response. So the conversation runs first; if it has not answered within the
-acknowledgement budget (2 s when the answer may be a modal, 0.5 s for presses
-that never open one, none at all when many interactions are in flight) the
-interaction is deferred (a press silently, a command with an ephemeral
-"thinking..." message) and the replies follow up. Then each reply goes
-where it belongs: private -> ephemeral; public -> into the channel (a public
-gig card is remembered so it is edited in place); to another person -> their
-DMs; to a board -> the board channel; a form -> a modal when that is still
-possible, else an ephemeral "Continue" button that opens it."""
+``Responder`` answers an interaction. Discord wants a first response within
+3 s, and a modal can only be that first response. So the conversation runs
+first; if it has not answered within the acknowledgement budget (2 s when the
+answer may be a modal, 0.5 s for presses that never open one, none at all
+when many interactions are in flight) the interaction is deferred (a press
+silently, a command with an ephemeral "thinking..." message) and the replies
+follow up. Private replies are ephemeral; a form opens as a modal when that
+is still possible, else as an ephemeral "Continue" button that opens it.
+
+``MessageAnswer`` answers a plain message (nothing can be ephemeral there):
+public replies go into its channel, private ones to the author's DMs (routing
+does that), and a form is offered as a button in the author's DMs."""
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Awaitable, TypeVar
+from typing import Awaitable, Protocol, TypeVar
 
 import discord
 
-from bot.conversation import Actor, Place, Reply, Rich, TargetKind
-from bot.dispatch import remember_card
+from bot.conversation import Actor, Place, PlaceKind, Reply, Rich
+from bot.delivery.platform import Chat, Origin, Posted
+from bot.delivery.routing import Routed
+from bot.service import Conversation
 
 from adapters.discord import store
+from adapters.discord.adapter import DiscordAdapter
 from adapters.discord.components import form_view
 from adapters.discord.modals import FormModal, first_field, pages
 from adapters.discord.render import NO_PINGS, render
-
-if TYPE_CHECKING:
-    from adapters.discord.router import Router
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -35,15 +38,34 @@ DONE = "✓"
 MODAL_TYPES = (discord.InteractionType.application_command, discord.InteractionType.component)
 
 
+class AnswerHost(Protocol):
+    """What an answer needs from the inbound side: the conversation and the adapter."""
+
+    conv: Conversation
+    out: DiscordAdapter
+
+
+def origin_of(actor: Actor, place: Place, channel_id: int | str | None) -> Origin:
+    return Origin(actor, place, Chat(str(channel_id)), direct=place.kind == PlaceKind.dm,
+                  speaker_id=actor.platform_user_id)
+
+
 class Responder:
-    def __init__(self, router: "Router", interaction: discord.Interaction, started: float,
+    ephemeral = True
+
+    def __init__(self, host: AnswerHost, interaction: discord.Interaction, started: float,
                  budget: float) -> None:
-        self.router = router
+        self.conv = host.conv
+        self.out = host.out
         self.i = interaction
         self.deadline = started + budget
         self.actor: Actor | None = None
         self.place: Place | None = None
         self.loading = False  # a deferred "thinking" message waits for its first followup
+
+    @property
+    def origin(self) -> Origin:
+        return origin_of(self.actor, self.place, self.i.channel_id)
 
     @property
     def done(self) -> bool:
@@ -81,31 +103,29 @@ class Responder:
         else:
             await self.i.response.defer()
 
-    async def deliver(self, replies: list[Reply]) -> None:
-        for reply in replies:
-            await self.one(reply)
+    async def deliver(self, replies: list[Reply]) -> Routed:
+        return await self.out.delivery.replies.deliver(self, replies)
+
+    # -- the Exchange --------------------------------------------------------------
+    async def finish(self) -> None:
         if not self.done:
             await self.acknowledge()
         if self.loading:  # deferred, and nothing followed up
             await self.i.edit_original_response(content=DONE)
             self.loading = False
 
-    async def one(self, reply: Reply) -> None:
-        target = reply.target
-        out = self.router.out
-        if target.kind == TargetKind.user and target.user_id != self.actor.user_id:
-            await out.send_to_core_user(target.user_id, reply)
-        elif target.kind == TargetKind.board and target.community_id is not None:
-            await out.post_to_board(target.community_id, reply)
-        elif reply.form is not None:
-            await self.form(reply)
-        else:
-            await self.message(reply, ephemeral=reply.private or reply.alert
-                               or target.kind == TargetKind.user)
+    async def answer(self, reply: Reply, *, private: bool) -> list[Posted]:
+        if reply.attachments:
+            await self.defer()  # fetching files may take a while
+        rendered = await self.out.rendered(reply)
+        msg = await self.send(ephemeral=private, **rendered.kwargs())
+        if msg is None or private or not self.i.channel_id:
+            return []
+        return [Posted(str(self.i.channel_id), str(msg.id))]
 
-    async def form(self, reply: Reply) -> None:
+    async def open_form(self, reply: Reply) -> None:
         req = reply.form
-        ctx = self.router.conv.context(self.actor, self.place)
+        ctx = self.conv.context(self.actor, self.place)
         # the form's progress lives in the database: a submission after a restart, the
         # next page, or fixing refused answers all start from there. Saved while the
         # modal goes out, which must not wait: the 3 s clock runs.
@@ -132,19 +152,6 @@ class Responder:
         await self.send(content=rendered.content, view=form_view(req.form.name, req.page, label),
                         ephemeral=True, allowed_mentions=NO_PINGS)
 
-    async def message(self, reply: Reply, *, ephemeral: bool) -> None:
-        files: list[discord.File] = []
-        links: list[str] = []
-        if reply.attachments:
-            await self.defer()  # fetching files may take a while
-            files, links = await self.router.out.files.prepare(reply)
-        rendered = render(reply, extra_lines=links)
-        rendered.files = files
-        msg = await self.send(ephemeral=ephemeral, **rendered.kwargs())
-        if msg is not None and not ephemeral and reply.card_key and self.i.channel_id:
-            await remember_card(self.router.engine, store.PLATFORM, reply.card_key,
-                                str(self.i.channel_id), str(msg.id))
-
     async def send(self, *, ephemeral: bool, **kw) -> discord.Message | None:
         if not self.done:
             resp = await self.i.response.send_message(ephemeral=ephemeral, **kw)
@@ -160,3 +167,42 @@ class Responder:
             return await channel.send(**kw)
         self.loading = False
         return await self.i.followup.send(ephemeral=ephemeral, wait=True, **kw)
+
+
+class MessageAnswer:
+    """Answering a message a user posted (a DM, or files in a gig thread)."""
+
+    ephemeral = False
+
+    def __init__(self, host: AnswerHost, message: discord.Message, actor: Actor,
+                 place: Place) -> None:
+        self.conv = host.conv
+        self.out = host.out
+        self.message = message
+        self.origin = origin_of(actor, place, message.channel.id)
+        self.origin.direct = message.guild is None
+
+    async def answer(self, reply: Reply, *, private: bool) -> list[Posted]:
+        rendered = await self.out.rendered(reply)
+        msg = await self.message.channel.send(**rendered.kwargs())
+        return [Posted(str(msg.channel.id), str(msg.id))]
+
+    async def open_form(self, reply: Reply) -> None:
+        actor, req = self.origin.actor, reply.form
+        ctx = self.conv.context(actor, self.origin.place)
+        await store.save_form(ctx, store.OpenForm(req.form.name, first_field(req.page),
+                                                  req.values, req.context))
+        text = Rich().bold(ctx._(req.form.title))
+        channel = await self.out.dm_channel(int(actor.platform_user_id))
+        await channel.send(render(Reply(text)).content, allowed_mentions=NO_PINGS,
+                           view=form_view(req.form.name, req.page, ctx._("Open the form")))
+
+    async def finish(self) -> None:
+        return None
+
+
+async def reply_to_message(host: AnswerHost, message: discord.Message, actor: Actor,
+                           place: Place, replies: list[Reply]) -> Routed:
+    """Deliver the replies to a user's message (see ``MessageAnswer``)."""
+    return await host.out.delivery.replies.deliver(MessageAnswer(host, message, actor, place),
+                                                   replies)

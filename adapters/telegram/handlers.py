@@ -26,9 +26,12 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from adapters.telegram import render
-from adapters.telegram.routing import Origin, Router
-from adapters.telegram.sender import PLATFORM
-from bot.conversation import Place, PlaceKind, Reply, Rich
+from adapters.telegram.exchange import TelegramExchange
+from adapters.telegram.platform import TelegramPlatform
+from adapters.telegram.sender import PLATFORM, Sender
+from bot.conversation import Actor, Place, PlaceKind, Reply, Rich
+from bot.delivery.platform import Chat as Where, Origin
+from bot.delivery.routing import ReplyRouter
 from bot.payloads import BadPayload, decode
 from bot.service import Conversation
 from bot.texts import translator
@@ -61,15 +64,28 @@ def attachments_of(message: Message) -> list[dict]:
     return []
 
 
+def exchange(sender: Sender, chat: Chat, actor: Actor, place: Place, *, user_id: int | None,
+             message_id: int | None, thread_id: int | None = None) -> TelegramExchange:
+    direct = chat.type == Chat.PRIVATE
+    origin = Origin(actor, place, Where(str(chat.id), str(thread_id) if thread_id else None),
+                    direct=direct, speaker_id=str(user_id) if user_id is not None else None,
+                    mention_url=f"tg://user?id={user_id}" if user_id is not None else None)
+    return TelegramExchange(sender, origin, chat_type=chat.type, user_id=user_id,
+                            message_id=message_id, thread_id=thread_id)
+
+
 class Handlers:
-    def __init__(self, conversation: Conversation, router: Router, *, on_started=None) -> None:
+    def __init__(self, conversation: Conversation, replies: ReplyRouter, *,
+                 on_started=None) -> None:
         self.conv = conversation
-        self.router = router
+        self.replies = replies  # where each reply goes (bot.delivery.routing)
+        self.platform: TelegramPlatform = replies.platform
+        self.sender: Sender = self.platform.sender
         self.on_started = on_started  # async (actor) -> None, after /start in a private chat
         self.handled = 0
 
     # -- who and where ---------------------------------------------------------
-    async def origin(self, update: Update, *, admin: bool = False) -> Origin:
+    async def origin(self, update: Update, *, admin: bool = False) -> TelegramExchange:
         chat: Chat = update.effective_chat
         user = update.effective_user
         message = update.effective_message
@@ -79,8 +95,8 @@ class Handlers:
             actor = await self.conv.actor(PLATFORM, str(user.id), user.full_name,
                                           username=user.username, locale=user.language_code)
             place = Place(PLATFORM, PlaceKind.dm, str(chat.id))
-            return Origin(chat.id, chat.type, actor, place, user_id=user.id,
-                          message_id=message.message_id if message else None)
+            return exchange(self.sender, chat, actor, place, user_id=user.id,
+                            message_id=message.message_id if message else None)
         place = await self.conv.community_place(PLATFORM, str(chat.id), chat.title or str(chat.id),
                                                 thread_id=str(thread) if thread else None)
         speaks_as_chat = update.callback_query is None and message is not None and (
@@ -91,14 +107,14 @@ class Handlers:
             # definition (only admins can), acting as the chat itself.
             actor = await self.conv.actor(PLATFORM, f"chat{chat.id}", chat.title or "admins",
                                           is_platform_admin=admin)
-            return Origin(chat.id, chat.type, actor, place, user_id=None,
-                          message_id=message.message_id if message else None, thread_id=thread)
+            return exchange(self.sender, chat, actor, place, user_id=None,
+                            message_id=message.message_id if message else None, thread_id=thread)
         is_admin = admin and await self.is_chat_admin(update.get_bot(), chat.id, user.id)
         actor = await self.conv.actor(PLATFORM, str(user.id), user.full_name,
                                       username=user.username, locale=user.language_code,
                                       is_platform_admin=is_admin)
-        return Origin(chat.id, chat.type, actor, place, user_id=user.id,
-                      message_id=message.message_id if message else None, thread_id=thread)
+        return exchange(self.sender, chat, actor, place, user_id=user.id,
+                        message_id=message.message_id if message else None, thread_id=thread)
 
     @staticmethod
     async def is_chat_admin(bot, chat_id: int, user_id: int) -> bool:
@@ -113,15 +129,16 @@ class Handlers:
     async def on_command(self, update: Update, context: Ctx) -> None:
         message = update.effective_message
         name, args = split_command(message)
-        origin = await self.origin(update, admin=(name == "board"))
+        ex = await self.origin(update, admin=(name == "board"))
+        origin = ex.origin
         if name == "gig" and args.split()[:1] and args.split()[0].lstrip("#").isdigit():
             origin.gig_id = int(args.split()[0].lstrip("#"))
         elif name == "start" and args.startswith("gig_") and args[4:].isdigit():
             origin.gig_id = int(args[4:])
         replies = await self.conv.command(origin.actor, origin.place, name, args)
-        await self.router.deliver(origin, replies, ack=True)
+        await self.replies.deliver(ex, replies, ack=True)
         self.handled += 1
-        if name == "start" and origin.private and self.on_started is not None:
+        if name == "start" and origin.direct and self.on_started is not None:
             await self.on_started(origin.actor)
 
     async def on_unknown_command(self, update: Update, context: Ctx) -> None:
@@ -155,19 +172,20 @@ class Handlers:
                 await answer(translator(query.from_user.language_code)(
                     "This button is not valid any more."), alert=True)
                 return
-            origin = await self.origin(update)
-            origin.message_id = None  # answer presses with new messages, not as replies
+            ex = await self.origin(update)
+            ex.message_id = None  # answer presses with new messages, not as replies
+            origin = ex.origin
             origin.gig_id = self._gig_hint(query.data)
             replies = await self.conv.press(origin.actor, origin.place, query.data or "")
             alerts = [r for r in replies if r.alert]
             rest = [r for r in replies if not r.alert]
             if alerts:
                 await answer(render.plain_line(alerts[0].text.spans), alert=True)
-            elif origin.private:
+            elif origin.direct:
                 await answer()  # stop the spinner first; the replies follow
-            outcome = await self.router.deliver(origin, rest)
+            outcome = await self.replies.deliver(ex, rest)
             if outcome.dm_refused:
-                await answer(url=self.router.deep_link(origin.gig_id))
+                await answer(url=self.platform.start_link(origin.gig_id))
             elif outcome.to_dm:
                 await answer(render.first_line(outcome.to_dm[0].text.spans))
             self.handled += 1
@@ -189,12 +207,12 @@ class Handlers:
     # -- private messages -----------------------------------------------------------
     async def on_private_message(self, update: Update, context: Ctx) -> None:
         message = update.effective_message
-        origin = await self.origin(update)
-        origin.message_id = None
+        ex = await self.origin(update)
+        ex.message_id = None
         text = message.text or message.caption or ""
-        replies = await self.conv.text(origin.actor, origin.place, text,
+        replies = await self.conv.text(ex.origin.actor, ex.origin.place, text,
                                        attachments_of(message) or None)
-        await self.router.deliver(origin, replies)
+        await self.replies.deliver(ex, replies)
         self.handled += 1
 
     # -- the bot joins a group ----------------------------------------------------------
@@ -213,7 +231,7 @@ class Handlers:
             "An admin of this chat can make it a gig board with /board; then anyone here can "
             "post a paid gig with /post, and new gigs appear as cards with a Claim button."))
         try:
-            await self.router.sender.send(change.chat.id, Reply(text))
+            await self.sender.send(change.chat.id, Reply(text))
         except TelegramError as exc:
             log.info("could not greet chat %s: %s", change.chat.id, exc)
 

@@ -13,7 +13,7 @@ from collections.abc import Awaitable
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from adapters.telegram.locks import KeyedLocks
+from bot.delivery.memory import KeyedLocks
 
 
 def update_key(update: object) -> object:

@@ -79,6 +79,7 @@ def telegram_files(reply: Reply) -> list:
 class Sender:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
+        self.bot_username = ""  # learnt at start (getMe); deep links need it
 
     def parts(self, reply: Reply, *, single: bool = False) -> int:
         """How many API sends ``reply`` takes (messages + attachments)."""
@@ -104,7 +105,8 @@ class Sender:
             index += 1
         for att in telegram_files(reply):
             if index >= skip:
-                sent.append(await self._file(chat_id, att, policy, thread_id))
+                sent.append(await self.send_file(chat_id, att, policy=policy,
+                                                 thread_id=thread_id))
                 if on_part:
                     on_part(index + 1)
             index += 1
@@ -125,7 +127,8 @@ class Sender:
             log.error("Telegram refused our HTML (%s); sending plain text instead", exc)
             return await self.bot.send_message(chat_id, plain[:render.TEXT_LIMIT], **kwargs)
 
-    async def _file(self, chat_id, att, policy: SendPolicy, thread_id: int | None) -> Message:
+    async def send_file(self, chat_id, att, *, policy: SendPolicy = INTERACTIVE,
+                        thread_id: int | None = None) -> Message:
         caption = (att.name or "")[:render.CAPTION_LIMIT] or None
         send = self.bot.send_photo if att.kind == "photo" else self.bot.send_document
         payload = InputFile(att.data, filename=att.name or "file") if att.data is not None \

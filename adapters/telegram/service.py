@@ -6,7 +6,8 @@ limiter (every Bot API call goes through it), the aiohttp transport, per-user
 ordered concurrent update processing, and the handlers. ``start()`` publishes the command menu,
 then either long-polls or, with ``TELEGRAM_WEBHOOK_URL``, registers the webhook
 (route mounted on the project's HTTP server at construction, before it starts)
-and registers itself with the notification dispatcher. ``stop()`` undoes it."""
+and registers its delivery (``bot.delivery.PlatformDelivery`` around
+``TelegramPlatform``) with the notification dispatcher. ``stop()`` undoes it."""
 from __future__ import annotations
 
 import logging
@@ -18,17 +19,16 @@ from telegram.ext import (
 )
 
 from adapters.telegram.handlers import Handlers
-from adapters.telegram.limits import Limits, Pacer
+from adapters.telegram.limits import BULK, INTERACTIVE, Limits, Pacer
 from adapters.telegram.logs import protect_token
 from adapters.telegram.menu import publish_commands
-from adapters.telegram.notify import TelegramNotifier
+from adapters.telegram.platform import TelegramPlatform
 from adapters.telegram.processor import PerUserProcessor
-from adapters.telegram.routing import Router
-from adapters.telegram.sender import PLATFORM, Sender
+from adapters.telegram.sender import Sender
 from adapters.telegram.transport import AiohttpRequest
 from adapters.telegram.webhook import WebhookEndpoint, webhook_path, webhook_secret
+from bot.delivery.service import PlatformDelivery
 from bot.registry import REGISTRY
-from core.workers.outbox import retry_now
 
 if TYPE_CHECKING:
     from bot.runtime.app import App
@@ -61,9 +61,10 @@ class TelegramService:
         self.pacer = Pacer(limits)
         self.application = self._build(token, settings, concurrency)
         self.sender = Sender(self.application.bot)
-        self.router = Router(app.engine, self.sender)
-        self.notifier = TelegramNotifier(app.engine, self.sender)
-        self.handlers = Handlers(app.conversation, self.router, on_started=self._started)
+        self.notifier = TelegramPlatform(self.sender, policy=BULK)  # notifications and cards
+        self.delivery = PlatformDelivery(app.engine, self.notifier, interactive=TelegramPlatform(
+            self.sender, policy=INTERACTIVE))
+        self.handlers = Handlers(app.conversation, self.delivery.replies, on_started=self._started)
         self._add_handlers()
         self.webhook: WebhookEndpoint | None = None
         if settings.telegram_webhook_url:
@@ -106,7 +107,7 @@ class TelegramService:
 
     async def _started(self, actor) -> None:
         """The user opened the private chat: notifications held for that go now."""
-        n = await self.app.engine.tx(lambda t: retry_now(t, actor.user_id))
+        n = await self.app.engine.release_held_notifications(actor.user_id)
         if n:
             log.info("released %s held notification(s) for user %s", n, actor.user_id)
 
@@ -120,7 +121,7 @@ class TelegramService:
     async def _start(self) -> None:
         application = self.application
         await application.initialize()  # getMe: checks the token, learns our username
-        self.router.bot_username = application.bot.username or ""
+        self.sender.bot_username = application.bot.username or ""
         await publish_commands(application.bot)
         if self.webhook is not None:
             await application.bot.set_webhook(
@@ -133,11 +134,10 @@ class TelegramService:
                 poll_interval=0, timeout=self.polling_timeout, allowed_updates=ALLOWED_UPDATES)
             log.info("Telegram bot @%s is long polling", application.bot.username)
         await application.start()
-        self.app.dispatcher.register(self.notifier)
+        self.app.dispatcher.register(self.delivery)
 
     async def stop(self) -> None:
-        if self.app.dispatcher.adapters.get(PLATFORM) is self.notifier:
-            self.app.dispatcher.adapters.pop(PLATFORM, None)
+        self.app.dispatcher.unregister(self.delivery)
         application = self.application
         if application.updater is not None and application.updater.running:
             await application.updater.stop()

@@ -115,6 +115,7 @@ class Origin:
     direct: bool  # a private chat between the actor and the bot
     speaker_id: str | None  # the actor's platform user id; None when the chat speaks as itself
     gig_id: int | None = None  # what a link to the private chat should open
+    mention_url: str | None = None  # a link that names the actor in a group (tg://user?id=)
     facts: dict = field(default_factory=dict)  # adapter-specific extras (not read by bot/)
 
 

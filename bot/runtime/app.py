@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.dispatch import ChatDispatcher
+from bot.delivery.dispatcher import ChatDispatcher
 from bot.service import Conversation
 from bot.runtime.settings import Settings
 from core.api import Clock

@@ -1,0 +1,72 @@
+"""``ChatDispatcher``: the outbox's notification port, delivering core's
+notifications through the running platforms. A person's notification is
+rendered in their language and goes to each platform where they have an
+identity; a gig card change re-renders the card and edits every message that
+shows it, on every platform, posting it on its community's board when it is
+not there yet (``bot.delivery.cards``)."""
+from __future__ import annotations
+
+import logging
+
+from bot import renderers
+from bot.delivery.cards import gig_card_key
+from bot.delivery.platform import Platform
+from bot.delivery.service import PlatformDelivery
+from bot.texts import translator
+from core.api import Engine, GigCardChanged, GigStatus, Notification
+
+log = logging.getLogger(__name__)
+
+CLOSED = (GigStatus.completed, GigStatus.cancelled, GigStatus.expired)
+NOT_LISTED = (GigStatus.draft, GigStatus.awaiting_funding)
+
+
+class ChatDispatcher:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.adapters: dict[str, PlatformDelivery] = {}
+
+    def register(self, delivery: PlatformDelivery | Platform) -> PlatformDelivery:
+        """Deliver through this platform from now on. A ``Platform`` that carries its
+        own ``PlatformDelivery`` (as ``.delivery``) brings it; any other is wrapped."""
+        if not isinstance(delivery, PlatformDelivery):
+            own = getattr(delivery, "delivery", None)
+            delivery = own if isinstance(own, PlatformDelivery) else PlatformDelivery(
+                self.engine, delivery)
+        self.adapters[delivery.name] = delivery
+        return delivery
+
+    def unregister(self, delivery: PlatformDelivery) -> None:
+        if self.adapters.get(delivery.name) is delivery:
+            del self.adapters[delivery.name]
+
+    async def deliver(self, note: Notification) -> None:
+        if note.event == GigCardChanged.type_name:
+            await self._card(note)
+            return
+        if note.recipient_id is None:
+            return
+        recipient = await self.engine.recipient(note.recipient_id)
+        targets = [(platform, puid) for platform, ids in (
+            recipient.identities.items() if recipient else ()) if platform in self.adapters
+            for puid in ids]
+        if not targets:
+            log.info("no running adapter reaches user %s for %s", note.recipient_id, note.event)
+            return
+        reply = await renderers.render(self.engine, note, translator(recipient.locale))
+        if reply is None:
+            return
+        for platform, puid in targets:
+            await self.adapters[platform].notify(puid, reply, dedup_key=note.dedup_key)
+
+    async def _card(self, note: Notification) -> None:
+        gig_id = note.data["gig_id"]
+        subject = await self.engine.card_subject(gig_id)
+        if subject is None or subject.gig.funded_at is None:
+            return  # never public: nothing to show or update
+        reply = await renderers.render(self.engine, note, translator("en"))
+        status = subject.gig.status
+        for name, delivery in list(self.adapters.items()):
+            board = subject.board_chat_id if subject.board_platform == name else None
+            await delivery.cards.show(gig_card_key(gig_id), reply, board=board,
+                                      listed=status not in NOT_LISTED, closed=status in CLOSED)

@@ -1,0 +1,64 @@
+"""One platform's delivery: its live cards, its reply router, and notifications
+to a person's private chat there (deduplicated by the outbox's dedup key,
+resumed where a partly sent reply stopped, outcomes mapped for the outbox).
+
+An adapter builds one ``PlatformDelivery`` around its ``Platform`` and hands
+it to the ``ChatDispatcher``; its inbound handlers answer events through
+``replies``. ``interactive``: the same platform tuned for answering people now
+(e.g. a shorter wait on rate limits), used for replies; notifications and
+cards use ``platform``."""
+from __future__ import annotations
+
+import logging
+
+from bot.conversation import Reply
+from bot.delivery.cards import LiveCards
+from bot.delivery.memory import DeliveryLog
+from bot.delivery.outcomes import for_outbox
+from bot.delivery.platform import Platform, RecipientNotStarted, RecipientUnreachable
+from bot.delivery.routing import ReplyRouter
+from core.api import Engine
+
+log = logging.getLogger(__name__)
+
+
+class PlatformDelivery:
+    def __init__(self, engine: Engine, platform: Platform, *,
+                 interactive: Platform | None = None) -> None:
+        self.engine = engine
+        self.platform = platform
+        self.cards = LiveCards(engine, platform)
+        self.replies = ReplyRouter(engine, interactive or platform, self.cards)
+        self.log = DeliveryLog()
+        self.sent = 0
+        self.held = 0  # notifications waiting for the user to open the private chat
+        self.dropped = 0  # notifications that can never reach the user here
+
+    @property
+    def name(self) -> str:
+        return self.platform.name
+
+    async def notify(self, user_id: str, reply: Reply, *, dedup_key: str) -> None:
+        """A notification to platform user ``user_id``'s private chat (raise to retry)."""
+        key = (user_id, dedup_key)
+        progress = self.log.progress(key)
+        if progress is None:
+            return  # delivered already
+        try:
+            sent = await self.platform.send_direct(user_id, reply, progress=progress)
+        except RecipientNotStarted as exc:
+            self.held += 1
+            raise for_outbox(exc) from None
+        except RecipientUnreachable as exc:
+            self.dropped += 1
+            log.info("dropping %s for %s user %s: %s", dedup_key, self.name, user_id, exc)
+            self.log.done(key)
+            return
+        except Exception as exc:  # noqa: BLE001 - mapped for the outbox
+            mapped = for_outbox(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+        self.log.done(key)
+        self.sent += 1
+        await self.cards.remember_sent(reply, sent, direct=True)
