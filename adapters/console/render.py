@@ -3,16 +3,11 @@ numbered ``[1] Claim  [2] Details``, URL buttons with their URL."""
 from __future__ import annotations
 
 from bot.conversation import Reply, Rich
+from bot.delivery.text import plain as plain_text
 
 
 def plain(rich: Rich) -> str:
-    out = []
-    for span in rich.spans:
-        if span.style == "link" and span.url and span.url != span.text:
-            out.append(f"{span.text} ({span.url})")
-        else:
-            out.append(span.text)
-    return "".join(out)
+    return plain_text(rich.spans)
 
 
 def render(prefix: str, reply: Reply) -> str:

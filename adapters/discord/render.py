@@ -15,12 +15,13 @@ import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import discord
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.conversation import Button, Reply, Span
+from bot.delivery.text import linkable, plain as plain_text
 
 from adapters.discord.components import ActionButton
 
@@ -71,15 +72,8 @@ def clip(text: str, limit: int) -> str:
 
 def safe_url(url: str | None) -> str | None:
     """An http(s) URL with the characters that could break markdown encoded, else None."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    return quote(url.strip(), safe=_URL_SAFE)
+    url = linkable(url)
+    return quote(url, safe=_URL_SAFE) if url else None
 
 
 def _wrap(text: str, marker: str) -> str:
@@ -164,12 +158,7 @@ def _title(spans: list[Span]) -> str | None:
     return escaped
 
 
-def plain(spans: list[Span]) -> str:
-    out = []
-    for s in spans:
-        out.append(f"{s.text} ({s.url})" if s.style == "link" and s.url and s.url != s.text
-                   else s.text)
-    return "".join(out)
+plain = plain_text  # spans as plain text (bot.delivery.text)
 
 
 def build_view(rows: list[list[Button]]) -> discord.ui.View | None:

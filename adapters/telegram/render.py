@@ -12,9 +12,9 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
-from urllib.parse import urlsplit
 
 from bot.conversation import Span
+from bot.delivery.text import first_line, linkable, whole_line  # noqa: F401 (first_line)
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -35,12 +35,7 @@ def defang(text: str) -> str:
 
 def link_url(url: str | None) -> str | None:
     """The URL if Telegram may link it (http, https, tg), else None."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    if parts.scheme == "tg" or (parts.scheme in ("http", "https") and parts.hostname):
-        return url.strip()
-    return None
+    return linkable(url, hostless=("tg",))
 
 
 def visible(span: Span) -> str:
@@ -178,12 +173,4 @@ def messages(spans: list[Span], *, single: bool = False, limit: int = TEXT_LIMIT
     return [to_html(c) for c in chunks(spans, single=single, limit=limit)]
 
 
-def plain_line(spans: list[Span], limit: int = 200) -> str:
-    """The first non-empty line as plain text, for a callback toast or alert (<= 200)."""
-    text = "".join(s.text for s in spans).strip()
-    return text[:limit - 1] + ELLIPSIS if len(text) > limit else text
-
-
-def first_line(spans: list[Span], limit: int = 200) -> str:
-    line = next((x for x in "".join(s.text for s in spans).split("\n") if x.strip()), "")
-    return line[:limit - 1] + ELLIPSIS if len(line) > limit else line
+plain_line = whole_line  # the text as one line, for a callback alert (<= 200)
