@@ -9,15 +9,25 @@ import asyncio
 import re
 import sys
 from datetime import timedelta
-from typing import TYPE_CHECKING, TextIO
+from typing import Protocol, TextIO
 
 from adapters.console.render import render
 from bot.conversation import Attachment, Button, Place, PlaceKind, Reply, Rich
+from bot.delivery.dispatcher import ChatDispatcher
 from bot.delivery.platform import Capabilities, Chat, Origin, Posted, Progress
 from bot.delivery.service import PlatformDelivery
+from bot.service import Conversation
+from core.api import Engine
 
-if TYPE_CHECKING:  # the composition root builds us; we only use its parts
-    from bot.runtime.app import App
+
+class App(Protocol):
+    """What the session takes from the composition root's app."""
+
+    engine: Engine
+    conversation: Conversation
+    dispatcher: ChatDispatcher
+
+    async def tick(self) -> None: ...
 
 CONSOLE = "console"
 _CLOCK_RE = re.compile(r"^\+?(\d+)\s*([mhdw])$", re.IGNORECASE)

@@ -11,7 +11,7 @@ and registers its delivery (``bot.delivery.PlatformDelivery`` around
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import Awaitable, Callable, Protocol
 
 from telegram import Update
 from telegram.ext import (
@@ -27,13 +27,36 @@ from adapters.telegram.processor import PerUserProcessor
 from adapters.telegram.sender import Sender
 from adapters.telegram.transport import AiohttpRequest
 from adapters.telegram.webhook import WebhookEndpoint, webhook_path, webhook_secret
+from bot.delivery.dispatcher import ChatDispatcher
 from bot.delivery.service import PlatformDelivery
+from bot.service import Conversation
+from core.api import Engine
 from bot.registry import REGISTRY
 
-if TYPE_CHECKING:
-    from bot.runtime.app import App
-    from bot.runtime.http import HttpServer
-    from bot.runtime.settings import Settings
+
+
+class AppParts(Protocol):
+    """What the service takes from the composition root's app."""
+
+    engine: Engine
+    conversation: Conversation
+    dispatcher: ChatDispatcher
+
+
+class TelegramSettings(Protocol):
+    """The settings the service reads (``bot.runtime.settings.Settings``)."""
+
+    telegram_bot_token: str | None
+    telegram_api_base_url: str
+    telegram_webhook_url: str | None
+    telegram_webhook_secret: str | None
+
+
+class Routes(Protocol):
+    """Where the webhook route is mounted (``bot.runtime.http.HttpServer``)."""
+
+    def add_route(self, method: str, path: str,
+                  handler: Callable[..., Awaitable[object]]) -> None: ...
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +71,7 @@ def file_base_url(base_url: str) -> str:
 
 
 class TelegramService:
-    def __init__(self, app: App, settings: Settings, http: HttpServer | None = None, *,
+    def __init__(self, app: AppParts, settings: TelegramSettings, http: Routes | None = None, *,
                  limits: Limits | None = None, concurrency: int = 64,
                  polling_timeout: int = 10) -> None:
         if not settings.telegram_bot_token:
@@ -75,7 +98,7 @@ class TelegramService:
             http.add_route("POST", webhook_path(settings.telegram_webhook_url),
                            self.webhook.handle)
 
-    def _build(self, token: str, settings: Settings, concurrency: int) -> Application:
+    def _build(self, token: str, settings: TelegramSettings, concurrency: int) -> Application:
         builder = (Application.builder().token(token)
                    .base_url(settings.telegram_api_base_url)
                    .base_file_url(file_base_url(settings.telegram_api_base_url))
