@@ -35,6 +35,18 @@ from core.domain.errors import (
     NotAllowed, NotFound, PaymentFailed, ValidationError,
 )
 
+# -- domain events -------------------------------------------------------------
+from core.events import (
+    ApplicationAccepted, ApplicationDeclined, ApplicationReceived, ChargebackOpened,
+    ClaimAbandoned, ClaimApproved, ClaimAutoApproved, ClaimRejected, ClaimWithdrawn,
+    DeadlineReminderDue, DeliverySubmitted, DisputeOpened, DisputeResolved, ExternalRefundMade,
+    GigCancelled, GigCardChanged, GigClosed, GigCompleted, GigExpired, GigMatched, GigOpened,
+    LatePaymentRefunded, MemberBanned, MoneySent, PaymentUnallocated, PayoutFailed,
+    PayoutReversed, PayoutSent, PayoutsDisabled, PayoutsUnlocked, RatingReceived,
+    RefundNeedsDecision, RefundSent, ReviewReminderDue, RevisionRequested, SlotClaimConfirmed,
+    SlotClaimed, SlotRefunded, Event, EVENT_TYPES, event_from,
+)
+
 # -- ports ---------------------------------------------------------------------
 from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
 from core.ports.payments import (
@@ -61,6 +73,16 @@ from core.workers.timers import run_due_timers
 
 __all__ = [
     "CardSubject", "MessageRef", "Recipient",  # delivery (core.engine.delivery)
+    # domain events (core.events)
+    "ApplicationAccepted", "ApplicationDeclined", "ApplicationReceived", "ChargebackOpened",
+    "ClaimAbandoned", "ClaimApproved", "ClaimAutoApproved", "ClaimRejected", "ClaimWithdrawn",
+    "DeadlineReminderDue", "DeliverySubmitted", "DisputeOpened", "DisputeResolved",
+    "ExternalRefundMade", "GigCancelled", "GigCardChanged", "GigClosed", "GigCompleted",
+    "GigExpired", "GigMatched", "GigOpened", "LatePaymentRefunded", "MemberBanned", "MoneySent",
+    "PaymentUnallocated", "PayoutFailed", "PayoutReversed", "PayoutSent", "PayoutsDisabled",
+    "PayoutsUnlocked", "RatingReceived", "RefundNeedsDecision", "RefundSent",
+    "ReviewReminderDue", "RevisionRequested", "SlotClaimConfirmed", "SlotClaimed",
+    "SlotRefunded", "Event", "EVENT_TYPES", "event_from",
     "PaymentOp", "PaymentRequest", "ProviderChange", "ProviderRecords", "report_only",
     "AlreadyClaimed", "Application", "Banned", "CURRENCY_EXPONENTS", "Claim", "ClaimLimitReached",
     "ClaimStatus", "Clock", "Community", "ConversationState", "CurrencyWallet", "Database", "Delivery", "DomainError", "FeedPage",

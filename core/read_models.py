@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from core.domain.config import EngineConfig
 from core.lifecycle import ledger
 from core.matching import ranking
-from core.domain.errors import NotFound
+from core.domain.errors import NotAllowed, NotFound
 from core.domain.records import (
     Application, Claim, ClaimStatus, Community, ConversationState, Delivery, Gig, Identity,
     LIVE_CLAIM_STATES, LedgerEntry, LedgerPosting, PaymentOp, Profile, ReputationStats, User,
@@ -281,3 +281,41 @@ def _receipt_facts(s: Session, e: LedgerEntry) -> ReceiptFacts | None:
         payment_op_key=op.idempotency_key if op else "",
         payee=s.get(User, e.user_id) if e.user_id else None,
         claim=s.get(Claim, e.claim_id) if e.claim_id else None)
+
+
+# -- what a notification's renderer reads --------------------------------------
+
+@dataclass(frozen=True)
+class NotificationSubject:
+    """The gig, claim and freelancer a notification is about (each may be None)."""
+    gig: Gig | None
+    claim: Claim | None
+    freelancer: User | None
+
+
+def notification_subject(s: Session, gig_id: int | None, claim_id: int | None,
+                         freelancer_id: int | None) -> NotificationSubject:
+    return NotificationSubject(
+        gig=s.get(Gig, gig_id) if gig_id else None,
+        claim=s.get(Claim, claim_id) if claim_id else None,
+        freelancer=s.get(User, freelancer_id) if freelancer_id else None)
+
+
+@dataclass(frozen=True)
+class DeliveryToShow:
+    gig: Gig
+    claim: Claim
+    delivery: Delivery | None
+    freelancer: User
+
+
+def delivery_to_show(tx, claim_id: int, viewer_id: int | None) -> DeliveryToShow:
+    """A claim's latest delivery, for its client, its freelancer or a moderator
+    (``viewer_id`` None: the client, from a notification)."""
+    claim = tx.claim(claim_id, lock=False)
+    gig = tx.s.get(Gig, claim.gig_id)
+    if viewer_id is not None and viewer_id not in (gig.client_id, claim.freelancer_id) \
+            and not tx.is_moderator(viewer_id, gig.community_id):
+        raise NotAllowed("Only the client, the freelancer and moderators can see deliveries.")
+    return DeliveryToShow(gig=gig, claim=claim, delivery=latest_delivery(tx.s, claim_id),
+                          freelancer=tx.s.get(User, claim.freelancer_id))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core.engine.boards import BoardWrites
 from core.engine.delivery import DeliveryWrites
+from core.engine.notifications import NotificationReads
 from core.engine.operations import Operations
 from core.engine.payments import PaymentWrites
 from core.engine.people import PeopleWrites
@@ -17,7 +18,7 @@ from core.engine.transitions import Transitions
 
 
 class Engine(Transitions, PeopleWrites, BoardWrites, PaymentWrites, DeliveryWrites, Reads,
-             Operations):
+             Operations, NotificationReads):
     """The engine (see the module docstring)."""
 
 

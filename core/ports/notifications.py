@@ -1,11 +1,14 @@
 """The notification port: what the outbox worker hands to whoever delivers
 notifications to people and boards (the conversation layer's delivery layer),
-and how that side asks for a later retry."""
+how that side asks for a later retry, and how it says a notification can never
+be delivered (``Undeliverable``: the outbox keeps it as a dead letter)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
+
+from core.events import Event
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,7 @@ class Notification:
     data: dict[str, Any]
     dedup_key: str
     created_at: datetime
+    happened: Event | None = None  # the typed domain event ``event``/``data`` describe
 
 
 class NotificationDispatcher(Protocol):

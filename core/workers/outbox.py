@@ -2,7 +2,10 @@
 ``notify`` rows go to a ``NotificationDispatcher`` (the chat adapters),
 ``payment`` rows to the payment executor, ``match`` rows to the matcher's
 fan-out. At least once: rows are leased (SKIP LOCKED on PostgreSQL, the single
-writer lock on SQLite), retried with exponential backoff, and carry a dedup key."""
+writer lock on SQLite), retried with exponential backoff, and carry a dedup key.
+A ``notify`` row whose event type core does not know, or that the dispatcher calls
+``Undeliverable`` (no renderer), is a dead letter at once: status ``dead`` with
+its error, never done; other failures retry and end dead after the last attempt."""
 from __future__ import annotations
 
 import asyncio
@@ -16,6 +19,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import select, update
 
+from core.events import event_from
 from core.lifecycle.tx import Tx
 from core.domain.records import OutboxMessage
 from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
@@ -138,9 +142,14 @@ class OutboxWorker:
             from core.matching.ranking import fan_out
             await fan_out(self.engine, data["gig_id"])
         else:
+            try:
+                happened = event_from(msg.event, msg.recipient_id, data)
+            except (KeyError, TypeError) as exc:
+                raise Undeliverable(f"no event type {msg.event!r} takes this payload: {exc!r}") \
+                    from exc
             await self.dispatcher.deliver(Notification(
                 id=msg.id, event=msg.event, recipient_id=msg.recipient_id, data=data,
-                dedup_key=msg.dedup_key, created_at=msg.created_at))
+                dedup_key=msg.dedup_key, created_at=msg.created_at, happened=happened))
 
     async def run_forever(self, stop: asyncio.Event, idle: float = 0.5) -> None:
         while not stop.is_set():

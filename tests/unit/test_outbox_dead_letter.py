@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
-from bot import notifications
+from bot import renderers
 from bot.runtime.http import HttpServer
 from bot.texts import translator
 from core.domain.records import OutboxMessage
@@ -23,7 +23,7 @@ class Renders:
         self.engine, self.replies = engine, []
 
     async def deliver(self, note):
-        self.replies.append(await notifications.render(self.engine, note, translator("en")))
+        self.replies.append(await renderers.render(self.engine, note, translator("en")))
 
 
 class Broken:

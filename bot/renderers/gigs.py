@@ -1,0 +1,61 @@
+"""Renderers of what happens to a gig: its card changed, it went live, it
+matched a freelancer, it closed (cancelled, expired, completed), a late payment
+was refunded."""
+from __future__ import annotations
+
+from bot.cards import gig_card, money
+from bot.conversation import Reply, Rich
+from bot.renderers.registry import Scene, renders
+from core.api import (
+    GigCancelled, GigCardChanged, GigCompleted, GigExpired, GigMatched, GigOpened,
+    LatePaymentRefunded,
+)
+
+
+@renders(GigCardChanged, needs_subject=False)
+async def card_changed(s: Scene) -> Reply:
+    view = await s.engine.gig_view(s.event.gig_id)
+    return gig_card(view, s._, test_money=s.engine.provider.test_mode)
+
+
+@renders(GigOpened)
+async def opened(s: Scene) -> Reply:
+    _ = s._
+    return s.reply(Rich().add(_("Your gig {title} is live. I'll tell you when someone claims a "
+                                "slot.", title=s.title)))
+
+
+@renders(GigMatched)
+async def matched(s: Scene) -> Reply:
+    _ = s._
+    view = await s.engine.gig_view(s.gig.id)
+    card = gig_card(view, _, test_money=s.engine.provider.test_mode)
+    card.text.spans.insert(0, Rich().bold(_("New gig for you") + "\n").spans[0])
+    card.card_key = None
+    return card
+
+
+@renders(GigCancelled, GigExpired)
+async def closed(s: Scene) -> Reply:
+    _, e = s._, s.event
+    text = Rich().add(_("{title} is {status}.", title=s.title, status=_(s.gig.status)))
+    if e.refunded_slots:
+        text.line(_("{n} unclaimed slot(s) refunded: {amount}.", n=e.refunded_slots,
+                    amount=money(e.refund_minor, s.currency)))
+    if e.live_claims:
+        text.line(_("{n} live claim(s) continue to their end.", n=e.live_claims))
+    return s.reply(text)
+
+
+@renders(LatePaymentRefunded)
+async def late_payment_refunded(s: Scene) -> Reply:
+    _ = s._
+    return s.reply(Rich().add(_("Your payment for {title} arrived after the gig was closed, so "
+                                "all of it ({amount}) is being refunded.", title=s.title,
+                                amount=money(s.event.amount_minor, s.currency))))
+
+
+@renders(GigCompleted)
+async def completed(s: Scene) -> Reply:
+    _ = s._
+    return s.reply(Rich().add(_("All slots of {title} are done. Thanks!", title=s.title)))
