@@ -1,12 +1,13 @@
 """Engine methods the delivery layer (``bot.delivery``) needs: card references
 (which platform messages show a card), a recipient's identities, a
 community's board chat, the gig behind a card, and releasing held
-notifications. Each is one transaction delegating to ``core.lifecycle.card_refs``."""
+notifications. Each is one transaction delegating to ``core.lifecycle.card_refs`` (held notifications: ``core.workers.outbox``)."""
 from __future__ import annotations
 
 from core.domain.records import Community, MessageRef
 from core.engine.base import EngineBase
 from core.lifecycle import card_refs as refs
+from core.workers.outbox import retry_now
 
 
 class DeliveryWrites(EngineBase):
@@ -48,4 +49,4 @@ class DeliveryWrites(EngineBase):
                                                          board_chat_id))
 
     async def release_held_notifications(self, user_id: int) -> int:
-        return await self.tx(lambda t: refs.release_held(t, user_id))
+        return await self.tx(lambda t: retry_now(t, user_id))

@@ -1,7 +1,7 @@
 """What the delivery layer records and looks up to reach people and show cards:
 card references (``MessageRef``: which platform messages show a card; several
 per card, in several chats, several in one chat), a user's platform identities,
-a community's board chat, and held notifications released early.
+and a community's board chat.
 
 A ``MessageRef`` is unique per message (platform, chat, message id): showing a
 card again in the same chat adds a reference instead of replacing the first,
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
-from core.domain.records import Community, Gig, Identity, MessageRef, OutboxMessage, User
+from core.domain.records import Community, Gig, Identity, MessageRef, User
 from core.lifecycle import people
 from core.lifecycle.tx import Tx
 
@@ -111,14 +111,3 @@ def ensure_board(tx: Tx, platform: str, platform_id: str, name: str,
     community = people.ensure_community(tx, platform, platform_id, name)
     community.board_channel_id = community.board_channel_id or board_chat_id
     return community
-
-
-def release_held(tx: Tx, recipient_id: int) -> int:
-    """Make a person's held notifications due now (they just opened a private chat
-    with the bot, so what waited for that can go); returns how many."""
-    res = tx.s.execute(update(OutboxMessage).where(
-        OutboxMessage.recipient_id == recipient_id, OutboxMessage.channel == "notify",
-        OutboxMessage.status == "pending", OutboxMessage.next_attempt_at > tx.now,
-        (OutboxMessage.lease_until.is_(None)) | (OutboxMessage.lease_until < tx.now))
-        .values(next_attempt_at=tx.now))
-    return int(res.rowcount or 0)
