@@ -1,7 +1,8 @@
 """Engine methods the delivery layer (``bot.delivery``) needs: card references
 (which platform messages show a card), a recipient's identities, a
 community's board chat, the gig behind a card, and releasing held
-notifications. Each is one transaction delegating to ``core.lifecycle.card_refs`` (held notifications: ``core.workers.outbox``)."""
+notifications. Each is one transaction delegating to ``core.lifecycle.card_refs``
+(held notifications: ``core.workers.outbox.retry_now``)."""
 from __future__ import annotations
 
 from core.domain.records import Community, MessageRef
