@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.conversation import Actor, Attachment, Place, PlaceKind, Reply
 from bot.delivery.platform import (
-    Capabilities, Chat, MessageGone, Origin, Posted, Progress, RecipientUnreachable,
+    Capabilities, Chat, MessageGone, Origin, Posted, Progress,
 )
 
 

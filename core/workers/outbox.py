@@ -13,9 +13,7 @@ import json
 import logging
 import os
 import socket
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import timedelta
 
 from sqlalchemy import select, update
 

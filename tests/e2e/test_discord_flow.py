@@ -2,7 +2,6 @@
 against the fake Discord server, on a real database."""
 from __future__ import annotations
 
-import pytest
 
 from tests.e2e.discord_harness import DiscordHarness, find_button, h, labels  # noqa: F401
 
