@@ -38,7 +38,7 @@ class AppParts(Protocol):
 
     engine: Engine
     conversation: Conversation
-    dispatcher: Any  # bot.dispatch.ChatDispatcher: ``register(adapter)``
+    dispatcher: Any  # bot.delivery.dispatcher.ChatDispatcher: ``register(adapter)``
 
 
 log = logging.getLogger(__name__)

@@ -42,7 +42,7 @@ def line_items(gig: Gig, total: int) -> list[dict]:
             "currency": cur, "unit_amount": gig.fee_per_slot,
             "product_data": {"name": "Platform fee",
                              "description": "Per slot, refunded with the slot if unused."}}})
-    if (gig.reward_minor + gig.fee_per_slot) * gig.slots != total:
+    if gig.price.total != total:
         items = [{"quantity": 1, "price_data": {"currency": cur, "unit_amount": total,
                                                "product_data": {"name": f"Gig #{gig.id}"}}}]
     return items

@@ -19,8 +19,8 @@ from typing import TextIO
 
 
 from adapters.stripe.client import OP_METADATA_KEY, make_client, transfer_group, val
-from adapters.stripe.sync import Change, StripeSync
-from core.api import Gig, format_amount
+from adapters.stripe.sync import StripeSync
+from core.api import Gig, ProviderChange, format_amount
 
 STUCK_AFTER = timedelta(hours=1)
 
@@ -73,7 +73,7 @@ class Reconciler:
         now = self.engine.clock.now()
         since = now - timedelta(days=days)
         report = Report(since=since.strftime("%Y-%m-%d %H:%M UTC"))
-        changes: list[Change] = []
+        changes: list[ProviderChange] = []
         gte = {"gte": int(since.timestamp())}
 
         sessions = await self._all(self.client.v1.checkout.sessions,
@@ -109,9 +109,9 @@ class Reconciler:
         page = await service.list_async(params={**params, "limit": 100})
         return [x async for x in page.auto_paging_iter()]
 
-    async def _check_gig(self, gig: Gig, report: Report) -> list[Change]:
+    async def _check_gig(self, gig: Gig, report: Report) -> list[ProviderChange]:
         """One funded gig: its charge, refunds and transfers against the ledger."""
-        changes: list[Change] = []
+        changes: list[ProviderChange] = []
         charge_id = gig.funding_ref if gig.funding_ref.startswith(("ch_", "py_")) else None
         if charge_id:
             charge = await self.client.v1.charges.retrieve_async(charge_id)

@@ -4,10 +4,8 @@ object of a period -> the changes not yet applied).
 
 Each ``for_*`` method fetches the current object from the API (webhook
 payloads are snapshots and may arrive late, twice or out of order; the API
-says how things are now) and returns ``Change``s: an idempotent ``apply`` (a
-``core.lifecycle.provider_events`` call keyed by the Stripe object id) and a ``done``
-Each ``for_*`` method returns ``ProviderChange``s: data naming what to record
-(core knows how to apply each kind idempotently, keyed by the Stripe object id,
+says how things are now) and returns ``ProviderChange``s: data naming what to
+record (core knows how to apply each kind idempotently, keyed by the Stripe object id,
 and how to tell that the database already reflects it). ``apply_changes`` has
 the engine apply them in one transaction, together with the webhook event's id
 when there is one."""
@@ -21,9 +19,6 @@ from adapters.stripe.connect import USER_METADATA_KEY
 from core.api import PaymentOp, ProviderChange, format_amount, report_only
 
 PROVIDER = "stripe"
-
-
-Change = ProviderChange  # what the ``for_*`` methods return
 
 
 def _money(amount: int, currency: str) -> str:
@@ -51,7 +46,7 @@ class StripeSync:
         return await self.engine.payment_ops(gig_id, kind)
 
     # -- funding -----------------------------------------------------------------
-    async def for_session(self, session_id: str, session: Any = None) -> list[Change]:
+    async def for_session(self, session_id: str, session: Any = None) -> list[ProviderChange]:
         if session is None or isinstance(val(session, "payment_intent"), str):
             session = await self.client.v1.checkout.sessions.retrieve_async(
                 session_id, params={"expand": ["payment_intent"]})
@@ -69,26 +64,26 @@ class StripeSync:
                 return [report_only(f"checkout session {session.id} paid {_money(amount, cur)} "
                                      f"for gig #{meta_gig} but the app has no record of it")]
             ref = funding_ref(session)
-            return [Change(
+            return [ProviderChange(
                 f"gig #{req.gig_id}: checkout session {session.id[:24]}… paid "
                 f"{_money(amount, cur)}",
                 "funding_paid", (session.id, amount, cur, ref), req.gig_id)]
         if session.status == "expired" and req is not None:
-            return [Change(f"gig #{req.gig_id}: checkout session {session.id[:24]}… expired",
+            return [ProviderChange(f"gig #{req.gig_id}: checkout session {session.id[:24]}… expired",
                            "funding_expired", (session.id,), req.gig_id)]
         return []
 
     # -- payout accounts -----------------------------------------------------------
-    async def for_account(self, account_id: str) -> list[Change]:
+    async def for_account(self, account_id: str) -> list[ProviderChange]:
         account = await self.client.v1.accounts.retrieve_async(account_id)
         ready = account_ready(account)
         hint = val(val(account, "metadata"), USER_METADATA_KEY)
         hint = int(hint) if hint and str(hint).isdigit() else None
-        return [Change(f"payout account {account_id}: {'ready' if ready else 'not ready'}",
+        return [ProviderChange(f"payout account {account_id}: {'ready' if ready else 'not ready'}",
                        "payout_account", (account_id, ready, hint))]
 
     # -- refunds and disputes of a charge -------------------------------------------
-    async def for_charge(self, charge_id: str, gig_id: int | None = None) -> list[Change]:
+    async def for_charge(self, charge_id: str, gig_id: int | None = None) -> list[ProviderChange]:
         """Everything that took money back from a gig's charge, oldest first, so the
         outcome does not depend on the order the events arrive in: refunds made
         outside the app and chargebacks are booked; our own refunds that Stripe
@@ -105,7 +100,7 @@ class StripeSync:
         timeline = sorted([(val(r, "created", 0), 0, r.id, r) for r in refunds]
                           + [(val(d, "created", 0), 1, d.id, d) for d in disputes],
                           key=lambda x: x[:3])
-        changes: list[Change] = []
+        changes: list[ProviderChange] = []
         for _, is_dispute, _, obj in timeline:
             if is_dispute:
                 changes += self._dispute_changes(gig_id, obj)
@@ -113,7 +108,7 @@ class StripeSync:
                 changes += self._refund_changes(gig_id, obj, ops)
         return changes
 
-    def _refund_changes(self, gig_id: int, r: Any, ops: list[PaymentOp]) -> list[Change]:
+    def _refund_changes(self, gig_id: int, r: Any, ops: list[PaymentOp]) -> list[ProviderChange]:
         if val(r, "status") in ("failed", "canceled"):
             return []
         amount, cur = r.amount, r.currency
@@ -125,37 +120,37 @@ class StripeSync:
                                      f"carries key {key} that the app does not know", gig_id)]
             if op.status == "succeeded":
                 return []
-            return [Change(f"gig #{gig_id}: refund {r.id} ({_money(amount, cur)}) was made at "
+            return [ProviderChange(f"gig #{gig_id}: refund {r.id} ({_money(amount, cur)}) was made at "
                            "Stripe but not recorded",
                            "op_sent", (op.id, r.id), gig_id)]
         if any(o.provider_ref == r.id for o in ops):
             return []
-        return [Change(
+        return [ProviderChange(
             f"gig #{gig_id}: refund {r.id} of {_money(amount, cur)} made outside the app",
             "external_refund", (gig_id, r.id, amount, cur), gig_id)]
 
-    def _dispute_changes(self, gig_id: int, dispute: Any) -> list[Change]:
+    def _dispute_changes(self, gig_id: int, dispute: Any) -> list[ProviderChange]:
         status = str(val(dispute, "status", ""))
         if status.startswith("warning_"):
             return []  # an inquiry: no money moved yet
         amount, cur, did = dispute.amount, dispute.currency, dispute.id
-        changes = [Change(
+        changes = [ProviderChange(
             f"gig #{gig_id}: chargeback {did} of {_money(amount, cur)}",
             "chargeback", (gig_id, did, amount, cur), gig_id)]
         if status == "won":
-            changes.append(Change(
+            changes.append(ProviderChange(
                 f"gig #{gig_id}: chargeback {did} won, {_money(amount, cur)} back",
                 "chargeback_won", (gig_id, did, amount, cur), gig_id))
         return changes
 
-    async def for_dispute(self, dispute_id: str, dispute: Any = None) -> list[Change]:
+    async def for_dispute(self, dispute_id: str, dispute: Any = None) -> list[ProviderChange]:
         dispute = dispute or await self.client.v1.disputes.retrieve_async(dispute_id)
         charge = obj_id(val(dispute, "charge"))
         return await self.for_charge(charge) if charge else []
 
     # -- transfers -----------------------------------------------------------------
     async def for_transfer(self, transfer_id: str, transfer: Any = None,
-                           ops: list[PaymentOp] | None = None) -> list[Change]:
+                           ops: list[PaymentOp] | None = None) -> list[ProviderChange]:
         """Reversals of a transfer made at Stripe, and our transfers Stripe made
         but the app did not record yet."""
         tr = transfer or await self.client.v1.transfers.retrieve_async(transfer_id)
@@ -166,7 +161,7 @@ class StripeSync:
         ops = ops or []
         op = next((o for o in ops if o.provider_ref == tr.id), None) or next(
             (o for o in ops if key and o.idempotency_key == key), None)
-        changes: list[Change] = []
+        changes: list[ProviderChange] = []
         if op is None:
             if key:
                 changes.append(report_only(f"transfer {tr.id} ({_money(tr.amount, tr.currency)})"
@@ -175,7 +170,7 @@ class StripeSync:
             if gig_id is None:
                 return changes
         elif op.status != "succeeded":
-            changes.append(Change(
+            changes.append(ProviderChange(
                 f"gig #{op.gig_id}: transfer {tr.id} ({_money(tr.amount, tr.currency)}) was made "
                 "at Stripe but not recorded",
                 "op_sent", (op.id, tr.id), op.gig_id))
@@ -188,7 +183,7 @@ class StripeSync:
                     changes.append(report_only(f"transfer {tr.id} reversed ({rev.id}) to an "
                                                 "account the app does not know", gig))
                     continue
-                changes.append(Change(
+                changes.append(ProviderChange(
                     f"gig #{gig}: transfer {tr.id} reversed by {_money(rev.amount, rev.currency)}",
                     "transfer_reversed", (gig, user_id, rev.id, rev.amount, rev.currency), gig))
         return changes
@@ -199,7 +194,7 @@ class StripeSync:
         return await self.engine.user_with_payout_account(account_id)
 
     # -- events --------------------------------------------------------------------
-    async def for_event(self, event: Any) -> list[Change] | None:
+    async def for_event(self, event: Any) -> list[ProviderChange] | None:
         """The changes a webhook event implies; None for event types we do not use."""
         etype = event.type
         obj = event.data.object
@@ -218,8 +213,8 @@ class StripeSync:
         return None
 
     # -- applying ------------------------------------------------------------------
-    async def apply_changes(self, changes: list[Change], *, event: Any = None
-                            ) -> list[tuple[Change | None, str]]:
+    async def apply_changes(self, changes: list[ProviderChange], *, event: Any = None
+                            ) -> list[tuple[ProviderChange | None, str]]:
         """Apply what is not done yet, in one transaction (with the event's id, so
         a second delivery of the same event changes nothing). Returns what each
         applied change did; ``(None, ...)`` for a duplicate delivery."""
