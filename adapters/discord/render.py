@@ -43,18 +43,23 @@ _URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
 
 # "/gig gig 42" reads badly: the registry's "gig" is "/gig show 42" here.
 RENAMES = {"gig": "show"}
-_COMMAND_RE = re.compile(r"(?<![\w/])/([a-z]+)\b")
+SUBCOMMANDS = set(RENAMES.values())
+# a command, and the word after it (to tell "/gig 42" from an already Discord-style "/gig deliver")
+_COMMAND_RE = re.compile(r"(?<![\w/])/([a-z]+)\b(?=(\s+[a-z]+\b)?)")
 
 
 def discord_commands(text: str) -> str:
-    """Bot texts name commands as ``/deliver``; on Discord they live under ``/gig``."""
+    """Bot texts name commands as ``/deliver``; on Discord they live under ``/gig``.
+    Texts already written the Discord way (``/gig deliver``, ``/gig show 3``) stay as they are."""
     from bot.commands import load_all
     from bot.registry import REGISTRY
     load_all()
 
     def swap(m: re.Match) -> str:
-        name = m.group(1)
+        name, after = m.group(1), (m.group(2) or "").strip()
         if REGISTRY.get(name) is None:
+            return m.group(0)
+        if name == "gig" and after and (REGISTRY.get(after) is not None or after in SUBCOMMANDS):
             return m.group(0)
         return f"/gig {RENAMES.get(name, name)}"
     return _COMMAND_RE.sub(swap, text)
