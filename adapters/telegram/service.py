@@ -23,7 +23,7 @@ from adapters.telegram.limits import BULK, INTERACTIVE, Limits, Pacer
 from adapters.telegram.logs import protect_token
 from adapters.telegram.menu import publish_commands
 from adapters.telegram.platform import TelegramPlatform
-from adapters.telegram.processor import PerUserProcessor
+from adapters.telegram.processor import PerUserProcessor, tell_to_slow_down
 from adapters.telegram.sender import Sender
 from adapters.telegram.transport import AiohttpRequest
 from adapters.telegram.webhook import WebhookEndpoint, webhook_path, webhook_secret
@@ -105,7 +105,8 @@ class TelegramService:
                    .request(AiohttpRequest(connection_pool_size=max(concurrency, 8)))
                    .get_updates_request(AiohttpRequest(connection_pool_size=1))
                    .rate_limiter(self.pacer)
-                   .concurrent_updates(PerUserProcessor(concurrency))
+                   .concurrent_updates(PerUserProcessor(concurrency, on_flood=lambda update: (
+                       tell_to_slow_down(self.delivery.replies.platform, update))))
                    .job_queue(None))
         if settings.telegram_webhook_url:
             builder = builder.updater(None)

@@ -766,4 +766,9 @@ MESSAGES: dict[str, str] = {
     "You cannot block yourself.": "No puedes bloquearte a ti mismo.",
     # core/queries.py
     "Unknown user.": "Usuario desconocido.",
+    # --- flood gate (bot/flood_gate.py) ---
+    "You are sending messages faster than I can answer them. Wait a few seconds, "
+    "then send the last one again: the ones sent in between were not read.":
+        "Estás enviando mensajes más rápido de lo que puedo responder. Espera unos "
+        "segundos y vuelve a enviar el último: los enviados entretanto no se leyeron.",
 }
