@@ -2,19 +2,29 @@
 webhook (one event -> the changes it implies) and the reconciliation (every
 object of a period -> the changes not yet applied).
 
-Each ``for_*`` method fetches the current object from the API (webhook
+Each ``for_*`` method fetches the current objects from the API (webhook
 payloads are snapshots and may arrive late, twice or out of order; the API
 says how things are now) and returns ``ProviderChange``s: data naming what to
 record (core knows how to apply each kind idempotently, keyed by the Stripe object id,
 and how to tell that the database already reflects it). ``apply_changes`` has
 the engine apply them in one transaction, together with the webhook event's id
-when there is one."""
+when there is one.
+
+An event about a gig's money (its Checkout Session, the charge's refunds and
+disputes, a transfer's reversals) is answered with ``for_gig``: everything
+Stripe holds for that gig, in Stripe's own causal order (the payment, then
+refunds and disputes by creation, then transfers), so a refund that arrives
+before its payment is booked after the payment, and every arrival order of the
+same events ends in the same state."""
 from __future__ import annotations
 
 from typing import Any
 
+import stripe
+
 from adapters.stripe.checkout import funding_ref
-from adapters.stripe.client import OP_METADATA_KEY, account_ready, gig_id_from_group, obj_id, val
+from adapters.stripe.client import (
+    OP_METADATA_KEY, account_ready, gig_id_from_group, obj_id, transfer_group, val)
 from adapters.stripe.connect import USER_METADATA_KEY
 from core.api import PaymentOp, ProviderChange, format_amount, report_only
 
@@ -41,6 +51,15 @@ class StripeSync:
         gid = gig_id_from_group(val(charge, "transfer_group"))
         exists = gid is not None and await self.engine.gig_exists(gid)
         return gid if exists else None
+
+    async def gig_for_transfer(self, transfer_id: str) -> int | None:
+        tr = await self.client.v1.transfers.retrieve_async(transfer_id)
+        gid = gig_id_from_group(val(tr, "transfer_group"))
+        return gid if gid is not None and await self.engine.gig_exists(gid) else None
+
+    async def gig_for_dispute(self, dispute_id: str) -> int | None:
+        dispute = await self.client.v1.disputes.retrieve_async(dispute_id)
+        return await self.gig_for_charge(obj_id(val(dispute, "charge")))
 
     async def _ops(self, gig_id: int, kind: str) -> list[PaymentOp]:
         return await self.engine.payment_ops(gig_id, kind)
@@ -193,24 +212,75 @@ class StripeSync:
             return None
         return await self.engine.user_with_payout_account(account_id)
 
+    # -- one gig, everything Stripe holds for it ----------------------------------
+    async def for_gig(self, gig_id: int) -> list[ProviderChange]:
+        """The changes Stripe's current objects imply for gig ``gig_id``, causes
+        before effects: each Checkout Session of the gig (paid or expired), then
+        the refunds and disputes of each charge that paid it, oldest first, then
+        the gig's transfers and their reversals. Applied in this order, the
+        outcome does not depend on which event arrived first."""
+        gig, requests = await self.engine.payment_requests_of(gig_id, PROVIDER)
+        if gig is None:
+            return []
+        changes: list[ProviderChange] = []
+        charges: list[str] = []
+        for req in requests:
+            session = await self._session(req.provider_ref)
+            if session is None:
+                continue
+            changes += await self.for_session(session.id, session)
+            ref = funding_ref(session) if val(session, "payment_status") == "paid" else None
+            if ref:
+                charges.append(ref)
+        if gig.funding_ref:
+            charges.append(gig.funding_ref)
+        for charge in dict.fromkeys(charges):
+            if charge.startswith(("ch_", "py_")):
+                changes += await self.for_charge(charge, gig_id)
+        page = await self.client.v1.transfers.list_async(
+            params={"transfer_group": transfer_group(gig_id), "limit": 100})
+        transfers = sorted([t async for t in page.auto_paging_iter()],
+                           key=lambda t: (val(t, "created", 0), t.id))
+        if transfers:
+            ops = await self._ops(gig_id, "transfer")
+            for tr in transfers:
+                changes += await self.for_transfer(tr.id, tr, ops)
+        return changes
+
+    async def _session(self, session_id: str) -> Any:
+        try:
+            return await self.client.v1.checkout.sessions.retrieve_async(
+                session_id, params={"expand": ["payment_intent"]})
+        except stripe.InvalidRequestError as exc:
+            if getattr(exc, "code", None) == "resource_missing":
+                return None  # not visible with this key: nothing Stripe says about it
+            raise
+
     # -- events --------------------------------------------------------------------
     async def for_event(self, event: Any) -> list[ProviderChange] | None:
-        """The changes a webhook event implies; None for event types we do not use."""
+        """The changes a webhook event implies; None for event types we do not use.
+        The payload only says which object to look at: a gig's money is always
+        re-read whole (``for_gig``)."""
         etype = event.type
         obj = event.data.object
-        if etype.startswith("checkout.session."):
-            return await self.for_session(obj.id)
         if etype == "account.updated":
             return await self.for_account(val(event, "account") or obj.id)
+        if etype.startswith("checkout.session."):
+            req = await self.engine.payment_request(obj.id)
+            if req is None:  # not ours, or made before the app recorded it: say so
+                return await self.for_session(obj.id)
+            return await self.for_gig(req.gig_id)
         if etype in ("charge.refunded", "charge.refund.updated", "refund.created",
                      "refund.updated", "refund.failed"):
             charge = obj_id(val(obj, "charge")) if val(obj, "object") == "refund" else obj.id
-            return await self.for_charge(charge) if charge else []
-        if etype.startswith("charge.dispute."):
-            return await self.for_dispute(obj.id)
-        if etype in ("transfer.reversed", "transfer.updated", "transfer.created"):
-            return await self.for_transfer(obj.id)
-        return None
+            gig_id = await self.gig_for_charge(charge)
+        elif etype.startswith("charge.dispute."):
+            gig_id = await self.gig_for_dispute(obj.id)
+        elif etype in ("transfer.reversed", "transfer.updated", "transfer.created"):
+            gig_id = await self.gig_for_transfer(obj.id)
+        else:
+            return None
+        return await self.for_gig(gig_id) if gig_id is not None else []
 
     # -- applying ------------------------------------------------------------------
     async def apply_changes(self, changes: list[ProviderChange], *, event: Any = None
