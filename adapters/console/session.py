@@ -2,12 +2,19 @@
 chosen with ``/as NAME``, prints every reply with its recipient
 (``[to alice]`` / ``[board]``) and numbered buttons, presses buttons with
 ``/press N`` or ``/press LABEL``, and moves time with ``/clock +2h``. After each
-line it fires due timers and delivers notifications, so they print as they happen."""
+line it fires due timers and delivers notifications, so they print as they happen.
+
+``/press`` looks at the latest message addressed to the acting user first (a
+board card printed after it does not steal the press) and at the board's latest
+card only when that message has no such button. Plain text that no form takes
+gets a hint, ``/help`` ends with the console's own commands, and Ctrl-C or the
+end of input leaves cleanly."""
 from __future__ import annotations
 
 import asyncio
 import re
 import sys
+import threading
 from datetime import timedelta
 from typing import Protocol, TextIO
 
@@ -30,6 +37,13 @@ class App(Protocol):
     async def tick(self) -> None: ...
 
 CONSOLE = "console"
+CONSOLE_COMMANDS = (
+    ("/as NAME", "act as NAME (created on first use)"),
+    ("/press N", "press button N (or /press LABEL) of the latest message to you; "
+                 "board cards when that one has no such button"),
+    ("/clock +2h", "move time forward (m, h, d or w) to try deadlines and auto-approval"),
+    ("/quit", "leave the console (Ctrl-C works too)"),
+)
 _CLOCK_RE = re.compile(r"^\+?(\d+)\s*([mhdw])$", re.IGNORECASE)
 
 
@@ -163,14 +177,28 @@ class ConsoleSession:
             await self._press(line[6:].strip())
         elif line.startswith("/"):
             cmd, _, args = line[1:].partition(" ")
+            name = cmd.split("@")[0].lower()
             replies = await self.app.conversation.command(await self.actor(), self.place,
-                                                          cmd.split("@")[0], args)
+                                                          name, args)
             await self._deliver(replies)
+            if name == "help" and not args.strip():
+                self._console_help()
         else:
             replies = await self.app.conversation.text(await self.actor(), self.place, line)
             await self._deliver(replies)
+            if not replies:
+                # The console stands in a group board, where chatter is not for the bot:
+                # say so instead of printing nothing.
+                self.print("[console] Plain text answers an open form; nothing is open. "
+                           "Commands start with /: /help lists them, /post posts a gig, "
+                           "/gigs finds work.")
         await self.app.tick()
         return True
+
+    def _console_help(self) -> None:
+        self.print("[console] Console commands:")
+        for usage, what in CONSOLE_COMMANDS:
+            self.print(f"          {usage} — {what}")
 
     async def _clock(self, arg: str) -> None:
         m = _CLOCK_RE.match(arg)
@@ -183,20 +211,23 @@ class ConsoleSession:
         now = self.app.engine.clock.advance(delta)
         self.print(f"[clock] now {now:%Y-%m-%d %H:%M} UTC")
 
+    @staticmethod
+    def _pick(buttons: list[Button], arg: str) -> Button | None:
+        if arg.isdigit():
+            return buttons[int(arg) - 1] if 1 <= int(arg) <= len(buttons) else None
+        return next((b for b in buttons if b.label.lower() == arg.lower()), None) or next(
+            (b for b in buttons if b.label.lower().startswith(arg.lower()) and arg), None)
+
     async def _press(self, arg: str) -> None:
-        candidates = [v for k, v in self._latest.items() if k in (self.name, None)]
-        if not candidates:
+        # Yours first: a board card that printed after your message does not count
+        # as "the latest message you received"; the board is the fallback.
+        sources = [self._latest[k][1] for k in (self.name, None) if k in self._latest]
+        if not sources:
             self.print("[console] No buttons to press yet.")
             return
-        _, buttons = max(candidates, key=lambda v: v[0])
-        button = None
-        if arg.isdigit() and 1 <= int(arg) <= len(buttons):
-            button = buttons[int(arg) - 1]
-        else:
-            button = next((b for b in buttons if b.label.lower() == arg.lower()), None) or next(
-                (b for b in buttons if b.label.lower().startswith(arg.lower()) and arg), None)
+        button = next((b for b in (self._pick(bs, arg) for bs in sources) if b), None)
         if button is None:
-            labels = ", ".join(f"{i} {b.label}" for i, b in enumerate(buttons, 1))
+            labels = ", ".join(f"{i} {b.label}" for i, b in enumerate(sources[0], 1))
             self.print(f"[console] No button {arg!r}. Buttons: {labels}")
             return
         if button.url:
@@ -212,21 +243,40 @@ class ConsoleSession:
         if interactive:
             self.print("gigbroker console — test money. /as NAME to pick who you are, "
                        "/help for commands, /quit to leave.")
-        loop = asyncio.get_running_loop()
-        while True:
-            if interactive:
-                try:
-                    line = await loop.run_in_executor(None, input, f"{self.name}> ")
-                except EOFError:
+        try:
+            while True:
+                line = await self._read(stdin, interactive)
+                if line is None:
                     break
-            else:
-                line = await loop.run_in_executor(None, stdin.readline)
-                if not line:
-                    break
-                if line.strip():
+                if not interactive and line.strip():
                     self.print(f"{self.name}> {line.rstrip()}")
-            if not await self.handle_line(line):
-                break
+                if not await self.handle_line(line):
+                    break
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            # Ctrl-C: asyncio.run cancels this task (or the interrupt lands here);
+            # either way the session ends like /quit, with no traceback.
+            self.print("")
+        self.print("[console] bye")
+
+    async def _read(self, stdin: TextIO, interactive: bool) -> str | None:
+        """The next line, or None at the end of input. Read in a daemon thread: a
+        thread of the loop's default executor blocked on the keyboard would keep
+        the process from exiting after Ctrl-C until Enter is pressed."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[str | None] = loop.create_future()
+
+        def read() -> None:
+            try:
+                line: str | None = input(f"{self.name}> ") if interactive else stdin.readline()
+            except EOFError:
+                line = None
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting task
+                loop.call_soon_threadsafe(lambda: done.done() or done.set_exception(exc))
+                return
+            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(line or None))
+
+        threading.Thread(target=read, name="console-input", daemon=True).start()
+        return await done
 
 
 async def run_console(app: "App", stdin: TextIO | None = None, out: TextIO | None = None) -> None:
