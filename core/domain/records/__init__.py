@@ -11,12 +11,15 @@ from core.domain.records.gigs import (
 from core.domain.records.money import (
     LedgerEntry, LedgerPosting, PaymentOp, PaymentRequest, ProviderEvent, SandboxPayment,
 )
-from core.domain.records.queues import ConversationState, MessageRef, OutboxMessage, Timer
+from core.domain.records.queues import (
+    ConversationState, InboundUpdate, MessageRef, OutboxMessage, Timer,
+)
+from core.domain.records.gig_changes import GigExtra, GigRecurrence
 
 __all__ = [
     "Application", "AuditEvent", "Block", "Claim", "ClaimStatus", "Community",
     "CommunityMember", "ConversationState", "Delivery", "Dispute", "Gig", "GigMode",
-    "GigStatus", "Identity", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
+    "GigExtra", "GigRecurrence", "GigStatus", "Identity", "InboundUpdate", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
     "LinkCode", "MatchChange", "MessageRef", "OutboxMessage", "PaymentOp", "PaymentRequest", "Profile",
     "ProviderEvent", "Rating", "ReputationStats", "SLOT_HOLDING_STATES",
     "SandboxPayment", "Timer", "User",
