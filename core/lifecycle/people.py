@@ -16,8 +16,8 @@ from core.domain.errors import InvalidTransition, NotAllowed, NotFound, Validati
 from core.events import MemberBanned
 from core.lifecycle.tx import Tx
 from core.domain.records import (
-    Block, Claim, Community, CommunityMember, Gig, Identity, LedgerEntry, LinkCode, Profile,
-    User,
+    Block, Claim, Community, CommunityMember, Gig, GigStatus, Identity, LedgerEntry, LinkCode,
+    Profile, User,
 )
 from core.domain.money import normalise_currency, parse_amount
 
@@ -224,7 +224,12 @@ def configure_board(tx: Tx, actor_id: int, community_id: int, *, board_channel_i
     if visibility is not None:
         if visibility not in ("public", "members"):
             raise ValidationError("visibility", "Visibility is 'public' or 'members'.")
-        community.visibility = visibility
+        if community.visibility != visibility:
+            community.visibility = visibility
+            # Live cards say who may claim: every open gig's card is shown again.
+            for gig in tx.s.scalars(select(Gig).where(Gig.community_id == community_id,
+                                                      Gig.status == GigStatus.open)):
+                tx.card_changed(gig)
     if moderator_role_id is not None:
         community.moderator_role_id = moderator_role_id
     if fee_bps is not None:
