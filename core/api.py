@@ -28,6 +28,9 @@ from core.domain.records import MessageRef
 from core.read_models import (
     CurrencyWallet, FeedPage, GigView, MyGigs, ProfileView, ReceiptFacts, Wallet,
 )
+from core.reports import (
+    BoardStats, EarningsReport, Statement, StatementLine, WeekEarnings,
+)
 
 # -- errors --------------------------------------------------------------------
 from core.domain.errors import (
@@ -58,8 +61,12 @@ from core.lifecycle.provider_changes import ProviderChange, report_only
 from core.domain.records import PaymentOp, PaymentRequest
 
 # -- domain rules without I/O --------------------------------------------------
-from core.domain.gig_input import GigDraft, normalise_skills
-from core.domain.money import CURRENCY_EXPONENTS, Price, format_amount, parse_amount
+from core.domain.gig_input import (
+    GigDraft, WorkingHours, normalise_skills, read_whole_number, read_working_hours,
+)
+from core.domain.money import (
+    CURRENCY_EXPONENTS, Price, format_amount, number_symbols, parse_amount,
+)
 from core.lifecycle.people import check_timezone, parse_hours
 
 # -- for the composition root --------------------------------------------------
@@ -73,6 +80,7 @@ from core.workers.timers import run_due_timers
 
 __all__ = [
     "CardSubject", "MessageRef", "Recipient",  # delivery (core.engine.delivery)
+    "BoardStats", "EarningsReport", "Statement", "StatementLine", "WeekEarnings",  # reports
     # domain events (core.events)
     "ApplicationAccepted", "ApplicationDeclined", "ApplicationReceived", "ChargebackOpened",
     "ClaimAbandoned", "ClaimApproved", "ClaimAutoApproved", "ClaimRejected", "ClaimWithdrawn",
@@ -93,5 +101,6 @@ __all__ = [
     "Profile", "ProfileView", "ProviderDeclined", "ProviderResult", "ReceiptFacts", "RefundOrder", "ReputationStats",
     "RetryLater", "Undeliverable", "SLOT_HOLDING_STATES", "SystemClock", "TransferOrder", "User",
     "ValidationError", "Wallet", "check_timezone", "format_amount", "keep_index_fresh", "normalise_skills",
-    "parse_amount", "parse_hours", "prune_match_log", "run_due_timers", "upgrade_database", "utcnow",
+    "number_symbols", "parse_amount", "parse_hours", "read_whole_number", "read_working_hours",
+    "WorkingHours", "prune_match_log", "run_due_timers", "upgrade_database", "utcnow",
 ]

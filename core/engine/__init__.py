@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from core.engine.boards import BoardWrites
 from core.engine.delivery import DeliveryWrites
+from core.engine.intake import IntakeWrites
 from core.engine.notifications import NotificationReads
 from core.engine.operations import Operations
 from core.engine.payments import PaymentWrites
 from core.engine.people import PeopleWrites
 from core.engine.reads import Reads
+from core.engine.reports import Reports
 from core.engine.transitions import Transitions
 
 
 class Engine(Transitions, PeopleWrites, BoardWrites, PaymentWrites, DeliveryWrites, Reads,
-             Operations, NotificationReads):
+             Operations, NotificationReads, Reports, IntakeWrites):
     """The engine (see the module docstring)."""
 
 
