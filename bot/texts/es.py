@@ -764,6 +764,12 @@ MESSAGES: dict[str, str] = {
         "Solo los moderadores de este tablero pueden expulsar a miembros.",
     "You cannot ban yourself.": "No puedes expulsarte a ti mismo.",
     "You cannot block yourself.": "No puedes bloquearte a ti mismo.",
+    # --- boards, applications, disputes, membership (issue 12: core/lifecycle/people.py,
+    # disputes, slots, bot/commands/boards.py, bot/renderers/moderation.py) ---
+    "This account is banned or on hold, so it cannot be merged into another one. Run /link here and enter the code on your other account instead.":
+        "Esta cuenta está expulsada o en espera, así que no se puede fusionar con otra. Usa "
+        "/link aquí e introduce el código en tu otra cuenta.",
+    # --- end boards, applications, disputes, membership ---
     # core/queries.py
     "Unknown user.": "Usuario desconocido.",
     # --- flood gate (bot/flood_gate.py) ---

@@ -147,11 +147,26 @@ def redeem_link_code(tx: Tx, user_id: int, code: str) -> User:
     if history:
         raise NotAllowed("This account already has gigs or claims, so it cannot be merged. "
                          "Run /link here and enter the code on your other account instead.")
+    if restricted(tx, user_id):
+        # Folding a banned account into a clean one would leave the ban on an empty user.
+        # The other direction (this account makes the code) keeps it: the clean account
+        # joins the banned user and the ban covers both.
+        raise NotAllowed("This account is banned or on hold, so it cannot be merged into "
+                         "another one. Run /link here and enter the code on your other "
+                         "account instead.")
     for ident in identities_of(tx, user_id):
         ident.user_id = link.user_id
     link.used_at = tx.now
     tx.audit(user_id, "user", "link", detail=f"into={link.user_id}")
     return tx.user(link.user_id)
+
+
+def restricted(tx: Tx, user_id: int) -> bool:
+    """Banned platform-wide or from any board, or on hold after a chargeback."""
+    user = tx.user(user_id)
+    return user.banned or user.flagged or tx.s.scalar(
+        select(func.count()).select_from(CommunityMember).where(
+            CommunityMember.user_id == user_id, CommunityMember.role == "banned")) > 0
 
 
 def ensure_community(tx: Tx, platform: str, platform_id: str, name: str) -> Community:
