@@ -50,6 +50,15 @@ from core.events import (
     SlotClaimed, SlotRefunded, Event, EVENT_TYPES, event_from,
 )
 
+# -- a live gig managed by its client, rate cards (core.lifecycle.gig_changes,
+# core.lifecycle.gig_repeats, core.rate_cards) ------------------------------------
+from core.domain.records import GigExtra, GigRecurrence
+from core.events import (
+    DeadlineExtended, ExtraPaymentRefunded, GigEdited, RecurringGigPosted, SlotsAdded,
+    TipReceived, TipSent,
+)
+from core.rate_cards import MIN_CLIENTS, MIN_GIGS, RateCard, Spread
+
 # -- ports ---------------------------------------------------------------------
 from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
 from core.ports.payments import (
@@ -79,6 +88,10 @@ from core.workers.outbox import OutboxWorker
 from core.workers.timers import run_due_timers
 
 __all__ = [
+    # a live gig managed by its client, rate cards
+    "DeadlineExtended", "ExtraPaymentRefunded", "GigEdited", "GigExtra", "GigRecurrence",
+    "MIN_CLIENTS", "MIN_GIGS", "RateCard", "RecurringGigPosted", "SlotsAdded", "Spread",
+    "TipReceived", "TipSent",
     "CardSubject", "MessageRef", "Recipient",  # delivery (core.engine.delivery)
     "BoardStats", "EarningsReport", "Statement", "StatementLine", "WeekEarnings",  # reports
     # domain events (core.events)

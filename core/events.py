@@ -322,3 +322,66 @@ class PaymentUnallocated(Event, type_name="payment.unallocated"):
     currency: str
     reason: str
     for_moderator: bool = True
+
+
+# -- a live gig managed by its client (core.lifecycle.gig_changes) -------------------
+
+@dataclass(frozen=True, kw_only=True)
+class GigEdited(Event, type_name="gig.edited"):
+    """To someone who applied: the client changed the title or description."""
+    gig_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlotsAdded(Event, type_name="gig.slots_added"):
+    """To the client: the payment for ``added`` more slots arrived; they are open."""
+    gig_id: int
+    added: int
+    slots: int
+    amount_minor: int
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtraPaymentRefunded(Event, type_name="gig.extra_refunded"):
+    """To the client: a payment for more slots or a tip came after the gig (or the
+    claim) could no longer take it, so all of it goes back."""
+    gig_id: int
+    kind: str  # slots | tip
+    amount_minor: int
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeadlineExtended(Event, type_name="claim.deadline_extended"):
+    """To the freelancer: the client gave them until ``deadline_at`` (ISO 8601)."""
+    gig_id: int
+    claim_id: int
+    deadline_at: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TipReceived(Event, type_name="claim.tip_received"):
+    """To the freelancer: the client tipped them for an approved claim."""
+    gig_id: int
+    claim_id: int
+    amount_minor: int
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TipSent(Event, type_name="claim.tip_sent"):
+    """To the client: their tip was paid and is on its way to the freelancer."""
+    gig_id: int
+    claim_id: int
+    freelancer_id: int
+    amount_minor: int
+    currency: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecurringGigPosted(Event, type_name="gig.recurring_posted"):
+    """To the client: the next copy of a recurring gig is posted and waits for payment."""
+    gig_id: int
+    source_gig_id: int
+    every_days: int

@@ -43,8 +43,11 @@ class SandboxProvider:
     async def create_payment_request(self, order: FundingOrder) -> PaymentLink:
         ref = await self._once("charge", order.idempotency_key, order.amount_minor,
                                order.currency, {"gig": order.gig_id})
-        return PaymentLink(provider_ref=f"sbx_req_gig_{order.gig_id}", paid_now=True,
-                           funding_ref=ref)
+        # A gig's funding and later payments for it (more slots, a tip) are separate
+        # requests, each named after its own idempotency key.
+        name = (f"gig_{order.gig_id}" if order.idempotency_key == f"funding:gig:{order.gig_id}"
+                else order.idempotency_key.replace(":", "_"))
+        return PaymentLink(provider_ref=f"sbx_req_{name}", paid_now=True, funding_ref=ref)
 
     async def transfer(self, order: TransferOrder) -> ProviderResult:
         ref = await self._once("transfer", order.idempotency_key, order.amount_minor,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core.engine.boards import BoardWrites
 from core.engine.delivery import DeliveryWrites
+from core.engine.gig_management import GigManagement
 from core.engine.intake import IntakeWrites
 from core.engine.notifications import NotificationReads
 from core.engine.operations import Operations
@@ -20,7 +21,7 @@ from core.engine.transitions import Transitions
 
 
 class Engine(Transitions, PeopleWrites, BoardWrites, PaymentWrites, DeliveryWrites, Reads,
-             Operations, NotificationReads, Reports, IntakeWrites):
+             Operations, NotificationReads, Reports, IntakeWrites, GigManagement):
     """The engine (see the module docstring)."""
 
 

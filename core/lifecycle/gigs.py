@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.lifecycle import ledger
+from core.lifecycle import gig_changes, ledger
 from core.domain.gig_input import GigDraft
 from core.domain.errors import Banned, InvalidTransition, NotAllowed, PaymentFailed, ValidationError
 from core.events import GigCancelled, GigCompleted, GigExpired, GigOpened, LatePaymentRefunded
@@ -95,6 +95,9 @@ def confirm_funding(tx: Tx, provider_ref: str, amount: int, currency: str,
     req = tx.s.scalar(select(PaymentRequest).where(PaymentRequest.provider_ref == provider_ref))
     if req is None:
         raise PaymentFailed("That payment does not belong to any gig.", provider_ref=provider_ref)
+    if gig_changes.extra_paid_by(tx, provider_ref) is not None:
+        # Slots added or a tip, paid after the gig was funded: applied on their own.
+        return gig_changes.confirm_extra(tx, req, amount, currency, funding_ref)
     gig = tx.gig(req.gig_id, lock=True)
     if req.status == "paid":
         return gig  # duplicate confirmation: already applied

@@ -83,7 +83,7 @@ def _auto_approve(tx: Tx, claim_id: int) -> None:
 
 async def run_due_timers(engine, limit: int = 200) -> int:
     """Fire every timer due now; returns how many this worker fired."""
-    fired = 0
+    fired = await engine.post_due_recurring_gigs(limit)  # recurring gigs keep their own due time
     while True:
         ids = await engine.view(lambda t: due_timer_ids(t, limit))
         if not ids:
