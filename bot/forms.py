@@ -14,7 +14,10 @@ from bot.conversation import FieldSpec, FormRequest, FormSpec, Reply, Rich
 from core.api import ConversationState, DomainError, ValidationError
 
 Submit = Callable[[Context, dict, dict], Awaitable[list[Reply]]]
-Check = Callable[[str, dict], object]  # raises ValidationError for a bad answer
+# (answer, answers so far, the reader's locale) -> raises ValidationError for a bad answer
+Check = Callable[[str, dict, str], object]
+Before = Callable[[Context, dict], Awaitable[object]]  # raises the refusal before asking
+SKIP_WORDS = ("-", "skip")
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ async def answer(ctx: Context, state: ConversationState, text: str,
     text = (text or "").strip()
     if attachments:
         context.setdefault("files", []).extend(attachments)
-    if text == "-" and not f.required:
+    if not f.required and is_skip(ctx, text) and not attachments:
         values[f.name] = ""
     elif not text and not attachments:
         return [prompt_for(ctx, spec, state.step, ctx._("Please type an answer."))]

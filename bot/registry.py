@@ -1,16 +1,71 @@
 """The command registry: every command is declared once with typed arguments
 and a help text, and rendered per platform (Telegram setMyCommands, Discord
 slash commands with options, console /help). Also parses text arguments:
-positional words and ``key=value`` pairs with shell-style quoting."""
+positional words and ``key=value`` pairs, values quoted the way phones type quotes
+(``"…"``, ``“…”``, ``„…“``, ``«…»``, ``'…'``, ``‘…’``, ``「…」``...)."""
 from __future__ import annotations
 
-import shlex
+import re
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 
-from core.api import ValidationError
+from core.api import ValidationError, read_whole_number
 
 MAX_ARGS_TEXT = 6000
+
+# Quote families: a value opened by any of them closes with any of the same family
+# (keyboards and autocorrect mix “…", „…“ and «…»). CJK corner brackets close with
+# their own partner.
+_DOUBLE_QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb\uff02\u301d\u301e\u301f\u275d\u275e'
+_SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b\u2039\u203a\uff07\u275b\u275c"
+_CLOSERS = {**{q: _DOUBLE_QUOTES for q in _DOUBLE_QUOTES},
+            **{q: _SINGLE_QUOTES for q in _SINGLE_QUOTES},
+            "\u300c": "\u300d", "\u300e": "\u300f"}
+_KEY_RE = re.compile(r"[^\W\d][\w-]{0,31}")
+
+
+class UnclosedQuote(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Token:
+    key: str | None  # ``title`` of ``title="Logo in SVG"``; None for a positional word
+    value: str
+
+
+def split_arguments(text: str) -> list[Token]:
+    """Words separated by white space; a word may be ``key=value``; a quote that opens a
+    word or a value runs to the next quote of its family that ends a word, so
+    apostrophes inside (``‘Bob’s logo’``, ``title=Don’t``) stay text. An unclosed quote
+    raises ``UnclosedQuote``."""
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        key, buf, start = None, [], True
+        while i < n and not text[i].isspace():
+            ch = text[i]
+            if start and ch in _CLOSERS:
+                end = i + 1
+                while end < n and not (text[end] in _CLOSERS[ch]
+                                       and (end + 1 == n or text[end + 1].isspace())):
+                    end += 1
+                if end >= n:
+                    raise UnclosedQuote(ch)
+                buf.append(text[i + 1:end])
+                i, start = end + 1, False
+                continue
+            start = False
+            if ch == "=" and key is None and _KEY_RE.fullmatch("".join(buf)):
+                key, buf, start = "".join(buf), [], True
+            else:
+                buf.append(ch)
+            i += 1
+        tokens.append(Token(key, "".join(buf)))
+    return tokens
 
 
 @dataclass(frozen=True)
@@ -75,42 +130,47 @@ def parse_text_args(spec: CommandSpec, text: str) -> dict[str, object]:
         return {}
     rest_arg = next((a for a in spec.args if a.kind == "text"), None)
     try:
-        tokens = shlex.split(text)
-    except ValueError:
+        tokens = split_arguments(text)
+    except UnclosedQuote:
         if rest_arg is None:
             raise ValidationError("arguments", "A quote is not closed. Put values with spaces "
                                   'in double quotes: title="Logo in SVG".') from None
-        tokens = text.split()
+        tokens = [Token(None, word) for word in text.split()]
     out: dict[str, object] = {}
     positional = [a for a in spec.args if a.kind != "text"]
     pos_i = 0
-    has_kv = any("=" in t for t in tokens)
+    has_kv = any(t.key is not None for t in tokens)
     if rest_arg is not None and not has_kv:
-        # "/deliver 12 here is the text" -> claim=12, text=rest (keep original spacing)
-        words = text.split(None, len(positional))
-        for arg, word in zip(positional, words):
-            out[arg.name] = word
-        if len(words) > len(positional):
-            out[rest_arg.name] = words[len(positional)]
+        # "/deliver 12 here is the text" -> claim=12, text=rest (keep original spacing);
+        # an optional number may be left out: "/deliver here is the text" -> text only
+        rest = text
+        for arg in positional:
+            parts = rest.split(None, 1)
+            if not parts or (arg.kind == "int" and not arg.required
+                             and not parts[0].lstrip("#").isdigit()):
+                break
+            out[arg.name] = parts[0]
+            rest = parts[1] if len(parts) > 1 else ""
+        if rest:
+            out[rest_arg.name] = rest
         return out
+    known = {a.name for a in spec.args}
     for tok in tokens:
-        if "=" in tok and not tok.startswith("="):
-            key, value = tok.split("=", 1)
-            key = key.strip().lower().replace("-", "_")
-            known = {a.name for a in spec.args}
+        if tok.key is not None:
+            key = tok.key.lower().replace("-", "_")
             if not spec.free_form and key not in known:
                 raise ValidationError(key, "/{command} has no option {key}. Options: {options}.",
                                       command=spec.name, key=repr(key),
                                       options=", ".join(sorted(known)) or "none")
-            out[key] = value
+            out[key] = tok.value
         elif pos_i < len(positional):
-            out[positional[pos_i].name] = tok
+            out[positional[pos_i].name] = tok.value
             pos_i += 1
         elif rest_arg is not None:
-            out[rest_arg.name] = (str(out.get(rest_arg.name, "")) + " " + tok).strip()
+            out[rest_arg.name] = (str(out.get(rest_arg.name, "")) + " " + tok.value).strip()
         else:
             raise ValidationError("arguments", "/{command} does not take {token}. Usage: {usage}",
-                                  command=spec.name, token=repr(tok[:30]),
+                                  command=spec.name, token=repr(tok.value[:30]),
                                   usage=spec.usage or "/" + spec.name)
     return out
 
@@ -128,10 +188,10 @@ def coerce_args(spec: CommandSpec, raw: dict[str, object]) -> dict[str, object]:
             out.pop(arg.name, None)
             continue
         if arg.kind == "int":
-            text = str(value).strip().lstrip("#")
-            if not text.isdigit() or len(text) > 12:
+            # '#42', '４２' and '٤٢' are 42; '²', '1e3', '1_000', '4.0' are refused
+            n = read_whole_number(str(value).strip().lstrip("#"))
+            if n is None or abs(n) >= 10 ** 12:
                 raise ValidationError(arg.name, "{name} must be a number, like 42.", name=arg.name)
-            n = int(text)
             if (arg.min_value is not None and n < arg.min_value) or \
                     (arg.max_value is not None and n > arg.max_value):
                 raise ValidationError(arg.name, "{name} must be between {minimum} and {maximum}.",
@@ -144,6 +204,9 @@ def coerce_args(spec: CommandSpec, raw: dict[str, object]) -> dict[str, object]:
                 raise ValidationError(arg.name, "{name} is one of: {choices}.", name=arg.name,
                                       choices=", ".join(arg.choices))
             out[arg.name] = text
+        elif arg.kind == "money":
+            # read by core.api.parse_amount in the handler, which knows the currency
+            out[arg.name] = str(value).strip()
         else:
             out[arg.name] = str(value)
     return out

@@ -74,7 +74,7 @@ from core.domain.gig_input import (
     GigDraft, WorkingHours, normalise_skills, read_whole_number, read_working_hours,
 )
 from core.domain.money import (
-    CURRENCY_EXPONENTS, Price, format_amount, number_symbols, parse_amount,
+    CURRENCY_EXPONENTS, Price, format_amount, number_symbols, parse_amount, split_currency,
 )
 from core.lifecycle.people import check_timezone, parse_hours
 
@@ -114,6 +114,6 @@ __all__ = [
     "Profile", "ProfileView", "ProviderDeclined", "ProviderResult", "ReceiptFacts", "RefundOrder", "ReputationStats",
     "RetryLater", "Undeliverable", "SLOT_HOLDING_STATES", "SystemClock", "TransferOrder", "User",
     "ValidationError", "Wallet", "check_timezone", "format_amount", "keep_index_fresh", "normalise_skills",
-    "number_symbols", "parse_amount", "parse_hours", "read_whole_number", "read_working_hours",
+    "number_symbols", "parse_amount", "parse_hours", "read_whole_number", "read_working_hours", "split_currency",
     "WorkingHours", "prune_match_log", "run_due_timers", "upgrade_database", "utcnow",
 ]

@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from adapters.telegram.handlers import Handlers
+from adapters.telegram import membership
 from adapters.telegram.limits import BULK, INTERACTIVE, Limits, Pacer
 from adapters.telegram.logs import protect_token
 from adapters.telegram.menu import publish_commands
@@ -61,7 +62,7 @@ class Routes(Protocol):
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.CHANNEL_POST,
-                   Update.MY_CHAT_MEMBER]
+                   Update.MY_CHAT_MEMBER, Update.CHAT_MEMBER]  # joins/leaves: membership.py
 
 
 def file_base_url(base_url: str) -> str:
@@ -123,6 +124,7 @@ class TelegramService:
         add(MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & (
             filters.TEXT | filters.Document.ALL | filters.PHOTO), h.on_private_message))
         add(ChatMemberHandler(h.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+        membership.register(self.application, self.app.conversation)  # members-only boards
         self.application.add_error_handler(h.on_error)
 
     @property

@@ -6,8 +6,11 @@ from bot.cards import money
 from bot.context import Context
 from bot.conversation import FieldSpec, FormSpec, Rich
 from bot.registry import REGISTRY, ArgSpec, command
-from bot.texts import N_
-from core.api import check_timezone, normalise_skills, parse_amount, parse_hours
+from bot.texts import LANGUAGES, N_
+from core.api import (
+    ValidationError, WorkingHours, check_timezone, normalise_skills, parse_amount,
+    read_working_hours, split_currency,
+)
 
 PROFILE_FORM = FormSpec("profile", N_("Your freelancer profile"), (
     FieldSpec("skills", N_("Skills"), N_("Which skills do you offer? Comma-separated, e.g. "
@@ -22,31 +25,59 @@ PROFILE_FORM = FormSpec("profile", N_("Your freelancer profile"), (
 ))
 
 
-def _check_min_reward(text: str, _values: dict) -> None:
-    parts = text.split()
-    if parts and parts[0] not in ("0", "any"):
-        parse_amount(parts[0], parts[1] if len(parts) > 1 else "usd", field="minimum reward")
+def _min_reward_fields(text: str) -> dict:
+    """'7,50 eur' -> min_reward and currency; 'any' -> 0."""
+    amount, currency = split_currency("0" if text.strip().lower() == "any" else text)
+    return {"min_reward": amount, **({"currency": currency} if currency else {})}
+
+
+def _check_min_reward(text: str, _values: dict, locale: str) -> None:
+    fields = _min_reward_fields(text)
+    parse_amount(fields["min_reward"], fields.get("currency", "usd"), field="minimum reward",
+                 locale=locale, allow_zero=True)
 
 
 PROFILE_CHECKS = {
-    "skills": lambda text, _v: normalise_skills(text),
+    "skills": lambda text, _v, _l: normalise_skills(text),
     "min_reward": _check_min_reward,
-    "timezone": lambda text, _v: check_timezone(text),
-    "hours": lambda text, _v: parse_hours(text),
+    "timezone": lambda text, _v, _l: check_timezone(text),
+    "hours": lambda text, _v, _l: read_working_hours(text),
 }
+
+
+async def _save_profile(ctx: Context, fields: dict) -> list:
+    """Write the fields (amounts in the reader's locale; all or nothing), and say how
+    working hours were read when that is not obvious from what was typed."""
+    await ctx.engine.update_profile(ctx.user_id, fields, locale=ctx.actor.locale,
+                                    languages=LANGUAGES)
+    if "hours" not in fields:
+        return []
+    hours = read_working_hours(fields["hours"])
+    if hours.read_as_afternoon:
+        return [ctx.say(ctx._("I read {typed} as {hours}. For hours past midnight use the "
+                              "24-hour clock, e.g. 21-5.", typed=str(fields["hours"])[:10],
+                              hours=hours_text(ctx, hours)), private=True)]
+    if hours.overnight:
+        return [ctx.say(ctx._("Working hours {hours}: overnight, past midnight.",
+                              hours=hours_text(ctx, hours)), private=True)]
+    return []
+
+
+def hours_text(ctx: Context, hours: WorkingHours) -> str:
+    """09:00-17:00; 22:00-06:00 (overnight); any time."""
+    if hours.any_time:
+        return ctx._("any time")
+    text = f"{hours.start:02d}:00-{hours.end:02d}:00"
+    return text + " " + ctx._("(overnight)") if hours.overnight else text
 
 
 @forms.form(PROFILE_FORM, PROFILE_CHECKS)
 async def _profile_submitted(ctx: Context, values: dict, context: dict):
     fields = dict(values)
-    reward = str(fields.pop("min_reward", "0")).replace("any", "0").split()
-    if reward:
-        fields["min_reward"] = reward[0]
-        if len(reward) > 1:
-            fields["currency"] = reward[1]
-    await ctx.engine.update_profile(ctx.user_id, fields)
+    fields.update(_min_reward_fields(str(fields.pop("min_reward", "") or "0")))
+    notes = await _save_profile(ctx, fields)
     return [ctx.say(ctx._("Profile saved. Send /gigs to see work that fits you, or /post to "
-                          "hire someone."))] + await show_profile(ctx)
+                          "hire someone."))] + notes + await show_profile(ctx)
 
 
 @command("start", N_("Start here: set up your profile or open a gig"),
@@ -97,8 +128,9 @@ async def show_profile(ctx: Context):
     text.line(ctx._("Skills: {skills}", skills=profile.skills.replace(",", ", ") or "-"))
     text.line(ctx._("Minimum reward: {amount}", amount=money(profile.min_reward_minor,
                                                              profile.min_reward_currency)))
-    text.line(ctx._("Time zone: {tz}, working hours {a}-{b}", tz=profile.timezone,
-                    a=profile.work_start_hour, b=profile.work_end_hour))
+    text.line(ctx._("Time zone: {tz}, working hours {hours}", tz=profile.timezone,
+                    hours=hours_text(ctx, WorkingHours(profile.work_start_hour,
+                                                       profile.work_end_hour))))
     stars = (stats.rating_sum / stats.rating_count) if stats.rating_count else None
     text.line(ctx._("Reputation: {score}/100 · {n} approved · {r}",
                     score=round(100 * view.reputation), n=stats.approved, r=(f"★ {stars:.1f} ({stats.rating_count})" if stars else ctx._("no ratings yet"))))
@@ -116,8 +148,10 @@ async def profile(ctx: Context, **fields):
         if prof is None or not prof.onboarded:
             return await forms.start(ctx, "profile")
         return await show_profile(ctx)
-    await ctx.engine.update_profile(ctx.user_id, fields)
-    return [ctx.say(ctx._("Saved."), private=True)] + await show_profile(ctx)
+    if "min_reward" in fields and "currency" not in fields:
+        fields.update(_min_reward_fields(str(fields["min_reward"])))
+    notes = await _save_profile(ctx, fields)
+    return [ctx.say(ctx._("Saved."), private=True)] + notes + await show_profile(ctx)
 
 
 @command("settings", N_("Language, notifications and claim limit"),
@@ -126,11 +160,9 @@ async def settings(ctx: Context, **fields):
     allowed = {"locale", "notify", "max_claims", "timezone", "hours"}
     unknown = set(fields) - allowed
     if unknown:
-        from core.api import ValidationError
         raise ValidationError(sorted(unknown)[0], "Settings are: {names}.",
                               names=", ".join(sorted(allowed)))
-    if fields:
-        await ctx.engine.update_profile(ctx.user_id, fields)
+    notes = await _save_profile(ctx, fields) if fields else []
     p, user = await ctx.engine.profile(ctx.user_id), await ctx.engine.user(ctx.user_id)
     text = Rich().bold(ctx._("Settings"))
     text.line(ctx._("Language: {v}", v=user.locale))
@@ -138,7 +170,7 @@ async def settings(ctx: Context, **fields):
                     else ctx._("off")))
     text.line(ctx._("Max live claims: {v}", v=p.max_live_claims if p else 3))
     text.line(ctx._("Change with /settings locale=es notify=off max_claims=2"), "italic")
-    return [ctx.say(text, private=True)]
+    return notes + [ctx.say(text, private=True)]
 
 
 @command("link", N_("Join your Telegram and Discord accounts with a one-time code"),

@@ -9,7 +9,7 @@ from bot.conversation import Button, FieldSpec, FormSpec, Rich
 from bot.payloads import button_payload
 from bot.registry import ArgSpec, command
 from bot.texts import N_
-from core.api import ClaimStatus, Gig, GigDraft, GigStatus
+from core.api import ClaimStatus, Gig, GigDraft, GigStatus, split_currency
 
 FEED_PAGE = 5
 
@@ -31,24 +31,24 @@ POST_FORM = FormSpec("post", N_("Post a gig"), (
 
 
 def _split_reward(fields: dict) -> dict:
-    reward = str(fields.get("reward", "")).strip().split()
-    if len(reward) == 2 and not fields.get("currency"):
-        fields = {**fields, "reward": reward[0], "currency": reward[1]}
+    """reward="12,50 eur" or "€12,50" -> the amount and, unless given, its currency."""
+    amount, currency = split_currency(fields.get("reward", ""))
+    if currency and not fields.get("currency"):
+        fields = {**fields, "reward": amount, "currency": currency}
     return fields
 
 
-def _check_reward(text: str, values: dict) -> None:
-    from core.api import parse_amount
-    parts = text.split()
-    parse_amount(parts[0] if parts else "", parts[1] if len(parts) > 1 else "usd")
+def _check_reward(text: str, values: dict, locale: str) -> None:
+    fields = _split_reward({"reward": text})
+    GigDraft.parse({"title": "xxx", **fields}, locale=locale)
 
 
 POST_CHECKS = {
-    "title": lambda text, _v: GigDraft.parse({"title": text, "reward": "1"}),
+    "title": lambda text, _v, _l: GigDraft.parse({"title": text, "reward": "1"}),
     "reward": _check_reward,
-    "slots": lambda text, _v: GigDraft.parse({"title": "xxx", "reward": "1", "slots": text}),
-    "skills": lambda text, _v: GigDraft.parse({"title": "xxx", "reward": "1", "skills": text}),
-    "deliver_in": lambda text, _v: text == "-" or GigDraft.parse(
+    "slots": lambda text, _v, _l: GigDraft.parse({"title": "xxx", "reward": "1", "slots": text}),
+    "skills": lambda text, _v, _l: GigDraft.parse({"title": "xxx", "reward": "1", "skills": text}),
+    "deliver_in": lambda text, _v, _l: text == "-" or GigDraft.parse(
         {"title": "xxx", "reward": "1", "deliver_in": text}),
 }
 
@@ -61,7 +61,8 @@ async def _post_submitted(ctx: Context, values: dict, context: dict):
 
 
 async def create_gig(ctx: Context, fields: dict, *, community_id: int | None = None):
-    draft = GigDraft.parse(fields, community_id=community_id or ctx.place.community_id)
+    draft = GigDraft.parse(fields, community_id=community_id or ctx.place.community_id,
+                           locale=ctx.actor.locale)
     gig = await ctx.engine.post_gig(ctx.user_id, draft)
     view = await ctx.engine.gig_view(gig.id)
     test = bool(ctx.engine.provider.test_mode)

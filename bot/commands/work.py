@@ -131,14 +131,13 @@ async def rate(ctx: Context, claim: int, stars: int, comment: str | None = None)
 @command("resolve", N_("Moderators: settle a dispute by splitting the reward"),
          ArgSpec("claim", N_("claim number"), kind="int", required=True, min_value=1),
          ArgSpec("share", N_("the freelancer's share, e.g. 12.50 (the rest is refunded)"),
-                 required=True),
+                 kind="money", required=True),
          ArgSpec("note", N_("a note for both sides"), kind="text"),
          usage="/resolve 12 12.50 half of the work was done", moderator=True)
 async def resolve(ctx: Context, claim: int, share: str, note: str | None = None):
     gig = await ctx.engine.gig_of_claim(claim)
-    share_text = share.strip()
-    amount = 0 if share_text in ("0", "0.0", "0.00") else parse_amount(share_text, gig.currency,
-                                                                        field="share")
+    amount = parse_amount(share, gig.currency, field="share", locale=ctx.actor.locale,
+                          allow_zero=True)
     await ctx.engine.resolve_dispute(ctx.user_id, claim, amount, note or "")
     return [ctx.say(ctx._("Resolved: {f} to the freelancer, {c} back to the client.",
                           f=money(amount, gig.currency),

@@ -75,7 +75,6 @@ MESSAGES: dict[str, str] = {
     "Profile of {name}": "Perfil de {name}",
     "Skills: {skills}": "Habilidades: {skills}",
     "Minimum reward: {amount}": "Recompensa mínima: {amount}",
-    "Time zone: {tz}, working hours {a}-{b}": "Zona horaria: {tz}, horario de trabajo {a}-{b}",
     "Reputation: {score}/100 · {n} approved · {r}":
         "Reputación: {score}/100 · {n} aprobados · {r}",
     "no ratings yet": "sin valoraciones aún",
@@ -563,6 +562,44 @@ MESSAGES: dict[str, str] = {
     "Staff: a payment of {amount} for {title} could not be matched and is held as unallocated: {reason}":
         "Equipo: un pago de {amount} de {title} no se pudo asociar y queda sin asignar: {reason}",
 
+    # --- typed input: amounts, quotes, hours, settings (core/domain/money.py,
+    # --- core/domain/gig_input.py, bot/commands/account.py) ---
+    "{value} is not an amount I can read. Write the {name} like {example} or {grouped}.":
+        "No entiendo el importe {value}. Escribe el campo {name} como {example} o {grouped}.",
+    "{sign} is not {currency}: write the {name} in {currency}, like {example}, or set the currency.":
+        "{sign} no es {currency}: escribe el campo {name} en {currency}, como {example}, o "
+        "indica la moneda.",
+    "I can't tell whether {text} means {whole} or {decimal}. {currency} has no decimals: write {whole}.":
+        "No sé si {text} significa {whole} o {decimal}. {currency} no tiene decimales: "
+        "escribe {whole}.",
+    "I can't tell whether {text} means {whole} or {decimal}. Write it as {whole}, or with {exp} decimals like {example}.":
+        "No sé si {text} significa {whole} o {decimal}. Escríbelo como {whole}, o con {exp} "
+        "decimales como {example}.",
+    "The {name} must be an amount such as {example}.":
+        "El campo {name} debe ser un importe como {example}.",
+    "The {name} must be a finite number, like {example}.":
+        "El campo {name} debe ser un número finito, como {example}.",
+    "Write the {name} with plain digits, like {example}: {value} is not read as a number here.":
+        "Escribe el campo {name} solo con cifras, como {example}: aquí {value} no se lee como "
+        "un número.",
+    "The {name} cannot be negative.": "El campo {name} no puede ser negativo.",
+    "{currency} has no decimal places; write the {name} like {example}.":
+        "{currency} no tiene decimales; escribe el campo {name} como {example}.",
+    "Working hours are whole hours, like 9-17.":
+        "El horario va en horas enteras, como 9-17.",
+    "{name} is on or off, not {value}.": "{name} es on u off, no {value}.",
+    "Unknown language {value}. Languages: {languages}.":
+        "Idioma desconocido: {value}. Idiomas: {languages}.",
+    "I read {typed} as {hours}. For hours past midnight use the 24-hour clock, e.g. 21-5.":
+        "Entendí {typed} como {hours}. Para un horario que pasa de medianoche usa el formato "
+        "de 24 horas, p. ej. 21-5.",
+    "Working hours {hours}: overnight, past midnight.":
+        "Horario de trabajo {hours}: nocturno, pasa de medianoche.",
+    "any time": "a cualquier hora",
+    "(overnight)": "(nocturno)",
+    "Time zone: {tz}, working hours {hours}": "Zona horaria: {tz}, horario de trabajo {hours}",
+    # --- end of typed input ---
+
     # -- refusals: templates of domain errors (core.domain.errors.DomainError and subclasses),
     # -- translated by bot.service.error_reply; one group per file that raises them
     # bot/commands/work.py
@@ -726,17 +763,9 @@ MESSAGES: dict[str, str] = {
     # core/money.py
     "Unknown currency {code}. Use a 3-letter code such as USD or EUR.":
         "Moneda desconocida: {code}. Usa un código de 3 letras como USD o EUR.",
-    "The {name} must be a number.": "El campo {name} debe ser un número.",
-    "The {name} must be a number such as 25 or 12.50.":
-        "El campo {name} debe ser un número como 25 o 12.50.",
-    "{value} is not a number. Write the {name} like 25 or 12.50.":
-        "{value} no es un número. Escribe el campo {name} como 25 o 12.50.",
-    "The {name} must be a finite number.": "El campo {name} debe ser un número finito.",
     "The {name} must be more than zero.": "El campo {name} debe ser mayor que cero.",
     "The {name} is too large: at most {maximum} {currency} per slot.":
         "El campo {name} es demasiado grande: como máximo {maximum} {currency} por plaza.",
-    "{currency} has {exp} decimal place; {text} has more.":
-        "{currency} tiene {exp} decimal; {text} tiene más.",
     "{currency} has {exp} decimal places; {text} has more.":
         "{currency} tiene {exp} decimales; {text} tiene más.",
     # core/people.py

@@ -12,7 +12,8 @@ from typing import Iterator
 
 from core.domain.errors import ValidationError
 from core.domain.money import (
-    CURRENCY_EXPONENTS, MAX_REWARD_MAJOR, MAX_SLOTS, normalise_currency, parse_amount,
+    CURRENCY_EXPONENTS, MAX_REWARD_MAJOR, MAX_SLOTS, ascii_digits, normalise_currency,
+    parse_amount,
 )
 
 TITLE_MIN, TITLE_MAX = 3, 120
@@ -101,14 +102,27 @@ def _human(delta: timedelta) -> str:
     return f"{s} seconds"
 
 
+def read_whole_number(value: object) -> int | None:
+    """'42', '-3', '４２' or '٤٢' -> the number; None for anything else. Only decimal
+    digits of any script (a leading minus allowed): never '1e3', '1_000', '+5', '²',
+    'inf' or a float, which ``int()`` would take or trip over."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = ascii_digits(str(value).strip())
+    negative = text[:1] in ("-", "\u2212")
+    digits = text[1:] if negative else text
+    if not digits or len(digits) > 18 or not all("0" <= ch <= "9" for ch in digits):
+        return None
+    return -int(digits) if negative else int(digits)
+
+
 def parse_int(value: object, field_name: str, *, minimum: int, maximum: int) -> int:
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        n = int(str(value).strip())
-    except (TypeError, ValueError):
+    n = read_whole_number(value)
+    if n is None:
         raise ValidationError(field_name, "The {name} must be a whole number.",
-                              name=field_name) from None
+                              name=field_name)
     if not minimum <= n <= maximum:
         raise ValidationError(field_name, "The {name} must be between {minimum} and {maximum}.",
                               name=field_name, minimum=minimum, maximum=maximum)
@@ -160,9 +174,11 @@ class GigDraft:
     community_id: int | None = None
 
     @classmethod
-    def parse(cls, fields: dict[str, object], *, community_id: int | None = None) -> "GigDraft":
-        """Validate raw user input (strings) into a draft; raises ValidationError
-        whose ``field`` is the key of the offending input."""
+    def parse(cls, fields: dict[str, object], *, community_id: int | None = None,
+              locale: str | None = "en") -> "GigDraft":
+        """Validate raw user input (strings) into a draft, amounts read in the
+        writer's ``locale``; raises ValidationError whose ``field`` is the key of the
+        offending input."""
         known = {"title", "description", "reward", "currency", "slots", "skills", "mode",
                  "deliver_in", "review_window", "listing_for", "max_revisions", "estimate"}
         unknown = sorted(set(fields) - known)
@@ -188,7 +204,7 @@ class GigDraft:
             title=clean_text(fields["title"], "title", min_len=TITLE_MIN, max_len=TITLE_MAX,
                              single_line=True),
             description=clean_text(opt("description", ""), "description", max_len=DESCRIPTION_MAX),
-            reward_minor=parse_amount(fields["reward"], currency),
+            reward_minor=parse_amount(fields["reward"], currency, locale=locale),
             currency=currency,
             skills=normalise_skills(opt("skills")),
             slots=parse_int(opt("slots", 1), "slots", minimum=1, maximum=MAX_SLOTS),
@@ -228,3 +244,82 @@ class GigDraft:
             title=clean_text(self.title, "title", min_len=TITLE_MIN, max_len=TITLE_MAX,
                              single_line=True),
             description=clean_text(self.description, "description", max_len=DESCRIPTION_MAX))
+
+
+_HOUR_RE = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$")
+_HOURS_SPLIT_RE = re.compile(r"\s*[-\u2010-\u2015]\s*|\s+to\s+")
+ANY_HOURS = ("any", "anytime", "always", "0-24", "24/7")
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    """Local hours in which someone wants new gigs pushed: ``start`` to ``end``
+    (0-24); ``start > end`` wraps midnight. ``read_as_afternoon``: the person wrote a
+    12-hour window like ``9-5`` and it was read as 09:00-17:00."""
+
+    start: int
+    end: int
+    read_as_afternoon: bool = False
+
+    @property
+    def overnight(self) -> bool:
+        return self.start > self.end
+
+    @property
+    def any_time(self) -> bool:
+        return (self.start, self.end) == (0, 24)
+
+
+def read_working_hours(value: object) -> WorkingHours:
+    """'9-17' -> 9..17; '22-6' wraps midnight; '9am-5pm' -> 9..17; 'any' -> 0..24.
+    A bare '9-5' (both 1-12, no leading zero, am/pm or minutes, end before start) is
+    a 12-hour window: 09:00-17:00, flagged so the reply can say how it was read."""
+    text = ascii_digits(str(value if value is not None else "")).strip().lower()
+    if text in ANY_HOURS:
+        return WorkingHours(0, 24)
+    parts = _HOURS_SPLIT_RE.split(text)
+    matches = [_HOUR_RE.match(p) for p in parts]
+    if len(parts) != 2 or not all(matches):
+        raise ValidationError("hours", "Write working hours like 9-17 (local time) or 'any'.")
+    if any(m.group(2) not in (None, "00") for m in matches):
+        raise ValidationError("hours", "Working hours are whole hours, like 9-17.")
+    hours = []
+    for m, label, low, high in ((matches[0], "start hour", 0, 23), (matches[1], "end hour", 1, 24)):
+        n = int(m.group(1))
+        if m.group(3):  # 12-hour clock: 12am is midnight, 12pm noon
+            n = parse_int(n, label, minimum=1, maximum=12) % 12 + (12 if "p" in m.group(3) else 0)
+            n = 24 if label == "end hour" and n == 0 else n
+        hours.append(parse_int(n, label, minimum=low, maximum=high))
+    start, end = hours
+    afternoon = (not any(m.group(2) or m.group(3) or m.group(1).startswith("0") for m in matches)
+                 and 1 <= end < start <= 12)
+    if afternoon:
+        end += 12
+    if start == end:
+        raise ValidationError("hours", "Start and end hour must differ.")
+    return WorkingHours(start, end, afternoon)
+
+
+SWITCH_WORDS = {"on": True, "yes": True, "true": True, "1": True, "si": True, "sí": True,
+                "off": False, "no": False, "false": False, "0": False}
+
+
+def read_switch(value: object, field_name: str) -> bool:
+    """'on' / 'off' (and yes/no, true/false, 1/0, sí): anything else is refused,
+    never read as off."""
+    word = str(value if value is not None else "").strip().lower()
+    if word not in SWITCH_WORDS:
+        raise ValidationError(field_name, "{name} is on or off, not {value}.",
+                              name=field_name, value=repr(word[:20]))
+    return SWITCH_WORDS[word]
+
+
+def read_locale(value: object, languages: tuple[str, ...]) -> str:
+    """'es', 'ES', 'es-MX' -> 'es' when the product speaks it; anything else is refused
+    with the languages there are."""
+    word = str(value if value is not None else "").strip().replace("_", "-").lower()
+    lang = word.split("-")[0]
+    if lang not in languages:
+        raise ValidationError("locale", "Unknown language {value}. Languages: {languages}.",
+                              value=repr(word[:20]), languages=", ".join(languages))
+    return lang

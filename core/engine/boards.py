@@ -26,6 +26,19 @@ class BoardWrites(EngineBase):
             t, platform, platform_id, name, member_id=member_id, role_ids=role_ids,
             platform_admin=platform_admin))
 
+    async def leave_community(self, platform: str, platform_id: str, user_id: int) -> bool:
+        """The platform reports that this user left the community (or was removed):
+        their membership ends (a ban stays). True when there was one."""
+        return await self.tx(lambda t: people.leave_community(t, platform, str(platform_id),
+                                                              user_id))
+
+    async def member_standing(self, platform: str, platform_id: str,
+                              user_id: int) -> tuple[str | None, str | None]:
+        """(visibility, role) of this user in the community: whether a platform check
+        of their membership is worth making (members-only, not known yet)."""
+        return await self.view(lambda t: people.member_standing(t, platform, str(platform_id),
+                                                                user_id))
+
     async def configure_board(self, actor_id: int, community_id: int, *,
                               board_channel_id: str | None, visibility: str | None = None,
                               moderator_role_id: str | None = None, fee_bps: int | None = None,

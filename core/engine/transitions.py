@@ -23,8 +23,11 @@ class Transitions(EngineBase):
         return await self.tx(lambda t: people.resolve_identity(
             t, platform, str(platform_user_id), display_name, username, locale))
 
-    async def update_profile(self, user_id: int, fields: dict[str, object]):
-        return await self.tx(lambda t: people.update_profile(t, user_id, fields))
+    async def update_profile(self, user_id: int, fields: dict[str, object], *,
+                             locale: str | None = "en", languages: tuple[str, ...] = ("en",)):
+        """``locale``: the writer's, for amounts; ``languages``: what /settings may pick."""
+        return await self.tx(lambda t: people.update_profile(t, user_id, fields, locale=locale,
+                                                             languages=languages))
 
     # -- gigs --------------------------------------------------------------
     async def post_gig(self, client_id: int, draft: GigDraft) -> Gig:

@@ -191,6 +191,27 @@ def set_member_role(tx: Tx, community_id: int, user_id: int, role: str) -> None:
         member.role = role
 
 
+def leave_community(tx: Tx, platform: str, platform_id: str, user_id: int) -> bool:
+    """The platform reports that ``user_id`` left (or was removed from) the community:
+    they are no longer a member, so members-only boards refuse them; a ban stays.
+    True when a membership ended."""
+    community = find_community(tx, platform, platform_id)
+    member = tx.s.get(CommunityMember, (community.id, user_id)) if community else None
+    if member is None or member.role == "banned":
+        return False
+    tx.s.delete(member)
+    return True
+
+
+def member_standing(tx: Tx, platform: str, platform_id: str,
+                    user_id: int) -> tuple[str | None, str | None]:
+    """(the community's visibility, this user's role there); None for what is unknown."""
+    community = find_community(tx, platform, platform_id)
+    if community is None:
+        return None, None
+    return community.visibility, tx.member_role(community.id, user_id)
+
+
 def find_community(tx: Tx, platform: str, platform_id: str) -> Community | None:
     return tx.s.scalar(select(Community).where(Community.platform == platform,
                                                Community.platform_id == platform_id))
