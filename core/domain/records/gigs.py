@@ -149,6 +149,10 @@ class Dispute(SQLModel, table=True):
     note: str = Field(default="", max_length=2000)
     opened_at: datetime = Field(default_factory=utcnow)
     resolved_at: datetime | None = None
+    # Stated when the dispute opens: past ``decide_by`` with no moderator's decision,
+    # the clock settles it giving the freelancer ``fallback_share_minor``.
+    decide_by: datetime | None = None
+    fallback_share_minor: int | None = None
 
 
 class Rating(SQLModel, table=True):

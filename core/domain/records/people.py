@@ -54,6 +54,7 @@ class Profile(SQLModel, table=True):
     portfolio: str = Field(default="", max_length=1024)
     bio: str = Field(default="", max_length=1024)
     notify_new_gigs: bool = True
+    notify_all_gigs: bool = False  # every new gig, not only those matching their skills
     onboarded: bool = False
 
 
@@ -96,6 +97,7 @@ class Community(SQLModel, table=True):
     deliver_hours: int | None = None
     review_hours: int | None = None
     dispute_hours: int | None = None
+    dispute_decide_hours: int | None = None  # a dispute left undecided this long is settled
     listing_days: int | None = None
     max_revisions: int | None = None
     created_by: int | None = Field(default=None, foreign_key="user.id")
