@@ -61,8 +61,10 @@ def span(seconds: int | None) -> str:
     """A duration at a glance: 45 min, 5.5 h, 3.2 d; '-' when unknown."""
     if seconds is None:
         return "-"
+    if seconds < 60:
+        return "< 1 min"
     if seconds < 3600:
-        return f"{max(1, round(seconds / 60))} min"
+        return f"{round(seconds / 60)} min"
     if seconds < 48 * 3600:
         return f"{seconds / 3600:.1f} h".replace(".0 ", " ")
     return f"{seconds / 86400:.1f} d".replace(".0 ", " ")

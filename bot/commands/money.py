@@ -1,15 +1,19 @@
-"""Money commands: /wallet (held, earned, pending, paid out) and /payout."""
+"""Money commands: /wallet (held, earned, pending, paid out, and the weekly
+earnings chart of ``bot.commands.reports``) and /payout."""
 from __future__ import annotations
 
 from bot.cards import money
 from bot.context import Context
 from bot.conversation import Button, Rich
-from bot.registry import command
+from bot.commands.reports import THEME_ARG, earnings_reply
+from bot.registry import ArgSpec, command
 from bot.texts import N_
 
 
-@command("wallet", N_("Your money: held in escrow, earned, pending and paid out"), private=True)
-async def wallet(ctx: Context):
+@command("wallet", N_("Your money: held in escrow, earned, pending and paid out"),
+         ArgSpec("currency", N_("which currency the earnings chart shows, e.g. eur")),
+         THEME_ARG, usage="/wallet theme=dark", private=True)
+async def wallet(ctx: Context, currency: str | None = None, theme: str | None = None):
     w = await ctx.engine.wallet(ctx.user_id)
     text = Rich().bold(ctx._("Wallet"))
     if ctx.engine.provider.test_mode:
@@ -29,7 +33,13 @@ async def wallet(ctx: Context):
         text.line(ctx._("Paid out: {v}", v=money(cw.paid_out, cur)))
     if not w.payouts_enabled:
         text.line().line(ctx._("Set up payouts with /payout to receive your earnings."), "italic")
-    return [ctx.say(text, private=True)]
+    chart = await earnings_reply(ctx, currency, theme)
+    if chart is None:
+        return [ctx.say(text, private=True)]
+    text.line().line()
+    text.spans += chart.text.spans
+    chart.text = text
+    return [chart]
 
 
 @command("payout", N_("Set up or check where your earnings are paid"), private=True)

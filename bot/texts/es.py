@@ -806,4 +806,69 @@ MESSAGES: dict[str, str] = {
     "then send the last one again: the ones sent in between were not read.":
         "Estás enviando mensajes más rápido de lo que puedo responder. Espera unos "
         "segundos y vuelve a enviar el último: los enviados entretanto no se leyeron.",
+    # --- pictures and exports (bot/charts, bot/commands/reports.py, core/engine/reports.py) ---
+    "Earnings per week": "Ganancias por semana",
+    "Last {n} weeks · {currency}": "Últimas {n} semanas · {currency}",
+    "Total: {amount}": "Total: {amount}",
+    "Last 4 weeks: {amount}": "Últimas 4 semanas: {amount}",
+    "Last 4 weeks: {amount} ({change} vs the 4 weeks before)":
+        "Últimas 4 semanas: {amount} ({change} frente a las 4 anteriores)",
+    "Paid out": "Cobrado",
+    "Waiting": "Pendiente",
+    "Last {n} days, {start} to {end}": "Últimos {n} días, del {start} al {end}",
+    "gigs posted": "trabajos publicados",
+    "slots filled": "plazas tomadas",
+    "median time to claim": "mediana hasta tomarse",
+    "median time to approval": "mediana hasta aprobarse",
+    "paid out": "pagado",
+    "disputes": "disputas",
+    "Gigs posted": "Trabajos publicados",
+    "Slots filled": "Plazas tomadas",
+    "Top skills asked for": "Habilidades más pedidas",
+    "No gigs posted yet.": "Aún no se ha publicado ningún trabajo.",
+    "light or dark picture": "imagen clara u oscura",
+    "Use this in the group or server channel of the board.":
+        "Usa esto en el grupo o canal del servidor del tablero.",
+    "Also earned in {currencies}: add currency=CODE to see them.":
+        "También ganaste en {currencies}: añade currency=CODE para verlas.",
+    "A chart of what you earned per week, last 12 weeks":
+        "Gráfico de lo que ganaste por semana, últimas 12 semanas",
+    "which currency, e.g. eur (default: the one you earn most in)":
+        "qué moneda, p. ej. eur (por defecto: en la que más ganas)",
+    "No earnings in the last 12 weeks yet. Find work with /gigs.":
+        "Aún no tienes ganancias en las últimas 12 semanas. Busca trabajo con /gigs.",
+    "{name}: last {n} days": "{name}: últimos {n} días",
+    "Gigs posted: {n} · slots filled: {m}": "Trabajos publicados: {n} · plazas tomadas: {m}",
+    "Median time to claim: {a} · to approval: {b}":
+        "Mediana hasta tomarse: {a} · hasta aprobarse: {b}",
+    "Paid out: {amount} · disputes: {n}": "Pagado: {amount} · disputas: {n}",
+    "Top skills: {skills}": "Habilidades más pedidas: {skills}",
+    "Moderators: this board's last 30 days as a picture":
+        "Moderadores: los últimos 30 días de este tablero en una imagen",
+    "Payment for the gig, held in escrow": "Pago del trabajo, en garantía",
+    "Payment returned": "Pago devuelto",
+    "Earned for claim #{c}": "Ganado por el encargo #{c}",
+    "Released to the freelancer of claim #{c}": "Liberado al freelancer del encargo #{c}",
+    "Refund on its way to the client": "Reembolso en camino al cliente",
+    "Refund sent to your card or account": "Reembolso enviado a tu tarjeta o cuenta",
+    "Payout sent to your account": "Cobro enviado a tu cuenta",
+    "Ledger entry: {kind}": "Asiento contable: {kind}",
+    "Your ledger lines as a CSV file for bookkeeping":
+        "Tus movimientos contables en un archivo CSV para tu contabilidad",
+    "mine (default), or board (moderators, in the board's chat)":
+        "mine (por defecto), o board (moderadores, en el chat del tablero)",
+    "No ledger lines yet: they appear with your first payment or earning.":
+        "Aún no hay movimientos: aparecen con tu primer pago o ganancia.",
+    "Ledger lines: {n}. The balance is what is held for you after each line.":
+        "Movimientos: {n}. El saldo es lo que se guarda para ti tras cada movimiento.",
+    "Ledger lines of the board: {n}. The balance is what is held in escrow on the board after each line.":
+        "Movimientos del tablero: {n}. El saldo es lo que queda en garantía en el tablero tras "
+        "cada movimiento.",
+    "Only the newest {n} lines are in the file.":
+        "El archivo solo contiene los {n} movimientos más recientes.",
+    "Only moderators of this board can see its figures.":
+        "Solo los moderadores de este tablero pueden ver sus cifras.",
+    "which currency the earnings chart shows, e.g. eur":
+        "qué moneda muestra el gráfico de ganancias, p. ej. eur",
+    # --- end of pictures and exports ---
 }
