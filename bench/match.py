@@ -87,8 +87,8 @@ def seed(path: Path, n: int, rnd: random.Random, now: datetime) -> int:
                          users)
         conn.executemany("INSERT INTO profile (user_id, skills, min_reward_minor, "
                          "min_reward_currency, timezone, work_start_hour, work_end_hour, "
-                         "max_live_claims, portfolio, bio, notify_new_gigs, onboarded) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, 1)", profiles)
+                         "max_live_claims, portfolio, bio, notify_new_gigs, notify_all_gigs, onboarded) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, 0, 1)", profiles)
         conn.executemany("INSERT INTO reputationstats (user_id, rating_sum, rating_count, approved, "
                          "on_time, late_or_abandoned, disputes_lost, live_claims) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", stats)

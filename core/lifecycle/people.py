@@ -82,7 +82,11 @@ def update_profile(tx: Tx, user_id: int, fields: dict[str, object]) -> Profile:
         elif key in ("bio", "portfolio"):
             setattr(profile, key, clean_text(value, key, max_len=1000))
         elif key == "notify":
-            profile.notify_new_gigs = str(value).strip().lower() in ("on", "yes", "true", "1")
+            # all: every new gig; on: gigs naming one of your skills; off: none.
+            every = str(value).strip().lower() == "all"
+            profile.notify_new_gigs = every or str(value).strip().lower() in (
+                "on", "yes", "true", "1")
+            profile.notify_all_gigs = every
         elif key == "locale":
             user = tx.user(user_id)
             user.locale = str(value).strip().lower()[:8]

@@ -2,7 +2,8 @@
 
 One ``MatchIndex`` per database per process keeps every profile's matching data
 (skills, minimum reward, zone and hours, live-claim cap and count, reputation,
-opt-out, ban) in NumPy columns, with an inverted index from skill tag to rows.
+opt-out or opt-in to every gig, ban) in NumPy columns, with an inverted index
+from skill tag to rows.
 Before each use it reads the ``matchchange`` log, which database triggers append
 to whenever a profile, reputation stats or a ban changes, and reloads only the
 users named there. So a ranking sees every change committed before it, like a
@@ -34,9 +35,10 @@ _p, _r, _u = Profile.__table__.c, ReputationStats.__table__.c, User.__table__.c
 _log = MatchChange.__table__.c
 _POOL = (select(_p.user_id, _p.skills, _p.min_reward_minor, _p.min_reward_currency, _p.timezone,
                 _p.work_start_hour, _p.work_end_hour, _p.max_live_claims, _p.notify_new_gigs,
-                _u.banned, func.coalesce(_r.rating_sum, 0), func.coalesce(_r.rating_count, 0),
-                func.coalesce(_r.approved, 0), func.coalesce(_r.on_time, 0),
-                func.coalesce(_r.disputes_lost, 0), func.coalesce(_r.live_claims, 0))
+                _p.notify_all_gigs, _u.banned, func.coalesce(_r.rating_sum, 0),
+                func.coalesce(_r.rating_count, 0), func.coalesce(_r.approved, 0),
+                func.coalesce(_r.on_time, 0), func.coalesce(_r.disputes_lost, 0),
+                func.coalesce(_r.live_claims, 0))
          .select_from(Profile.__table__.join(User.__table__, _u.id == _p.user_id)
                       .outerjoin(ReputationStats.__table__, _r.user_id == _p.user_id)))
 _POOL_OF = _POOL.where(_p.user_id.in_(bindparam("ids", expanding=True)))
@@ -47,9 +49,9 @@ _LOG_IDS_AFTER = select(_log.id).where(_log.id > bindparam("after"))
 # The per-row columns, in the order of _POOL's columns from the third on.
 _COLUMNS = {"min_reward": np.int64, "min_currency": np.int32, "zone": np.int32,
             "start": np.int16, "end": np.int16, "cap": np.int32, "notify": np.bool_,
-            "listed": np.bool_, "rating_sum": np.int64, "rating_count": np.int64,
-            "approved": np.int64, "on_time": np.int64, "disputes_lost": np.int64,
-            "live": np.int64}
+            "notify_all": np.bool_, "listed": np.bool_, "rating_sum": np.int64,
+            "rating_count": np.int64, "approved": np.int64, "on_time": np.int64,
+            "disputes_lost": np.int64, "live": np.int64}
 
 _INDEXES: "weakref.WeakKeyDictionary[object, MatchIndex]" = weakref.WeakKeyDictionary()
 _INDEXES_LOCK = threading.Lock()

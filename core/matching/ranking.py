@@ -5,7 +5,9 @@ Score = 3 x skill overlap + 2 x reputation + reward vs minimum + available now +
 spare capacity. Reputation is a Bayesian average rating (prior 4.0 weighted as 5
 ratings) times on-time rate, discounted by disputes lost. Pushes additionally
 respect the burnout guard: nobody at their live-claim cap, nobody outside their
-working hours, nobody whose minimum the reward misses, nobody who opted out.
+working hours, nobody whose minimum the reward misses, nobody who opted out; and
+they reach only freelancers whose skills the gig names or who asked for every new
+gig (``notify=all``): a gig naming no skill is not pushed to everyone else.
 
 Ranking freelancers scores the whole pool at once from the process's match index
 (``core.matching.index``, NumPy columns kept current from a change log); the feed
@@ -116,11 +118,15 @@ def rank_freelancers(s: Session, gig: Gig, now: datetime, *, limit: int,
             inside = np.zeros(index.size, np.bool_)
             inside[index.rows_of(members)] = True
             keep &= inside
+        # A push goes to those whose skills match, and to those who asked for every
+        # gig; a gig naming no skill matches nobody's skills, so only the latter.
         if tags:
             counts = index.tag_counts(tags)
-            keep &= counts > 0
+            keep &= ((counts > 0) | col("notify_all")) if for_push else (counts > 0)
             overlap = counts / len(tags)
         else:
+            if for_push:
+                keep &= col("notify_all")
             overlap = 0.5
         reward_ok = (col("min_currency") != index.currency_code(gig.currency)) | \
             (col("min_reward") <= gig.reward_minor)

@@ -82,7 +82,9 @@ def reference_ranking(s, gig: Gig, now, *, push: bool, limit: int, config) -> li
         st = st or ReputationStats(user_id=p.user_id)
         mine = {t for t in p.skills.split(",") if t}
         overlap = len(mine.intersection(tags))
-        if banned or p.user_id == gig.client_id or (tags and not overlap):
+        if banned or p.user_id == gig.client_id or (tags and not overlap and not push):
+            continue
+        if push and not overlap and not p.notify_all_gigs:  # no tag matched (or none named)
             continue
         ok = p.min_reward_currency != gig.currency or gig.reward_minor >= p.min_reward_minor
         avail = bool(in_hours(hour(p.timezone), p.work_start_hour, p.work_end_hour))
@@ -113,7 +115,9 @@ async def test_random_changes_rank_like_brute_force(engine, world, seed):
                 t.s.get(Profile, uid).skills = ",".join(
                     rnd.sample(["design", "svg", "logo", "writing"], rnd.randint(0, 3)))
             elif what == 1:
-                t.s.get(Profile, uid).notify_new_gigs = rnd.random() < 0.7
+                p = t.s.get(Profile, uid)
+                p.notify_new_gigs = rnd.random() < 0.7
+                p.notify_all_gigs = p.notify_new_gigs and rnd.random() < 0.4
             elif what == 2:
                 p = t.s.get(Profile, uid)
                 p.min_reward_minor = rnd.choice([0, 1000, 5000])
