@@ -14,6 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "engine": ("bench.engine", "claim transactions: Engine.claim_slot vs raw aiosqlite"),
     "match": ("bench.match", "rank_freelancers over 100,000 profiles vs a raw sqlite3 fetch"),
     "discord": ("bench.discord", "Discord: DM fan-out vs the 50 req/s ceiling, ack latency"),
+    "charts": ("bench.charts", "time to render one chart (/wallet, /stats) vs a bare Agg figure"),
     "telegram": ("bench.telegram", "Telegram: gig fan-out vs the 30 msg/s ceiling, button presses vs bare PTB"),
 }
 
