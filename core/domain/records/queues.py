@@ -18,6 +18,7 @@ class Timer(SQLModel, table=True):
     due_at: datetime
     gig_id: int | None = None
     claim_id: int | None = None
+    community_id: int | None = None  # a community's own timer (its weekly summary)
     # A timer is tied to the object version it was set for; a later change makes it obsolete.
     dedup_key: str = Field(max_length=96, unique=True)
     status: str = Field(default="pending", max_length=12)  # pending | done | cancelled
