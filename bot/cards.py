@@ -9,7 +9,7 @@ from typing import Callable
 
 from bot.conversation import Attachment, Button, Reply, Rich
 from bot.payloads import button_payload
-from core.api import Claim, ClaimStatus, Delivery, Gig, GigStatus
+from core.api import Claim, ClaimStatus, Delivery, Gig, GigStatus, SLOT_HOLDING_STATES
 from core.api import format_amount
 from core.api import GigView
 
@@ -83,6 +83,28 @@ def client_controls(view: GigView, _: Callable[..., str], *, test_money: bool) -
         out.append(Button(label, button_payload("pay", g.id), style="success"))
     if g.status in (GigStatus.open, GigStatus.awaiting_funding):
         out.append(Button(_("Cancel gig"), button_payload("cancel", g.id), style="danger"))
+    return out + manage_buttons(view, _)
+
+
+def manage_buttons(view: GigView, _: Callable[..., str]) -> list[Button]:
+    """The client's own changes to a gig (bot/commands/manage.py): edit while nobody
+    took a slot, add a slot, give a freelancer a day more, tip, post it again."""
+    g = view.gig
+    out = []
+    taken = any(c.status in SLOT_HOLDING_STATES for c in view.claims)
+    if g.status in (GigStatus.open, GigStatus.awaiting_funding) and not taken:
+        out.append(Button(_("Edit"), button_payload("edit", g.id)))
+    if g.status == GigStatus.open:
+        out.append(Button(_("Add a slot"), button_payload("add_slot", g.id)))
+    if g.status in (GigStatus.completed, GigStatus.cancelled, GigStatus.expired):
+        out.append(Button(_("Post again"), button_payload("repost", g.id)))
+    working = [c for c in view.claims if c.status in (ClaimStatus.active,
+                                                      ClaimStatus.revision_requested)]
+    out += [Button(_("+1 day for #{id}", id=c.id), button_payload("extend", c.id, "1d"))
+            for c in working[:2]]
+    done = [c for c in view.claims if c.status in (ClaimStatus.approved,
+                                                   ClaimStatus.auto_approved)]
+    out += [Button(_("Tip #{id}", id=c.id), button_payload("tip", c.id)) for c in done[:2]]
     return out
 
 

@@ -13,6 +13,8 @@ VERBS = {
     "dl": "deliver", "ok": "approve", "rv": "revise", "rj": "reject", "ds": "dispute",
     "wd": "withdraw", "rt": "rate", "aa": "accept", "ad": "decline", "pg": "page",
     "mg": "mygigs", "sd": "show_delivery",
+    # a live gig managed by its client (bot/commands/manage.py)
+    "ed": "edit", "as": "add_slot", "ex": "extend", "tp": "tip", "rp": "repost",
 }
 CODES = {v: k for k, v in VERBS.items()}
 _SAFE = re.compile(r"[A-Za-z0-9_.+#\-]*")

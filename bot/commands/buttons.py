@@ -103,3 +103,8 @@ _HANDLERS = {
     "accept": lambda c, p: _decide(c, p, True), "decline": lambda c, p: _decide(c, p, False),
     "page": _page, "show_delivery": _show_delivery,
 }
+
+
+def register(handlers: dict) -> None:
+    """Buttons a command family declares in its own module (bot/commands/manage.py)."""
+    _HANDLERS.update(handlers)

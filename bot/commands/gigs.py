@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot import forms
+from bot.commands.rates import guidance
 from bot.cards import claim_line, client_controls, gig_card, money
 from bot.context import Context
 from bot.conversation import Button, FieldSpec, FormSpec, Rich
@@ -75,6 +76,8 @@ async def create_gig(ctx: Context, fields: dict, *, community_id: int | None = N
                                 total=money(price.total, price.currency)), "bold")
     card.text.line(ctx._("The money is held until you approve the work; unclaimed slots "
                          "are refunded."), "italic")
+    if (rates := await guidance(ctx, gig)) is not None:  # what similar gigs paid
+        card.text.line().spans.extend(rates.spans)
     card.buttons = [client_controls(view, ctx._, test_money=test)]
     card.private = True
     return [card]

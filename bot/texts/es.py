@@ -871,4 +871,135 @@ MESSAGES: dict[str, str] = {
     "which currency the earnings chart shows, e.g. eur":
         "qué moneda muestra el gráfico de ganancias, p. ej. eur",
     # --- end of pictures and exports ---
+    # --- a live gig managed by its client, rate cards (bot/commands/manage.py, rates.py,
+    # bot/renderers/gig_changes.py, core/lifecycle/gig_changes.py, gig_repeats.py) ---
+    "Edit": "Editar",
+    "Add a slot": "Añadir una plaza",
+    "Post again": "Publicar de nuevo",
+    "+1 day for #{id}": "+1 día para #{id}",
+    "Tip #{id}": "Propina #{id}",
+    "Edit the gig": "Editar el trabajo",
+    "The new title (send - to keep it).": "El nuevo título (envía - para mantenerlo).",
+    "The new description (send - to keep it).":
+        "La nueva descripción (envía - para mantenerla).",
+    "Tip the freelancer": "Dar propina al freelancer",
+    "Tip amount": "Importe de la propina",
+    "How much do you want to tip? e.g. 5": "¿Cuánto quieres dar de propina? p. ej. 5",
+    "Gig #{id} is updated; its cards show the new text.":
+        "El trabajo #{id} está actualizado; sus tarjetas muestran el texto nuevo.",
+    "Edit your gig's title or description while nobody has claimed it":
+        "Edita el título o la descripción de tu trabajo mientras nadie lo haya tomado",
+    "the gig number": "el número del trabajo",
+    "the new title": "el nuevo título",
+    "the new description": "la nueva descripción",
+    "Paid {amount}: {n} more slot(s) are open on gig #{id}.":
+        "Pagado {amount}: hay {n} plaza(s) más libres en el trabajo #{id}.",
+    "Paid {amount}: your tip is on its way to the freelancer of claim #{claim}.":
+        "Pagado {amount}: tu propina va de camino al freelancer del encargo #{claim}.",
+    "Pay {amount} with the button below. Nothing changes until the payment is confirmed.":
+        "Paga {amount} con el botón de abajo. Nada cambia hasta que se confirme el pago.",
+    "Add slots to your open gig, paying for them": "Añade plazas a tu trabajo abierto, pagándolas",
+    "how many slots to add": "cuántas plazas añadir",
+    "Tip the freelancer of an approved claim": "Da propina al freelancer de un encargo aprobado",
+    "the tip, in the gig's currency, e.g. 5": "la propina, en la moneda del trabajo, p. ej. 5",
+    "Claim #{id} is now due {t}. The freelancer has been told.":
+        "El encargo #{id} vence ahora el {t}. Se lo hemos dicho al freelancer.",
+    "Give a freelancer more time on their claim": "Da más tiempo a un freelancer en su encargo",
+    "how much longer, e.g. 1d or 12h": "cuánto tiempo más, p. ej. 1d o 12h",
+    "Gig #{new} is a copy of #{old}. Pay for it to open it.":
+        "El trabajo #{new} es una copia de #{old}. Págalo para abrirlo.",
+    "Post a finished gig again, now or every N days":
+        "Publica de nuevo un trabajo terminado, ahora o cada N días",
+    "repeat every N days (off to stop)": "repetir cada N días (off para parar)",
+    "Gig #{id} no longer repeats.": "El trabajo #{id} ya no se repite.",
+    "Gig #{id} will be posted again every {n} day(s), first on {t}. Each copy waits for your payment. Stop with /repost {id} every=off.":
+        "El trabajo #{id} se publicará de nuevo cada {n} día(s), la primera vez el {t}. Cada "
+        "copia espera tu pago. Páralo con /repost {id} every=off.",
+    "This form lost its gig; open the gig again.":
+        "Este formulario perdió su trabajo; abre el trabajo de nuevo.",
+    "Write every=7 to repeat every 7 days, or every=off.":
+        "Escribe every=7 para repetir cada 7 días, o every=off.",
+    "on this board": "en este tablero",
+    "on public boards": "en tableros públicos",
+    "{n} completed gigs from {clients} clients {where}.":
+        "{n} trabajos completados de {clients} clientes {where}.",
+    "Reward per slot: {low} to {high}, median {median}.":
+        "Pago por plaza: de {low} a {high}, mediana {median}.",
+    "Per estimated hour: {low} to {high}, median {median}.":
+        "Por hora estimada: de {low} a {high}, mediana {median}.",
+    "What gigs with a skill paid: median and typical range":
+        "Lo que pagaron los trabajos con una habilidad: mediana y rango típico",
+    "a skill, e.g. design": "una habilidad, p. ej. design",
+    "Not enough completed gigs with {skill} yet to show fair rates (at least {gigs} from {clients} different clients).":
+        "Aún no hay suficientes trabajos completados con {skill} para mostrar tarifas justas "
+        "(hacen falta al menos {gigs} de {clients} clientes distintos).",
+    "Rate card": "Tarifas",
+    "middle half of the gigs, so no one person's price":
+        "la mitad central de los trabajos, nunca el precio de una sola persona",
+    "Gigs like this paid {low} to {high}, median {median}.":
+        "Trabajos como este pagaron de {low} a {high}, mediana {median}.",
+    "Your reward is below what three in four similar gigs paid ({low}); fewer freelancers may take it.":
+        "Tu pago está por debajo de lo que pagaron tres de cada cuatro trabajos parecidos "
+        "({low}); menos freelancers podrían tomarlo.",
+    "For your estimate that is below what three in four similar gigs paid per hour ({low}).":
+        "Para tu estimación, eso está por debajo de lo que pagaron por hora tres de cada cuatro "
+        "trabajos parecidos ({low}).",
+    "The client changed {title}, which you applied to. Check it again: /gig {id}":
+        "El cliente cambió {title}, al que te postulaste. Revísalo de nuevo: /gig {id}",
+    "Payment received: {n} more slot(s) on {title}, now {slots} in all ({amount}).":
+        "Pago recibido: {n} plaza(s) más en {title}, ahora {slots} en total ({amount}).",
+    "Your payment of {amount} for {title} came after the gig closed, so all of it is being refunded.":
+        "Tu pago de {amount} por {title} llegó después de que el trabajo se cerrara, así que se "
+        "reembolsa entero.",
+    "The client gave you more time on {title}: deliver claim #{c} by {t}.":
+        "El cliente te dio más tiempo en {title}: entrega el encargo #{c} antes del {t}.",
+    "The client tipped you {amount} for {title}. It is on its way with your payouts.":
+        "El cliente te dio una propina de {amount} por {title}. Va de camino con tus cobros.",
+    "Your tip of {amount} to {name} for {title} is paid.":
+        "Tu propina de {amount} a {name} por {title} está pagada.",
+    "Your gig repeats every {n} day(s): here is the next copy of #{source}. Pay to open it.":
+        "Tu trabajo se repite cada {n} día(s): aquí está la siguiente copia de #{source}. "
+        "Págala para abrirla.",
+    "Only the client who posted gig #{gig_id} can change it.":
+        "Solo el cliente que publicó el trabajo #{gig_id} puede cambiarlo.",
+    "Gig #{gig_id} is {state}; it can no longer be edited.":
+        "El trabajo #{gig_id} está {state}; ya no se puede editar.",
+    "Someone has already taken a slot of gig #{gig_id}, so its title and description stay as they were when they took it.":
+        "Alguien ya tomó una plaza del trabajo #{gig_id}, así que su título y su descripción se "
+        "quedan como estaban cuando la tomó.",
+    'Say what to change: title="..." and/or description="...".':
+        'Di qué cambiar: title="..." y/o description="...".',
+    "Gig #{gig_id} is not paid yet: pay for it first, then add slots.":
+        "El trabajo #{gig_id} aún no está pagado: págalo primero y luego añade plazas.",
+    "Gig #{gig_id} is {state}; post it again with /repost {gig_id} instead.":
+        "El trabajo #{gig_id} está {state}; publícalo de nuevo con /repost {gig_id}.",
+    "Add between 1 and {maximum} slots at a time.": "Añade entre 1 y {maximum} plazas cada vez.",
+    "A gig has at most {maximum} slots; gig #{gig_id} has {slots}.":
+        "Un trabajo tiene como máximo {maximum} plazas; el trabajo #{gig_id} tiene {slots}.",
+    "Your account is on hold; contact support before adding money to a gig.":
+        "Tu cuenta está en espera; contacta con soporte antes de añadir dinero a un trabajo.",
+    "Claim #{claim_id} is {state}; you can tip once you have approved the work.":
+        "El encargo #{claim_id} está {state}; puedes dar propina cuando hayas aprobado el trabajo.",
+    "A tip must be more than zero and at most {maximum} {currency}.":
+        "Una propina debe ser mayor que cero y como máximo {maximum} {currency}.",
+    "The payment provider returned a payment that belongs to another request; pay that one first.":
+        "El proveedor de pagos devolvió un pago que pertenece a otra solicitud; paga esa primero.",
+    "The payment ({amount} {currency}) does not match what was asked for gig #{gig_id} ({total} {gig_currency}).":
+        "El pago ({amount} {currency}) no coincide con lo pedido para el trabajo #{gig_id} "
+        "({total} {gig_currency}).",
+    "Claim #{claim_id} is {state}; only work still to be delivered has a deadline to extend.":
+        "El encargo #{claim_id} está {state}; solo el trabajo aún por entregar tiene un plazo "
+        "que ampliar.",
+    "That would put the deadline more than 60 days ahead.":
+        "Eso pondría el plazo a más de 60 días vista.",
+    "Gig #{gig_id} is still {state}; repost it once it is done (or add slots to it with /addslots {gig_id}).":
+        "El trabajo #{gig_id} sigue {state}; vuelve a publicarlo cuando termine (o añádele "
+        "plazas con /addslots {gig_id}).",
+    "Gig #{gig_id} is a draft; post it first.":
+        "El trabajo #{gig_id} es un borrador; publícalo primero.",
+    "Repeat every 1 to 365 days, e.g. every=7.": "Repite cada 1 a 365 días, p. ej. every=7.",
+    "Gig #{gig_id} does not repeat.": "El trabajo #{gig_id} no se repite.",
+    "Only the client who posted gig #{gig_id} can post it again or repeat it.":
+        "Solo el cliente que publicó el trabajo #{gig_id} puede publicarlo de nuevo o repetirlo.",
+    # --- end of a live gig managed by its client, rate cards ---
 }

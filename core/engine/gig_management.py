@@ -6,6 +6,8 @@ provider is called, a second records its answer, and if the provider took the
 money at once (sandbox) the confirmation applies it."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core import rate_cards
 from core.domain.records import Claim, Gig, GigExtra, GigRecurrence
 from core.engine.base import EngineBase
@@ -21,9 +23,9 @@ class GigManagement(EngineBase):
         return await self.tx(lambda t: gig_changes.edit_gig(t, actor_id, gig_id, title,
                                                             description))
 
-    async def extend_deadline(self, actor_id: int, claim_id: int, seconds: int) -> Claim:
-        return await self.tx(lambda t: gig_changes.extend_deadline(t, actor_id, claim_id,
-                                                                   seconds))
+    async def extend_deadline(self, actor_id: int, claim_id: int, by: str | timedelta) -> Claim:
+        """Move an active claim's deadline ``by`` later ('1d', '12h')."""
+        return await self.tx(lambda t: gig_changes.extend_deadline(t, actor_id, claim_id, by))
 
     # -- money added later -----------------------------------------------------------
     async def add_slots(self, actor_id: int, gig_id: int, count: int

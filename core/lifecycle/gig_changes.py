@@ -19,7 +19,9 @@ from datetime import timedelta
 from sqlalchemy import exists, select
 
 from core.domain.errors import InvalidTransition, NotAllowed, PaymentFailed, ValidationError
-from core.domain.gig_input import DESCRIPTION_MAX, TITLE_MAX, TITLE_MIN, clean_text
+from core.domain.gig_input import (
+    DESCRIPTION_MAX, TITLE_MAX, TITLE_MIN, clean_text, parse_duration, reported_as,
+)
 from core.domain.money import MAX_REWARD_MAJOR, MAX_SLOTS, exponent
 from core.domain.records import (
     SLOT_HOLDING_STATES, Application, Claim, ClaimStatus, Gig, GigExtra, GigStatus,
@@ -38,11 +40,11 @@ MIN_EXTENSION, MAX_EXTENSION = timedelta(hours=1), timedelta(days=30)
 MAX_DEADLINE_AHEAD = timedelta(days=60)  # a deadline never lies further out than this
 
 
-def _own_gig(tx: Tx, actor_id: int, gig_id: int, doing: str) -> Gig:
+def _own_gig(tx: Tx, actor_id: int, gig_id: int) -> Gig:
     gig = tx.gig(gig_id, lock=True)
     if gig.client_id != actor_id:
-        raise NotAllowed("Only the client who posted gig #{gig_id} can {doing} it.",
-                         gig_id=gig.id, doing=doing)
+        raise NotAllowed("Only the client who posted gig #{gig_id} can change it.",
+                         gig_id=gig.id)
     return gig
 
 
@@ -55,7 +57,7 @@ def edit_gig(tx: Tx, actor_id: int, gig_id: int, title: str | None,
              description: str | None) -> Gig:
     """New title and/or description, while nobody holds or held a slot: what a
     freelancer took on is never changed under them. Pending applicants are told."""
-    gig = _own_gig(tx, actor_id, gig_id, "edit")
+    gig = _own_gig(tx, actor_id, gig_id)
     if gig.status not in (GigStatus.awaiting_funding, GigStatus.open):
         raise InvalidTransition("Gig #{gig_id} is {state}; it can no longer be edited.",
                                 gig_id=gig.id, state=_state(gig), status=gig.status)
@@ -90,7 +92,7 @@ def edit_gig(tx: Tx, actor_id: int, gig_id: int, title: str | None,
 def request_slots(tx: Tx, actor_id: int, gig_id: int, count: int) -> GigExtra:
     """Ask for the payment of ``count`` more slots of an open gig (same reward and
     fee per slot). Asking again for the same number while unpaid reuses the request."""
-    gig = _own_gig(tx, actor_id, gig_id, "add slots to")
+    gig = _own_gig(tx, actor_id, gig_id)
     if gig.status == GigStatus.awaiting_funding:
         raise InvalidTransition("Gig #{gig_id} is not paid yet: pay for it first, then add "
                                 "slots.", gig_id=gig.id)
@@ -121,7 +123,7 @@ def request_slots(tx: Tx, actor_id: int, gig_id: int, count: int) -> GigExtra:
 def request_tip(tx: Tx, actor_id: int, claim_id: int, amount: int) -> GigExtra:
     """Ask for the payment of a tip for the freelancer of an approved claim."""
     claim = tx.claim(claim_id, lock=False)
-    gig = _own_gig(tx, actor_id, claim.gig_id, "tip on")
+    gig = _own_gig(tx, actor_id, claim.gig_id)
     if claim.status not in TIPPABLE:
         raise InvalidTransition("Claim #{claim_id} is {state}; you can tip once you have "
                                 "approved the work.", claim_id=claim.id,
@@ -256,18 +258,18 @@ def _refund_whole(tx: Tx, gig: Gig, extra: GigExtra, charge: str) -> None:
 
 
 # -- deadlines -----------------------------------------------------------------------
-def extend_deadline(tx: Tx, actor_id: int, claim_id: int, seconds: int) -> Claim:
+def extend_deadline(tx: Tx, actor_id: int, claim_id: int, by: str | timedelta) -> Claim:
     """Give the freelancer more time: the deadline (or now, if it already passed and
-    the clock has not caught up) plus ``seconds``; the reminders follow it."""
+    the clock has not caught up) plus ``by`` ('1d', '12h'); the reminders follow it."""
     claim = tx.claim(claim_id)
-    gig = _own_gig(tx, actor_id, claim.gig_id, "extend deadlines on")
+    gig = _own_gig(tx, actor_id, claim.gig_id)
     if claim.status not in EXTENDABLE:
         raise InvalidTransition("Claim #{claim_id} is {state}; only work still to be "
                                 "delivered has a deadline to extend.", claim_id=claim.id,
                                 state=claim.status.replace("_", " "), status=claim.status)
-    extension = timedelta(seconds=seconds) if type(seconds) is int else timedelta(0)
-    if not MIN_EXTENSION <= extension <= MAX_EXTENSION:
-        raise ValidationError("by", "Extend by 1 hour to 30 days, e.g. 1d or 12h.")
+    with reported_as("by"):
+        extension = parse_duration(by, "extension", minimum=MIN_EXTENSION,
+                                   maximum=MAX_EXTENSION)
     deadline = max(claim.deadline_at, tx.now) + extension
     if deadline - tx.now > MAX_DEADLINE_AHEAD:
         raise ValidationError("by", "That would put the deadline more than 60 days ahead.")

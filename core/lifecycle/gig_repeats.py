@@ -30,17 +30,17 @@ def draft_of(gig: Gig) -> GigDraft:
         estimated_minutes=gig.estimated_minutes, community_id=gig.community_id)
 
 
-def _own(tx: Tx, actor_id: int, gig_id: int, doing: str) -> Gig:
+def _own(tx: Tx, actor_id: int, gig_id: int) -> Gig:
     gig = tx.gig(gig_id)
     if gig.client_id != actor_id:
-        raise NotAllowed("Only the client who posted gig #{gig_id} can {doing} it.",
-                         gig_id=gig.id, doing=doing)
+        raise NotAllowed("Only the client who posted gig #{gig_id} can post it again or repeat it.",
+                         gig_id=gig.id)
     return gig
 
 
 def repost(tx: Tx, actor_id: int, gig_id: int) -> Gig:
     """A new unpaid gig with the fields of a finished one."""
-    gig = _own(tx, actor_id, gig_id, "repost")
+    gig = _own(tx, actor_id, gig_id)
     if gig.status not in CLOSED:
         raise InvalidTransition("Gig #{gig_id} is still {state}; repost it once it is done "
                                 "(or add slots to it with /addslots {gig_id}).",
@@ -54,7 +54,7 @@ def repost(tx: Tx, actor_id: int, gig_id: int) -> Gig:
 def start_recurrence(tx: Tx, actor_id: int, gig_id: int, every_days: int) -> GigRecurrence:
     """Post a copy of this gig every ``every_days`` days, the first one that many
     days from now. Setting it again changes the interval."""
-    gig = _own(tx, actor_id, gig_id, "repeat")
+    gig = _own(tx, actor_id, gig_id)
     if gig.status == GigStatus.draft:
         raise InvalidTransition("Gig #{gig_id} is a draft; post it first.", gig_id=gig.id)
     if type(every_days) is not int or not MIN_EVERY_DAYS <= every_days <= MAX_EVERY_DAYS:
@@ -74,7 +74,7 @@ def start_recurrence(tx: Tx, actor_id: int, gig_id: int, every_days: int) -> Gig
 
 def stop_recurrence(tx: Tx, actor_id: int, gig_id: int) -> GigRecurrence:
     """Stop the series this gig starts (or the series it is the latest copy of)."""
-    _own(tx, actor_id, gig_id, "stop repeating")
+    _own(tx, actor_id, gig_id)
     rec = tx.s.scalar(select(GigRecurrence).where(
         GigRecurrence.active.is_(True),
         (GigRecurrence.gig_id == gig_id) | (GigRecurrence.last_gig_id == gig_id))

@@ -143,11 +143,11 @@ async def test_extend_deadline_moves_the_abandon_timer(engine, world, clock, sna
     client, freelancer = await world.user("cli"), await world.user("fre", experienced=True)
     gig_id = await world.gig(client, deliver_in="1d")
     claim = await engine.claim_slot(freelancer, gig_id)
-    await refused(snapshot, lambda: engine.extend_deadline(freelancer, claim.id, 86400),
+    await refused(snapshot, lambda: engine.extend_deadline(freelancer, claim.id, "1d"),
                   NotAllowed)
-    await refused(snapshot, lambda: engine.extend_deadline(client, claim.id, 60),
+    await refused(snapshot, lambda: engine.extend_deadline(client, claim.id, "30m"),
                   ValidationError)
-    extended = await engine.extend_deadline(client, claim.id, 2 * 86400)
+    extended = await engine.extend_deadline(client, claim.id, "2d")
     assert extended.deadline_at == claim.deadline_at + timedelta(days=2)
     clock.advance(days=1, hours=1)  # past the old deadline
     await run_due_timers(engine)
