@@ -5,6 +5,8 @@ payment requests, and when a user joined. Providers get one
 ``ProviderRecords`` over the database; nothing else of core's storage."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from core.domain.records import Gig, PaymentRequest, SandboxPayment, User
 from core.payment_read_models import payment_requests_of
 from core.storage.db import Database
@@ -26,6 +28,14 @@ class ProviderRecords:
                                  amount_minor=amount, currency=currency))
             return ref, digest
         return await self.db.write(record)
+
+    async def sandbox_payments(self, keys: list[str]) -> dict[str, SandboxPayment]:
+        """The sandbox's book entries stored under these idempotency keys."""
+        def read(s) -> dict[str, SandboxPayment]:
+            rows = s.scalars(select(SandboxPayment).where(
+                SandboxPayment.idempotency_key.in_(keys or [""])))
+            return {row.idempotency_key: row for row in rows}
+        return await self.db.read(read)
 
     async def payment_requests_of(self, gig_id: int, provider: str
                                   ) -> tuple[Gig | None, list[PaymentRequest]]:

@@ -13,8 +13,9 @@ class ProcessKilled(BaseException):
 
 
 class FaultyProvider:
-    """``kill_after``: "transfer", "refund" or "any" — the provider accepts that
-    operation, then the process dies before recording it. ``decline_transfers``:
+    """``kill_after``: "charge" (the sandbox takes a gig's funding), "transfer",
+    "refund" or "any" — the provider accepts that operation, then the process dies
+    before recording it. ``decline_transfers``:
     transfers the provider never accepted before are refused (a retried key is
     still answered with its first result, as a real provider does)."""
 
@@ -24,7 +25,12 @@ class FaultyProvider:
         self.name, self.test_mode = inner.name, inner.test_mode
 
     async def create_payment_request(self, order):
-        return await self.inner.create_payment_request(order)
+        link = await self.inner.create_payment_request(order)
+        self._maybe_die("charge", link.funding_ref or link.provider_ref)
+        return link
+
+    async def payments_taken(self, orders):
+        return await self.inner.payments_taken(orders)
 
     async def payout_onboarding(self, user_id, account_ref):
         return await self.inner.payout_onboarding(user_id, account_ref)

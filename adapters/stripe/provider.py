@@ -71,6 +71,15 @@ class StripeProvider:
                             options={"idempotency_key": order.idempotency_key})
         return ProviderResult(refund.id)
 
+    async def payments_taken(self, orders: list[FundingOrder]) -> list[PaymentLink | None]:
+        """Nothing to look up: a Stripe payment is a Checkout Session the client pays
+        later, never inside our call, and a paid session always reaches the app
+        (the signed webhook, which Stripe retries for three days, and
+        ``gigbroker reconcile``, which asks the API). A crash after a session was
+        created and before it was recorded leaves nothing paid; the next Pay gets
+        the same session back through its idempotency key."""
+        return [None for _ in orders]
+
     async def aclose(self) -> None:
         """Close the HTTP connections (tests; a process that stops cleanly)."""
         if self._http is not None:

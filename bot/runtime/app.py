@@ -51,8 +51,10 @@ class App:
             await self.engine.grant_staff(self.settings.staff_user_ids)
 
     async def tick(self) -> None:
-        """One round of background work: fire due timers, then drain the outbox."""
+        """One round of background work: fire due timers, record payments a crash
+        left unrecorded, then drain the outbox."""
         await run_due_timers(self.engine)
+        await self.engine.recover_unrecorded_payments()
         await self.outbox.drain()
 
     async def run_workers(self, stop: asyncio.Event, *, clock_every: float = 5.0) -> None:
@@ -60,6 +62,7 @@ class App:
             while not stop.is_set():
                 try:
                     await run_due_timers(self.engine)
+                    await self.engine.recover_unrecorded_payments()
                     await prune_match_log(self.engine)
                     await keep_index_fresh(self.engine)
                 except Exception:  # noqa: BLE001 - keep the clock alive

@@ -1,17 +1,23 @@
 """Engine methods for the payment side: what a provider adapter reports
-(verified webhooks, reconciliation) applied as ``ProviderChange``s, and the
-reads those adapters compare against the provider's objects. The provider is
+(verified webhooks, reconciliation) applied as ``ProviderChange``s, the
+workers' recovery of payments taken but never recorded, and the reads those
+adapters compare against the provider's objects. The provider is
 always called outside these transactions; only what it said is recorded here."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from core.domain.records import Gig, PaymentOp, PaymentRequest
 from core.engine.base import EngineBase
+from core.lifecycle import funding_recovery as recovery
 from core.lifecycle import provider_changes as changes
 from core.lifecycle import provider_events as pe
 from core.lifecycle.provider_changes import ProviderChange
 from core import payment_read_models as reads
+
+
+log = logging.getLogger(__name__)
 
 
 class PaymentWrites(EngineBase):
@@ -23,6 +29,27 @@ class PaymentWrites(EngineBase):
         same transaction."""
         return await self.tx(lambda t: changes.apply_changes(
             t, provider, todo, event_id=event_id, event_type=event_type))
+
+    async def recover_unrecorded_payments(self, *, limit: int = 500) -> list[str]:
+        """The workers' recovery pass: payments the provider took but the app never
+        recorded (a crash between the charge and its recording), found by the
+        funding's idempotency key and recorded now, without the client pressing
+        Pay again. One line per payment recorded."""
+        unfunded = await self.view(lambda t: recovery.unfunded_gigs(t, limit))
+        if not unfunded:
+            return []
+        orders = [recovery.funding_order(gig) for gig in unfunded]
+        found = await self.provider.payments_taken(orders)
+        done: list[str] = []
+        for order, link in zip(orders, found):
+            if link is None or not link.paid_now:
+                continue
+            result = await self.tx(lambda t: recovery.record_taken_payment(
+                t, self.provider.name, order, link))
+            log.warning("gig #%s: %s payment %s was taken but not recorded; recorded now: %s",
+                        order.gig_id, self.provider.name, link.funding_ref, result)
+            done.append(f"gig #{order.gig_id}: {result}")
+        return done
 
     # -- reads -------------------------------------------------------------------
     async def provider_event_seen(self, event_id: str) -> bool:

@@ -8,9 +8,11 @@ from core.domain.errors import InvalidTransition, NotAllowed
 from core.domain.gig_input import GigDraft
 from core.domain.records import Gig, GigStatus, User
 from core.engine.base import EngineBase
+from core.failpoints import failpoint
 from core.lifecycle import claims, disputes, gigs, people, slots
+from core.lifecycle.funding_recovery import funding_order
 from core.lifecycle.tx import Tx
-from core.ports.payments import FundingOrder, PaymentLink
+from core.ports.payments import PaymentLink
 
 
 class Transitions(EngineBase):
@@ -44,9 +46,8 @@ class Transitions(EngineBase):
                                     gig_id=gig.id, state=gig.status.replace("_", " "),
                                     status=gig.status)
         total = gig.price.total
-        link = await self.provider.create_payment_request(FundingOrder(
-            gig_id=gig.id, client_id=client_id, amount_minor=total, currency=gig.currency,
-            title=gig.title, idempotency_key=f"funding:gig:{gig.id}"))
+        link = await self.provider.create_payment_request(funding_order(gig))
+        failpoint("funding", "requested")  # crash tests: the sandbox took the money here
         await self.tx(lambda t: gigs.record_payment_request(
             t, gig.id, self.provider.name, link.provider_ref, link.url, total))
         if link.paid_now:

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.domain.records import LedgerEntry, LedgerPosting
+from core.failpoints import failpoint
 
 EXTERNAL = "external"
 REVENUE = "revenue"
@@ -66,6 +67,7 @@ def post_entry(
     session.add(entry)
     session.flush()
     session.add_all(LedgerPosting(entry_id=entry.id, account=a, amount=amt) for a, amt in lines)
+    failpoint("ledger", kind)  # crash tests: die inside the transaction, before its commit
     return entry
 
 

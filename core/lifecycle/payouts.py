@@ -12,6 +12,7 @@ import logging
 from sqlalchemy import select
 
 from core.lifecycle import ledger
+from core.failpoints import failpoint
 from core.events import PayoutFailed, PayoutSent, PayoutsUnlocked, RefundSent
 from core.lifecycle.tx import Tx
 from core.domain.records import Gig, PaymentOp, User
@@ -48,6 +49,7 @@ async def execute_payment_op(engine, op_id: int) -> str:
     op, dest, funding_ref = await engine.view(lambda t: _load(t, op_id))
     if op is None or op.status != "pending":
         return "skipped"
+    failpoint("payment", op.kind, "leased")
     provider = engine.provider
     try:
         if op.kind == "transfer":
@@ -64,6 +66,7 @@ async def execute_payment_op(engine, op_id: int) -> str:
         reason = str(declined)
         await engine.tx(lambda t: _record_declined(t, op_id, reason))
         return "declined"
+    failpoint("payment", op.kind, "sent")
     await engine.tx(lambda t: record_payment_success(t, op_id, result.ref))
     return "succeeded"
 

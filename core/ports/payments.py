@@ -80,3 +80,11 @@ class PaymentProvider(Protocol):
     async def refund(self, order: RefundOrder) -> ProviderResult: ...
 
     async def payout_onboarding(self, user_id: int, account_ref: str | None) -> OnboardingLink: ...
+
+    async def payments_taken(self, orders: list[FundingOrder]) -> list[PaymentLink | None]:
+        """For each order, the paid ``PaymentLink`` that ``create_payment_request``
+        answered (or would answer) if the provider already took that payment under
+        the order's idempotency key, else None. The app asks this for gigs it holds
+        as unpaid, to find money taken by a call whose answer was lost (a crash
+        between the charge and its recording). No money moves."""
+        ...

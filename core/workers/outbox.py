@@ -18,6 +18,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from core.events import event_from
+from core.failpoints import failpoint
 from core.lifecycle.tx import Tx
 from core.domain.records import OutboxMessage
 from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
@@ -129,6 +130,7 @@ class OutboxWorker:
                 reason = repr(exc)
                 await self.engine.tx(lambda t: fail(t, msg.id, self.owner, reason))
                 return
+            failpoint("outbox", msg.channel, "handled")
             await self.engine.tx(lambda t: complete(t, msg.id, self.owner))
 
     async def _dispatch(self, msg: OutboxMessage) -> None:

@@ -8,8 +8,11 @@ provider holds exactly one transfer, the ``PaymentOp`` is succeeded, the
 ledger has exactly one payout entry and balances to zero, and the freelancer
 is told once. Also: a worker that leased a batch and died before doing
 anything; a freelancer without payouts whose earnings wait in the ledger until
-``setup_payouts``; and a provider that declines a transfer until the freelancer
-sets up payouts again. SQLite file and PostgreSQL."""
+``setup_payouts``; a provider that declines a transfer until the freelancer
+sets up payouts again; and a kill between the sandbox charge and its
+recording, which the workers' recovery pass records without the client.
+SQLite file and PostgreSQL. (tests/integration/test_kill_points.py kills a
+real process at every failpoint.)"""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -17,6 +20,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core.domain.errors import InvalidTransition
 from core.lifecycle import ledger
 from core.engine import Engine
 from core.domain.records import LedgerEntry, OutboxMessage, PaymentOp, SandboxPayment
@@ -191,3 +195,70 @@ async def test_declined_transfer_is_held_and_paid_once_after_payout_setup(engine
     assert bal(balances, ledger.payable(alice)) == 0
     assert bal(balances, ledger.payout_pending(alice)) == 0
     assert pending == [] and unbalanced == [] and sum(balances.values()) == 0
+
+
+async def _killed_after_the_charge(engine, world, clock):
+    """The client presses Pay; the sandbox takes the money and the process dies
+    before the app records it."""
+    client = await world.user("client")
+    gig_id = await world.gig(client, fund=False, slots=2)
+    doomed = Engine(engine.db, FaultyProvider(engine.provider, kill_after="charge"), clock=clock)
+    with pytest.raises(ProcessKilled):
+        await doomed.start_funding(client, gig_id)
+    charges, *_ = await money(engine, "charge")
+    assert [c.amount_minor for c in charges] == [2 * (REWARD + FEE)], "the money was taken"
+    gig = await engine.view(lambda t: t.gig(gig_id))
+    assert (gig.status, gig.funded_at) == ("awaiting_funding", None), "and not recorded"
+    return client, gig_id
+
+
+async def funding_entries(engine) -> int:
+    return await engine.db.read(lambda s: s.scalar(
+        select(func.count()).select_from(LedgerEntry).where(LedgerEntry.kind == "funding")))
+
+
+async def test_charge_taken_then_killed_opens_the_gig_without_the_client(engine, world, clock,
+                                                                         collector):
+    """A kill between the sandbox charge and its recording: the workers' recovery
+    pass finds the charge by its idempotency key and opens the gig; the client
+    does not have to press Pay again, and pressing it later charges nothing more."""
+    client, gig_id = await _killed_after_the_charge(engine, world, clock)
+    recovered = await engine.recover_unrecorded_payments()
+    assert recovered == [f"gig #{gig_id}: funded: gig opened"]
+    await OutboxWorker(engine, collector).drain()
+
+    gig = await engine.view(lambda t: t.gig(gig_id))
+    assert gig.status == "open" and gig.funding_ref
+    charges, _, _, balances, unbalanced, _ = await money(engine, "charge")
+    assert len(charges) == 1 and gig.funding_ref == charges[0].ref
+    assert await funding_entries(engine) == 1 and unbalanced == []
+    assert bal(balances, ledger.escrow(gig_id)) == 2 * REWARD
+    assert bal(balances, ledger.fee_held(gig_id)) == 2 * FEE
+    assert bal(balances, ledger.EXTERNAL) == -2 * (REWARD + FEE)
+    assert collector.events(client).count("gig.opened") == 1
+
+    # Nothing more to find, however often the pass runs; a late Pay press is refused.
+    assert await engine.recover_unrecorded_payments() == []
+    with pytest.raises(InvalidTransition):
+        await engine.start_funding(client, gig_id)
+    charges, *_ = await money(engine, "charge")
+    assert len(charges) == 1 and await funding_entries(engine) == 1
+
+
+async def test_charge_taken_then_killed_then_cancelled_is_refunded_once(engine, world, clock,
+                                                                        collector):
+    """The client gave up on the gig that seemed unpaid and cancelled it: the money
+    that was taken goes back, once."""
+    client, gig_id = await _killed_after_the_charge(engine, world, clock)
+    await engine.cancel_gig(client, gig_id)
+    recovered = await engine.recover_unrecorded_payments()
+    assert recovered == [f"gig #{gig_id}: paid while the gig was cancelled: refunding"]
+    await OutboxWorker(engine, collector).drain()
+    assert await engine.recover_unrecorded_payments() == []
+
+    refunds, ops, sent, balances, unbalanced, pending = await money(engine, "refund")
+    assert [r.amount_minor for r in refunds] == [2 * (REWARD + FEE)]
+    assert [op.status for op in ops] == ["succeeded"] and sent == 1
+    assert balances.get((ledger.EXTERNAL, "usd"), 0) == 0 and unbalanced == []
+    assert all(v == 0 for v in balances.values()) and pending == []
+    assert (await engine.view(lambda t: t.gig(gig_id))).status == "cancelled"
