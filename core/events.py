@@ -216,6 +216,11 @@ class DisputeOpened(Event, type_name="dispute.opened"):
     claim_id: int
     dispute_id: int
     for_moderator: bool = False
+    # The rule stated up front: undecided by ``decide_by`` (ISO time), the freelancer
+    # gets ``fallback_share`` and the client the rest.
+    decide_by: str | None = None
+    fallback_share: int | None = None
+    as_staff: bool = False  # no moderator of the board can act: platform staff decide
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -226,6 +231,7 @@ class DisputeResolved(Event, type_name="dispute.resolved"):
     client_share: int
     currency: str
     note: str | None
+    by_deadline: bool = False  # nobody decided in time: settled by the stated rule
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -238,6 +244,16 @@ class RatingReceived(Event, type_name="rating.received"):
 @dataclass(frozen=True, kw_only=True)
 class MemberBanned(Event, type_name="member.banned"):
     community_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class WeeklySummaryDue(Event, type_name="board.weekly_summary"):
+    """To a board (no recipient): its weekly summary is due (core.lifecycle.board_summary)."""
+    community_id: int
+    week_of: str  # the ISO date it fired
+
+    def dedup_key(self, key: str) -> str:
+        return f"{self.type_name}:{key}"
 
 
 # -- money ---------------------------------------------------------------------

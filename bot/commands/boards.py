@@ -22,13 +22,15 @@ def _community(ctx: Context) -> int:
          ArgSpec("moderator_role", N_("the role whose members moderate (Discord)")),
          ArgSpec("fee_bps", N_("platform fee override in basis points (500 = 5%)"), kind="int",
                  min_value=0, max_value=3000),
+         ArgSpec("decide_hours", N_("hours a dispute waits for a moderator before the stated "
+                                     "split applies"), kind="int", min_value=24, max_value=720),
          usage="/board members", moderator=True)
 async def board(ctx: Context, visibility: str | None = None, moderator_role: str | None = None,
-                fee_bps: int | None = None):
+                fee_bps: int | None = None, decide_hours: int | None = None):
     community_id = _community(ctx)
     community = await ctx.engine.configure_board(
         ctx.user_id, community_id, board_channel_id=ctx.place.chat_id, visibility=visibility,
-        moderator_role_id=moderator_role, fee_bps=fee_bps,
+        moderator_role_id=moderator_role, fee_bps=fee_bps, dispute_decide_hours=decide_hours,
         platform_admin=ctx.actor.is_platform_admin)
     text = Rich().bold(ctx._("This chat is now the gig board of {name}.", name=community.name))
     text.line(ctx._("Visibility: {v}", v=ctx._("members only") if community.visibility == "members"

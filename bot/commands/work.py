@@ -7,6 +7,7 @@ from bot.cards import money
 from bot.context import Context
 from bot.conversation import FieldSpec, FormSpec
 from bot.registry import ArgSpec, command
+from bot.renderers.moderation import dispute_confirmation
 from bot.texts import N_
 from core.api import InvalidTransition, ValidationError
 from core.api import ClaimStatus
@@ -68,9 +69,8 @@ async def _reject_submitted(ctx: Context, values: dict, context: dict):
 
 @forms.form(DISPUTE_FORM)
 async def _dispute_submitted(ctx: Context, values: dict, context: dict):
-    await ctx.engine.open_dispute(ctx.user_id, _claim_id(context), values["reason"])
-    return [ctx.say(ctx._("Dispute opened. A moderator will decide how to split the reward."),
-                    private=True)]
+    dispute = await ctx.engine.open_dispute(ctx.user_id, _claim_id(context), values["reason"])
+    return [await dispute_confirmation(ctx, dispute)]
 
 
 @forms.form(APPLY_FORM)
@@ -112,9 +112,8 @@ async def deliver(ctx: Context, claim: int | None = None, text: str | None = Non
 async def dispute(ctx: Context, claim: int | None = None, reason: str | None = None):
     claim_id = await _default_claim(ctx, claim, (ClaimStatus.rejected,))
     if reason:
-        await ctx.engine.open_dispute(ctx.user_id, claim_id, reason)
-        return [ctx.say(ctx._("Dispute opened. A moderator will decide how to split the "
-                              "reward."), private=True)]
+        dispute = await ctx.engine.open_dispute(ctx.user_id, claim_id, reason)
+        return [await dispute_confirmation(ctx, dispute)]
     return await forms.start(ctx, "dispute", context={"claim_id": claim_id})
 
 

@@ -798,6 +798,33 @@ MESSAGES: dict[str, str] = {
     "This account is banned or on hold, so it cannot be merged into another one. Run /link here and enter the code on your other account instead.":
         "Esta cuenta está expulsada o en espera, así que no se puede fusionar con otra. Usa "
         "/link aquí e introduce el código en tu otra cuenta.",
+    "hours a dispute waits for a moderator before the stated split applies":
+        "horas que una disputa espera a un moderador antes de aplicar el reparto anunciado",
+    "If nobody decides by {t}, it is settled automatically: {f} to the freelancer, {c} back to the client.":
+        "Si nadie decide antes del {t}, se resuelve automáticamente: {f} para el freelancer y "
+        "{c} de vuelta al cliente.",
+    "Client: {client} · Freelancer: {freelancer} · Reward: {amount}":
+        "Cliente: {client} · Freelancer: {freelancer} · Recompensa: {amount}",
+    "Timeline": "Cronología",
+    "{t} claimed (slot {n})": "{t} tomó el encargo (plaza {n})",
+    "{t} delivered revision {n}:": "{t} entregó la versión {n}:",
+    "{t} the client asked for changes:": "{t} el cliente pidió cambios:",
+    "{t} rejected:": "{t} rechazado:",
+    "{t} disputed:": "{t} disputado:",
+    "No moderator of this board can decide it, so it comes to you as platform staff.":
+        "Ningún moderador de este tablero puede decidirla, así que te llega como personal de "
+        "la plataforma.",
+    "A moderator will decide how to split the reward.":
+        "Un moderador decidirá cómo repartir la recompensa.",
+    "If nobody decides by {t}, it is settled automatically: {f} to you, {c} back to the client.":
+        "Si nadie decide antes del {t}, se resuelve automáticamente: {f} para ti y {c} de "
+        "vuelta al cliente.",
+    "Nobody decided the dispute on claim #{c} of {title} in time, so the rule stated when it opened applies: {f} to the freelancer, {cl} back to the client.":
+        "Nadie decidió a tiempo la disputa del encargo #{c} de {title}, así que se aplica la "
+        "regla anunciada al abrirla: {f} para el freelancer y {cl} de vuelta al cliente.",
+    "Claim #{claim_id} has no dispute.": "El encargo #{claim_id} no tiene disputa.",
+    "Only moderators and the two parties can read a dispute.":
+        "Solo los moderadores y las dos partes pueden leer una disputa.",
     # --- end boards, applications, disputes, membership ---
     # core/queries.py
     "Unknown user.": "Usuario desconocido.",

@@ -13,6 +13,12 @@ class EngineConfig:
     deliver_hours: int = 24
     review_hours: int = 72
     dispute_hours: int = 72
+    # A dispute no moderator decides within this long is settled by the clock, giving
+    # the freelancer this share of the reward (basis points; 5000 = split in half).
+    # Both are stated when the dispute opens; a board may set its own deadline
+    # (community.dispute_decide_hours).
+    dispute_decide_hours: int = 168
+    dispute_fallback_share_bps: int = 5000
     listing_days: int = 7
     max_revisions: int = 2
     max_live_claims: int = 3

@@ -1,9 +1,11 @@
 """Engine methods for communities and their boards: board setup, membership and
-roles as platforms report them, visibility and moderation."""
+roles as platforms report them, visibility and moderation (bans, the dispute
+packet a moderator decides from)."""
 from __future__ import annotations
 
 from typing import Iterable
 
+from core.dispute_reads import DisputePacket, dispute_packet
 from core.domain.records import Community
 from core.engine.base import EngineBase
 from core.lifecycle import people
@@ -24,7 +26,7 @@ class BoardWrites(EngineBase):
             return known
         return await self.tx(lambda t: people.enter_community(
             t, platform, platform_id, name, member_id=member_id, role_ids=role_ids,
-            platform_admin=platform_admin))
+            platform_admin=platform_admin), finishes_update=False)
 
     async def leave_community(self, platform: str, platform_id: str, user_id: int) -> bool:
         """The platform reports that this user left the community (or was removed):
@@ -42,11 +44,17 @@ class BoardWrites(EngineBase):
     async def configure_board(self, actor_id: int, community_id: int, *,
                               board_channel_id: str | None, visibility: str | None = None,
                               moderator_role_id: str | None = None, fee_bps: int | None = None,
+                              dispute_decide_hours: int | None = None,
                               platform_admin: bool = False) -> Community:
         return await self.tx(lambda t: people.configure_board(
             t, actor_id, community_id, board_channel_id=board_channel_id, visibility=visibility,
-            moderator_role_id=moderator_role_id, fee_bps=fee_bps, platform_admin=platform_admin))
+            moderator_role_id=moderator_role_id, fee_bps=fee_bps,
+            dispute_decide_hours=dispute_decide_hours, platform_admin=platform_admin))
 
     async def ban(self, actor_id: int, community_id: int, target_id: int,
                   reason: str = "") -> None:
         await self.tx(lambda t: people.ban(t, actor_id, community_id, target_id, reason))
+
+    async def dispute_packet(self, claim_id: int, viewer_id: int | None = None) -> DisputePacket:
+        """Everything a moderator needs to decide the dispute on this claim."""
+        return await self.view(lambda t: dispute_packet(t, claim_id, viewer_id))

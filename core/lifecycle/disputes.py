@@ -1,6 +1,12 @@
 """Rejection aftermath and ratings: the freelancer disputes a rejection, a
 moderator resolves it with a split, an undisputed rejection refunds the slot
-when the dispute window closes, and both sides rate each other."""
+when the dispute window closes, and both sides rate each other.
+
+A dispute never holds money forever: it goes to the board's moderators who are
+not a party to it, or to the platform staff when there is none, and when it
+opens it states a deadline (``EngineConfig.dispute_decide_hours``, or the
+board's own) and the split the clock applies if nobody decides by then
+(``dispute_fallback_share_bps``, half by default)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -12,7 +18,9 @@ from core.lifecycle.claims import _require, _settle, release, stats_for
 from core.lifecycle.gigs import maybe_complete, refund_slots
 from core.events import DisputeOpened, DisputeResolved, RatingReceived, SlotRefunded
 from core.lifecycle.tx import Tx
-from core.domain.records import Claim, ClaimStatus, Dispute, Rating
+from core.domain.records import (
+    Claim, ClaimStatus, Community, CommunityMember, Dispute, Gig, Rating, User,
+)
 
 SETTLED_FOR_RATING = (ClaimStatus.approved, ClaimStatus.auto_approved, ClaimStatus.resolved)
 
@@ -26,22 +34,45 @@ def open_dispute(tx: Tx, actor_id: int, claim_id: int, reason: str) -> Dispute:
     reason = clean_text(reason, "reason", max_len=2000)
     if len(reason) < 3:
         raise ValidationError("reason", "Tell the moderator briefly why the rejection is wrong.")
-    dispute = Dispute(claim_id=claim.id, opened_by=actor_id, reason=reason, opened_at=tx.now)
+    community = tx.s.get(Community, gig.community_id) if gig.community_id else None
+    hours = (community.dispute_decide_hours if community and community.dispute_decide_hours
+             else tx.config.dispute_decide_hours)
+    dispute = Dispute(claim_id=claim.id, opened_by=actor_id, reason=reason, opened_at=tx.now,
+                      decide_by=tx.deadline(hours * 3600),
+                      fallback_share_minor=gig.reward_minor
+                      * tx.config.dispute_fallback_share_bps // 10_000)
     tx.s.add(dispute)
     claim.status = ClaimStatus.disputed
     claim.version += 1
     tx.cancel_timers(claim_id=claim.id)
     tx.s.flush()
+    tx.schedule("dispute_deadline", dispute.decide_by, f"dispute:{dispute.id}", gig_id=gig.id,
+                claim_id=claim.id)
     tx.audit(actor_id, "freelancer", "dispute", gig_id=gig.id, claim_id=claim.id,
              from_state=ClaimStatus.rejected, to_state=claim.status, detail=reason)
-    tx.emit(DisputeOpened(recipient_id=gig.client_id, gig_id=gig.id, claim_id=claim.id,
-                          dispute_id=dispute.id), key=f"dispute:{dispute.id}")
-    for mod in tx.moderators(gig.community_id):
-        if mod not in (gig.client_id, claim.freelancer_id):
-            tx.emit(DisputeOpened(recipient_id=mod, gig_id=gig.id, claim_id=claim.id,
-                                  dispute_id=dispute.id, for_moderator=True),
-                    key=f"dispute:{dispute.id}")
+    rule = dict(gig_id=gig.id, claim_id=claim.id, dispute_id=dispute.id,
+                decide_by=dispute.decide_by.isoformat(),
+                fallback_share=dispute.fallback_share_minor)
+    tx.emit(DisputeOpened(recipient_id=gig.client_id, **rule), key=f"dispute:{dispute.id}")
+    deciders, as_staff = deciders_of(tx, gig.community_id, (gig.client_id, claim.freelancer_id))
+    for mod in deciders:
+        tx.emit(DisputeOpened(recipient_id=mod, for_moderator=True, as_staff=as_staff, **rule),
+                key=f"dispute:{dispute.id}")
     return dispute
+
+
+def deciders_of(tx: Tx, community_id: int | None,
+                parties: tuple[int, ...]) -> tuple[list[int], bool]:
+    """Who can decide this dispute: the board's moderators who are not a party to it,
+    else the platform staff who are not (True: it went to the staff)."""
+    if community_id is not None:
+        mods = [m for m in tx.s.scalars(select(CommunityMember.user_id).where(
+            CommunityMember.community_id == community_id, CommunityMember.role == "moderator"))
+            if m not in parties]
+        if mods:
+            return mods, False
+    staff = tx.s.scalars(select(User.id).where(User.staff.is_(True)).order_by(User.id))
+    return [u for u in staff if u not in parties], True
 
 
 def resolve_dispute(tx: Tx, actor_id: int, claim_id: int, freelancer_share: int,
@@ -59,7 +90,26 @@ def resolve_dispute(tx: Tx, actor_id: int, claim_id: int, freelancer_share: int,
         raise ValidationError("share", "The freelancer's share must be between 0 and the reward.",
                               maximum=gig.reward_minor)
     dispute = tx.s.scalar(select(Dispute).where(Dispute.claim_id == claim.id))
-    note = clean_text(note, "note", max_len=2000)
+    return _settle_dispute(tx, gig, claim, dispute, freelancer_share,
+                           clean_text(note, "note", max_len=2000), actor_id)
+
+
+def settle_undecided(tx: Tx, claim_id: int) -> Dispute | None:
+    """Clock: nobody decided the dispute by its deadline, so the split stated when it
+    opened applies."""
+    claim = tx.claim(claim_id)
+    dispute = tx.s.scalar(select(Dispute).where(Dispute.claim_id == claim_id))
+    if claim.status != ClaimStatus.disputed or dispute is None or dispute.decide_by is None \
+            or dispute.decide_by > tx.now:
+        return None
+    gig = tx.gig(claim.gig_id, lock=True)
+    share = min(dispute.fallback_share_minor or 0, gig.reward_minor)
+    return _settle_dispute(tx, gig, claim, dispute, share, "", None)
+
+
+def _settle_dispute(tx: Tx, gig: Gig, claim: Claim, dispute: Dispute, freelancer_share: int,
+                    note: str, actor_id: int | None) -> Dispute:
+    """Pay the split (``actor_id`` None: the clock, by the stated rule)."""
     claim.status = ClaimStatus.resolved
     if freelancer_share:
         release(tx, gig, claim, freelancer_share)
@@ -82,13 +132,16 @@ def resolve_dispute(tx: Tx, actor_id: int, claim_id: int, freelancer_share: int,
     dispute.resolved_at = tx.now
     if freelancer_share * 2 < gig.reward_minor:
         stats_for(tx, claim.freelancer_id).disputes_lost += 1
-    tx.audit(actor_id, "moderator", "resolve", gig_id=gig.id, claim_id=claim.id,
-             from_state=ClaimStatus.disputed, to_state=claim.status,
+    by_deadline = actor_id is None
+    tx.audit(actor_id, "system" if by_deadline else "moderator",
+             "resolve_by_deadline" if by_deadline else "resolve", gig_id=gig.id,
+             claim_id=claim.id, from_state=ClaimStatus.disputed, to_state=claim.status,
              detail=f"freelancer_share={freelancer_share} {note}")
     for who in (gig.client_id, claim.freelancer_id):
         tx.emit(DisputeResolved(recipient_id=who, gig_id=gig.id, claim_id=claim.id,
                                 freelancer_share=freelancer_share, client_share=client_share,
-                                currency=gig.currency, note=note), key=f"dispute:{dispute.id}")
+                                currency=gig.currency, note=note, by_deadline=by_deadline),
+                key=f"dispute:{dispute.id}")
     maybe_complete(tx, gig)
     return dispute
 

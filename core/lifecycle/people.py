@@ -252,7 +252,8 @@ def note_member(tx: Tx, community: Community, user_id: int, *, role_ids: Iterabl
 
 def configure_board(tx: Tx, actor_id: int, community_id: int, *, board_channel_id: str | None,
                     visibility: str | None = None, moderator_role_id: str | None = None,
-                    fee_bps: int | None = None, platform_admin: bool) -> Community:
+                    fee_bps: int | None = None, dispute_decide_hours: int | None = None,
+                    platform_admin: bool) -> Community:
     """Admins of the chat/server (checked by the platform adapter) set up the board."""
     community = tx.s.get(Community, community_id)
     if community is None:
@@ -274,6 +275,9 @@ def configure_board(tx: Tx, actor_id: int, community_id: int, *, board_channel_i
         community.moderator_role_id = moderator_role_id
     if fee_bps is not None:
         community.fee_bps = parse_int(fee_bps, "fee (basis points)", minimum=0, maximum=3000)
+    if dispute_decide_hours is not None:
+        community.dispute_decide_hours = parse_int(
+            dispute_decide_hours, "dispute deadline (hours)", minimum=24, maximum=720)
     community.created_by = community.created_by or actor_id
     set_member_role(tx, community_id, actor_id, "moderator")
     tx.audit(actor_id, "moderator", "configure_board", detail=f"community={community_id}")

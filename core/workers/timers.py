@@ -1,7 +1,8 @@
 """The clock worker: fires due timers (claim deadlines, auto-approval, dispute
-windows, listing expiry, reminders). Each timer fires in its own transaction
-that first flips it from pending to done with a conditional UPDATE, so several
-processes can run this at once and a crash simply leaves the timer pending."""
+windows, disputes nobody decided by their deadline, listing expiry, reminders).
+Each timer fires in its own transaction that first flips it from pending to done
+with a conditional UPDATE, so several processes can run this at once and a crash
+simply leaves the timer pending."""
 from __future__ import annotations
 
 import logging
@@ -9,7 +10,7 @@ import logging
 from sqlalchemy import select, update
 
 from core.domain.errors import DomainError
-from core.lifecycle import claims, disputes, gigs
+from core.lifecycle import board_summary, claims, disputes, gigs
 from core.events import DeadlineReminderDue, ReviewReminderDue
 from core.lifecycle.tx import Tx
 from core.domain.records import Claim, ClaimStatus, Gig, GigStatus, Timer
@@ -26,13 +27,17 @@ def due_timer_ids(tx: Tx, limit: int) -> list[int]:
 def fire_timer(tx: Tx, timer_id: int) -> str | None:
     row = tx.s.execute(update(Timer).where(Timer.id == timer_id, Timer.status == "pending")
                        .values(status="done", done_at=tx.now)
-                       .returning(Timer.kind, Timer.gig_id, Timer.claim_id)).first()
+                       .returning(Timer.kind, Timer.gig_id, Timer.claim_id,
+                                  Timer.community_id)).first()
     if row is None:
         return None  # another worker fired it
-    kind, gig_id, claim_id = row
+    kind, gig_id, claim_id, community_id = row
     try:
         with tx.savepoint():
-            _HANDLERS[kind](tx, gig_id, claim_id)
+            if kind == board_summary.KIND:  # a community timer
+                board_summary.fire(tx, community_id)
+            else:
+                _HANDLERS[kind](tx, gig_id, claim_id)
     except DomainError as exc:  # the world moved on; the timer is obsolete
         log.info("timer %s (%s) obsolete: %s", timer_id, kind, exc)
     return kind
@@ -66,6 +71,7 @@ _HANDLERS = {
     "claim_deadline": lambda tx, g, c: claims.abandon(tx, c),
     "auto_approve": lambda tx, g, c: _auto_approve(tx, c),
     "dispute_window": lambda tx, g, c: disputes.close_dispute_window(tx, c),
+    "dispute_deadline": lambda tx, g, c: disputes.settle_undecided(tx, c),
     "listing_expiry": _expire,
     "unfunded_expiry": _expire_unfunded,
     "deadline_reminder": lambda tx, g, c: _reminder(
