@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from core.domain.clock import Clock, SystemClock
 from core.domain.config import EngineConfig
+from core.lifecycle import inbox
 from core.lifecycle.tx import Tx
 from core.ports.payments import PaymentProvider
 from core.storage.db import Database
@@ -24,19 +25,27 @@ class EngineBase:
         self.clock = clock or SystemClock()
         self.config = config or EngineConfig()
 
-    async def tx(self, fn: Callable[[Tx], T]) -> T:
-        """Run ``fn`` in one write transaction with a fresh ``Tx``."""
-        return await self.db.write(self._unit(fn))
+    async def tx(self, fn: Callable[[Tx], T], *, finishes_update: bool = True) -> T:
+        """Run ``fn`` in one write transaction with a fresh ``Tx``. While a platform
+        update is being handled (``core.lifecycle.inbox.HANDLING``), the transaction
+        also marks it finished, so a restart never handles it twice; writes that only
+        recognise who and where (a new user, a community seen) pass
+        ``finishes_update=False``: the update's own action is still to come."""
+        handling = inbox.HANDLING.get() if finishes_update else None
+        return await self.db.write(self._unit(fn, handling=handling))
 
     async def view(self, fn: Callable[[Tx], T]) -> T:
         return await self.db.read(self._unit(fn))
 
-    def _unit(self, fn: Callable[[Tx], T]) -> Callable[[Session], T]:
+    def _unit(self, fn: Callable[[Tx], T], *,
+              handling: tuple[str, str] | None = None) -> Callable[[Session], T]:
         now = self.clock.now()
 
         def run(session: Session) -> T:
             tx = Tx(session, now, self.config)
             result = fn(tx)
+            if handling is not None:
+                inbox.finish_inbound(tx, *handling)
             tx.finish()
             return result
         return run

@@ -23,7 +23,8 @@ class Transitions(EngineBase):
         if known is not None and (username is None or known[1].username == username):
             return known[0]  # the common case needs no write transaction
         return await self.tx(lambda t: people.resolve_identity(
-            t, platform, str(platform_user_id), display_name, username, locale))
+            t, platform, str(platform_user_id), display_name, username, locale),
+            finishes_update=False)
 
     async def update_profile(self, user_id: int, fields: dict[str, object], *,
                              locale: str | None = "en", languages: tuple[str, ...] = ("en",)):

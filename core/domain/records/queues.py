@@ -1,6 +1,7 @@
 """Durable work and conversation memory: timers with due times, the outbox of
-notifications and payment commands, resumable form state, and the platform
-message ids of cards that are edited in place."""
+notifications and payment commands, the inbox of platform updates not yet
+processed, resumable form state, and the platform message ids of cards that are
+edited in place."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -40,6 +41,22 @@ class OutboxMessage(SQLModel, table=True):
     lease_until: datetime | None = None
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
+    done_at: datetime | None = None
+
+
+class InboundUpdate(SQLModel, table=True):
+    """A platform update, stored before the platform is told it arrived (the polling
+    offset confirmed, the webhook answered), so a killed process loses none."""
+
+    __table_args__ = (UniqueConstraint("platform", "key"),
+                      Index("ix_inbound_unfinished", "platform", "status", "id"))
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    key: str = Field(max_length=64)  # the platform's id of the update
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=12)  # pending | done | dead
+    attempts: int = 0  # processing starts after a restart; a poison update ends dead
+    received_at: datetime = Field(default_factory=utcnow)
     done_at: datetime | None = None
 
 
