@@ -49,6 +49,7 @@ from core.events import (
     RefundNeedsDecision, RefundSent, ReviewReminderDue, RevisionRequested, SlotClaimConfirmed,
     SlotClaimed, SlotRefunded, Event, EVENT_TYPES, event_from,
 )
+from core.events import WeeklySummaryDue  # a board's weekly summary (core.lifecycle.board_summary)
 
 # -- a live gig managed by its client, rate cards (core.lifecycle.gig_changes,
 # core.lifecycle.gig_repeats, core.rate_cards) ------------------------------------
@@ -94,6 +95,7 @@ __all__ = [
     "TipReceived", "TipSent",
     "CardSubject", "MessageRef", "Recipient",  # delivery (core.engine.delivery)
     "BoardStats", "EarningsReport", "Statement", "StatementLine", "WeekEarnings",  # reports
+    "WeeklySummaryDue",
     # domain events (core.events)
     "ApplicationAccepted", "ApplicationDeclined", "ApplicationReceived", "ChargebackOpened",
     "ClaimAbandoned", "ClaimApproved", "ClaimAutoApproved", "ClaimRejected", "ClaimWithdrawn",

@@ -252,9 +252,6 @@ class WeeklySummaryDue(Event, type_name="board.weekly_summary"):
     community_id: int
     week_of: str  # the ISO date it fired
 
-    def dedup_key(self, key: str) -> str:
-        return f"{self.type_name}:{key}"
-
 
 # -- money ---------------------------------------------------------------------
 

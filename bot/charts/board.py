@@ -84,7 +84,7 @@ def draw(stats: BoardStats, texts: BoardTexts, theme: Theme) -> Chart:
            label=texts.posted)
     ax.bar([i + 0.2 for i in x], stats.filled_per_day, width=0.4, color=theme.secondary,
            label=texts.filled)
-    ticks = x[::-7][::-1]  # weekly, ending on today
+    ticks = x[::-7 if len(x) > 10 else -1][::-1]  # weekly (daily for a week), ending today
     ax.set_xticks(ticks, [texts.days[i] for i in ticks])
     ax.set_xlim(-0.7, len(x) - 0.3)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))

@@ -12,14 +12,14 @@ import io
 from decimal import Decimal
 
 from bot import charts
-from bot.cards import money
-from bot.charts.canvas import span
+from bot.board_reports import stats_reply
+from bot.cards import money, when
 from bot.context import Context
 from bot.conversation import Attachment, Reply, Rich
 from bot.registry import ArgSpec, command
 from bot.texts import N_
 from core.api import (
-    CURRENCY_EXPONENTS, BoardStats, EarningsReport, NotAllowed, Statement, StatementLine,
+    CURRENCY_EXPONENTS, EarningsReport, NotAllowed, Statement, StatementLine,
     ValidationError,
 )
 
@@ -86,34 +86,25 @@ async def earnings(ctx: Context, currency: str | None = None, theme: str | None 
 
 
 # -- board stats ---------------------------------------------------------------------
-def stats_caption(ctx: Context, stats: BoardStats) -> Rich:
-    paid = ", ".join(money(v, cur) for cur, v in sorted(stats.paid_out.items())) or "-"
-    text = Rich().bold(ctx._("{name}: last {n} days", name=stats.name, n=len(stats.days)))
-    text.line(ctx._("Gigs posted: {n} · slots filled: {m}", n=stats.gigs_posted,
-                    m=stats.slots_filled))
-    text.line(ctx._("Median time to claim: {a} · to approval: {b}",
-                    a=span(stats.median_claim_seconds), b=span(stats.median_approval_seconds)))
-    text.line(ctx._("Paid out: {amount} · disputes: {n}", amount=paid, n=stats.disputes))
-    if stats.top_skills:
-        text.line(ctx._("Top skills: {skills}", skills=", ".join(
-            f"{name} ({n})" for name, n in stats.top_skills)))
-    return text
-
-
-async def stats_reply(ctx: Context, stats: BoardStats, theme: str | None = None, *,
-                      private: bool = True) -> Reply:
-    chart = await charts.board_chart(stats, ctx._, locale=ctx.actor.locale, money=money,
-                                     theme=theme)
-    return ctx.say(stats_caption(ctx, stats), private=private, attachments=[Attachment(
-        platform="generated", file_ref=f"chart:board:{stats.community_id}:{stats.data_key}",
-        name="gigbroker-board-stats.png", kind="photo", data=chart.png)])
-
-
 @command("stats", N_("Moderators: this board's last 30 days as a picture"), THEME_ARG,
-         usage="/stats theme=dark", moderator=True, private=True)
-async def stats(ctx: Context, theme: str | None = None):
-    figures = await ctx.engine.board_stats(ctx.user_id, _community(ctx))
-    return [await stats_reply(ctx, figures, theme)]
+         ArgSpec("weekly", N_("on or off: post a summary to the board every Monday"),
+                 kind="choice", choices=("on", "off")),
+         usage="/stats weekly=on", moderator=True, private=True)
+async def stats(ctx: Context, theme: str | None = None, weekly: str | None = None):
+    community = _community(ctx)
+    if weekly is not None:
+        due = await ctx.engine.set_weekly_summary(ctx.user_id, community, weekly == "on")
+        return [ctx.say(ctx._("Weekly summary on: the first is posted to the board on {t}.",
+                              t=when(due)) if due else
+                        ctx._("Weekly summary off."), private=True)]
+    figures = await ctx.engine.board_stats(ctx.user_id, community)
+    reply = await stats_reply(ctx._, ctx.actor.locale, figures, theme)
+    due = await ctx.engine.weekly_summary_due(community)
+    reply.text.line().line(ctx._("Weekly summary: next on {t}. Turn it off with /stats "
+                                 "weekly=off.", t=when(due)) if due else
+                           ctx._("Post this to the board every Monday: /stats weekly=on."),
+                           "italic")
+    return [reply]
 
 
 # -- CSV export ---------------------------------------------------------------------

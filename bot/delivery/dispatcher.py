@@ -13,12 +13,13 @@ from bot.delivery.cards import gig_card_key
 from bot.delivery.platform import Platform
 from bot.delivery.service import PlatformDelivery
 from bot.texts import translator
-from core.api import Engine, GigCardChanged, GigStatus, Notification
+from core.api import Engine, GigCardChanged, GigStatus, Notification, WeeklySummaryDue
 
 log = logging.getLogger(__name__)
 
 CLOSED = (GigStatus.completed, GigStatus.cancelled, GigStatus.expired)
 NOT_LISTED = (GigStatus.draft, GigStatus.awaiting_funding)
+BOARD_EVENTS = (WeeklySummaryDue.type_name,)  # posted to a community's board, no recipient
 
 
 class ChatDispatcher:
@@ -44,6 +45,9 @@ class ChatDispatcher:
         if note.event == GigCardChanged.type_name:
             await self._card(note)
             return
+        if note.event in BOARD_EVENTS:
+            await self._board(note)
+            return
         if note.recipient_id is None:
             return
         recipient = await self.engine.recipient(note.recipient_id)
@@ -58,6 +62,12 @@ class ChatDispatcher:
             return
         for platform, puid in targets:
             await self.adapters[platform].notify(puid, reply, dedup_key=note.dedup_key)
+
+    async def _board(self, note: Notification) -> None:
+        reply = await renderers.render(self.engine, note, translator("en"))
+        for delivery in list(self.adapters.values()):
+            await delivery.post_to_board(note.data["community_id"], reply,
+                                         dedup_key=note.dedup_key)
 
     async def _card(self, note: Notification) -> None:
         gig_id = note.data["gig_id"]

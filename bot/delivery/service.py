@@ -15,7 +15,7 @@ from bot.conversation import Reply
 from bot.delivery.cards import LiveCards
 from bot.delivery.memory import DeliveryLog
 from bot.delivery.outcomes import for_outbox
-from bot.delivery.platform import Platform, RecipientNotStarted, RecipientUnreachable
+from bot.delivery.platform import Chat, Platform, RecipientNotStarted, RecipientUnreachable
 from bot.delivery.routing import ReplyRouter
 from core.api import Engine
 
@@ -62,3 +62,22 @@ class PlatformDelivery:
         self.log.done(key)
         self.sent += 1
         await self.cards.remember_sent(reply, sent, direct=True)
+
+    async def post_to_board(self, community_id: int, reply: Reply, *, dedup_key: str) -> None:
+        """A post of the community's own (its weekly summary) on its board, if the
+        board lives on this platform (raise to retry)."""
+        chat = await self.engine.board_chat(community_id, self.name)
+        key = (f"board:{community_id}", dedup_key)
+        progress = self.log.progress(key)
+        if chat is None or progress is None:
+            return  # not here, or delivered already
+        try:
+            await self.platform.send(Chat(chat), reply, progress=progress)
+        except RecipientUnreachable as exc:
+            log.info("dropping %s for the %s board %s: %s", dedup_key, self.name, chat, exc)
+        except Exception as exc:  # noqa: BLE001 - mapped for the outbox
+            mapped = for_outbox(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+        self.log.done(key)

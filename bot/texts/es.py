@@ -897,6 +897,21 @@ MESSAGES: dict[str, str] = {
         "Solo los moderadores de este tablero pueden ver sus cifras.",
     "which currency the earnings chart shows, e.g. eur":
         "qué moneda muestra el gráfico de ganancias, p. ej. eur",
+    "on or off: post a summary to the board every Monday":
+        "on u off: publicar un resumen en el tablero cada lunes",
+    "Weekly summary on: the first is posted to the board on {t}.":
+        "Resumen semanal activado: el primero se publica en el tablero el {t}.",
+    "Weekly summary off.": "Resumen semanal desactivado.",
+    "Weekly summary: next on {t}. Turn it off with /stats weekly=off.":
+        "Resumen semanal: el próximo el {t}. Desactívalo con /stats weekly=off.",
+    "Post this to the board every Monday: /stats weekly=on.":
+        "Publica esto en el tablero cada lunes: /stats weekly=on.",
+    "Weekly summary": "Resumen semanal",
+    "Only moderators of this board can turn its weekly summary on or off.":
+        "Solo los moderadores de este tablero pueden activar o desactivar su resumen semanal.",
+    "This community has no gig board yet: an admin sends /board in the chat that should hold it.":
+        "Esta comunidad aún no tiene tablero de trabajos: un administrador envía /board en el "
+        "chat que debe alojarlo.",
     # --- end of pictures and exports ---
     # --- a live gig managed by its client, rate cards (bot/commands/manage.py, rates.py,
     # bot/renderers/gig_changes.py, core/lifecycle/gig_changes.py, gig_repeats.py) ---

@@ -1,8 +1,12 @@
 """The engine's reports: the reads behind /wallet's earnings chart, /stats and
-/export (``core.reports``), with who may see a board's figures decided here."""
+/export (``core.reports``), with who may see a board's figures decided here,
+and turning a board's weekly summary on or off (``core.lifecycle.board_summary``)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from core import reports
+from core.lifecycle import board_summary
 from core.domain.errors import NotAllowed
 from core.engine.base import EngineBase
 from core.lifecycle.tx import Tx
@@ -37,3 +41,13 @@ class Reports(EngineBase):
             _moderator(t, actor_id, community_id)
             return reports.board_statement(t.s, community_id)
         return await self.view(read)
+
+    async def set_weekly_summary(self, actor_id: int, community_id: int,
+                                 on: bool) -> datetime | None:
+        """A moderator turns the board's weekly summary on (when the first is due) or off."""
+        return await self.tx(lambda t: board_summary.set_weekly_summary(t, actor_id,
+                                                                        community_id, on))
+
+    async def weekly_summary_due(self, community_id: int) -> datetime | None:
+        """When the board's next weekly summary is due (None: it is off)."""
+        return await self.view(lambda t: board_summary.pending_due(t, community_id))

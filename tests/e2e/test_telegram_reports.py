@@ -75,3 +75,22 @@ async def test_stats_in_the_group_reaches_only_the_moderator(harness, tg):
     assert Image.open(io.BytesIO(photo.photo.content)).size == (1080, 1350)
     assert "Gigs posted: 1 · slots filled: 1" in "\n".join(h.texts(CLIENT))
     assert len(uploads(tg, "photo", GROUP)) == photos_in_group  # nothing public
+
+
+async def test_weekly_summary_is_posted_to_the_group_board(harness, tg):
+    from datetime import timedelta
+    h = harness
+    await earned(h)
+    await h.say(CLIENT, "/stats weekly=on", GROUP)
+    assert "Weekly summary on" in h.texts(CLIENT)[-1]
+    photos = len(uploads(tg, "photo", GROUP))
+    h.clock.advance(timedelta(days=7, hours=1))
+    await h.settle()
+    [summary] = [m for m in tg.messages_to(GROUP) if "Weekly summary" in (m.text or "")]
+    assert "Design Guild: last 7 days" in summary.text
+    assert len(tg.calls_to("sendPhoto")) >= 1
+    [photo] = uploads(tg, "photo", GROUP)[photos:]
+    assert Image.open(io.BytesIO(photo.photo.content)).size == (1080, 1350)
+    h.clock.advance(timedelta(hours=1))
+    await h.settle()
+    assert len([m for m in tg.messages_to(GROUP) if "Weekly summary" in (m.text or "")]) == 1

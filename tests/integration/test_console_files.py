@@ -33,6 +33,10 @@ SCRIPT = """
 /export
 /receipt
 """
+POST = """
+/post title="Shop texts" reward=40 currency=usd skills=copywriting
+/press Pay
+"""
 
 
 async def run_script(app: App, script: str) -> str:
@@ -83,3 +87,24 @@ async def test_a_file_that_cannot_be_saved_is_reported_not_fatal(app, tmp_path, 
     out = await run_script(app, SCRIPT)
     assert "[file] gigbroker-earnings-usd.png (" in out and "not saved:" in out
     assert "[to alice] Ledger lines: 2." in out  # the session went on
+
+
+async def test_weekly_summary_is_posted_to_the_board_with_its_picture(app, tmp_path,
+                                                                       monkeypatch):
+    monkeypatch.setenv("GIGBROKER_CONSOLE_FILES", str(tmp_path / "files"))
+    out = await run_script(app, SCRIPT + "/as mod\n/stats weekly=on\n/stats\n")
+    assert "[to mod] Weekly summary on: the first is posted to the board on 2026-06-08 09:00 UTC." \
+        in out  # the app's clock starts on Monday 1 June 2026, 09:00
+    assert "Weekly summary: next on 2026-06-08 09:00 UTC." in out
+    assert "[board] Weekly summary" not in out
+    out = await run_script(app, "/as mod\n/clock +3d\n/as bob\n" + POST.strip()
+                           + "\n/as mod\n/clock +3d\n")
+    assert "[board] Weekly summary" not in out  # Sunday
+    out = await run_script(app, "/as mod\n/clock +1d\n")
+    assert "[board] Weekly summary\n" in out and "Console board: last 7 days" in out
+    assert "Gigs posted: 1 · slots filled: 0" in out  # the gig of 1 June is out of the week
+    assert "Top skills: copywriting (1)" in out
+    [picture] = saved(out, r"gigbroker-board-stats\.png")
+    assert Image.open(picture).size == (1080, 1350)
+    out = await run_script(app, "/as mod\n/clock +1h\n/stats weekly=off\n/clock +7d\n")
+    assert "Weekly summary off." in out and "[board] Weekly summary" not in out
