@@ -63,6 +63,7 @@ from core.domain.records import (
     SLOT_HOLDING_STATES,
     Application,
     Claim,
+    Dispute,
     Gig,
     LedgerEntry,
     LedgerPosting,
@@ -195,7 +196,8 @@ def machine_for(backend: str, database_factory):
         def everything_settles(self) -> None:
             """Liveness, at the end of every run: once everyone has set up payouts and
             nobody acts for twelve days, every payment has been made and no money waits
-            anywhere but in escrow for disputes a moderator still has to resolve."""
+            anywhere: a dispute nobody decided was settled at its deadline by the split
+            it stated when it opened."""
             for uid in self.freelancers:
                 self.run(self.engine.setup_payouts(uid))
             for days in (12, 1):  # every deadline, window and listing has run out
@@ -211,19 +213,29 @@ def machine_for(backend: str, database_factory):
             ops, balances, undone = self.run(self.db.read(read))
             assert [op for op in ops if op[1] != "succeeded"] == [], "payments stuck"
             assert [(m.channel, m.event, m.status) for m in undone] == []
-            disputed = Counter(c.gig_id for c in self.claims.values() if c.status == "disputed")
             assert {c.status for c in self.claims.values()} <= {
-                "approved", "auto_approved", "resolved", "refunded", "withdrawn", "abandoned",
-                "disputed"}
+                "approved", "auto_approved", "resolved", "refunded", "withdrawn", "abandoned"}
+            self.undecided_disputes_paid_their_rule()
             for g in self.gigs.values():
                 assert g.status in ("completed", "cancelled", "expired", "awaiting_funding"), (
                     g.id, g.status)  # (an unpaid gig simply waits: no money involved)
                 held = (balances.get((ledger.escrow(g.id), g.currency), 0),
                         balances.get((ledger.fee_held(g.id), g.currency), 0))
-                assert held == (g.reward_minor * disputed[g.id], g.fee_per_slot * disputed[g.id])
+                assert held == (0, 0), (g.id, held)
             for (account, _), amount in balances.items():
                 if account.startswith(("payable:", "payout_pending:", "refund_pending:")):
                     assert amount == 0, f"{amount} stuck in {account}"
+
+        def undecided_disputes_paid_their_rule(self) -> None:
+            """Every dispute ended: by a moderator's split, or (no resolver) by the clock
+            at its deadline with exactly the freelancer's share it stated up front."""
+            def read(s):
+                return [(d, s.get(Claim, d.claim_id)) for d in s.scalars(select(Dispute))]
+            for d, c in self.run(self.db.read(read)):
+                assert d.status == "resolved" and c.status == "resolved", (d.id, c.status)
+                if d.resolver_id is None:
+                    assert d.resolved_at >= d.decide_by
+                    assert c.paid_minor == d.fallback_share_minor
 
         def fingerprint(self):
             return self.run(self.db.read(lambda s: tuple(s.execute(FINGERPRINT).one())))
