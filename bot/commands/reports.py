@@ -1,6 +1,7 @@
-"""Pictures and exports: /earnings (the weekly earnings chart, also part of
-/wallet), /stats (a board's last 30 days, for its moderators) and /export (the
-user's ledger lines, or with ``board`` the board's, as CSV for bookkeeping).
+"""Pictures and exports: the weekly earnings chart /wallet shows, /stats (a
+board's last 30 days, for its moderators; ``weekly=on`` posts a summary every
+Monday) and /export (the user's ledger lines, or with ``board`` the board's, as
+CSV for bookkeeping).
 
 The figures come from core's read models; the charts are drawn by
 ``bot.charts`` off the event loop; amounts shown go through the one money
@@ -72,17 +73,6 @@ async def earnings_reply(ctx: Context, currency: str | None = None,
     return ctx.say(earnings_caption(ctx, report), private=True, attachments=[Attachment(
         platform="generated", file_ref=f"chart:earnings:{report.user_id}:{report.data_key}",
         name=f"gigbroker-earnings-{report.currency}.png", kind="photo", data=chart.png)])
-
-
-@command("earnings", N_("A chart of what you earned per week, last 12 weeks"),
-         ArgSpec("currency", N_("which currency, e.g. eur (default: the one you earn most in)")),
-         THEME_ARG, usage="/earnings currency=eur theme=dark", private=True)
-async def earnings(ctx: Context, currency: str | None = None, theme: str | None = None):
-    reply = await earnings_reply(ctx, currency, theme)
-    if reply is None:
-        return [ctx.say(ctx._("No earnings in the last 12 weeks yet. Find work with /gigs."),
-                        private=True)]
-    return [reply]
 
 
 # -- board stats ---------------------------------------------------------------------

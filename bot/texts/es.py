@@ -858,12 +858,6 @@ MESSAGES: dict[str, str] = {
         "Usa esto en el grupo o canal del servidor del tablero.",
     "Also earned in {currencies}: add currency=CODE to see them.":
         "También ganaste en {currencies}: añade currency=CODE para verlas.",
-    "A chart of what you earned per week, last 12 weeks":
-        "Gráfico de lo que ganaste por semana, últimas 12 semanas",
-    "which currency, e.g. eur (default: the one you earn most in)":
-        "qué moneda, p. ej. eur (por defecto: en la que más ganas)",
-    "No earnings in the last 12 weeks yet. Find work with /gigs.":
-        "Aún no tienes ganancias en las últimas 12 semanas. Busca trabajo con /gigs.",
     "{name}: last {n} days": "{name}: últimos {n} días",
     "Gigs posted: {n} · slots filled: {m}": "Trabajos publicados: {n} · plazas tomadas: {m}",
     "Median time to claim: {a} · to approval: {b}":
