@@ -85,10 +85,12 @@ from core.domain.config import EngineConfig
 from core.matching.index import keep_index_fresh, prune_match_log
 from core.storage.db import Database
 from core.storage.migrate import upgrade as upgrade_database
+from core.workers import metrics  # the process's prometheus registry
 from core.workers.outbox import OutboxWorker
 from core.workers.timers import run_due_timers
 
 __all__ = [
+    "metrics",  # core.workers.metrics
     # a live gig managed by its client, rate cards
     "DeadlineExtended", "ExtraPaymentRefunded", "GigEdited", "GigExtra", "GigRecurrence",
     "MIN_CLIENTS", "MIN_GIGS", "RateCard", "RecurringGigPosted", "SlotsAdded", "Spread",

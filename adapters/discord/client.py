@@ -13,6 +13,7 @@ This module imports nothing else of the adapter, so every other module may
 import it."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Iterable, Protocol
 
@@ -68,6 +69,7 @@ class GigClient(discord.AutoShardedClient):
         self.dev_guild_ids = [int(g) for g in dev_guild_ids]
         self.sync_commands = sync_commands
         self.synced: list[app_commands.AppCommand] = []
+        self._installed = False
         if gateway_url:
             self._use_gateway(gateway_url)
 
@@ -83,12 +85,29 @@ class GigClient(discord.AutoShardedClient):
         import discord.gateway
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
 
+    def reopen(self) -> None:
+        """Make a closed client startable again (``login`` then ``connect``).
+
+        ``clear()`` is discord.py's own reset, but it leaves three things of the
+        closed run: the HTTP connector (closed with the session), the shard count
+        (Discord may have resharded: ask again) and the shards' event queue, which
+        still holds the close event and would end the next ``connect`` at once."""
+        self.clear()
+        self.http.connector = discord.utils.MISSING
+        self.shard_count = None
+        self._AutoShardedClient__queue = asyncio.PriorityQueue()  # noqa: SLF001 - see above
+
     def answered_by(self) -> Intake:
         if self.intake is None:
             raise RuntimeError("GigClient needs an intake before it starts")
         return self.intake
 
     async def setup_hook(self) -> None:
+        # login() runs this again when the service restarts a stopped client: what is
+        # installed (commands, persistent buttons) stays, and nothing is synced twice.
+        if self._installed:
+            return
+        self._installed = True
         await self.answered_by().install(self)
         if self.sync_commands:
             try:

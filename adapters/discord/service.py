@@ -3,16 +3,29 @@ set. It wires the client, the inbound side (``intake.InteractionIntake`` over
 one ``answering.InteractionAnswerer``) and the outbound adapter (registered
 with the notification dispatcher), points discord.py at ``DISCORD_API_BASE_URL``
 and ``DISCORD_GATEWAY_URL`` (proxies, the test fake), and runs the client in a
-background task so other services (Telegram, HTTP) run in the same process."""
+background task so other services (Telegram, HTTP) run in the same process.
+
+``start()`` logs in before it returns, so a refused token or an unreachable
+Discord is a start-up failure (one ``StartupFailed`` line). The gateway then
+runs under a supervisor: discord.py reconnects by itself after network errors,
+but gives up (closes the client) on the close codes it cannot handle, e.g.
+4011 "sharding required" when Discord reshards a growing bot; the supervisor
+logs in again (asking Discord for the shard count again) and reconnects with
+exponential backoff, and ``health()`` (shown in ``/healthz``) says whether the
+client is connected and how often it was restarted."""
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
 from typing import Any, Protocol, Sequence
+from urllib.parse import urlsplit
 
+import aiohttp
 import discord
 import discord.http
+
+from bot.startup import StartupFailed
 
 from bot.service import Conversation
 from core.api import Engine
@@ -44,6 +57,7 @@ class AppParts(Protocol):
 log = logging.getLogger(__name__)
 
 GLOBAL_LIMIT_PER_SECOND = 50  # Discord's global REST limit per bot
+FIRST_BACKOFF, MAX_BACKOFF = 1.0, 60.0  # seconds between restarts of a stopped client
 
 
 class DiscordService:
@@ -65,26 +79,102 @@ class DiscordService:
         self.client.intake = self.intake
         app.dispatcher.register(self.adapter)
         self._task: asyncio.Task | None = None
+        self._stopping = False
+        self.state, self.restarts = "not started", 0
+        self.last_error: str | None = None
 
     async def start(self) -> None:
-        """Log in and connect in the background; returns at once."""
+        """Log in (checks the token), then connect in the background; returns once
+        logged in."""
         base = self.settings.discord_api_base_url.rstrip("/")
         if discord.http.Route.BASE != base:
             discord.http.Route.BASE = base
-        self._task = asyncio.create_task(self._run(), name="discord-client")
-
-    async def _run(self) -> None:
+        self.state, self.restarts, self.last_error = "logging in", 0, None
+        self._stopping = False
         try:
-            await self.client.start(self.settings.discord_bot_token)
-        except discord.LoginFailure:
-            log.error("Discord refused the bot token: check DISCORD_BOT_TOKEN")
-        except discord.PrivilegedIntentsRequired:
-            log.error("Enable the Message Content intent for the bot in Discord's developer "
-                      "portal (Bot -> Privileged Gateway Intents)")
-        except asyncio.CancelledError:
+            await self.client.login(self.settings.discord_bot_token)
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                await self.client.close()  # its HTTP session
+            failure = self._startup_failure(exc)
+            if failure is not None:
+                raise failure from None
             raise
-        except Exception:  # noqa: BLE001 - the rest of the process keeps running
-            log.exception("the Discord client stopped")
+        self._task = asyncio.create_task(self._supervise(), name="discord-client")
+
+    def _startup_failure(self, exc: BaseException) -> StartupFailed | None:
+        server = urlsplit(self.settings.discord_api_base_url).netloc or "Discord"
+        if isinstance(exc, discord.LoginFailure):
+            return StartupFailed("DISCORD_BOT_TOKEN: Discord refused the bot token; copy it "
+                                 "again from the developer portal (Bot -> Reset Token)")
+        if isinstance(exc, (aiohttp.ClientError, OSError, asyncio.TimeoutError)):
+            return StartupFailed(f"DISCORD_API_BASE_URL: cannot reach Discord at {server} "
+                                 f"({type(exc).__name__}: {exc}); check the network or the URL")
+        if isinstance(exc, discord.HTTPException):
+            return StartupFailed(f"Discord answered {exc.status} at log-in: {exc.text[:200]}")
+        return None
+
+    def health(self) -> tuple[bool, str]:
+        """(up, what /healthz shows)."""
+        text = self.state if not self.restarts else f"{self.state} (restarted {self.restarts}x)"
+        if self.last_error and self.state != "connected":
+            text += f", last error: {self.last_error}"
+        return self.state == "connected", text
+
+    async def _supervise(self) -> None:
+        backoff = FIRST_BACKOFF
+        while not self._stopping:
+            self.state = "connecting"
+            try:
+                await self._connect()
+                if self._stopping:
+                    return
+                self.last_error = "the gateway connection ended"
+            except discord.LoginFailure:
+                self.state = "stopped"
+                self.last_error = "Discord refused the bot token"
+                log.error("Discord refused the bot token: check DISCORD_BOT_TOKEN")
+                return
+            except discord.PrivilegedIntentsRequired:
+                self.last_error = "privileged intent not enabled"
+                log.error("Enable the Message Content intent for the bot in Discord's developer "
+                          "portal (Bot -> Privileged Gateway Intents)")
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the rest of the process keeps running
+                if self._stopping:
+                    return
+                self.last_error = f"{type(exc).__name__}: {str(exc)[:120]}"
+                log.warning("the Discord client stopped (%s); restarting in %.0fs",
+                            self.last_error, backoff, exc_info=True)
+            self.state = "restarting"
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF)
+            if self._stopping:
+                return
+            self.restarts += 1
+            try:
+                self.client.reopen()
+                await self.client.login(self.settings.discord_bot_token)
+            except discord.LoginFailure:
+                continue  # reported by the next round
+            except Exception as exc:  # noqa: BLE001 - Discord unreachable: try again later
+                self.last_error = f"{type(exc).__name__}: {str(exc)[:120]}"
+                log.warning("logging in to Discord again failed: %s", self.last_error)
+                continue
+            backoff = FIRST_BACKOFF if self.client.is_ready() else backoff
+
+    async def _connect(self) -> None:
+        connecting = asyncio.create_task(self.client.connect(reconnect=True))
+        ready = asyncio.create_task(self.client.wait_until_ready())
+        try:
+            await asyncio.wait({connecting, ready}, return_when=asyncio.FIRST_COMPLETED)
+            if ready.done() and not ready.cancelled():
+                self.state = "connected"
+            await connecting
+        finally:
+            ready.cancel()
+            connecting.cancel()
 
     async def wait_until_ready(self, timeout: float = 30.0) -> None:
         """For tests and tools: wait until the gateway is connected (or the client died)."""
@@ -96,6 +186,7 @@ class DiscordService:
             raise RuntimeError("the Discord client did not become ready")
 
     async def stop(self) -> None:
+        self._stopping = True
         with contextlib.suppress(Exception):
             await self.client.close()
         if self._task is not None:
@@ -104,3 +195,4 @@ class DiscordService:
             except (asyncio.TimeoutError, asyncio.CancelledError):
                 self._task.cancel()
             self._task = None
+        self.state = "stopped"

@@ -26,6 +26,7 @@ from adapters.telegram.menu import publish_commands
 from adapters.telegram.platform import TelegramPlatform
 from adapters.telegram.processor import PerUserProcessor, tell_to_slow_down
 from adapters.telegram.sender import Sender
+from adapters.telegram.startup import startup_failure
 from adapters.telegram.transport import AiohttpRequest
 from adapters.telegram.webhook import WebhookEndpoint, webhook_path, webhook_secret
 from bot.delivery.dispatcher import ChatDispatcher
@@ -138,10 +139,17 @@ class TelegramService:
             log.info("released %s held notification(s) for user %s", n, actor.user_id)
 
     async def start(self) -> None:
+        self.step = "getMe"
         try:
             await self._start()
-        except BaseException:
+        except BaseException as exc:
             await self.stop()  # the runner only stops services that started
+            # After a failed initialize() Application.shutdown() does nothing: close
+            # the HTTP sessions here, or they are left open ("Unclosed client session").
+            await self.application.bot.shutdown()
+            failure = startup_failure(exc, self.settings, step=self.step)
+            if failure is not None:
+                raise failure from None
             raise
 
     async def _start(self) -> None:
@@ -150,6 +158,7 @@ class TelegramService:
         self.sender.bot_username = application.bot.username or ""
         await publish_commands(application.bot)
         if self.webhook is not None:
+            self.step = "setWebhook"
             await application.bot.set_webhook(
                 self.settings.telegram_webhook_url, secret_token=webhook_secret(
                     self.settings.telegram_webhook_secret, self.settings.telegram_bot_token),

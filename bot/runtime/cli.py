@@ -8,20 +8,36 @@ import asyncio
 import logging
 import sys
 
+from bot.runtime import logs
 from bot.runtime.settings import Settings, load_settings
+from bot.startup import StartupFailed
+
+SECRETS = logs.Secrets()  # filled from the settings by _logging; masks what the CLI prints
 
 
 def _logging(settings: Settings, *, quiet: bool = False) -> None:
-    logging.basicConfig(level=logging.WARNING if quiet else settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # httpx logs request URLs at INFO, and Telegram URLs contain the bot token.
-    for name in ("httpx", "httpcore", "telegram.ext.Updater", "aiosqlite", "stripe"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    global SECRETS
+    SECRETS = logs.configure(settings, quiet=quiet)
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError, version as installed
+    try:
+        return installed("gigbroker")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _failed(exc: StartupFailed) -> int:
+    """A start-up failure: one line on stderr, exit code 2."""
+    print(SECRETS.mask(f"gigbroker: {exc}"), file=sys.stderr)
+    return 2
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gigbroker", description="A chat-native gig broker: "
                                 "post paid tasks, escrow, claim, deliver, get paid.")
+    p.add_argument("--version", action="version", version=f"gigbroker {version()}")
     sub = p.add_subparsers(dest="command")
     sub.add_parser("run", help="start every configured bot, the HTTP server and the workers",
                    description="Starts Telegram and/or Discord (whichever token is set), the "
@@ -46,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        return _main(args)
+    except StartupFailed as exc:
+        return _failed(exc)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _main(args) -> int:
+    try:
         settings = load_settings(**({"database_url": args.database_url}
                                     if getattr(args, "database_url", None) else {}))
     except SystemExit as exc:
@@ -65,8 +90,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.db_command != "upgrade":
             _parser().parse_args(["db", "--help"])
         _logging(settings)
+        from bot.runtime.startup import check_database_location, database_failure
         from core.api import upgrade_database as upgrade
-        upgrade(settings.database_url)
+        check_database_location(settings.database_url)
+        try:
+            upgrade(settings.database_url)
+        except Exception as exc:  # noqa: BLE001 - one line, exit 2
+            raise database_failure(settings.database_url, exc) from None
         print(f"Database is up to date ({settings.database_url.split('@')[-1]}).")
         return 0
     if command == "console":
@@ -88,10 +118,11 @@ def main(argv: list[str] | None = None) -> int:
 async def _console(settings: Settings) -> int:
     from adapters.console.session import run_console
     from bot.runtime.app import App
+    from bot.runtime.startup import build_app, prepare_database
     from core.api import OffsetClock
-    app = App(settings, clock=OffsetClock())
-    await app.prepare()
+    app = build_app(settings, App, clock=OffsetClock())
     try:
+        await prepare_database(app)
         await run_console(app)
     finally:
         await app.close()

@@ -11,6 +11,8 @@ from typing import Protocol
 from bot.runtime.app import App
 from bot.runtime.http import HttpServer
 from bot.runtime.settings import Settings
+from bot.runtime.startup import build_app, first_line, prepare_database, start_service
+from bot.startup import StartupFailed
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,9 @@ def build_services(app: App, settings: Settings, http: HttpServer) -> list[Servi
         services.append(TelegramService(app, settings, http))
     if settings.discord_bot_token:
         from adapters.discord.service import DiscordService
-        services.append(DiscordService(app, settings))
+        discord = DiscordService(app, settings)
+        http.add_health("discord", discord.health)
+        services.append(discord)
     if settings.stripe_secret_key:
         from adapters.stripe.webhooks import mount_stripe_webhook
         mount_stripe_webhook(app, settings, http)
@@ -45,15 +49,19 @@ async def run(settings: Settings, *, stop: asyncio.Event | None = None,
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
             pass
-    app = app or App(settings)
-    await app.prepare()
-    http = HttpServer(app, settings.http_host, settings.http_port)
-    services = build_services(app, settings, http)
-    await http.start()
+    app = app or build_app(settings, App)
+    http = HttpServer.from_settings(app, settings)
     started: list[Service] = []
     try:
+        # Start-up: each failure is one StartupFailed line (the CLI exits with 2).
+        await prepare_database(app)
+        try:
+            services = build_services(app, settings, http)
+        except Exception as exc:  # noqa: BLE001 - a setting no adapter could use
+            raise StartupFailed(f"setting up the bots failed: {first_line(exc)}") from None
+        await http.start()
         for service in services:
-            await service.start()
+            await start_service(service)
             started.append(service)
         await app.run_workers(stop)
     finally:
@@ -72,9 +80,9 @@ async def reconcile(settings: Settings, *, days: int, fix: bool) -> int:
         print("Reconciliation compares the ledger with Stripe: set STRIPE_SECRET_KEY.")
         return 2
     from adapters.stripe.reconcile import run_reconcile
-    app = App(settings)
-    await app.prepare()
+    app = build_app(settings, App)
     try:
+        await prepare_database(app)
         return await run_reconcile(app, days=days, fix=fix)
     finally:
         await app.close()

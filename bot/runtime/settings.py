@@ -2,11 +2,16 @@
 Bad values stop the program with a message naming the variable."""
 from __future__ import annotations
 
-from pydantic import Field, ValidationError, field_validator
+import re
 from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as _SourceError
+
+TELEGRAM_TOKEN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{20,}")
 
 
 class Settings(BaseSettings):
@@ -30,13 +35,73 @@ class Settings(BaseSettings):
     fee_bps: int = Field(500, ge=0, le=3000, description="platform fee in basis points")
     staff_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
+    log_format: str = Field("text", description="text, or json: one JSON object per line")
+    metrics_token: str | None = Field(None, description="bearer token /metrics requires")
+    metrics_host: str | None = Field(None, description="serve /metrics and /healthz apart")
+    metrics_port: int | None = Field(None, ge=0, le=65535)
 
     @field_validator("database_url")
     @classmethod
     def _db(cls, v: str) -> str:
-        if not v.startswith(("sqlite", "postgresql")):
-            raise ValueError("must start with sqlite:/// or postgresql+asyncpg://")
+        if not v.startswith(("sqlite:", "sqlite+", "postgresql:", "postgresql+", "postgres:")):
+            raise ValueError("must start with sqlite:/// or postgresql://")
         return v
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _telegram_token(cls, v: str | None) -> str | None:
+        # The message never repeats the value: it is a secret.
+        if v is not None and not TELEGRAM_TOKEN.fullmatch(v):
+            raise ValueError("does not look like a bot token (digits, a colon, then letters, "
+                             "digits, - or _, as @BotFather gives it)")
+        return v
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _webhook_url(cls, v: str | None) -> str | None:
+        if v is not None:
+            parts = urlsplit(v)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError("must be the full public URL Telegram posts to, e.g. "
+                                 "https://bot.example.com/telegram/webhook")
+        return v
+
+    @field_validator("telegram_webhook_secret", "metrics_token")
+    @classmethod
+    def _long_secret(cls, v: str | None) -> str | None:
+        if v is not None and len(v) < 8:
+            raise ValueError("is too short to be a secret: use at least 8 characters")
+        return v
+
+    @field_validator("stripe_secret_key")
+    @classmethod
+    def _stripe_key(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if v.startswith("pk_"):
+            raise ValueError("is a publishable key (pk_...): set the secret key (sk_...) or a "
+                             "restricted key (rk_...) from the Stripe dashboard")
+        if not v.startswith(("sk_", "rk_")):
+            raise ValueError("must be a Stripe secret key (sk_test_..., sk_live_...) or a "
+                             "restricted key (rk_...)")
+        return v
+
+    @field_validator("log_format")
+    @classmethod
+    def _format(cls, v: str) -> str:
+        v = v.lower()
+        if v not in ("text", "json"):
+            raise ValueError("must be text or json")
+        return v
+
+    @model_validator(mode="after")
+    def _live_needs_webhook_secret(self) -> "Settings":
+        key = self.stripe_secret_key or ""
+        if key.startswith(("sk_live_", "rk_live_")) and not self.stripe_webhook_secret:
+            raise ValueError("STRIPE_WEBHOOK_SECRET must be set with a live Stripe key: without "
+                             "it no payment is ever confirmed (copy the endpoint's signing "
+                             "secret, whsec_..., from the Stripe dashboard)")
+        return self
 
     @field_validator("discord_dev_guild_ids", "staff_user_ids", mode="before")
     @classmethod
@@ -52,7 +117,8 @@ class Settings(BaseSettings):
 
     @field_validator("telegram_bot_token", "discord_bot_token", "stripe_secret_key",
                      "stripe_webhook_secret", "telegram_webhook_url", "telegram_webhook_secret",
-                     "discord_gateway_url", mode="before")
+                     "discord_gateway_url", "metrics_token", "metrics_host", "metrics_port",
+                     mode="before")
     @classmethod
     def _blank_is_none(cls, v):
         return v or None
@@ -77,7 +143,8 @@ def load_settings(**overrides) -> Settings:
         lines = ["gigbroker: bad configuration:"]
         for err in exc.errors():
             name = "_".join(str(p) for p in err["loc"]).upper()
-            lines.append(f"  {name}: {err['msg']}")
+            message = err["msg"].removeprefix("Value error, ")
+            lines.append(f"  {name}: {message}" if name else f"  {message}")
         raise SettingsError("\n".join(lines)) from None
     except _SourceError as exc:
         raise SettingsError(f"gigbroker: bad configuration: {exc}") from None

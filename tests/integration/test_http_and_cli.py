@@ -21,7 +21,7 @@ async def test_health_and_metrics(app, world_from_app):
     try:
         async with aiohttp.ClientSession() as http:
             async with http.get(f"http://127.0.0.1:{server.bound_port}/healthz") as resp:
-                assert resp.status == 200 and (await resp.json()) == {"ok": True}
+                assert resp.status == 200 and (await resp.json()) == {"ok": True, "database": "ok"}
             async with http.get(f"http://127.0.0.1:{server.bound_port}/metrics") as resp:
                 body = await resp.text()
         assert "gigbroker_gigs_open 1" in body
