@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from core.domain.records import (
     AuditEvent, Claim, ClaimStatus, Community, Dispute, Gig, LedgerEntry, LedgerPosting, Profile,
-    User,
+    SLOT_HOLDING_STATES, User,
 )
 from core.domain.errors import NotFound
 from core.lifecycle import ledger
@@ -173,12 +173,14 @@ def board_stats(s: Session, community_id: int, now: datetime, *,
     posted = _bucket(Gig.funded_at, starts, end).label("day")
     per_day_posted = dict(s.execute(select(posted, func.count()).where(
         board, Gig.funded_at >= since).group_by(posted)).all())
+    # a slot is filled by a claim that holds it or settled it (not withdrawn or abandoned)
+    holds = Claim.status.in_(SLOT_HOLDING_STATES)
     filled = _bucket(Claim.claimed_at, starts, end).label("day")
     per_day_filled = dict(s.execute(select(filled, func.count()).join(Gig, Gig.id == Claim.gig_id)
-                                    .where(board, Claim.claimed_at >= since)
+                                    .where(board, holds, Claim.claimed_at >= since)
                                     .group_by(filled)).all())
     claim_waits = s.execute(select(Gig.funded_at, Claim.claimed_at).join(
-        Gig, Gig.id == Claim.gig_id).where(board, Claim.claimed_at >= since)).all()
+        Gig, Gig.id == Claim.gig_id).where(board, holds, Claim.claimed_at >= since)).all()
     approval_waits = s.execute(select(Claim.delivered_at, Claim.settled_at).join(
         Gig, Gig.id == Claim.gig_id).where(
         board, Claim.settled_at >= since,

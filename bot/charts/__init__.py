@@ -10,6 +10,7 @@ the PNG, its size and the figures it was drawn from."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 from bot.charts import board, wallet
@@ -18,6 +19,13 @@ from core.api import BoardStats, EarningsReport
 
 CACHE = ChartCache()
 Money = Callable[[int, str], str]
+# Drawing is CPU-bound: two at a time is all a small host can use, and it keeps a
+# burst of /wallet presses from taking every thread of the loop's default pool.
+_DRAWING = ThreadPoolExecutor(max_workers=2, thread_name_prefix="charts")
+
+
+async def _draw(fn, *args) -> Chart:
+    return await asyncio.get_running_loop().run_in_executor(_DRAWING, fn, *args)
 
 
 def _theme(name: str | None):
@@ -33,7 +41,7 @@ async def wallet_chart(report: EarningsReport, _: Callable[..., str], *, locale:
     chart = CACHE.get(key)
     if chart is None:
         texts = wallet.texts_for(report, _, locale, money)
-        chart = await asyncio.to_thread(wallet.draw, report, texts, th, money)
+        chart = await _draw(wallet.draw, report, texts, th, money)
         CACHE.put(key, chart)
     return chart
 
@@ -47,7 +55,7 @@ async def board_chart(stats: BoardStats, _: Callable[..., str], *, locale: str,
     chart = CACHE.get(key)
     if chart is None:
         texts = board.texts_for(stats, _, locale, money)
-        chart = await asyncio.to_thread(board.draw, stats, texts, th)
+        chart = await _draw(board.draw, stats, texts, th)
         CACHE.put(key, chart)
     return chart
 

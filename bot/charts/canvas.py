@@ -101,7 +101,7 @@ class ChartCache:
     """Rendered charts by key (the data's newest row id plus every parameter
     that changes the picture); the least recently used go first."""
 
-    def __init__(self, size: int = 256) -> None:
+    def __init__(self, size: int = 128) -> None:  # ~80 KB a chart
         self.size = size
         self._items: OrderedDict[Hashable, Chart] = OrderedDict()
         self.hits = 0

@@ -61,6 +61,7 @@ async def test_earnings_weeks_follow_the_users_time_zone(engine, world, clock, c
 async def test_board_stats_of_the_last_30_days(engine, world, clock, collector):
     mod, client = await world.user("mod"), await world.user("client")
     alice, bob = await world.user("alice"), await world.user("bob")
+    carol = await world.user("carol", experienced=True)
     board = await world.community("guild", moderators=(mod,))
     old = await world.gig(client, community_id=board, skills="logo")  # 40 days before "now"
     await engine.claim_slot(alice, old)
@@ -68,6 +69,8 @@ async def test_board_stats_of_the_last_30_days(engine, world, clock, collector):
     g1 = await world.gig(client, community_id=board, skills="design,svg", slots=2)
     clock.advance(timedelta(hours=2))
     c1 = await engine.claim_slot(bob, g1)
+    gone = await engine.claim_slot(carol, g1)  # withdrawn: it fills no slot
+    await engine.withdraw(carol, gone.id)
     await engine.deliver(bob, c1.id, "done")
     clock.advance(timedelta(hours=6))
     await engine.approve(client, c1.id)
