@@ -50,6 +50,7 @@ from core.events import (
     SlotClaimed, SlotRefunded, Event, EVENT_TYPES, event_from,
 )
 from core.events import WeeklySummaryDue  # a board's weekly summary (core.lifecycle.board_summary)
+from core.events import ApplicationClosed  # closed unpicked (core.lifecycle.slots)
 
 # -- a live gig managed by its client, rate cards (core.lifecycle.gig_changes,
 # core.lifecycle.gig_repeats, core.rate_cards) ------------------------------------
@@ -98,6 +99,7 @@ __all__ = [
     "CardSubject", "MessageRef", "Recipient",  # delivery (core.engine.delivery)
     "BoardStats", "EarningsReport", "Statement", "StatementLine", "WeekEarnings",  # reports
     "WeeklySummaryDue",
+    "ApplicationClosed",
     # domain events (core.events)
     "ApplicationAccepted", "ApplicationDeclined", "ApplicationReceived", "ChargebackOpened",
     "ClaimAbandoned", "ClaimApproved", "ClaimAutoApproved", "ClaimRejected", "ClaimWithdrawn",

@@ -122,6 +122,7 @@ class ApplicationReceived(Event, type_name="application.received"):
     gig_id: int
     application_id: int
     freelancer_id: int
+    pitch: str = ""  # what the applicant wrote, shown to the client with their reputation
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,6 +135,15 @@ class ApplicationAccepted(Event, type_name="application.accepted"):
 class ApplicationDeclined(Event, type_name="application.declined"):
     gig_id: int
     application_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplicationClosed(Event, type_name="application.closed"):
+    """A pending application ends unpicked: the slots filled (``filled``) or the gig
+    stopped taking anyone (``closed``)."""
+    gig_id: int
+    application_id: int
+    reason: str = "filled"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -159,10 +159,12 @@ def feed_page(s: Session, user_id: int, now: datetime, config: EngineConfig, *,
 @dataclass
 class MyGigs:
     """A person's gigs as a client (with the applications waiting on them and who
-    sent each) and their claims as a freelancer."""
+    sent each), their claims as a freelancer, and their own applications (newest
+    first: waiting, and those that ended without a slot)."""
     posted: list[Gig]
     held: list[tuple[Claim, Gig]]
     pending_applications: list[tuple[Application, str]]  # (application, applicant's name)
+    applied: list[tuple[Application, Gig]] = field(default_factory=list)
 
 
 def my_gigs(s: Session, user_id: int, limit: int = 10) -> MyGigs:
@@ -171,7 +173,12 @@ def my_gigs(s: Session, user_id: int, limit: int = 10) -> MyGigs:
     apps = list(s.scalars(select(Application).where(
         Application.gig_id.in_([g.id for g in posted] or [0]),
         Application.status == "pending")))
-    return MyGigs(posted, held, [(a, s.get(User, a.freelancer_id).display_name) for a in apps])
+    applied = s.execute(select(Application, Gig).join(Gig, Gig.id == Application.gig_id)
+                        .where(Application.freelancer_id == user_id,
+                               Application.status != "accepted")  # accepted: a claim above
+                        .order_by(Application.id.desc()).limit(limit)).all()
+    return MyGigs(posted, held, [(a, s.get(User, a.freelancer_id).display_name) for a in apps],
+                  [(a, g) for a, g in applied])
 
 
 def claim_ids_in(s: Session, user_id: int, states) -> list[int]:

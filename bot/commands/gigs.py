@@ -9,6 +9,7 @@ from bot.context import Context
 from bot.conversation import Button, FieldSpec, FormSpec, Rich
 from bot.payloads import button_payload
 from bot.registry import ArgSpec, command
+from bot.renderers.applications import add_applicant, my_applications
 from bot.texts import N_
 from core.api import ClaimStatus, Gig, GigDraft, GigStatus, split_currency
 
@@ -189,6 +190,7 @@ async def mygigs(ctx: Context):
     for a, who in mine.pending_applications:
         g: Gig = next(x for x in posted if x.id == a.gig_id)
         msg = Rich().add(ctx._("{name} applied to #{gig}:", name=who, gig=g.id)).line(a.pitch or "-")
+        await add_applicant(msg, ctx.engine, ctx._, a.freelancer_id, None)  # reputation
         replies.append(ctx.say(msg, private=True, buttons=[[
             Button(ctx._("Accept"), button_payload("accept", a.id), "success"),
             Button(ctx._("Decline"), button_payload("decline", a.id), "danger")]]))
@@ -198,4 +200,7 @@ async def mygigs(ctx: Context):
     for c, g in held:
         text.line(f"#{g.id} {g.title} — ").add(claim_line(c, ctx._))
     replies.append(ctx.say(text, private=True))
+    applied = my_applications(ctx._, mine.applied)
+    if applied is not None:
+        replies.append(ctx.say(applied, private=True))
     return replies

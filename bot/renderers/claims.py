@@ -7,6 +7,7 @@ from bot.cards import claim_line, money, when
 from bot.conversation import Button, Reply, Rich
 from bot.notifications import delivery_for, rate_buttons
 from bot.payloads import button_payload
+from bot.renderers.applications import add_applicant
 from bot.renderers.registry import Scene, renders
 from core.api import (
     ApplicationAccepted, ApplicationDeclined, ApplicationReceived, ClaimAbandoned, ClaimApproved,
@@ -36,6 +37,7 @@ async def confirmed(s: Scene) -> Reply:
 async def application_received(s: Scene) -> Reply:
     _, app_id = s._, s.event.application_id
     text = Rich().add(_("{name} applied to {title}.", name=s.freelancer_name, title=s.title))
+    await add_applicant(text, s.engine, _, s.event.freelancer_id, s.event.pitch)
     return s.reply(text, [[Button(_("Accept"), button_payload("accept", app_id), "success"),
                            Button(_("Decline"), button_payload("decline", app_id), "danger")]])
 

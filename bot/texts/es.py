@@ -825,6 +825,18 @@ MESSAGES: dict[str, str] = {
     "Claim #{claim_id} has no dispute.": "El encargo #{claim_id} no tiene disputa.",
     "Only moderators and the two parties can read a dispute.":
         "Solo los moderadores y las dos partes pueden leer una disputa.",
+    "Reputation {score}/100 · {n} approved · {r}":
+        "Reputación {score}/100 · {n} aprobados · {r}",
+    "Pitch:": "Propuesta:",
+    "waiting for the client": "esperando al cliente",
+    "not picked": "no elegido",
+    "closed: the gig took nobody else": "cerrada: el trabajo no admitió a nadie más",
+    "Your applications": "Tus solicitudes",
+    "All slots of {title} are taken, so your application is closed.":
+        "Todas las plazas de {title} están ocupadas, así que tu solicitud se cerró.",
+    "{title} is no longer open, so your application is closed.":
+        "{title} ya no está abierto, así que tu solicitud se cerró.",
+    "Find more work with /gigs.": "Encuentra más trabajo con /gigs.",
     # --- end boards, applications, disputes, membership ---
     # core/queries.py
     "Unknown user.": "Usuario desconocido.",

@@ -11,6 +11,7 @@ from core.lifecycle import gig_changes, ledger
 from core.domain.gig_input import GigDraft
 from core.domain.errors import Banned, InvalidTransition, NotAllowed, PaymentFailed, ValidationError
 from core.events import GigCancelled, GigCompleted, GigExpired, GigOpened, LatePaymentRefunded
+from core.lifecycle.slots import close_pending_applications
 from core.lifecycle.tx import Tx
 from core.domain.records import Community, Gig, GigStatus, PaymentRequest
 from core.domain.money import MAX_REWARD_MAJOR, exponent, fee_for
@@ -170,6 +171,7 @@ def close_listing(tx: Tx, actor_id: int | None, gig_id: int, *, reason: str) -> 
     gig.status = new_status
     gig.closed_at = tx.now
     tx.cancel_timers(gig_id=gig.id)
+    close_pending_applications(tx, gig.id, reason="closed")
     tx.audit(actor_id, role, reason, gig_id=gig.id, from_state=before, to_state=new_status,
              detail=f"refunded_slots={refunded}")
     closed = GigExpired if new_status == GigStatus.expired else GigCancelled

@@ -19,7 +19,8 @@ from core.domain.errors import (
     NotFound,
 )
 from core.events import (
-    ApplicationAccepted, ApplicationDeclined, ApplicationReceived, SlotClaimConfirmed, SlotClaimed,
+    ApplicationAccepted, ApplicationClosed, ApplicationDeclined, ApplicationReceived,
+    SlotClaimConfirmed, SlotClaimed,
 )
 from core.lifecycle.tx import Tx, one_of
 from core.domain.records import (
@@ -198,7 +199,7 @@ def apply(tx: Tx, user_id: int, gig_id: int, pitch: str) -> Application:
     tx.s.flush()
     tx.audit(user_id, "freelancer", "apply", gig_id=gig_id, detail=f"application={app.id}")
     tx.emit(ApplicationReceived(recipient_id=facts.client_id, gig_id=gig_id,
-                                application_id=app.id, freelancer_id=user_id),
+                                application_id=app.id, freelancer_id=user_id, pitch=pitch),
             key=f"app:{app.id}")
     return app
 
@@ -221,4 +222,25 @@ def decide_application(tx: Tx, actor_id: int, application_id: int, accept: bool)
     answer = ApplicationAccepted if accept else ApplicationDeclined
     tx.emit(answer(recipient_id=app.freelancer_id, gig_id=gig.id, application_id=app.id),
             key=f"app:{app.id}")
+    if accept and not tx.s.scalar(_FREE_SLOTS, {"gig_id": gig.id}):
+        close_pending_applications(tx, gig.id, reason="filled")
     return app
+
+
+_FREE_SLOTS = select(_gig.slots - _gig.slots_live - _gig.slots_settled).where(_gig.id == _GIG)
+
+
+def close_pending_applications(tx: Tx, gig_id: int, *, reason: str) -> int:
+    """The gig takes nobody else (``filled``: its slots are taken; ``closed``: it was
+    cancelled or expired): every pending application closes and its applicant is told,
+    rather than waiting for an answer that cannot come."""
+    apps = list(tx.s.scalars(select(Application).where(Application.gig_id == gig_id,
+                                                       Application.status == "pending")))
+    for app in apps:
+        app.status = "closed"
+        tx.emit(ApplicationClosed(recipient_id=app.freelancer_id, gig_id=gig_id,
+                                  application_id=app.id, reason=reason), key=f"app:{app.id}")
+    if apps:
+        tx.audit(None, "system", "close_applications", gig_id=gig_id,
+                 detail=f"{reason} applications={','.join(str(a.id) for a in apps)}")
+    return len(apps)

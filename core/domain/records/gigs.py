@@ -124,7 +124,7 @@ class Application(SQLModel, table=True):
     gig_id: int = Field(foreign_key="gig.id", index=True)
     freelancer_id: int = Field(foreign_key="user.id")
     pitch: str = Field(default="", max_length=1000)
-    status: str = Field(default="pending", max_length=16)  # pending|accepted|declined|withdrawn
+    status: str = Field(default="pending", max_length=16)  # pending|accepted|declined|closed|withdrawn
     created_at: datetime = Field(default_factory=utcnow)
 
 
