@@ -59,16 +59,17 @@ async def _save_profile(ctx: Context, fields: dict) -> list:
                               hours=hours_text(ctx, hours)), private=True)]
     if hours.overnight:
         return [ctx.say(ctx._("Working hours {hours}: overnight, past midnight.",
-                              hours=hours_text(ctx, hours)), private=True)]
+                              hours=hours_text(ctx, hours, mark_overnight=False)),
+                        private=True)]
     return []
 
 
-def hours_text(ctx: Context, hours: WorkingHours) -> str:
+def hours_text(ctx: Context, hours: WorkingHours, *, mark_overnight: bool = True) -> str:
     """09:00-17:00; 22:00-06:00 (overnight); any time."""
     if hours.any_time:
         return ctx._("any time")
     text = f"{hours.start:02d}:00-{hours.end:02d}:00"
-    return text + " " + ctx._("(overnight)") if hours.overnight else text
+    return text + " " + ctx._("(overnight)") if hours.overnight and mark_overnight else text
 
 
 @forms.form(PROFILE_FORM, PROFILE_CHECKS)

@@ -572,9 +572,9 @@ MESSAGES: dict[str, str] = {
     "I can't tell whether {text} means {whole} or {decimal}. {currency} has no decimals: write {whole}.":
         "No sé si {text} significa {whole} o {decimal}. {currency} no tiene decimales: "
         "escribe {whole}.",
-    "I can't tell whether {text} means {whole} or {decimal}. Write it as {whole}, or with {exp} decimals like {example}.":
-        "No sé si {text} significa {whole} o {decimal}. Escríbelo como {whole}, o con {exp} "
-        "decimales como {example}.",
+    "{currency} has {exp} decimal places, so I can't tell whether {text} means {whole} or {decimal}. Write {whole}, or {exp} decimals like {example}.":
+        "{currency} tiene {exp} decimales, así que no sé si {text} significa {whole} o "
+        "{decimal}. Escribe {whole}, o {exp} decimales como {example}.",
     "The {name} must be an amount such as {example}.":
         "El campo {name} debe ser un importe como {example}.",
     "The {name} must be a finite number, like {example}.":

@@ -217,9 +217,9 @@ def _ambiguous(s: str, sep: str, refuse: _Refusal) -> ValidationError:
                                **refuse.params(text=refuse.text, whole=whole_text, decimal=_written(
                                    fraction.normalize(), 0, refuse.locale)))
     places = min(3, max(refuse.exp, -fraction.normalize().as_tuple().exponent))
-    return ValidationError(refuse.field, "I can't tell whether {text} means {whole} or "
-                           "{decimal}. Write it as {whole}, or with {exp} decimals like "
-                           "{example}.", **refuse.params(
+    return ValidationError(refuse.field, "{currency} has {exp} decimal places, so I can't "
+                           "tell whether {text} means {whole} or {decimal}. Write {whole}, or "
+                           "{exp} decimals like {example}.", **refuse.params(
                                text=refuse.text, whole=whole_text, exp=refuse.exp,
                                decimal=_written(fraction, places, refuse.locale)))
 
@@ -267,6 +267,7 @@ def parse_amount(value: object, currency: str, *, field: str = "reward",
     if negative:
         raise ValidationError(field, "The {name} cannot be negative." if allow_zero
                               else "The {name} must be more than zero.", **refuse.params())
+    fraction = fraction[:exp] + fraction[exp:].rstrip("0")  # 25.00 JPY is 25: no guess
     if len(fraction) > exp:
         raise ValidationError(field, "{currency} has no decimal places; write the {name} "
                               "like {example}." if exp == 0 else

@@ -45,6 +45,8 @@ READ = [
     ("eur 12,50", "eur", "en", 1250),
     ("  25  ", "usd", "en", 2500),
     ("25", "jpy", "en", 25),
+    ("25.00", "jpy", "en", 25),  # zeros past the currency's decimals change nothing
+    ("12.5000", "usd", "en", 1250),
     ("1,234", "kwd", "es", 1234),  # KWD has 3 decimals: the es decimal comma decides
     (Decimal("12.50"), "usd", "en", 1250),
     (25, "usd", "en", 2500),
@@ -73,10 +75,9 @@ REFUSED = [
     ("-5", "usd", "en", "more than zero"),
     ("−5", "usd", "en", "more than zero"),  # U+2212 minus sign
     ("12,345", "eur", "es", "12,50"),  # 3 decimals for EUR in es
-    ("12.5000", "usd", "en", "USD has 2 decimal places"),
     ("1.5", "jpy", "en", "JPY"),
-    ("25.00", "jpy", "en", "JPY"),
     ("1.2345", "kwd", "en", "KWD has 3 decimal places"),
+    ("12.5001", "usd", "en", "USD has 2 decimal places"),
     ("1,00,000", "inr", "en", "1,000.50"),  # grouping not in threes: not guessed
     ("12,", "eur", "es", "12,50"),
     ("£25", "usd", "en", "USD"),  # the pound sign on a dollar gig
@@ -171,7 +172,8 @@ async def test_guided_post_form_reads_the_reward_in_the_readers_locale(app):
     eva = await person(app, "eva", "es")
     place = dm("eva")
     await app.conversation.command(eva, place, "post", "")
-    answers = ["Logo en SVG", "Un logo vectorial", "1.000,50 eur", "1", "diseño", "-"]
+    answers = ["Logo en SVG", "Un logo vectorial", "1.000,50 eur", "1", "diseño", "-",
+               "-", "-", "-", "-"]  # the optional steps: mode, revisions, review, estimate
     for answer in answers:
         replies = await app.conversation.text(eva, place, answer)
         assert "⚠️" not in text_of(replies), (answer, text_of(replies))
