@@ -15,6 +15,7 @@ VERBS = {
     "mg": "mygigs", "sd": "show_delivery",
     # a live gig managed by its client (bot/commands/manage.py)
     "ed": "edit", "as": "add_slot", "ex": "extend", "tp": "tip", "rp": "repost",
+    "sr": "stop_repeat",
 }
 CODES = {v: k for k, v in VERBS.items()}
 _SAFE = re.compile(r"[A-Za-z0-9_.+#\-]*")

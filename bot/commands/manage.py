@@ -153,8 +153,7 @@ async def repost(ctx: Context, gig: int, every: str | None = None):
     if every is None:
         return await _repost(ctx, gig)
     if every.strip().lower() in ("off", "stop", "no", "0"):
-        rec = await ctx.engine.stop_repeating(ctx.user_id, gig)
-        return [ctx.say(ctx._("Gig #{id} no longer repeats.", id=rec.gig_id))]
+        return await _stop_repeating(ctx, gig)
     days = read_whole_number(every.strip().lower().removesuffix("d"))
     if days is None:
         raise ValidationError("every", "Write every=7 to repeat every 7 days, or every=off.")
@@ -163,6 +162,11 @@ async def repost(ctx: Context, gig: int, every: str | None = None):
                           "Each copy waits for your payment. Stop with /repost {id} every=off.",
                           id=rec.gig_id, n=rec.every_days,
                           t=rec.next_at.strftime("%Y-%m-%d")))]
+
+
+async def _stop_repeating(ctx: Context, gig_id: int):
+    rec = await ctx.engine.stop_repeating(ctx.user_id, gig_id)
+    return [ctx.say(ctx._("Gig #{id} no longer repeats.", id=rec.gig_id))]
 
 
 # -- buttons on the client's own card ---------------------------------------------------
@@ -180,5 +184,6 @@ BUTTONS = {
     "extend": lambda ctx, p: _extend(ctx, p.entity_id, p.extra or "1d"),
     "tip": _press_tip,
     "repost": lambda ctx, p: _repost(ctx, p.entity_id),
+    "stop_repeat": lambda ctx, p: _stop_repeating(ctx, p.entity_id),  # on a recurring copy
 }
 register_buttons(BUTTONS)

@@ -76,5 +76,7 @@ async def recurring_posted(s: Scene) -> Reply:
                                         source=e.source_gig_id) + "\n").spans
     card.card_key = None  # private until paid, like a new gig's preview
     card.private = True
-    card.buttons = [client_controls(view, _, test_money=test)]
+    card.buttons = [client_controls(view, _, test_money=test),
+                    [Button(_("Stop repeating"), button_payload("stop_repeat", e.source_gig_id),
+                            "danger")]]
     return card

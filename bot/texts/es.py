@@ -1047,6 +1047,7 @@ MESSAGES: dict[str, str] = {
         "El trabajo #{gig_id} es un borrador; publícalo primero.",
     "Repeat every 1 to 365 days, e.g. every=7.": "Repite cada 1 a 365 días, p. ej. every=7.",
     "Gig #{gig_id} does not repeat.": "El trabajo #{gig_id} no se repite.",
+    "Stop repeating": "Dejar de repetir",
     "Only the client who posted gig #{gig_id} can post it again or repeat it.":
         "Solo el cliente que publicó el trabajo #{gig_id} puede publicarlo de nuevo o repetirlo.",
     # --- end of a live gig managed by its client, rate cards ---

@@ -105,3 +105,24 @@ async def test_rates_and_the_post_preview_warn_about_a_low_reward(harness, tg):
     assert "below what three in four similar gigs paid" in preview
     await h.say(CLIENT, '/post title="Logo in SVG" reward=25 currency=usd skills=design')
     assert "below what three" not in h.last(CLIENT, "Preview").text
+
+
+async def test_a_recurring_gig_posts_copies_until_stopped(harness, tg):
+    from datetime import timedelta
+    h = harness
+    await h.onboard(ANA, "Ana")
+    await h.client()
+    gig_id = await h.funded_gig(chat=None)
+    await h.say(CLIENT, f"/repost {gig_id}")  # still open: refused, nothing posted
+    assert "is still open" in h.last(CLIENT, "still open").text
+    await h.say(CLIENT, f"/repost {gig_id} every=7")
+    assert "every 7 day(s)" in h.last(CLIENT, "every 7").text
+    h.clock.advance(timedelta(days=7, minutes=1))
+    await h.settle()  # the clock worker posts the next copy
+    copy = h.last(CLIENT, "Your gig repeats every 7 day(s)")
+    assert f"next copy of #{gig_id}" in copy.text and "Pay" in str(copy.reply_markup)
+    await h.press(CLIENT, copy, "Stop repeating")
+    assert "no longer repeats" in h.last(CLIENT, "no longer repeats").text
+    h.clock.advance(timedelta(days=14))
+    await h.settle()
+    assert len([t for t in h.texts(CLIENT) if "Your gig repeats" in t]) == 1

@@ -199,3 +199,14 @@ async def test_repost_and_recurring_copies(engine, world, clock, snapshot):
     clock.advance(days=30)
     await run_due_timers(engine)
     assert len(await gigs_of_client()) == 4
+
+
+async def test_applicants_hear_about_an_edit(engine, world):
+    client, freelancer = await world.user("cli"), await world.user("fre", experienced=True)
+    gig_id = await world.gig(client, mode="apply")
+    await engine.apply(freelancer, gig_id, "pick me")
+    await engine.edit_gig(client, gig_id, description="Now with a brand kit")
+    assert "gig.edited" in await events_for(engine, freelancer)
+    await engine.edit_gig(client, gig_id, description="Now with a brand kit")  # no change
+    assert (await events_for(engine, freelancer)).count("gig.edited") == 1
+

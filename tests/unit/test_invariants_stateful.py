@@ -8,7 +8,9 @@ dispute, resolve with a random split, cancel (client or moderator), withdraw,
 payout setup, clock advances (two clock workers at once), outbox drains (two
 workers at once) and faults: a worker killed right after the provider accepted
 a transfer or refund (before it could record it), a worker that leased a batch
-and died, and a provider declining transfers. Refused moves must be typed
+and died, and a provider declining transfers; and the money a client adds to a
+live gig (core.lifecycle.gig_changes): more slots, and tips after approval, both
+paid like funding. Refused moves must be typed
 domain errors that write nothing.
 
 After every step, straight from the database:
@@ -19,7 +21,9 @@ After every step, straight from the database:
   not settled by a claim; cancelled/expired gigs: the slots of live claims);
 - ``gig.slots_live`` equals the number of live claims;
 - a claim is paid at most once: at most one release entry, one transfer op,
-  one succeeded transfer, one sandbox (provider-side) transfer;
+  one succeeded transfer, one sandbox (provider-side) transfer; a tip is paid
+  exactly once when its payment arrived (one tip entry, one transfer of its
+  amount), only on an approved claim, and leaves nothing in escrow;
 - at most one live claim per slot and per freelancer on a gig;
 - the payment ops agree with the ledger: what waits for payout onboarding is
   what is ``payable``, what is being sent is ``payout_pending``, refunds not yet
@@ -65,6 +69,7 @@ from core.domain.records import (
     Claim,
     Dispute,
     Gig,
+    GigExtra,
     LedgerEntry,
     LedgerPosting,
     OutboxMessage,
@@ -115,7 +120,8 @@ def fingerprint_sql() -> str:
     """One round trip: enough to see whether a refused move wrote anything."""
     counts = ", ".join(f"(SELECT count(*) FROM {t})" for t in (
         "auditevent", "ledgerentry", "ledgerposting", "outboxmessage", "claim", "delivery",
-        "dispute", "paymentop", "timer", "application", "rating", "sandboxpayment"))
+        "dispute", "paymentop", "timer", "application", "rating", "sandboxpayment",
+        "gigextra"))
     return (f"SELECT {counts}, (SELECT coalesce(sum(version), 0) FROM gig), "
             "(SELECT coalesce(sum(version), 0) FROM claim), "
             "(SELECT count(*) FROM application WHERE status = 'pending'), "
@@ -165,6 +171,7 @@ def machine_for(backend: str, database_factory):
             self.engine2 = Engine(self.db, self.provider, clock=self.clock)
             self.sink = Sink()
             self.workers = 0
+            self.first_slots: dict[int, int] = {}  # gig -> slots when posted
             self.gigs: dict[int, Gig] = {}
             self.claims: dict[int, Claim] = {}
             self.apps: dict[int, Application] = {}
@@ -394,6 +401,39 @@ def machine_for(backend: str, database_factory):
         def setup_payouts(self, i):
             self.run(self.engine.setup_payouts(self.choose(self.without_payouts, i)))
 
+        # -- money added to a live gig (core.lifecycle.gig_changes) -------------
+        @precondition(lambda self: self.gigs)
+        @rule(i=pick, count=st.integers(0, 3), stranger=st.booleans())
+        def add_slots(self, i, count, stranger):
+            """The client pays for more slots (the sandbox takes it at once); a stranger,
+            zero slots or a gig that is not open is refused and writes nothing."""
+            open_gigs = self.gigs_in("open")
+            gig = self.gigs[self.choose(open_gigs if i % 5 and open_gigs else list(self.gigs), i)]
+            actor = self.freelancers[0] if stranger and i % 3 == 0 else gig.client_id
+            result = self.attempt(lambda: self.engine.add_slots(actor, gig.id, count))
+            if result is not None:
+                extra, _ = result
+                assert gig.status == "open" and actor == gig.client_id and count >= 1
+                assert extra.status == "paid" and extra.slots == count
+                assert self.queued("gig.slots_added", gig.client_id, f"extra:{extra.id}") == 1
+
+        @precondition(lambda self: self.claims)
+        @rule(i=pick, amount=st.sampled_from([0, 1, 500, 250_000, 10 ** 9]),
+              stranger=st.booleans())
+        def tip(self, i, amount, stranger):
+            """The client tips the freelancer of an approved claim; a tip on work not
+            approved, by someone else, of nothing or of too much is refused."""
+            c = self.some_claim(i, "approved", "auto_approved")
+            client = self.client_of(c)
+            actor = c.freelancer_id if stranger and i % 3 == 0 else client
+            result = self.attempt(lambda: self.engine.tip(actor, c.id, amount))
+            if result is not None:
+                extra, _ = result
+                assert c.status in ("approved", "auto_approved") and actor == client
+                assert extra.status == "paid" and extra.reward_minor == amount > 0
+                assert self.queued("claim.tip_received", c.freelancer_id,
+                                   f"extra:{extra.id}") == 1
+
         # -- time and workers ------------------------------------------------
         @rule(minutes=st.sampled_from([0, 0, 30, 61, 3 * 60, 13 * 60, 25 * 60, 73 * 60]),
               payments=st.booleans())
@@ -450,6 +490,13 @@ def machine_for(backend: str, database_factory):
                         User.payouts_enabled.is_(False), User.id.in_(self.freelancers)))),
                     payments_due=len(list(s.scalars(select(OutboxMessage.id).where(
                         OutboxMessage.channel == "payment", OutboxMessage.status == "pending")))),
+                    extras=list(s.scalars(select(GigExtra))),
+                    tips=s.execute(
+                        select(LedgerEntry.idempotency_key, LedgerEntry.claim_id,
+                               LedgerPosting.amount)
+                        .join(LedgerPosting, LedgerPosting.entry_id == LedgerEntry.id)
+                        .where(LedgerEntry.kind == "tip",
+                               LedgerPosting.account.like("payable:%"))).all(),
                     releases=s.execute(
                         select(LedgerEntry.claim_id, LedgerPosting.amount)
                         .join(LedgerPosting, LedgerPosting.entry_id == LedgerEntry.id)
@@ -518,12 +565,15 @@ def machine_for(backend: str, database_factory):
             # A claim is paid at most once, in the ledger and at the provider.
             releases = Counter(cid for cid, _ in db["releases"])
             released = {cid: amount for cid, amount in db["releases"]}
-            transfers = [op for op in db["ops"] if op.kind == "transfer"]
+            # (tips are paid on their own: see below)
+            transfers = [op for op in db["ops"] if op.kind == "transfer"
+                         and not op.idempotency_key.startswith("transfer:tip:")]
             ops_by_key = {op.idempotency_key: op for op in db["ops"]}
             per_claim = Counter(op.claim_id for op in transfers)
             succeeded = Counter(op.claim_id for op in transfers if op.status == "succeeded")
             provider_side = Counter(ops_by_key[op_key(row.idempotency_key)].claim_id
-                                    for row in db["sandbox"] if row.kind == "transfer")
+                                    for row in db["sandbox"] if row.kind == "transfer"
+                                    and not row.idempotency_key.startswith("transfer:tip:"))
             for c in db["claims"]:
                 assert releases[c.id] <= 1 and per_claim[c.id] <= 1
                 assert succeeded[c.id] <= 1 and provider_side[c.id] <= 1
@@ -535,6 +585,27 @@ def machine_for(backend: str, database_factory):
                 if row.kind in ("transfer", "refund"):
                     op = ops_by_key[op_key(row.idempotency_key)]
                     assert op.amount_minor == row.amount_minor and op.status != "waiting_account"
+
+            # A tip is owed once its payment is in, once, on approved work, in full.
+            claim_status = {c.id: c.status for c in db["claims"]}
+            tip_entries = Counter(key for key, _, _ in db["tips"])
+            tip_paid = {key: (cid, amount) for key, cid, amount in db["tips"]}
+            for x in db["extras"]:
+                if x.kind != "tip":
+                    continue
+                key = f"tip:extra:{x.id}"
+                if x.status == "paid":
+                    assert tip_entries[key] == 1 and tip_paid[key] == (x.claim_id, x.reward_minor)
+                    assert claim_status[x.claim_id] in ("approved", "auto_approved")
+                    op = ops_by_key[f"transfer:tip:{x.id}"]
+                    assert (op.amount_minor, op.claim_id) == (x.reward_minor, x.claim_id)
+                else:
+                    assert tip_entries[key] == 0 and f"transfer:tip:{x.id}" not in ops_by_key
+            # Slots added only when paid: a gig's slots are its first ones plus those.
+            for g in db["gigs"]:
+                added = sum(x.slots for x in db["extras"]
+                            if x.gig_id == g.id and x.kind == "slots" and x.status == "paid")
+                assert g.slots == self.first_slots.setdefault(g.id, g.slots - added) + added
 
             # The payment ops and the ledger tell the same story.
             payable, sending, refunding = Counter(), Counter(), Counter()
@@ -615,5 +686,19 @@ def test_the_machine_reaches_the_interesting_states(backend, database_factory):
         ops = machine.run(machine.db.read(lambda s: list(s.scalars(select(PaymentOp)))))
         assert {op.status for op in ops} == {"succeeded"}, [(o.kind, o.status) for o in ops]
         assert len(ops) == 4  # two full transfers, one split transfer, one split refund
+        # Money added later: a tip on the approved claim, more slots on a new open gig.
+        step(machine.tip, 7 * sorted(machine.claims_in("approved", "auto_approved"))
+             .index(one) + 1, 500, False)
+        step(machine.post, dict(client=1, slots=1, reward=("jpy", "500"), mode="claim",
+                                revisions=0, deliver="1d", review="1d", listing="3d",
+                                in_community=False, fund=True))
+        new_gig = max(machine.gigs)
+        opens = sorted(machine.gigs_in("open"))
+        i = next(i for i in range(1, 1000) if i % 5 and i % len(opens) == opens.index(new_gig))
+        step(machine.add_slots, i, 2, False)
+        extras = machine.run(machine.db.read(lambda s: [(x.kind, x.status, x.slots)
+                                                        for x in s.scalars(select(GigExtra))]))
+        assert extras == [("tip", "paid", 0), ("slots", "paid", 2)]
+        assert machine.gigs[new_gig].slots == 3
     finally:
         machine.teardown()
