@@ -147,7 +147,7 @@ def parse_text_args(spec: CommandSpec, text: str) -> dict[str, object]:
         for arg in positional:
             parts = rest.split(None, 1)
             if not parts or (arg.kind == "int" and not arg.required
-                             and not parts[0].lstrip("#").isdigit()):
+                             and read_whole_number(parts[0].lstrip("#")) is None):
                 break
             out[arg.name] = parts[0]
             rest = parts[1] if len(parts) > 1 else ""

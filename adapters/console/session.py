@@ -213,7 +213,7 @@ class ConsoleSession:
 
     @staticmethod
     def _pick(buttons: list[Button], arg: str) -> Button | None:
-        if arg.isdigit():
+        if arg.isdecimal():  # not isdigit: int() refuses '²'
             return buttons[int(arg) - 1] if 1 <= int(arg) <= len(buttons) else None
         return next((b for b in buttons if b.label.lower() == arg.lower()), None) or next(
             (b for b in buttons if b.label.lower().startswith(arg.lower()) and arg), None)

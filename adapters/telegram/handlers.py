@@ -131,9 +131,10 @@ class Handlers:
         name, args = split_command(message)
         ex = await self.origin(update, admin=(name == "board"))
         origin = ex.origin
-        if name == "gig" and args.split()[:1] and args.split()[0].lstrip("#").isdigit():
+        # isdecimal, not isdigit: '²' is a digit that int() refuses (the command answers it)
+        if name == "gig" and args.split()[:1] and args.split()[0].lstrip("#").isdecimal():
             origin.gig_id = int(args.split()[0].lstrip("#"))
-        elif name == "start" and args.startswith("gig_") and args[4:].isdigit():
+        elif name == "start" and args.startswith("gig_") and args[4:].isdecimal():
             origin.gig_id = int(args[4:])
         replies = await self.conv.command(origin.actor, origin.place, name, args)
         await self.replies.deliver(ex, replies, ack=True)

@@ -9,7 +9,7 @@ from bot.registry import REGISTRY, ArgSpec, command
 from bot.texts import LANGUAGES, N_
 from core.api import (
     ValidationError, WorkingHours, check_timezone, normalise_skills, parse_amount,
-    read_working_hours, split_currency,
+    read_whole_number, read_working_hours, split_currency,
 )
 
 PROFILE_FORM = FormSpec("profile", N_("Your freelancer profile"), (
@@ -86,9 +86,10 @@ async def _profile_submitted(ctx: Context, values: dict, context: dict):
 async def start(ctx: Context, code: str | None = None):
     profile = await ctx.engine.mark_started(ctx.actor.platform, ctx.actor.platform_user_id,
                                             ctx.user_id)
-    if code and code.startswith("gig_") and code[4:].isdigit():
+    gig_id = read_whole_number(code[4:]) if code and code.startswith("gig_") else None
+    if gig_id is not None and gig_id > 0:
         from bot.commands.gigs import show_gig
-        return await show_gig(ctx, int(code[4:]))
+        return await show_gig(ctx, gig_id)
     intro = Rich().bold(ctx._("Welcome to gigbroker, {name}!", name=ctx.actor.display_name))
     intro.line(ctx._("Clients post small paid tasks; the money is held safely until the work "
                      "is approved. Freelancers claim, deliver in chat and get paid."))

@@ -200,3 +200,20 @@ async def test_rate_refuses_a_superscript_star_count(app):
     ana = await person(app, "ana")
     replies = await app.conversation.command(ana, dm("ana"), "rate", "1 ⁵")
     assert "stars must be a number" in text_of(replies)
+
+
+# -- the console, as a user types into it ----------------------------------------------
+async def test_console_session_reads_phone_input(app):
+    import io
+
+    from adapters.console.session import ConsoleSession
+    out = io.StringIO()
+    script = ("/as ana\n/post title=“Logo in SVG” reward=12,50 currency=eur\n/press ²\n"
+              "/gig ²\n/profile hours=9-5\n")
+    await ConsoleSession(app, out).run(io.StringIO(script))
+    printed = out.getvalue()
+    assert "12.50 EUR per slot" in printed and "#1 Logo in SVG" in printed
+    assert "id must be a number" in printed and "I read 9-5 as 09:00-17:00" in printed
+    assert "something went wrong" not in printed and "Traceback" not in printed
+    ana = await app.conversation.actor("console", "ana", "ana")
+    assert await titles(app, ana.user_id) == ["Logo in SVG"]
