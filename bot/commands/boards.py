@@ -37,7 +37,15 @@ async def board(ctx: Context, visibility: str | None = None, moderator_role: str
                     else ctx._("public")))
     text.line(ctx._("Members post with /post here; new gigs appear as cards with a Claim "
                     "(or Apply) button."))
+    text.line(ctx._("From a private chat with me, post here with /post board={number} "
+                    "title=... reward=...", number=community.id))
     return [ctx.say(text, private=False)]
+
+
+async def board_to_post_on(ctx: Context, ref: object) -> int:
+    """The community id of the board ``ref`` (number or name) names, checked for this
+    poster: ``/post board=...`` from a private chat, e.g. to a channel's board."""
+    return (await ctx.engine.board_to_post_on(ctx.user_id, str(ref))).id
 
 
 async def find_user(ctx: Context, ref: str) -> User:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import forms
 from bot.commands.rates import guidance
+from bot.commands.boards import board_to_post_on
 from bot.cards import claim_line, client_controls, gig_card, money
 from bot.context import Context
 from bot.conversation import Button, FieldSpec, FormSpec, Rich
@@ -88,10 +89,15 @@ async def create_gig(ctx: Context, fields: dict, *, community_id: int | None = N
          usage='/post title="Logo in SVG" reward=25 currency=usd slots=2 skills=design,svg '
                'deliver_in=2d', free_form=True)
 async def post(ctx: Context, **fields):
+    # board=NUMBER or NAME posts to that board from anywhere: a channel's board (where
+    # only admins write) takes gigs from the clients' private chats this way.
+    community_id = ctx.place.community_id
+    if "board" in fields:
+        community_id = await board_to_post_on(ctx, fields.pop("board"))
     if not fields:
-        where = {"community_id": ctx.place.community_id} if ctx.place.community_id else None
+        where = {"community_id": community_id} if community_id else None
         return await forms.start(ctx, "post", context=where)
-    return await create_gig(ctx, _split_reward(fields))
+    return await create_gig(ctx, _split_reward(fields), community_id=community_id)
 
 
 async def show_gig(ctx: Context, gig_id: int, *, full: bool = True):

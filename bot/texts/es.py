@@ -837,6 +837,15 @@ MESSAGES: dict[str, str] = {
     "{title} is no longer open, so your application is closed.":
         "{title} ya no está abierto, así que tu solicitud se cerró.",
     "Find more work with /gigs.": "Encuentra más trabajo con /gigs.",
+    "From a private chat with me, post here with /post board={number} title=... reward=...":
+        "Desde un chat privado conmigo, publica aquí con /post board={number} title=... "
+        "reward=...",
+    "There is no gig board {board}. Its number is shown by /board in the board's chat; use /post board=NUMBER.":
+        "No hay ningún tablero de trabajos {board}. Su número lo muestra /board en el chat "
+        "del tablero; usa /post board=NUMBER.",
+    "Several boards are called {board}: use the number of the one you mean ({numbers}).":
+        "Varios tableros se llaman {board}: usa el número del que quieres ({numbers}).",
+    "{community} is for its members only.": "{community} es solo para sus miembros.",
     # --- end boards, applications, disputes, membership ---
     # core/queries.py
     "Unknown user.": "Usuario desconocido.",

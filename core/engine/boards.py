@@ -51,6 +51,11 @@ class BoardWrites(EngineBase):
             moderator_role_id=moderator_role_id, fee_bps=fee_bps,
             dispute_decide_hours=dispute_decide_hours, platform_admin=platform_admin))
 
+    async def board_to_post_on(self, user_id: int, ref: str) -> Community:
+        """The board ``ref`` (number or name) this user may post a gig to from a
+        private chat (a channel's board, say)."""
+        return await self.view(lambda t: people.board_to_post_on(t, user_id, ref))
+
     async def ban(self, actor_id: int, community_id: int, target_id: int,
                   reason: str = "") -> None:
         await self.tx(lambda t: people.ban(t, actor_id, community_id, target_id, reason))

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.domain.gig_input import clean_text, normalise_skills, parse_int, reported_as
-from core.domain.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
+from core.domain.errors import Banned, InvalidTransition, NotAllowed, NotFound, ValidationError
 from core.events import MemberBanned
 from core.lifecycle.tx import Tx
 from core.domain.records import (
@@ -214,6 +214,34 @@ def member_standing(tx: Tx, platform: str, platform_id: str,
     if community is None:
         return None, None
     return community.visibility, tx.member_role(community.id, user_id)
+
+
+def board_to_post_on(tx: Tx, user_id: int, ref: str) -> Community:
+    """The gig board ``ref`` names (its number, or its name), for a client posting
+    from a private chat, e.g. to a channel, where only admins can write. Only a
+    configured board; a members-only one only for its members; never for someone
+    banned from it."""
+    text = clean_text(str(ref or ""), "board", max_len=100, single_line=True).lstrip("#")
+    boards = select(Community).where(Community.board_channel_id.is_not(None))
+    if text.isdigit():
+        found = list(tx.s.scalars(boards.where(Community.id == int(text))))
+    else:
+        found = list(tx.s.scalars(boards.where(func.lower(Community.name) == text.lower())
+                                  .order_by(Community.id)))
+    if not found:
+        raise NotFound("There is no gig board {board}. Its number is shown by /board in the "
+                       "board's chat; use /post board=NUMBER.", board=repr(text[:40]))
+    if len(found) > 1:
+        raise ValidationError("board", "Several boards are called {board}: use the number of "
+                              "the one you mean ({numbers}).", board=repr(text[:40]),
+                              numbers=", ".join(str(c.id) for c in found))
+    community = found[0]
+    role = tx.member_role(community.id, user_id)
+    if role == "banned":
+        raise Banned("You are banned from {community}.", community=community.name)
+    if community.visibility == "members" and role is None:
+        raise NotAllowed("{community} is for its members only.", community=community.name)
+    return community
 
 
 def find_community(tx: Tx, platform: str, platform_id: str) -> Community | None:
