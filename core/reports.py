@@ -246,6 +246,7 @@ def _statement(s: Session, owner: str, where) -> Statement:
     balance = func.sum(net).over(partition_by=LedgerEntry.currency, order_by=LedgerEntry.id)
     q = (select(LedgerEntry.id, LedgerEntry.created_at, LedgerEntry.kind, LedgerEntry.gig_id,
                 Gig.title, LedgerEntry.claim_id, LedgerEntry.currency, net, balance)
+         .select_from(LedgerPosting)
          .join(LedgerEntry, LedgerEntry.id == LedgerPosting.entry_id)
          .outerjoin(Gig, Gig.id == LedgerEntry.gig_id)
          .where(where)

@@ -115,3 +115,26 @@ async def test_statements_run_a_balance_per_currency(engine, world, collector):
         ("funding", 2625, 2625), ("release", -2625, 0)]
     with pytest.raises(NotAllowed):
         await engine.board_statement(alice, board)
+
+
+async def test_statement_balance_is_what_the_wallet_says_is_held(engine, world, collector):
+    client, alice = await world.user("client"), await world.user("alice")
+    lazy = await world.user("lazy", payouts=False)
+    gig_id = await world.gig(client, slots=3)
+    claim = await engine.claim_slot(alice, gig_id)
+    await engine.deliver(alice, claim.id, "done")
+    await engine.approve(client, claim.id)
+    held = await engine.claim_slot(lazy, gig_id)  # live: its slot stays in escrow
+    await engine.deliver(lazy, held.id, "done")
+    await engine.cancel_gig(client, gig_id)  # the third slot is refunded
+    await OutboxWorker(engine, collector).drain()
+
+    for who in (client, alice, lazy):
+        lines = (await engine.user_statement(who)).lines
+        w = (await engine.wallet(who)).of("usd")
+        balance = lines[-1].balance if lines else 0
+        assert balance == w.held_in_escrow + w.refunds_pending + w.earned_unpaid + w.payout_pending
+        assert sum(line.amount for line in lines) == balance
+    kinds = [(line.kind, line.amount) for line in (await engine.user_statement(client)).lines]
+    assert kinds == [("funding", 7875), ("release", -2625), ("refund_sent", -2625)]
+    assert (await engine.user_statement(client)).lines[-1].balance == 2625  # lazy's slot
