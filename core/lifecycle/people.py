@@ -11,7 +11,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.domain.gig_input import clean_text, normalise_skills, parse_int, reported_as
+from core.domain.gig_input import (
+    clean_text, normalise_skills, parse_int, read_locale, read_switch, read_working_hours,
+    reported_as,
+)
 from core.domain.errors import Banned, InvalidTransition, NotAllowed, NotFound, ValidationError
 from core.events import MemberBanned
 from core.lifecycle.tx import Tx
@@ -56,7 +59,10 @@ def identities_of(tx: Tx, user_id: int) -> list[Identity]:
     return list(tx.s.scalars(select(Identity).where(Identity.user_id == user_id)))
 
 
-def update_profile(tx: Tx, user_id: int, fields: dict[str, object]) -> Profile:
+def update_profile(tx: Tx, user_id: int, fields: dict[str, object], *,
+                   locale: str | None = "en", languages: tuple[str, ...] = ("en",)) -> Profile:
+    """Change profile and settings fields; amounts are read in the writer's ``locale``,
+    a new ``locale`` must be one of ``languages``. All or nothing."""
     profile = tx.s.get(Profile, user_id) or Profile(user_id=user_id)
     for key, value in fields.items():
         if key == "skills":
@@ -66,8 +72,8 @@ def update_profile(tx: Tx, user_id: int, fields: dict[str, object]) -> Profile:
             cur = normalise_currency(str(fields.get("currency") or profile.min_reward_currency))
             text = str(value).strip()
             with reported_as("min_reward"):
-                profile.min_reward_minor = 0 if text in ("0", "") else parse_amount(
-                    text, cur, field="minimum reward")
+                profile.min_reward_minor = 0 if text == "" else parse_amount(
+                    text, cur, field="minimum reward", locale=locale, allow_zero=True)
             profile.min_reward_currency = cur
         elif key == "currency":
             profile.min_reward_currency = normalise_currency(str(value))
@@ -84,12 +90,10 @@ def update_profile(tx: Tx, user_id: int, fields: dict[str, object]) -> Profile:
         elif key == "notify":
             # all: every new gig; on: gigs naming one of your skills; off: none.
             every = str(value).strip().lower() == "all"
-            profile.notify_new_gigs = every or str(value).strip().lower() in (
-                "on", "yes", "true", "1")
+            profile.notify_new_gigs = every or read_switch(value, "notify")
             profile.notify_all_gigs = every
         elif key == "locale":
-            user = tx.user(user_id)
-            user.locale = str(value).strip().lower()[:8]
+            tx.user(user_id).locale = read_locale(value, languages)
         else:
             raise ValidationError(key, "Unknown profile field {key}. Fields: skills, "
                                   "min_reward, currency, timezone, hours, max_claims, bio, "
@@ -113,18 +117,9 @@ def check_timezone(value: object) -> str:
 
 
 def parse_hours(value: object) -> tuple[int, int]:
-    """'9-17' -> (9, 17); '22-6' wraps midnight; 'any' -> (0, 24)."""
-    text = str(value).strip().lower()
-    if text in ("any", "anytime", "always", "0-24"):
-        return 0, 24
-    parts = text.replace("–", "-").split("-")
-    if len(parts) != 2:
-        raise ValidationError("hours", "Write working hours like 9-17 (local time) or 'any'.")
-    start = parse_int(parts[0], "start hour", minimum=0, maximum=23)
-    end = parse_int(parts[1], "end hour", minimum=1, maximum=24)
-    if start == end:
-        raise ValidationError("hours", "Start and end hour must differ.")
-    return start, end
+    """'9-17' -> (9, 17); '22-6' wraps midnight; '9-5' is 9 to 17; 'any' -> (0, 24)."""
+    hours = read_working_hours(value)
+    return hours.start, hours.end
 
 
 def create_link_code(tx: Tx, user_id: int) -> LinkCode:
@@ -223,7 +218,7 @@ def board_to_post_on(tx: Tx, user_id: int, ref: str) -> Community:
     banned from it."""
     text = clean_text(str(ref or ""), "board", max_len=100, single_line=True).lstrip("#")
     boards = select(Community).where(Community.board_channel_id.is_not(None))
-    if text.isdigit():
+    if text.isdecimal():  # not isdigit: int() refuses "²"
         found = list(tx.s.scalars(boards.where(Community.id == int(text))))
     else:
         found = list(tx.s.scalars(boards.where(func.lower(Community.name) == text.lower())
