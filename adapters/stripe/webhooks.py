@@ -2,8 +2,9 @@
 /stripe/webhook``) and the two pages Stripe sends people back to.
 
 The signature is checked on the raw body before anything else: a missing,
-forged or stale (> 5 min) signature, or a body altered after signing, gets 400
-and changes nothing. A verified event is processed exactly once: its id is
+forged or stale (> 5 min) signature, one timestamped more than 5 min in the
+future, a body altered after signing, or a signed body that is not an event
+(no id, type or ``data.object``), gets 400 and changes nothing. A verified event is processed exactly once: its id is
 stored in the same transaction as its effect (``StripeSync.apply_changes``),
 so deliveries repeated by Stripe, concurrent or out of order apply once, and
 the effect is computed from objects fetched from the API, not from the possibly
@@ -12,18 +13,49 @@ from __future__ import annotations
 
 import html
 import logging
+import time
 
 import stripe
 from aiohttp import web
 
 from adapters.stripe.checkout import RETURN_PATH
-from adapters.stripe.client import API_VERSION, make_client
+from adapters.stripe.client import API_VERSION, make_client, val
 from adapters.stripe.connect import ONBOARDING_PATH
 from adapters.stripe.sync import StripeSync
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/stripe/webhook"
 TOLERANCE_SECONDS = 300
+
+
+def signed_in_the_future(header: str, now: float | None = None) -> int:
+    """How many seconds past the tolerance the signature's ``t=`` lies in the future
+    (0 when it does not). The SDK only refuses timestamps older than the tolerance;
+    a delivery signed ahead of time (a captured signature replayed later, or a
+    sender whose clock is far off) is refused too, with the same tolerance."""
+    stamps = [part[2:] for part in header.split(",") if part.startswith("t=")]
+    try:
+        signed = int(stamps[0])
+    except (IndexError, ValueError):
+        return 0  # construct_event has refused such a header already
+    ahead = signed - int(time.time() if now is None else now)
+    return ahead if ahead > TOLERANCE_SECONDS else 0
+
+
+def not_an_event(event) -> str | None:
+    """Why a verified body is not a Stripe event we can process (None: it is one):
+    an id, a type and ``data.object`` with an id, as every Stripe event has."""
+    if not isinstance(val(event, "id"), str) or not val(event, "id"):
+        return "no id"
+    if not isinstance(val(event, "type"), str) or not val(event, "type"):
+        return "no type"
+    data = val(event, "data")
+    obj = val(data, "object") if isinstance(data, stripe.StripeObject) else None
+    if not isinstance(obj, stripe.StripeObject):
+        return "no data.object"
+    if not isinstance(val(obj, "id"), str):
+        return "data.object has no id"
+    return None
 
 
 class StripeWebhook:
@@ -44,6 +76,14 @@ class StripeWebhook:
         except (stripe.SignatureVerificationError, ValueError) as exc:
             log.warning("refused a Stripe webhook: %s", str(exc)[:200])
             return web.json_response({"error": "invalid signature or payload"}, status=400)
+        future = signed_in_the_future(request.headers.get("Stripe-Signature", ""))
+        if future:
+            log.warning("refused a Stripe webhook signed %ss in the future", future)
+            return web.json_response({"error": "signature timestamp in the future"}, status=400)
+        problem = not_an_event(event)
+        if problem:
+            log.warning("refused a signed Stripe webhook that is not an event: %s", problem)
+            return web.json_response({"error": f"not an event: {problem}"}, status=400)
         try:
             result = await self.process(event)
         except Exception:  # noqa: BLE001 - Stripe retries; the details go to the log

@@ -34,6 +34,30 @@ def webhook_path(url: str) -> str:
     return urlsplit(url).path or DEFAULT_PATH
 
 
+def parse_update(body: bytes, bot) -> Update | None:
+    """The update in ``body``, or None (answered 400) for anything that is not one:
+    not JSON, JSON nested too deep to parse, or JSON that is not an object with an
+    integer ``update_id`` (``[]``, ``null``, ...), or fields PTB cannot read.
+    Logged as a warning without a traceback: it is the sender's mistake, not ours."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        log.warning("ignoring a Telegram webhook body that is not JSON: %s",
+                    type(exc).__name__)
+        return None
+    update_id = data.get("update_id") if isinstance(data, dict) else None
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        log.warning("ignoring a Telegram webhook body that is not an update (%s)",
+                    type(data).__name__)
+        return None
+    try:
+        return Update.de_json(data, bot)
+    except Exception as exc:  # noqa: BLE001 - any field PTB cannot read is bad input
+        log.warning("ignoring malformed Telegram update %s: %s: %s", update_id,
+                    type(exc).__name__, str(exc)[:200])
+        return None
+
+
 class WebhookEndpoint:
     def __init__(self, application: Application, secret: str) -> None:
         self.application = application
@@ -50,12 +74,7 @@ class WebhookEndpoint:
             return web.Response(status=403)
         if not self.application.running:
             return web.Response(status=503)  # Telegram retries later
-        try:
-            data = await request.json(loads=json.loads)
-            update = Update.de_json(data, self.application.bot)
-        except (ValueError, TypeError, KeyError) as exc:
-            log.warning("ignoring a malformed Telegram update: %r", exc)
-            return web.Response(status=400)
+        update = parse_update(await request.read(), self.application.bot)
         if update is None:
             return web.Response(status=400)
         await self.application.update_queue.put(update)
