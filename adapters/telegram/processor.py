@@ -8,16 +8,20 @@ wait for that user's lock (measured: another user's /wallet answered after 34 s)
 So PTB's semaphore is left wide, and ``PerUserProcessor`` orders each user's
 updates first and only then takes one of its ``concurrency`` slots. Before that,
 the ``FloodGate`` (bot/flood_gate.py) decides whether the update is read at all:
-past a user's budget it is dropped, and the user is told once to slow down."""
+past a user's budget it is dropped, and the user is told once to slow down. Each
+update is handled inside ``InboxQueue.handling`` and reported ``finished`` after, so
+the inbox knows which stored updates a restart must still handle."""
 from __future__ import annotations
 
 import asyncio
 import logging
+from contextlib import nullcontext
 from typing import Any, Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from adapters.telegram.inbox import InboxQueue
 from bot.delivery.memory import KeyedLocks
 from bot.delivery.platform import Chat, Platform
 from bot.delivery.text import plain
@@ -40,15 +44,24 @@ def update_key(update: object) -> object:
 
 class PerUserProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 64, *, gate: FloodGate | None = None,
-                 on_flood: Callable[[Update], Awaitable[None]] | None = None) -> None:
+                 on_flood: Callable[[Update], Awaitable[None]] | None = None,
+                 inbox: InboxQueue | None = None) -> None:
         super().__init__(UNBOUNDED)
         self.concurrency = max_concurrent_updates
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks = KeyedLocks()
         self.gate = gate or FloodGate()
         self.on_flood = on_flood  # async (update) -> None: tell the sender to slow down
+        self.inbox = inbox  # where updates were stored; told when each is handled
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await self._process(update, coroutine)
+        finally:
+            if self.inbox is not None:
+                await self.inbox.finished(update)
+
+    async def _process(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = update_key(update)
         verdict = self.gate.admit(key) if key[0] != "other" else Verdict.admit
         if verdict is not Verdict.admit:
@@ -62,7 +75,8 @@ class PerUserProcessor(BaseUpdateProcessor):
             return
         async with self._locks.hold(key):
             async with self._slots:
-                await coroutine
+                with self.inbox.handling(update) if self.inbox is not None else nullcontext():
+                    await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -20,6 +20,7 @@ from telegram.ext import (
 
 from adapters.telegram.handlers import Handlers
 from adapters.telegram import membership
+from adapters.telegram.inbox import InboxQueue, StoreBeforeConfirm
 from adapters.telegram.limits import BULK, INTERACTIVE, Limits, Pacer
 from adapters.telegram.logs import protect_token
 from adapters.telegram.menu import publish_commands
@@ -84,6 +85,7 @@ class TelegramService:
         token = settings.telegram_bot_token
         protect_token(token)
         self.pacer = Pacer(limits)
+        self.inbox = InboxQueue(app.engine)  # updates stored before they are confirmed
         self.application = self._build(token, settings, concurrency)
         self.sender = Sender(self.application.bot)
         self.notifier = TelegramPlatform(self.sender, policy=BULK)  # notifications and cards
@@ -96,7 +98,7 @@ class TelegramService:
             if http is None:
                 raise ValueError("webhook mode needs the HTTP server")
             self.webhook = WebhookEndpoint(self.application, webhook_secret(
-                settings.telegram_webhook_secret, token))
+                settings.telegram_webhook_secret, token), stored=self.inbox.stored)
             http.add_route("POST", webhook_path(settings.telegram_webhook_url),
                            self.webhook.handle)
 
@@ -105,10 +107,13 @@ class TelegramService:
                    .base_url(settings.telegram_api_base_url)
                    .base_file_url(file_base_url(settings.telegram_api_base_url))
                    .request(AiohttpRequest(connection_pool_size=max(concurrency, 8)))
-                   .get_updates_request(AiohttpRequest(connection_pool_size=1))
+                   .get_updates_request(StoreBeforeConfirm(AiohttpRequest(connection_pool_size=1),
+                                                           self.inbox))
                    .rate_limiter(self.pacer)
-                   .concurrent_updates(PerUserProcessor(concurrency, on_flood=lambda update: (
-                       tell_to_slow_down(self.delivery.replies.platform, update))))
+                   .update_queue(self.inbox)
+                   .concurrent_updates(PerUserProcessor(
+                       concurrency, inbox=self.inbox, on_flood=lambda update: (
+                           tell_to_slow_down(self.delivery.replies.platform, update))))
                    .job_queue(None))
         if settings.telegram_webhook_url:
             builder = builder.updater(None)
@@ -157,6 +162,7 @@ class TelegramService:
         await application.initialize()  # getMe: checks the token, learns our username
         self.sender.bot_username = application.bot.username or ""
         await publish_commands(application.bot)
+        await self.inbox.replay(application.bot)  # what a killed process left unfinished
         if self.webhook is not None:
             self.step = "setWebhook"
             await application.bot.set_webhook(

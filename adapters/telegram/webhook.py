@@ -4,7 +4,9 @@ Telegram sends the secret given to ``setWebhook`` in the
 ``X-Telegram-Bot-Api-Secret-Token`` header; it is compared in constant time and
 anything without the right secret gets 403 and is not looked at. Accepted
 updates go into the Application's ``update_queue``, exactly where long polling
-would put them. Without a configured secret one is derived from the bot token,
+would put them, and Telegram is answered once the update is stored (``stored``:
+the inbox, adapters/telegram/inbox.py); if it cannot be stored, 503 makes
+Telegram send it again. Without a configured secret one is derived from the bot token,
 so every worker process agrees on it and nobody without the token can guess it."""
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import hashlib
 import hmac
 import json
 import logging
+from typing import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -59,8 +62,10 @@ def parse_update(body: bytes, bot) -> Update | None:
 
 
 class WebhookEndpoint:
-    def __init__(self, application: Application, secret: str) -> None:
+    def __init__(self, application: Application, secret: str, *,
+                 stored: Callable[[], Awaitable[None]] | None = None) -> None:
         self.application = application
+        self.stored = stored
         self._secret = secret.encode()
         self.accepted = 0
         self.refused = 0
@@ -78,5 +83,12 @@ class WebhookEndpoint:
         if update is None:
             return web.Response(status=400)
         await self.application.update_queue.put(update)
+        if self.stored is not None:
+            try:
+                await self.stored()
+            except Exception:
+                log.warning("could not store a Telegram update; asking for it again",
+                            exc_info=True)
+                return web.Response(status=503)
         self.accepted += 1
         return web.Response()

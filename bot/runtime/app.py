@@ -64,6 +64,7 @@ class App:
                     await run_due_timers(self.engine)
                     await self.engine.recover_unrecorded_payments()
                     await prune_match_log(self.engine)
+                    await self.engine.prune_inbound()  # finished updates older than 2 days
                     await keep_index_fresh(self.engine)
                 except Exception:  # noqa: BLE001 - keep the clock alive
                     log.exception("clock worker round failed")

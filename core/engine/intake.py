@@ -29,8 +29,10 @@ class IntakeWrites(EngineBase):
         finally:
             inbox.HANDLING.reset(token)
 
-    async def finish_inbound(self, platform: str, key: str) -> None:
-        await self.tx(lambda t: inbox.finish_inbound(t, platform, key))
+    async def finish_inbound(self, platform: str, *keys: str) -> None:
+        """These updates are handled (those a write already finished stay as they are)."""
+        if keys:
+            await self.tx(lambda t: inbox.finish_inbound(t, platform, *keys))
 
     async def take_unfinished_inbound(self, platform: str) -> list[tuple[str, str]]:
         """``(key, payload)`` stored by an earlier process and never finished."""

@@ -41,9 +41,9 @@ def store_inbound(tx: Tx, platform: str, updates: list[tuple[str, str]]) -> set[
     return new
 
 
-def finish_inbound(tx: Tx, platform: str, key: str) -> None:
+def finish_inbound(tx: Tx, platform: str, *keys: str) -> None:
     tx.conn.execute(update(InboundUpdate).where(
-        InboundUpdate.platform == platform, InboundUpdate.key == key,
+        InboundUpdate.platform == platform, InboundUpdate.key.in_(keys),
         InboundUpdate.status == "pending").values(status="done", done_at=tx.now))
 
 
