@@ -43,7 +43,8 @@ ODD_VALUES = [
 ]
 KEYS = ["title", "description", "reward", "currency", "slots", "skills", "deliver_in", "mode",
         "review_window", "listing_for", "max_revisions", "estimate", "hours", "notify",
-        "locale", "min_reward", "max_claims", "timezone", "bio", "portfolio", "share", "id"]
+        "locale", "min_reward", "max_claims", "timezone", "bio", "portfolio", "share", "id",
+        "board"]
 
 values = st.one_of(st.sampled_from(ODD_VALUES), st.text(max_size=24),
                    st.integers(-10 ** 20, 10 ** 20).map(str),
@@ -67,7 +68,7 @@ PEOPLE = ("ana", "eva", "fred", "ida", "mod")
 # Inputs every parser and step gets, whatever hypothesis draws besides (each of these
 # once broke a parser: a traceback or a misread value).
 KNOWN = ["²", "1e3", "1_000", "12,50", "“Logo in SVG”", "«Logo", "x" * 7000, "\x00\u202e", "",
-         "١٢", "inf"]
+         "١٢", "title=“Logo in SVG” reward=5 board=²"]
 FUZZ = settings(max_examples=8, derandomize=True, database=None, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
