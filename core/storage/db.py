@@ -32,6 +32,26 @@ log = logging.getLogger(__name__)
 DEFAULT_URL = "sqlite:///gigbroker.db"
 
 
+def database_url(url: str) -> str:
+    """The URL as the database layer uses it, for the app and Alembic alike.
+
+    PostgreSQL runs on asyncpg whatever driver the URL names: ``postgres://`` (as
+    Heroku and others hand it out), ``postgresql://`` and ``postgresql+psycopg2://``
+    become ``postgresql+asyncpg://`` (psycopg is not installed), and libpq's
+    ``sslmode=`` becomes asyncpg's ``ssl=``. SQLite URLs are returned unchanged."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return url
+    parsed = parsed.set(drivername="postgresql+asyncpg")
+    query = dict(parsed.query)
+    if "sslmode" in query:
+        query.setdefault("ssl", query.pop("sslmode"))
+        parsed = parsed.set(query=query)
+    return parsed.render_as_string(hide_password=False)
+
+
 def _sqlite_on_connect(dbapi_conn, _record) -> None:
     # Let SQLAlchemy's begin event issue BEGIN IMMEDIATE itself.
     dbapi_conn.isolation_level = None
@@ -55,6 +75,7 @@ class Database:
     """Owns the engine and runs units of work as transactions."""
 
     def __init__(self, url: str = DEFAULT_URL, *, pool_size: int = 10) -> None:
+        url = database_url(url)
         parsed = make_url(url)
         self.url = url
         self.dialect = parsed.get_backend_name()
@@ -78,8 +99,6 @@ class Database:
             self._writer = GroupWriter(self._sync)
             self._readers = ThreadPoolExecutor(4, thread_name_prefix="gb-db-read")
         elif self.dialect == "postgresql":
-            if parsed.drivername == "postgresql":
-                parsed = parsed.set(drivername="postgresql+asyncpg")
             self._async = create_async_engine(parsed, pool_size=pool_size, max_overflow=20,
                                               pool_pre_ping=True)
         else:

@@ -7,13 +7,16 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from core.storage.db import database_url
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    # the same URL the app uses: postgresql:// runs on asyncpg here too
+    cfg.set_main_option("sqlalchemy.url", database_url(url).replace("%", "%%"))
     return cfg
 
 
