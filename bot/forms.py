@@ -44,6 +44,12 @@ async def current(ctx: Context) -> ConversationState | None:
 
 
 async def clear(ctx: Context) -> bool:
+def is_skip(ctx: Context, text: str) -> bool:
+    """The answer that skips an optional step: "-" or "skip" (also in the user's language)."""
+    word = text.strip().lower()
+    return word in SKIP_WORDS or word == ctx._("skip").lower()
+
+
     return await ctx.engine.drop_form_state(ctx.actor.platform, ctx.actor.platform_user_id)
 
 
@@ -130,7 +136,7 @@ async def answer(ctx: Context, state: ConversationState, text: str,
         check = entry.checks.get(f.name)
         if check is not None:
             try:
-                check(text, values)
+                check(text, values, ctx.actor.locale)
             except ValidationError as exc:
                 return [prompt_for(ctx, spec, state.step, error_text(ctx, exc))]
         values[f.name] = text
