@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pydantic_settings import SettingsError as _SourceError
 
 TELEGRAM_TOKEN = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{20,}")
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -71,6 +72,14 @@ class Settings(BaseSettings):
     def _long_secret(cls, v: str | None) -> str | None:
         if v is not None and len(v) < 8:
             raise ValueError("is too short to be a secret: use at least 8 characters")
+        return v
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _header_safe(cls, v: str | None) -> str | None:
+        if v is not None and not WEBHOOK_SECRET.fullmatch(v):
+            raise ValueError("may only contain letters, digits, _ and - (up to 256), as "
+                             "Telegram requires")
         return v
 
     @field_validator("stripe_secret_key")
