@@ -39,17 +39,17 @@ def form(spec: FormSpec, checks: dict[str, Check] | None = None):
     return wrap
 
 
-async def current(ctx: Context) -> ConversationState | None:
-    return await ctx.engine.form_state(ctx.actor.platform, ctx.actor.platform_user_id)
-
-
-async def clear(ctx: Context) -> bool:
 def is_skip(ctx: Context, text: str) -> bool:
     """The answer that skips an optional step: "-" or "skip" (also in the user's language)."""
     word = text.strip().lower()
     return word in SKIP_WORDS or word == ctx._("skip").lower()
 
 
+async def current(ctx: Context) -> ConversationState | None:
+    return await ctx.engine.form_state(ctx.actor.platform, ctx.actor.platform_user_id)
+
+
+async def clear(ctx: Context) -> bool:
     return await ctx.engine.drop_form_state(ctx.actor.platform, ctx.actor.platform_user_id)
 
 
