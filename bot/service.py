@@ -5,6 +5,7 @@ message; anything unexpected logged with a reference id and a short apology)."""
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 from bot import forms
@@ -14,7 +15,7 @@ from bot.conversation import Actor, Place, PlaceKind, Reply, Rich
 from bot.payloads import BadPayload, decode
 from bot.registry import REGISTRY, coerce_args, parse_text_args
 from bot.texts import pick_locale, translator
-from core.api import Community, DomainError, Engine
+from core.api import Community, DomainError, Engine, metrics
 
 log = logging.getLogger(__name__)
 load_all()
@@ -68,6 +69,7 @@ class Conversation:
                       args: str | dict | None = None) -> list[Reply]:
         ctx = self.context(actor, place)
         spec = REGISTRY.get(name or "")
+        metrics.command_handled(spec.name if spec else "unknown", actor.platform)
         if spec is None:
             return [ctx.say(ctx._("I don't know /{name}. Send /help to see what I can do.",
                                   name=(name or "")[:32]), private=True)]
@@ -83,6 +85,7 @@ class Conversation:
 
     async def press(self, actor: Actor, place: Place, payload: str) -> list[Reply]:
         from bot.commands.buttons import handle_press
+        began = time.monotonic()
         ctx = self.context(actor, place)
 
         async def run():
@@ -92,7 +95,11 @@ class Conversation:
                 return [ctx.say(ctx._("This button is not valid any more."), private=True,
                                 alert=True)]
             return await handle_press(ctx, p)
-        return await self._guard(ctx, run, alert=True)
+        outcome: list[str] = []
+        replies = await self._guard(ctx, run, alert=True, outcome=outcome)
+        metrics.press_answered(actor.platform, outcome[0] if outcome else "ok",
+                               time.monotonic() - began)
+        return replies
 
     async def text(self, actor: Actor, place: Place, text: str,
                    attachments: list[dict] | None = None) -> list[Reply]:
@@ -115,12 +122,18 @@ class Conversation:
                             private=True)]
         return await self._guard(ctx, lambda: forms.submit(ctx, form_name, values, context or {}))
 
-    async def _guard(self, ctx: Context, run, *, alert: bool = False) -> list[Reply]:
+    async def _guard(self, ctx: Context, run, *, alert: bool = False,
+                     outcome: list[str] | None = None) -> list[Reply]:
+        """``outcome`` (for metrics) gets "refused" or "error" when it was not ok."""
         try:
             return await run()
         except DomainError as exc:
+            if outcome is not None:
+                outcome.append("refused")
             return [self.error_reply(ctx, exc, alert=alert)]
         except Exception:  # noqa: BLE001 - no traceback ever reaches a chat
+            if outcome is not None:
+                outcome.append("error")
             ref = uuid.uuid4().hex[:8]
             log.exception("unexpected error ref=%s actor=%s place=%s", ref, ctx.actor.user_id,
                           ctx.place.chat_id)

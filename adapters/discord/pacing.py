@@ -11,11 +11,16 @@ the event loop sends them or however slow the network is. The price is
 ``pace_requests`` puts every REST call of a discord.py client through it — the
 bot's sends, edits and threads, and discord.py's own (login, command sync,
 fetches). Interaction responses and followups go through discord.py's webhook
-adapter instead: they are exempt from Discord's global limit and are not paced."""
+adapter instead: they are exempt from Discord's global limit and are not paced.
+Waits and the 429s of the REST session (``count_rate_limits``) are counted in /metrics."""
 from __future__ import annotations
 
 import asyncio
 from collections import deque
+
+import aiohttp
+
+from core.api import metrics
 
 
 class Pacer:
@@ -43,6 +48,7 @@ class Pacer:
                     self._in_flight += 1
                     self.granted += 1
                     self.waited += now - began
+                    metrics.pacer_waited("discord", now - began)
                     return
                 self._released.clear()
                 if self._cooling:
@@ -71,3 +77,15 @@ def pace_requests(http, pacer: Pacer) -> None:
         async with pacer:
             return await request(route, **kwargs)
     http.request = paced
+
+
+def count_rate_limits() -> aiohttp.TraceConfig:
+    """For discord.py's ``http_trace``: counts the 429s its REST session gets
+    (discord.py waits and retries them itself, so they are otherwise only a log line)."""
+    trace = aiohttp.TraceConfig()
+
+    async def on_request_end(_session, _context, params) -> None:
+        if params.response.status == 429:
+            metrics.rate_limited("discord")
+    trace.on_request_end.append(on_request_end)
+    return trace

@@ -34,7 +34,7 @@ from adapters.discord.adapter import DiscordAdapter
 from adapters.discord.answering import InteractionAnswerer
 from adapters.discord.client import GigClient
 from adapters.discord.intake import InteractionIntake
-from adapters.discord.pacing import Pacer, pace_requests
+from adapters.discord.pacing import Pacer, count_rate_limits, pace_requests
 
 
 class DiscordSettings(Protocol):
@@ -69,6 +69,7 @@ class DiscordService:
         self.app = app
         self.settings = settings
         self.pacer = pacer or Pacer(GLOBAL_LIMIT_PER_SECOND, 1.0)
+        client_kwargs.setdefault("http_trace", count_rate_limits())
         self.client = client_class(dev_guild_ids=settings.discord_dev_guild_ids,
                                 gateway_url=settings.discord_gateway_url, **client_kwargs)
         pace_requests(self.client.http, self.pacer)

@@ -14,7 +14,8 @@ bot, since that is most likely the global limit) is paused for that time so the
 requests queued behind it do not run into the same wall. A request whose wait
 would exceed ``SendPolicy.max_wait`` raises ``RetryAfter`` to its caller
 instead: a notification then goes back to the outbox to be retried later, so
-nothing is lost either way."""
+nothing is lost either way. Waits and 429s are counted in /metrics
+(``gigbroker_pacer_wait_seconds``, ``gigbroker_platform_rate_limited``)."""
 from __future__ import annotations
 
 import asyncio
@@ -26,6 +27,8 @@ from collections.abc import Callable, Coroutine
 
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
+
+from core.api import metrics
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +160,8 @@ class Pacer(BaseRateLimiter[SendPolicy]):
 
     async def _slot(self, buckets: list[Bucket]) -> None:
         wait = self.reserve(buckets) - self.clock()
+        if buckets:
+            metrics.pacer_waited("telegram", wait)
         if wait > 0:
             self.waited += wait
             await asyncio.sleep(wait)
@@ -174,6 +179,7 @@ class Pacer(BaseRateLimiter[SendPolicy]):
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 self.retries += 1
+                metrics.rate_limited("telegram")
                 delay = retry_seconds(exc)
                 until = self.clock() + float(delay) + 0.05
                 if buckets:

@@ -4,7 +4,7 @@ transaction (see ``EngineBase``): it checks who acts, performs the transition an
 records its side effects, or raises a typed ``DomainError`` and writes nothing."""
 from __future__ import annotations
 
-from core.domain.errors import InvalidTransition, NotAllowed
+from core.domain.errors import DomainError, InvalidTransition, NotAllowed
 from core.domain.gig_input import GigDraft
 from core.domain.records import Gig, GigStatus, User
 from core.engine.base import EngineBase
@@ -12,6 +12,7 @@ from core.failpoints import failpoint
 from core.lifecycle import claims, disputes, gigs, people, slots
 from core.lifecycle.funding_recovery import funding_order
 from core.lifecycle.tx import Tx
+from core.workers import metrics
 from core.ports.payments import PaymentLink
 
 
@@ -66,7 +67,13 @@ class Transitions(EngineBase):
 
     # -- claims ------------------------------------------------------------
     async def claim_slot(self, user_id: int, gig_id: int):
-        return await self.tx(lambda t: slots.claim_slot(t, user_id, gig_id))
+        try:
+            claim = await self.tx(lambda t: slots.claim_slot(t, user_id, gig_id))
+        except DomainError as exc:
+            metrics.claim_attempted(exc.code)
+            raise
+        metrics.claim_attempted("claimed")
+        return claim
 
     async def apply(self, user_id: int, gig_id: int, pitch: str = ""):
         return await self.tx(lambda t: slots.apply(t, user_id, gig_id, pitch))

@@ -25,10 +25,12 @@ PRESSES = Counter("gigbroker_presses", "Button presses handled, by platform and 
 PRESS_ANSWER = Histogram("gigbroker_press_answer_seconds", "From a button press reaching the "
                          "conversation layer to its answer being ready, by platform",
                          ["platform"], buckets=LATENCY_BUCKETS, registry=REGISTRY)
-CLAIMS = Counter("gigbroker_claims", "Slot claims, by result (claimed, or the refusal's code)",
+CLAIMS = Counter("gigbroker_claims", "First-come claim attempts, by result (claimed, or the "
+                 "refusal's code: no_slot_left, claim_limit, ...)",
                  ["result"], registry=REGISTRY)
 OUTBOX_SENDS = Counter("gigbroker_outbox_sends", "Outbox rows handled, by channel and result "
-                       "(sent, retry, dead)", ["channel", "result"], registry=REGISTRY)
+                       "(sent; later: the platform asked to wait; failed: retried with "
+                       "backoff; dead: undeliverable)", ["channel", "result"], registry=REGISTRY)
 RATE_LIMITED = Counter("gigbroker_platform_rate_limited", "429 (rate limited) answers from a "
                        "platform API, by platform", ["platform"], registry=REGISTRY)
 PACER_WAIT = Histogram("gigbroker_pacer_wait_seconds", "Time requests waited in the outbound "

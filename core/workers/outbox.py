@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 
 from core.events import event_from
 from core.failpoints import failpoint
+from core.workers import metrics
 from core.lifecycle.tx import Tx
 from core.domain.records import OutboxMessage
 from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
@@ -120,18 +121,22 @@ class OutboxWorker:
                           exc_info=True)
                 reason = repr(exc)
                 await self.engine.tx(lambda t: fail(t, msg.id, self.owner, reason, dead=True))
+                metrics.outbox_handled(msg.channel, "dead")
                 return
             except RetryLater as later:
                 reason, delay = str(later), later.seconds
                 await self.engine.tx(lambda t: fail(t, msg.id, self.owner, reason, retry_in=delay))
+                metrics.outbox_handled(msg.channel, "later")
                 return
             except Exception as exc:  # noqa: BLE001 - any failure is retried with backoff
                 log.warning("outbox %s (%s) failed: %r", msg.id, msg.event, exc, exc_info=True)
                 reason = repr(exc)
                 await self.engine.tx(lambda t: fail(t, msg.id, self.owner, reason))
+                metrics.outbox_handled(msg.channel, "failed")
                 return
             failpoint("outbox", msg.channel, "handled")
             await self.engine.tx(lambda t: complete(t, msg.id, self.owner))
+            metrics.outbox_handled(msg.channel, "sent")
 
     async def _dispatch(self, msg: OutboxMessage) -> None:
         data = json.loads(msg.payload)

@@ -53,7 +53,7 @@ async def test_unknown_event_is_dead_at_once_with_its_error(engine, world):
     assert row.attempts == 1  # no retries
     assert "Undeliverable" in row.last_error and "gig.nobody_renders_this" in row.last_error
     assert (await engine.operational_counts())["gigbroker_outbox_dead"] == 1
-    assert "gigbroker_outbox_dead 1\n" in await _metrics(engine)
+    assert "gigbroker_outbox_dead 1.0\n" in await _metrics(engine)  # prometheus_client floats
 
 
 async def test_known_events_still_render_and_are_done(engine, world):
