@@ -10,7 +10,7 @@ from typing import Callable
 from bot.conversation import Attachment, Button, Reply, Rich
 from bot.payloads import button_payload
 from core.api import Claim, ClaimStatus, Delivery, Gig, GigStatus, SLOT_HOLDING_STATES
-from core.api import format_amount
+from core.api import claim_actions, format_amount
 from core.api import GigView
 
 DESCRIPTION_PREVIEW = 400
@@ -36,7 +36,10 @@ def money(minor: int, currency: str) -> str:
 
 
 def gig_card(view: GigView, _: Callable[..., str], *, full: bool = False,
-             test_money: bool = False) -> Reply:
+             test_money: bool = False, can_take: bool = True) -> Reply:
+    """The gig's card. The public one (a board's) offers Claim or Apply to all;
+    ``can_take=False`` is a viewer's own copy without it (their own gig, a slot
+    they already hold...): a viewer is shown only buttons they can use."""
     g: Gig = view.gig
     text = Rich().bold(f"#{g.id} ").bold(g.title)
     text.line(f"💰 {money(g.reward_minor, g.currency)} ")
@@ -65,7 +68,7 @@ def gig_card(view: GigView, _: Callable[..., str], *, full: bool = False,
     if g.status == GigStatus.open and g.expires_at:
         text.add(" · ").italic(_("listed until {t}", t=when(g.expires_at)))
     buttons: list[Button] = []
-    if g.status == GigStatus.open and g.slots_open > 0:
+    if can_take and g.status == GigStatus.open and g.slots_open > 0:
         verb, label = ("apply", _("Apply")) if g.mode == "apply" else ("claim", _("Claim"))
         buttons.append(Button(label, button_payload(verb, g.id), style="primary"))
     if not full:
@@ -120,11 +123,18 @@ def claim_line(claim: Claim, _: Callable[..., str]) -> str:
     return f"{_('claim')} #{claim.id} ({_('slot')} {claim.slot_no}): {status}{extra}"
 
 
+def claim_ref(_: Callable[..., str], claim_id: int, gig_id: int) -> str:
+    """How every message names a claim: with its gig, so the two numbers never mix."""
+    return _("claim #{claim} on gig #{gig}", claim=claim_id, gig=gig_id)
+
+
 def delivery_reply(gig: Gig, claim: Claim, delivery: Delivery, freelancer_name: str,
                    _: Callable[..., str], *, buttons: bool = True) -> Reply:
-    text = Rich().bold(_("Delivery for #{gig}: {title}", gig=gig.id, title=gig.title))
-    text.line(_("From {name} · claim #{claim} · revision {n}", name=freelancer_name,
-                claim=claim.id, n=delivery.revision_no))
+    """A delivery shown to its client (``buttons``: with the review buttons the client
+    can use now; no Request revision once none are left) or to anyone else."""
+    text = Rich().bold(_("Delivery for gig #{gig}: {title}", gig=gig.id, title=gig.title))
+    text.line(_("From {name} · {claim} · revision {n}", name=freelancer_name,
+                claim=claim_ref(_, claim.id, gig.id), n=delivery.revision_no))
     if delivery.text:
         text.line().line(delivery.text)
     for url in filter(None, delivery.links.split("\n")):
@@ -133,8 +143,12 @@ def delivery_reply(gig: Gig, claim: Claim, delivery: Delivery, freelancer_name: 
     for f in files:
         text.line("📎 ").add(f.name)
     rows: list[list[Button]] = []
-    if buttons and claim.status == ClaimStatus.delivered:
-        rows.append([Button(_("Approve"), button_payload("approve", claim.id), style="success"),
-                     Button(_("Request revision"), button_payload("revise", claim.id)),
-                     Button(_("Reject"), button_payload("reject", claim.id), style="danger")])
+    can = claim_actions(claim, gig, gig.client_id) if buttons else frozenset()
+    row = [b for verb, b in (
+        ("approve", Button(_("Approve"), button_payload("approve", claim.id), style="success")),
+        ("revise", Button(_("Request revision"), button_payload("revise", claim.id))),
+        ("reject", Button(_("Reject"), button_payload("reject", claim.id), style="danger")),
+    ) if verb in can]
+    if row:
+        rows.append(row)
     return Reply(text, buttons=rows, attachments=files)

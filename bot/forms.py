@@ -1,8 +1,11 @@
 """Forms: declared once as typed fields, filled either in one go (a Discord
 modal, or key=value arguments) or step by step (Telegram, console) with the
 state kept in the database so a restart resumes where the user was. ``/cancel``
-leaves any form. Validation happens on submit; a refusal that names a field
-sends the user back to that field with the reason."""
+leaves any form. Who may act, and whether the action is still possible, is
+checked before the first question (``before``). Validation happens on submit: a
+refusal that names a field sends the user back to that field with the reason, a
+field error the form has no field for back to its first question, and any other
+refusal closes the form (so later messages are not taken as answers to it)."""
 from __future__ import annotations
 
 import json
@@ -25,16 +28,18 @@ class FormEntry:
     spec: FormSpec
     submit: Submit
     checks: dict[str, Check]
+    before: Before | None = None
 
 
 FORMS: dict[str, FormEntry] = {}
 
 
-def form(spec: FormSpec, checks: dict[str, Check] | None = None):
+def form(spec: FormSpec, checks: dict[str, Check] | None = None, *, before: Before | None = None):
     """Register a form's submit handler; ``checks`` validate single answers as they
-    arrive (step-by-step mode) so a mistake is caught at its own step."""
+    arrive (step-by-step mode) so a mistake is caught at its own step; ``before``
+    (ctx, context) raises the refusal of a form that must not open at all."""
     def wrap(fn: Submit) -> Submit:
-        FORMS[spec.name] = FormEntry(spec, fn, checks or {})
+        FORMS[spec.name] = FormEntry(spec, fn, checks or {}, before)
         return fn
     return wrap
 
@@ -85,7 +90,7 @@ def prompt_for(ctx: Context, spec: FormSpec, index: int, error: str | None = Non
     text.bold(ctx._(spec.title)).add(f" ({index + 1}/{len(spec.fields)})").line(ctx._(f.prompt))
     hint = [ctx._("Send /cancel to stop.")]
     if not f.required:
-        hint.insert(0, ctx._("Send - to skip."))
+        hint.insert(0, ctx._("Optional: send skip (or -) to leave it out."))
     text.line(" ".join(hint), "italic")
     return Reply(text, private=True)
 
@@ -97,6 +102,8 @@ async def start(ctx: Context, name: str, *, context: dict | None = None,
     entry = FORMS[name]
     values = {k: v for k, v in (values or {}).items() if v not in (None, "")}
     ctx_data = context or {}
+    if entry.before is not None:
+        await entry.before(ctx, ctx_data)  # a refusal now, not after the user typed answers
     if ctx.actor.platform == "discord":
         return [Reply(Rich().add(ctx._(entry.spec.title)), private=True,
                       form=FormRequest(entry.spec, ctx_data, 0, values))]
@@ -148,17 +155,25 @@ async def answer(ctx: Context, state: ConversationState, text: str,
 
 
 async def submit(ctx: Context, name: str, values: dict, context: dict) -> list[Reply]:
-    """Run the form's action; on a field error go back to that field."""
+    """Run the form's action. A field error goes back to that field (a field error
+    the form has no field for: to its first question); any other refusal closes
+    the form and is the reply."""
     entry = FORMS[name]
     try:
         replies = await entry.submit(ctx, values, context)
     except ValidationError as exc:
         names = [f.name for f in entry.spec.fields]
-        if exc.field in names and ctx.actor.platform != "discord":
-            index = names.index(exc.field)
-            kept = {k: v for k, v in values.items() if k != exc.field}
-            await _save(ctx, name, index, kept, context)
-            return [prompt_for(ctx, entry.spec, index, error_text(ctx, exc))]
+        if ctx.actor.platform == "discord":
+            if exc.field not in names:
+                await clear(ctx)  # the modal cannot fix it: nothing to reopen
+            raise
+        index = names.index(exc.field) if exc.field in names else 0
+        kept = {k: v for k, v in values.items() if k != names[index]} \
+            if exc.field in names else {}
+        await _save(ctx, name, index, kept, context)
+        return [prompt_for(ctx, entry.spec, index, error_text(ctx, exc))]
+    except DomainError:
+        await clear(ctx)  # not the answers' fault: asking again would only repeat it
         raise
     await clear(ctx)
     return replies

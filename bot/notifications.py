@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from bot.cards import delivery_reply
+from bot.cards import claim_ref, delivery_reply
 from bot.conversation import Button, Reply, Rich
 from bot.payloads import button_payload
 from core.api import Engine
@@ -21,7 +21,8 @@ async def delivery_for(engine: Engine, _: _, claim_id: int, *, viewer_id: int | 
     notification), freelancer or a moderator; NotAllowed for anyone else."""
     shown = await engine.delivery_to_show(claim_id, viewer_id=viewer_id)
     if shown.delivery is None:
-        return Reply(Rich().add(_("Nothing delivered yet for claim #{id}.", id=claim_id)), private=True)
+        return Reply(Rich().add(_("Nothing delivered yet for {claim}.", claim=claim_ref(
+            _, claim_id, shown.gig.id))), private=True)
     reply = delivery_reply(shown.gig, shown.claim, shown.delivery, shown.freelancer.display_name, _,
                            buttons=viewer_id in (None, shown.gig.client_id))
     reply.private = True

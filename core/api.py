@@ -28,6 +28,7 @@ from core.domain.records import MessageRef
 from core.read_models import (
     CurrencyWallet, FeedPage, GigView, MyGigs, ProfileView, ReceiptFacts, Wallet,
 )
+from core.lifecycle.allowed import CLAIM_ACTIONS, ViewerActions, claim_actions
 from core.reports import (
     BoardStats, EarningsReport, Statement, StatementLine, WeekEarnings,
 )

@@ -4,6 +4,7 @@ stale, foreign or doubled press gets the current state or a polite refusal."""
 from __future__ import annotations
 
 from bot import forms
+from bot.cards import claim_ref, money, when
 from bot.commands.gigs import feed_page, show_gig
 from bot.context import Context
 from bot.conversation import Button, Span
@@ -19,27 +20,24 @@ async def handle_press(ctx: Context, p: Payload):
 
 
 async def _claim(ctx: Context, p: Payload):
+    """The one confirmation of a claim (the freelancer gets no second message):
+    their own card with Deliver in the thumb spot, no Claim."""
     claim = await ctx.engine.claim_slot(ctx.user_id, p.entity_id)
-    replies = await show_gig(ctx, p.entity_id)
+    replies = await show_gig(ctx, p.entity_id, private=True)
     replies[0].text.spans.insert(0, Span(
-        ctx._("✅ Slot {n} is yours: claim #{c}. Deliver with /deliver {c}.", n=claim.slot_no,
-              c=claim.id) + "\n", "bold"))
-    replies[0].private = True
-    replies[0].card_key = None
+        ctx._("✅ Slot {n} is yours: {claim}. Deliver by {t} with /deliver {c}.",
+              n=claim.slot_no, claim=claim_ref(ctx._, claim.id, p.entity_id),
+              t=when(claim.deadline_at), c=claim.id) + "\n", "bold"))
     return replies
 
 
 async def _apply(ctx: Context, p: Payload):
-    # Refuse before asking for a pitch, not after the user typed one.
-    await ctx.engine.check_eligible(ctx.user_id, p.entity_id)
+    # The form refuses before asking for a pitch (bot.commands.work), not after.
     return await forms.start(ctx, "apply", context={"gig_id": p.entity_id})
 
 
 async def _details(ctx: Context, p: Payload):
-    replies = await show_gig(ctx, p.entity_id, full=True)
-    for r in replies:
-        r.private, r.card_key = True, None
-    return replies
+    return await show_gig(ctx, p.entity_id, full=True, private=True)
 
 
 async def _pay(ctx: Context, p: Payload):
@@ -64,15 +62,20 @@ async def _form(name: str, ctx: Context, p: Payload):
 
 
 async def _approve(ctx: Context, p: Payload):
+    """The client's one message for an approval (bot.renderers.claims sends them no
+    second one): what was released, and one row of stars to rate the freelancer."""
     claim = await ctx.engine.approve(ctx.user_id, p.entity_id)
-    return [ctx.say(ctx._("Approved. The reward for claim #{id} is released to the freelancer.",
-                          id=claim.id), private=True, buttons=rate_buttons(ctx._, claim.id))]
+    gig = await ctx.engine.gig_of_claim(claim.id)
+    return [ctx.say(ctx._("Approved. {amount} for {claim} is released to the freelancer. "
+                          "Rate their work:", amount=money(gig.reward_minor, gig.currency),
+                          claim=claim_ref(ctx._, claim.id, gig.id)),
+                    private=True, buttons=rate_buttons(ctx._, claim.id))]
 
 
 async def _withdraw(ctx: Context, p: Payload):
-    await ctx.engine.withdraw(ctx.user_id, p.entity_id)
-    return [ctx.say(ctx._("You withdrew from claim #{id}; the slot is open again.",
-                          id=p.entity_id), private=True)]
+    claim = await ctx.engine.withdraw(ctx.user_id, p.entity_id)
+    return [ctx.say(ctx._("You withdrew from {claim}; the slot is open again.",
+                          claim=claim_ref(ctx._, claim.id, claim.gig_id)), private=True)]
 
 
 async def _rate(ctx: Context, p: Payload):
@@ -83,8 +86,9 @@ async def _rate(ctx: Context, p: Payload):
 
 async def _decide(ctx: Context, p: Payload, accept: bool):
     app = await ctx.engine.decide_application(ctx.user_id, p.entity_id, accept)
-    msg = ctx._("Accepted: they have the slot now.") if accept else ctx._("Declined.")
-    return [ctx.say(msg + f" (#{app.gig_id})", private=True)]
+    msg = ctx._("Accepted on gig #{gig}: they have the slot now.", gig=app.gig_id) if accept \
+        else ctx._("Declined on gig #{gig}.", gig=app.gig_id)
+    return [ctx.say(msg, private=True)]
 
 
 async def _page(ctx: Context, p: Payload):

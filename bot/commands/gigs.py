@@ -7,12 +7,12 @@ from bot.commands.rates import guidance
 from bot.commands.boards import board_to_post_on
 from bot.cards import claim_line, client_controls, gig_card, money
 from bot.context import Context
-from bot.conversation import Button, FieldSpec, FormSpec, Rich
+from bot.conversation import Button, FieldSpec, FormSpec, PlaceKind, Rich
 from bot.payloads import button_payload
 from bot.registry import ArgSpec, command
 from bot.renderers.applications import add_applicant, my_applications
 from bot.texts import N_
-from core.api import ClaimStatus, Gig, GigDraft, GigStatus, split_currency
+from core.api import ClaimStatus, Gig, GigDraft, GigStatus, claim_actions, split_currency
 
 FEED_PAGE = 5
 
@@ -20,7 +20,8 @@ POST_FORM = FormSpec("post", N_("Post a gig"), (
     FieldSpec("title", N_("Title"), N_("What needs doing? A short title, e.g. Logo in SVG."),
               max_len=120),
     FieldSpec("description", N_("Description"), N_("Describe the task: what you give, what you "
-                                                    "expect back."), kind="long", max_len=4000),
+                                                    "expect back."), kind="long", max_len=4000,
+              required=False),
     FieldSpec("reward", N_("Reward per slot"), N_("Reward per slot with currency, e.g. 25 usd."),
               max_len=30),
     FieldSpec("slots", N_("Slots"), N_("How many people should do it? (1 if just one)"),
@@ -30,6 +31,20 @@ POST_FORM = FormSpec("post", N_("Post a gig"), (
     FieldSpec("deliver_in", N_("Time to deliver"), N_("How long may a freelancer take after "
                                                       "claiming? e.g. 2d, 36h (default 24h)"),
               required=False, max_len=10),
+    FieldSpec("mode", N_("Who gets a slot"), N_("claim: first come, first served (default); "
+                                                "apply: you pick among applicants."),
+              kind="choice", required=False, max_len=10, choices=("claim", "apply")),
+    FieldSpec("max_revisions", N_("Revisions"), N_("How many times may you ask for changes? "
+                                                   "0 to 10 (default 2)"),
+              required=False, max_len=3),
+    FieldSpec("review_window", N_("Time to review"), N_("How long do you have to review a "
+                                                        "delivery before it is approved "
+                                                        "automatically? e.g. 3d (default 72h)"),
+              required=False, max_len=10),
+    FieldSpec("estimate", N_("Estimate (minutes)"), N_("About how many minutes does one slot "
+                                                       "take? Boards with a fair-pay floor need "
+                                                       "it, e.g. 30"),
+              required=False, max_len=6),
 ))
 
 
@@ -53,6 +68,9 @@ POST_CHECKS = {
     "skills": lambda text, _v, _l: GigDraft.parse({"title": "xxx", "reward": "1", "skills": text}),
     "deliver_in": lambda text, _v, _l: text == "-" or GigDraft.parse(
         {"title": "xxx", "reward": "1", "deliver_in": text}),
+    **{key: (lambda key: lambda text, _v, _l: GigDraft.parse(
+        {"title": "xxx", "reward": "1", key: text}))(key)
+       for key in ("max_revisions", "review_window", "estimate")},
 }
 
 
@@ -100,37 +118,65 @@ async def post(ctx: Context, **fields):
     return await create_gig(ctx, _split_reward(fields), community_id=community_id)
 
 
-async def show_gig(ctx: Context, gig_id: int, *, full: bool = True):
+def _own_part(ctx: Context, view, test: bool) -> tuple[list[str], list[Button]]:
+    """What only this viewer should see of a gig: their claim lines and the controls
+    they can use now (the client's, or the freelancer's on their own claim)."""
+    g = view.gig
+    lines: list[str] = []
+    if g.client_id == ctx.user_id:
+        lines = [claim_line(c, ctx._) for c in view.claims]
+        pending = [a for a in view.applications if a.status == "pending"]
+        if pending:
+            lines.append(ctx._("{n} application(s) waiting: see /mygigs", n=len(pending)))
+        controls = [Button(ctx._("Review claim #{id}", id=c.id),
+                           button_payload("show_delivery", c.id), "primary")
+                    for c in view.claims if c.status == ClaimStatus.delivered][:3]
+        return lines, controls + client_controls(view, ctx._, test_money=test)
+    mine = view.claim_of(ctx.user_id)
+    if mine is None:
+        return lines, []
+    can = claim_actions(mine, g, ctx.user_id)
+    controls = [b for verb, b in (
+        ("deliver", Button(ctx._("Deliver"), button_payload("deliver", mine.id), "primary")),
+        ("withdraw", Button(ctx._("Withdraw"), button_payload("withdraw", mine.id), "danger")),
+        ("dispute", Button(ctx._("Dispute"), button_payload("dispute", mine.id), "danger")),
+    ) if verb in can]
+    return [claim_line(mine, ctx._)], controls
+
+
+async def show_gig(ctx: Context, gig_id: int, *, full: bool = True,
+                   private: bool | None = None):
+    """A gig on request. In a private answer (a DM, by default; ``private``) the
+    viewer's own card: their claim lines, their controls first (the thumb spot),
+    and only buttons they can use. In a public chat the public card, which is
+    everyone's, and the viewer's part of it privately (DM / ephemeral)."""
     view = await ctx.engine.gig_view(gig_id)
     g = view.gig
     if g.status in (GigStatus.draft, GigStatus.awaiting_funding) and g.client_id != ctx.user_id:
         from core.api import NotFound
         raise NotFound("There is no gig #{gig_id}.", gig_id=gig_id)
     test = bool(ctx.engine.provider.test_mode)
-    card = gig_card(view, ctx._, full=full, test_money=test)
-    extra: list[Button] = []
-    if g.client_id == ctx.user_id:
-        card.private = True
-        card.card_key = None if g.status == GigStatus.awaiting_funding else card.card_key
-        for c in view.claims:
-            card.text.line(claim_line(c, ctx._))
-        pending = [a for a in view.applications if a.status == "pending"]
-        if pending:
-            card.text.line(ctx._("{n} application(s) waiting: see /mygigs", n=len(pending)))
-        extra = client_controls(view, ctx._, test_money=test)
-        extra += [Button(ctx._("Review claim #{id}", id=c.id), button_payload("show_delivery", c.id),
-                         "primary") for c in view.claims if c.status == ClaimStatus.delivered][:3]
-    else:
-        mine = view.claim_of(ctx.user_id)
-        if mine is not None:
-            card.text.line(claim_line(mine, ctx._))
-            if mine.status in (ClaimStatus.active, ClaimStatus.revision_requested):
-                extra = [Button(ctx._("Deliver"), button_payload("deliver", mine.id), "primary"),
-                         Button(ctx._("Withdraw"), button_payload("withdraw", mine.id), "danger")]
-            elif mine.status == ClaimStatus.rejected:
-                extra = [Button(ctx._("Dispute"), button_payload("dispute", mine.id), "danger")]
-    if extra:
-        card.buttons = card.buttons + [extra]
+    lines, controls = _own_part(ctx, view, test)
+    unlisted = g.status in (GigStatus.draft, GigStatus.awaiting_funding)
+    if private is None:
+        private = ctx.place.kind == PlaceKind.dm or unlisted
+    if not private:
+        card = gig_card(view, ctx._, full=full, test_money=test)
+        if not (lines or controls):
+            return [card]
+        own = Rich().bold(f"#{g.id} ").bold(g.title)
+        for line in lines:
+            own.line(line)
+        return [card, ctx.say(own, buttons=[controls] if controls else [], private=True)]
+    actions = await ctx.engine.viewer_actions(ctx.user_id, gig_id)
+    card = gig_card(view, ctx._, full=full, test_money=test, can_take=actions.can_take)
+    for line in lines:
+        card.text.line(line)
+    if controls:
+        card.buttons = [controls] + card.buttons
+    card.private = True
+    if lines or controls or not actions.can_take or unlisted:
+        card.card_key = None  # this viewer's copy: not edited into the public card later
     return [card]
 
 
@@ -156,7 +202,8 @@ async def feed_page(ctx: Context, offset: int, skill: str | None):
     replies = [ctx.say(header, private=True)]
     test = bool(ctx.engine.provider.test_mode)
     for view in page:
-        card = gig_card(view, ctx._, test_money=test)
+        actions = await ctx.engine.viewer_actions(ctx.user_id, view.gig.id)
+        card = gig_card(view, ctx._, test_money=test, can_take=actions.can_take)
         card.private = True
         replies.append(card)
     nav = []
@@ -195,7 +242,8 @@ async def mygigs(ctx: Context):
     replies.append(ctx.say(text, private=True))
     for a, who in mine.pending_applications:
         g: Gig = next(x for x in posted if x.id == a.gig_id)
-        msg = Rich().add(ctx._("{name} applied to #{gig}:", name=who, gig=g.id)).line(a.pitch or "-")
+        msg = Rich().add(ctx._("{name} applied to gig #{gig}:", name=who, gig=g.id)).line(
+            a.pitch or "-")
         await add_applicant(msg, ctx.engine, ctx._, a.freelancer_id, None)  # reputation
         replies.append(ctx.say(msg, private=True, buttons=[[
             Button(ctx._("Accept"), button_payload("accept", a.id), "success"),
@@ -204,7 +252,8 @@ async def mygigs(ctx: Context):
     if not held:
         text.line(ctx._("No claims yet: /gigs"))
     for c, g in held:
-        text.line(f"#{g.id} {g.title} — ").add(claim_line(c, ctx._))
+        text.line(ctx._("gig #{gig} {title}", gig=g.id, title=g.title) + " — ").add(
+            claim_line(c, ctx._))
     replies.append(ctx.say(text, private=True))
     applied = my_applications(ctx._, mine.applied)
     if applied is not None:

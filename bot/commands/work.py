@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot import forms
-from bot.cards import money
+from bot.cards import claim_ref, money
 from bot.context import Context
-from bot.conversation import FieldSpec, FormSpec
+from bot.conversation import Button, FieldSpec, FormSpec, Rich
+from bot.payloads import button_payload
 from bot.registry import ArgSpec, command
 from bot.renderers.moderation import dispute_confirmation
 from bot.texts import N_
@@ -13,12 +14,11 @@ from core.api import InvalidTransition, ValidationError
 from core.api import ClaimStatus
 from core.api import parse_amount
 
+# One message is one delivery: its text, the links in it and its files together.
 DELIVER_FORM = FormSpec("deliver", N_("Deliver your work"), (
-    FieldSpec("text", N_("Your delivery"), N_("Send your work: a message, links, or files "
-                                              "(documents and photos)."), kind="long",
-              max_len=4000),
-    FieldSpec("links", N_("Links"), N_("Links to the work, one per line."),
-              kind="long", required=False, max_len=2000),
+    FieldSpec("text", N_("Your delivery"), N_("Send your work in one message: text with any "
+                                              "links, and files (documents and photos)."),
+              kind="long", max_len=4000),
 ))
 REVISE_FORM = FormSpec("revise", N_("Request a revision"), (
     FieldSpec("note", N_("What should change?"), N_("What should the freelancer change?"),
@@ -43,52 +43,88 @@ def _claim_id(context: dict) -> int:
         raise ValidationError("claim", "This form lost its claim; open the gig again.") from None
 
 
-@forms.form(DELIVER_FORM)
+def may(action: str):
+    """A form's ``before`` check: may this person do ``action`` on the form's claim now?"""
+    async def check(ctx: Context, context: dict) -> None:
+        await ctx.engine.check_claim_action(ctx.user_id, _claim_id(context), action)
+    return check
+
+
+def links_in(text: str) -> list[str]:
+    """The web links in a delivery message, each once, in order."""
+    words = [w.rstrip(".,;:!?)>") for w in (text or "").split()]
+    return list(dict.fromkeys(w for w in words if w.lower().startswith(("http://", "https://"))))
+
+
+async def _deliver(ctx: Context, claim_id: int, text: str, files: list[dict]):
+    await ctx.engine.deliver(ctx.user_id, claim_id, text, links_in(text), files)
+    gig = await ctx.engine.gig_of_claim(claim_id)
+    return [ctx.say(ctx._("Delivered claim #{claim} on gig #{gig}. The client has been asked "
+                          "to review it.", claim=claim_id, gig=gig.id), private=True)]
+
+
+@forms.form(DELIVER_FORM, before=may("deliver"))
 async def _deliver_submitted(ctx: Context, values: dict, context: dict):
-    links = [u.strip() for u in str(values.get("links") or "").replace(",", "\n").split("\n")
-             if u.strip()]
-    files = context.get("files") or []
-    await ctx.engine.deliver(ctx.user_id, _claim_id(context), str(values.get("text") or ""),
-                             links, files)
-    return [ctx.say(ctx._("Delivered. The client has been asked to review it."), private=True)]
+    return await _deliver(ctx, _claim_id(context), str(values.get("text") or ""),
+                          context.get("files") or [])
 
 
-@forms.form(REVISE_FORM)
+@forms.form(REVISE_FORM, before=may("revise"))
 async def _revise_submitted(ctx: Context, values: dict, context: dict):
     claim = await ctx.engine.request_revision(ctx.user_id, _claim_id(context), values["note"])
-    return [ctx.say(ctx._("Sent back for a revision (#{n}).", n=claim.revisions_used),
-                    private=True)]
+    return [ctx.say(ctx._("Sent back: revision {n} of {max} for {claim}.", n=claim.revisions_used,
+                          max=(await ctx.engine.gig_of_claim(claim.id)).max_revisions,
+                          claim=claim_ref(ctx._, claim.id, claim.gig_id)), private=True)]
 
 
-@forms.form(REJECT_FORM)
+@forms.form(REJECT_FORM, before=may("reject"))
 async def _reject_submitted(ctx: Context, values: dict, context: dict):
     await ctx.engine.reject(ctx.user_id, _claim_id(context), values["reason"])
     return [ctx.say(ctx._("Rejected. If the freelancer does not dispute in time, that slot "
                           "is refunded to you."), private=True)]
 
 
-@forms.form(DISPUTE_FORM)
+@forms.form(DISPUTE_FORM, before=may("dispute"))
 async def _dispute_submitted(ctx: Context, values: dict, context: dict):
     dispute = await ctx.engine.open_dispute(ctx.user_id, _claim_id(context), values["reason"])
     return [await dispute_confirmation(ctx, dispute)]
 
 
-@forms.form(APPLY_FORM)
+async def _may_apply(ctx: Context, context: dict) -> None:
+    await ctx.engine.check_can_take(ctx.user_id, int(context["gig_id"]))
+
+
+@forms.form(APPLY_FORM, before=_may_apply)
 async def _apply_submitted(ctx: Context, values: dict, context: dict):
     await ctx.engine.apply(ctx.user_id, int(context["gig_id"]), str(values.get("pitch") or ""))
     return [ctx.say(ctx._("Applied. The client will pick; I'll tell you."), private=True)]
 
 
-async def _default_claim(ctx: Context, claim: int | None, states) -> int:
+CAN_DELIVER = (ClaimStatus.active, ClaimStatus.revision_requested)
+
+
+async def _which_claim(ctx: Context, claim: int | None, states, command: str, verb: str,
+                       label: str):
+    """The claim a command acts on: the number given, or the user's only claim in
+    ``states``. With several, a reply listing them (with a button each) instead of
+    a guess; returns ``(claim_id, None)`` or ``(None, replies)``."""
     if claim is not None:
-        return claim
-    ids = await ctx.engine.claim_ids_in(ctx.user_id, states)
-    if len(ids) == 1:
-        return ids[0]
-    if not ids:
+        return claim, None
+    held = sorted(((c, g) for c, g in (await ctx.engine.my_gigs(ctx.user_id, limit=50)).held
+                   if c.status in states), key=lambda cg: cg[0].id)
+    if len(held) == 1:
+        return held[0][0].id, None
+    if not held:
         raise InvalidTransition("You have no claim to do that with. Find work with /gigs.")
-    raise ValidationError("claim", "You have several claims: add the claim number, e.g. "
-                                  "/deliver {id}.", id=ids[0])
+    text = Rich().add(ctx._("You have {n} claims this can be for; which one?", n=len(held)))
+    for c, g in held:
+        text.line(ctx._("claim #{claim} on gig #{gig}: {title}", claim=c.id, gig=g.id,
+                        title=g.title))
+    c0 = held[0][0].id
+    text.line(ctx._("Add the claim number, e.g. /{command} {claim} …", command=command, claim=c0),
+              "italic")
+    buttons = [[Button(ctx._(label, claim=c.id), button_payload(verb, c.id))] for c, _g in held[:5]]
+    return None, [ctx.say(text, buttons=buttons, private=True)]
 
 
 @command("deliver", N_("Deliver work for your claim (text, links or files)"),
@@ -97,20 +133,25 @@ async def _default_claim(ctx: Context, claim: int | None, states) -> int:
          ArgSpec("text", N_("your delivery message"), kind="text"),
          usage="/deliver 12 Here is the logo: https://…", private=True)
 async def deliver(ctx: Context, claim: int | None = None, text: str | None = None):
-    claim_id = await _default_claim(ctx, claim, (ClaimStatus.active, ClaimStatus.revision_requested))
+    claim_id, ask = await _which_claim(ctx, claim, CAN_DELIVER, "deliver", "deliver",
+                                       N_("Deliver claim #{claim}"))
+    if ask:
+        return ask
     if text:
-        links = [w for w in text.split() if w.lower().startswith(("http://", "https://"))]
-        await ctx.engine.deliver(ctx.user_id, claim_id, text, links, [])
-        return [ctx.say(ctx._("Delivered. The client has been asked to review it."), private=True)]
+        return await _deliver(ctx, claim_id, text, [])
     return await forms.start(ctx, "deliver", context={"claim_id": claim_id})
 
 
 @command("dispute", N_("Dispute a rejected delivery"),
-         ArgSpec("claim", N_("claim number"), kind="int", min_value=1),
+         ArgSpec("claim", N_("claim number (optional if you have only one)"), kind="int",
+                 min_value=1),
          ArgSpec("reason", N_("why the rejection is wrong"), kind="text"),
          usage="/dispute 12 I delivered what was asked", private=True)
 async def dispute(ctx: Context, claim: int | None = None, reason: str | None = None):
-    claim_id = await _default_claim(ctx, claim, (ClaimStatus.rejected,))
+    claim_id, ask = await _which_claim(ctx, claim, (ClaimStatus.rejected,), "dispute",
+                                       "dispute", N_("Dispute claim #{claim}"))
+    if ask:
+        return ask
     if reason:
         dispute = await ctx.engine.open_dispute(ctx.user_id, claim_id, reason)
         return [await dispute_confirmation(ctx, dispute)]

@@ -3,7 +3,7 @@ delivered, sent back for a revision, approved, rejected, refunded, abandoned,
 withdrawn, rated, and the reminders before a deadline or the review's end."""
 from __future__ import annotations
 
-from bot.cards import claim_line, money, when
+from bot.cards import claim_line, claim_ref, money, when
 from bot.conversation import Button, Reply, Rich
 from bot.notifications import delivery_for, rate_buttons
 from bot.payloads import button_payload
@@ -17,20 +17,23 @@ from core.api import (
 )
 
 
+def _ref(s: Scene) -> str:
+    return claim_ref(s._, s.claim.id, s.gig.id)
+
+
 @renders(SlotClaimed)
 async def claimed(s: Scene) -> Reply:
     _ = s._
-    return s.reply(Rich().add(_("{name} claimed a slot of {title} (claim #{c}).",
-                                name=s.freelancer_name, title=s.title, c=s.claim.id)))
+    return s.reply(Rich().add(_("{name} claimed a slot of {title}: {claim}.",
+                                name=s.freelancer_name, title=s.gig.title, claim=_ref(s))))
 
 
 @renders(SlotClaimConfirmed)
-async def confirmed(s: Scene) -> Reply:
-    _, claim = s._, s.claim
-    text = Rich().add(_("Slot {n} of {title} is yours. Deliver by {t} with /deliver {c}.",
-                        n=claim.slot_no, title=s.title, t=when(claim.deadline_at), c=claim.id))
-    return s.reply(text, [[Button(_("Deliver"), button_payload("deliver", claim.id), "primary"),
-                           Button(_("Withdraw"), button_payload("withdraw", claim.id), "danger")]])
+async def confirmed(s: Scene) -> Reply | None:
+    """One action, one message: who pressed Claim got the confirmation as the answer
+    to the press (bot.commands.buttons), an accepted applicant gets it with
+    ApplicationAccepted; a second message would only repeat it."""
+    return None
 
 
 @renders(ApplicationReceived)
@@ -44,9 +47,17 @@ async def application_received(s: Scene) -> Reply:
 
 @renders(ApplicationAccepted)
 async def application_accepted(s: Scene) -> Reply:
+    """The accepted applicant's one confirmation: their claim, its deadline, Deliver."""
     _ = s._
-    return s.reply(Rich().add(_("You got the job: {title}. Check /mygigs for your deadline.",
-                                title=s.title)))
+    claim = await s.engine.claim_to_deliver(s.gig.id, s.event.recipient_id)
+    if claim is None:  # already delivered, withdrawn or over by the time this is sent
+        return s.reply(Rich().add(_("You got the job: {title}. Check /mygigs for your deadline.",
+                                    title=s.title)))
+    text = Rich().add(_("You got the job: {title}.", title=s.title)).line(_(
+        "Slot {n} is yours: {claim}. Deliver by {t} with /deliver {c}.", n=claim.slot_no,
+        claim=claim_ref(_, claim.id, s.gig.id), t=when(claim.deadline_at), c=claim.id))
+    return s.reply(text, [[Button(_("Deliver"), button_payload("deliver", claim.id), "primary"),
+                           Button(_("Withdraw"), button_payload("withdraw", claim.id), "danger")]])
 
 
 @renders(ApplicationDeclined)
@@ -63,17 +74,20 @@ async def delivered(s: Scene) -> Reply:
 @renders(RevisionRequested)
 async def revision_requested(s: Scene) -> Reply:
     _, claim, e = s._, s.claim, s.event
-    text = Rich().add(_("The client asks for a revision of claim #{c} ({title}):", c=claim.id,
-                        title=s.title)).line(e.note or "-")
+    text = Rich().add(_("The client asks for a revision of {claim} ({title}):",
+                        claim=_ref(s), title=s.gig.title)).line(e.note or "-")
     text.line(_("Deliver again by {t}. Revisions left: {n}.", t=when(claim.deadline_at),
                 n=e.revisions_left or 0))
     return s.reply(text, [[Button(_("Deliver"), button_payload("deliver", claim.id), "primary")]])
 
 
 @renders(ClaimApproved, ClaimAutoApproved)
-async def approved(s: Scene) -> Reply:
+async def approved(s: Scene) -> Reply | None:
     _, claim = s._, s.claim
     amount = money(s.event.amount_minor, s.currency)
+    manual = not isinstance(s.event, ClaimAutoApproved)
+    if manual and s.event.recipient_id != claim.freelancer_id:
+        return None  # the client approved: their press was answered with one message
     if s.event.recipient_id == claim.freelancer_id:
         text = Rich().add(
             _("Your delivery for {title} was approved: {amount} released to you.",
@@ -81,8 +95,9 @@ async def approved(s: Scene) -> Reply:
             _("No answer from the client in time, so {title} was approved "
               "automatically: {amount} released to you.", title=s.title, amount=amount))
     else:
-        text = Rich().add(_("Claim #{c} of {title} is approved; {amount} went to the freelancer.",
-                            c=claim.id, title=s.title, amount=amount))
+        text = Rich().add(_("No answer from you in time, so {claim} ({title}) was approved "
+                            "automatically; {amount} went to the freelancer.",
+                            claim=_ref(s), title=s.gig.title, amount=amount))
     return s.reply(text, rate_buttons(_, claim.id))
 
 
@@ -99,6 +114,10 @@ async def rejected(s: Scene) -> Reply:
 @renders(SlotRefunded)
 async def refunded(s: Scene) -> Reply:
     _ = s._
+    if s.event.recipient_id == s.claim.freelancer_id:  # the client's money is not their news
+        return s.reply(Rich().add(_("The dispute window of {claim} ({title}) closed without a "
+                                    "dispute; the rejection stands.", claim=_ref(s),
+                                    title=s.gig.title)))
     return s.reply(Rich().add(_("The rejected slot of {title} was refunded ({amount}).",
                                 title=s.title, amount=money(s.event.amount_minor, s.currency))))
 
@@ -106,22 +125,23 @@ async def refunded(s: Scene) -> Reply:
 @renders(ClaimAbandoned)
 async def abandoned(s: Scene) -> Reply:
     _ = s._
-    return s.reply(Rich().add(_("Claim #{c} of {title} passed its deadline without a delivery; "
-                                "the slot is open again.", c=s.claim.id, title=s.title)))
+    return s.reply(Rich().add(_("Claim #{c} on gig #{g} ({title}) passed its deadline without "
+                                "a delivery; the slot is open again.", c=s.claim.id,
+                                g=s.gig.id, title=s.gig.title)))
 
 
 @renders(ClaimWithdrawn)
 async def withdrawn(s: Scene) -> Reply:
     _ = s._
-    return s.reply(Rich().add(_("The freelancer withdrew from claim #{c} of {title}; the slot "
-                                "is open again.", c=s.claim.id, title=s.title)))
+    return s.reply(Rich().add(_("The freelancer withdrew from {claim} ({title}); the slot "
+                                "is open again.", claim=_ref(s), title=s.gig.title)))
 
 
 @renders(DeadlineReminderDue)
 async def deadline_reminder(s: Scene) -> Reply:
     _, claim = s._, s.claim
-    text = Rich().add(_("Reminder: claim #{c} of {title} is due {t}.", c=claim.id,
-                        title=s.title, t=when(claim.deadline_at)))
+    text = Rich().add(_("Reminder: {claim} ({title}) is due {t}.", claim=_ref(s),
+                        title=s.gig.title, t=when(claim.deadline_at)))
     text.line(claim_line(claim, _), "italic")
     return s.reply(text, [[Button(_("Deliver"), button_payload("deliver", claim.id), "primary")]])
 
@@ -129,9 +149,9 @@ async def deadline_reminder(s: Scene) -> Reply:
 @renders(ReviewReminderDue)
 async def review_reminder(s: Scene) -> Reply:
     _, claim = s._, s.claim
-    text = Rich().add(_("Reminder: the delivery for claim #{c} of {title} is approved "
-                        "automatically on {t} unless you act.", c=claim.id, title=s.title,
-                        t=when(claim.review_due_at)))
+    text = Rich().add(_("Reminder: the delivery for {claim} ({title}) is approved "
+                        "automatically on {t} unless you act.", claim=_ref(s),
+                        title=s.gig.title, t=when(claim.review_due_at)))
     text.line(claim_line(claim, _), "italic")
     return s.reply(text, [[Button(_("See the delivery"), button_payload("show_delivery",
                                                                         claim.id))]])

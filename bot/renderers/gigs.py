@@ -29,7 +29,9 @@ async def opened(s: Scene) -> Reply:
 async def matched(s: Scene) -> Reply:
     _ = s._
     view = await s.engine.gig_view(s.gig.id)
-    card = gig_card(view, _, test_money=s.engine.provider.test_mode)
+    # A DM is this freelancer's own copy: Claim only if they can still take a slot.
+    actions = await s.engine.viewer_actions(s.event.recipient_id, s.gig.id)
+    card = gig_card(view, _, test_money=s.engine.provider.test_mode, can_take=actions.can_take)
     card.text.spans.insert(0, Rich().bold(_("New gig for you") + "\n").spans[0])
     card.card_key = None
     return card

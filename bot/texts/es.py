@@ -7,6 +7,79 @@ Terms: gig = trabajo, slot = plaza, claim = encargo (to claim = tomar),
 revision = cambios, escrow = garantía, payout = cobro, board = tablero.
 tests/unit/test_catalogue.py checks every message id has an entry here."""
 MESSAGES: dict[str, str] = {
+    # --- forms and buttons (issue 12: bot/forms.py, bot/cards.py, bot/commands/work.py,
+    # gigs.py, buttons.py, bot/renderers/claims.py, bot/notifications.py) ---
+    "skip": "omitir",
+    "Optional: send skip (or -) to leave it out.":
+        "Opcional: envía omitir (o -) para dejarlo en blanco.",
+    "Send your work in one message: text with any links, and files (documents and photos).":
+        "Envía tu trabajo en un solo mensaje: texto con los enlaces que haya, y archivos "
+        "(documentos y fotos).",
+    "Delivered claim #{claim} on gig #{gig}. The client has been asked to review it.":
+        "Entregado el encargo #{claim} del trabajo #{gig}. Se pidió al cliente que lo revise.",
+    "You have {n} claims this can be for; which one?":
+        "Tienes {n} encargos a los que puede referirse; ¿cuál?",
+    "claim #{claim} on gig #{gig}: {title}": "encargo #{claim} del trabajo #{gig}: {title}",
+    "Add the claim number, e.g. /{command} {claim} …":
+        "Añade el número del encargo, p. ej. /{command} {claim} …",
+    "Deliver claim #{claim}": "Entregar encargo #{claim}",
+    "Dispute claim #{claim}": "Disputar encargo #{claim}",
+    "Sent back: revision {n} of {max} for {claim}.":
+        "Devuelto: cambios {n} de {max} para el {claim}.",
+    "claim #{claim} on gig #{gig}": "encargo #{claim} del trabajo #{gig}",
+    "Delivery for gig #{gig}: {title}": "Entrega para el trabajo #{gig}: {title}",
+    "From {name} · {claim} · revision {n}": "De {name} · {claim} · cambios {n}",
+    "✅ Slot {n} is yours: {claim}. Deliver by {t} with /deliver {c}.":
+        "✅ La plaza {n} es tuya: {claim}. Entrega antes del {t} con /deliver {c}.",
+    "Approved. {amount} for {claim} is released to the freelancer. Rate their work:":
+        "Aprobado. Se liberan {amount} del {claim} al freelancer. Valora su trabajo:",
+    "You withdrew from {claim}; the slot is open again.":
+        "Dejaste el {claim}; la plaza vuelve a estar libre.",
+    "Accepted on gig #{gig}: they have the slot now.":
+        "Aceptado en el trabajo #{gig}: ya tiene la plaza.",
+    "Declined on gig #{gig}.": "Rechazado en el trabajo #{gig}.",
+    "{name} claimed a slot of {title}: {claim}.": "{name} tomó una plaza de {title}: {claim}.",
+    "You got the job: {title}.": "Te dieron el trabajo: {title}.",
+    "Slot {n} is yours: {claim}. Deliver by {t} with /deliver {c}.":
+        "La plaza {n} es tuya: {claim}. Entrega antes del {t} con /deliver {c}.",
+    "The client asks for a revision of {claim} ({title}):":
+        "El cliente pide cambios en el {claim} ({title}):",
+    "No answer from you in time, so {claim} ({title}) was approved automatically; {amount} "
+    "went to the freelancer.":
+        "No respondiste a tiempo, así que el {claim} ({title}) se aprobó automáticamente; "
+        "{amount} fueron al freelancer.",
+    "The dispute window of {claim} ({title}) closed without a dispute; the rejection stands.":
+        "El plazo para disputar el {claim} ({title}) terminó sin disputa; el rechazo se mantiene.",
+    "Claim #{c} on gig #{g} ({title}) passed its deadline without a delivery; the slot is "
+    "open again.":
+        "El encargo #{c} del trabajo #{g} ({title}) pasó su plazo sin entrega; la plaza vuelve "
+        "a estar libre.",
+    "The freelancer withdrew from {claim} ({title}); the slot is open again.":
+        "El freelancer dejó el {claim} ({title}); la plaza vuelve a estar libre.",
+    "Reminder: {claim} ({title}) is due {t}.": "Recordatorio: el {claim} ({title}) vence el {t}.",
+    "Reminder: the delivery for {claim} ({title}) is approved automatically on {t} unless "
+    "you act.":
+        "Recordatorio: la entrega del {claim} ({title}) se aprueba automáticamente el {t} si "
+        "no haces nada.",
+    "Nothing delivered yet for {claim}.": "Aún no hay nada entregado para el {claim}.",
+    "{name} applied to gig #{gig}:": "{name} se postuló al trabajo #{gig}:",
+    "gig #{gig} {title}": "trabajo #{gig} {title}",
+    "Who gets a slot": "Quién obtiene una plaza",
+    "claim: first come, first served (default); apply: you pick among applicants.":
+        "claim: por orden de llegada (por defecto); apply: tú eliges entre candidatos.",
+    "Revisions": "Cambios",
+    "How many times may you ask for changes? 0 to 10 (default 2)":
+        "¿Cuántas veces puedes pedir cambios? De 0 a 10 (por defecto 2)",
+    "Time to review": "Tiempo para revisar",
+    "How long do you have to review a delivery before it is approved automatically? e.g. 3d "
+    "(default 72h)":
+        "¿Cuánto tiempo tienes para revisar una entrega antes de que se apruebe "
+        "automáticamente? p. ej. 3d (por defecto 72h)",
+    "Estimate (minutes)": "Estimación (minutos)",
+    "About how many minutes does one slot take? Boards with a fair-pay floor need it, e.g. 30":
+        "¿Cuántos minutos lleva más o menos una plaza? Los tableros con pago mínimo justo lo "
+        "necesitan, p. ej. 30",
+    # --- end of forms and buttons ---
     # bot/cards.py
     "per slot": "por plaza",
     "{open} of {total} slots open": "{open} de {total} plazas libres",
@@ -29,8 +102,6 @@ MESSAGES: dict[str, str] = {
     "dispute by {t}": "disputa posible hasta el {t}",
     "claim": "encargo",
     "slot": "plaza",
-    "Delivery for #{gig}: {title}": "Entrega para #{gig}: {title}",
-    "From {name} · claim #{claim} · revision {n}": "De {name} · encargo #{claim} · versión {n}",
     "Approve": "Aprobar",
     "Request revision": "Pedir cambios",
     "Reject": "Rechazar",
@@ -134,8 +205,6 @@ MESSAGES: dict[str, str] = {
 
     # bot/commands/buttons.py
     "This button is not valid any more.": "Este botón ya no es válido.",
-    "✅ Slot {n} is yours: claim #{c}. Deliver with /deliver {c}.":
-        "✅ La plaza {n} es tuya: encargo #{c}. Entrega con /deliver {c}.",
     "Paid. Gig #{id} is live and matching freelancers are being notified.":
         "Pagado. El trabajo #{id} está publicado y estamos avisando a los freelancers que "
         "encajan.",
@@ -146,13 +215,7 @@ MESSAGES: dict[str, str] = {
     "Gig #{id} is cancelled. Unclaimed slots are refunded; live claims run to their end.":
         "El trabajo #{id} está cancelado. Las plazas libres se reembolsan; los encargos en curso "
         "siguen hasta terminar.",
-    "Approved. The reward for claim #{id} is released to the freelancer.":
-        "Aprobado. La recompensa del encargo #{id} se liberó para el freelancer.",
-    "You withdrew from claim #{id}; the slot is open again.":
-        "Te retiraste del encargo #{id}; la plaza vuelve a estar libre.",
     "Thanks! Rated {stars}★.": "¡Gracias! Valoración: {stars}★.",
-    "Accepted: they have the slot now.": "Aceptada: la plaza ya es suya.",
-    "Declined.": "Rechazada.",
 
     # bot/commands/gigs.py
     "Post a gig": "Publicar un trabajo",
@@ -205,7 +268,6 @@ MESSAGES: dict[str, str] = {
     "As a client": "Como cliente",
     "You have not posted a gig yet: /post": "Aún no has publicado ningún trabajo: /post",
     "{n} open": "{n} libres",
-    "{name} applied to #{gig}:": "Solicitud de {name} para #{gig}:",
     "Accept": "Aceptar",
     "Decline": "Rechazar",
     "As a freelancer": "Como freelancer",
@@ -257,10 +319,6 @@ MESSAGES: dict[str, str] = {
     # bot/commands/work.py
     "Deliver your work": "Entrega tu trabajo",
     "Your delivery": "Tu entrega",
-    "Send your work: a message, links, or files (documents and photos).":
-        "Envía tu trabajo: un mensaje, enlaces o archivos (documentos y fotos).",
-    "Links": "Enlaces",
-    "Links to the work, one per line.": "Enlaces al trabajo, uno por línea.",
     "Request a revision": "Pedir cambios",
     "What should change?": "¿Qué hay que cambiar?",
     "What should the freelancer change?": "¿Qué debe cambiar el freelancer?",
@@ -275,9 +333,6 @@ MESSAGES: dict[str, str] = {
     "Apply for this gig": "Solicitar este trabajo",
     "Your pitch": "Tu propuesta",
     "Why are you a good fit?": "¿Por qué encajas bien?",
-    "Delivered. The client has been asked to review it.":
-        "Entregado. Le pedimos al cliente que lo revise.",
-    "Sent back for a revision (#{n}).": "Devuelto para cambios (#{n}).",
     "Rejected. If the freelancer does not dispute in time, that slot is refunded to you.":
         "Rechazado. Si el freelancer no abre una disputa a tiempo, se te reembolsa esa plaza.",
     "Dispute opened. A moderator will decide how to split the reward.":
@@ -286,8 +341,6 @@ MESSAGES: dict[str, str] = {
         "Solicitud enviada. El cliente elegirá; te avisaré.",
     "You have no claim to do that with. Find work with /gigs.":
         "No tienes ningún encargo para hacer eso. Busca trabajo con /gigs.",
-    "You have several claims: add the claim number, e.g. /deliver {id}.":
-        "Tienes varios encargos: indica el número del encargo, p. ej. /deliver {id}.",
     "Deliver work for your claim (text, links or files)":
         "Entregar el trabajo de tu encargo (texto, enlaces o archivos)",
     "claim number (optional if you have only one)":
@@ -310,7 +363,6 @@ MESSAGES: dict[str, str] = {
 
     # bot/forms.py
     "Send /cancel to stop.": "Envía /cancel para salir.",
-    "Send - to skip.": "Envía - para omitir.",
     "That form no longer exists. Start again with /help.":
         "Ese formulario ya no existe. Empieza de nuevo con /help.",
     "Please type an answer.": "Escribe una respuesta, por favor.",
@@ -319,21 +371,14 @@ MESSAGES: dict[str, str] = {
     "Choose one of: {choices}.": "Elige una opción: {choices}.",
 
     # bot/notifications.py
-    "Nothing delivered yet for claim #{id}.": "Aún no hay nada entregado para el encargo #{id}.",
     "Your gig {title} is live. I'll tell you when someone claims a slot.":
         "Tu trabajo {title} está publicado. Te avisaré cuando alguien tome una plaza.",
     "New gig for you": "Nuevo trabajo para ti",
-    "{name} claimed a slot of {title} (claim #{c}).":
-        "{name} tomó una plaza de {title} (encargo #{c}).",
-    "Slot {n} of {title} is yours. Deliver by {t} with /deliver {c}.":
-        "La plaza {n} de {title} es tuya. Entrega antes del {t} con /deliver {c}.",
     "{name} applied to {title}.": "{name} envió una solicitud para {title}.",
     "You got the job: {title}. Check /mygigs for your deadline.":
         "Te eligieron para {title}. Consulta tu plazo en /mygigs.",
     "The client picked someone else for {title}.":
         "El cliente eligió a otra persona para {title}.",
-    "The client asks for a revision of claim #{c} ({title}):":
-        "El cliente pide cambios en el encargo #{c} ({title}):",
     "Deliver again by {t}. Revisions left: {n}.":
         "Vuelve a entregar antes del {t}. Rondas de cambios restantes: {n}.",
     "Your delivery for {title} was approved: {amount} released to you.":
@@ -342,18 +387,12 @@ MESSAGES: dict[str, str] = {
     "to you.":
         "El cliente no respondió a tiempo, así que {title} se aprobó automáticamente: se te "
         "liberaron {amount}.",
-    "Claim #{c} of {title} is approved; {amount} went to the freelancer.":
-        "El encargo #{c} de {title} está aprobado; {amount} fueron para el freelancer.",
     "The client rejected your delivery for {title}:":
         "El cliente rechazó tu entrega para {title}:",
     "If you disagree, dispute by {t}; otherwise the slot is refunded.":
         "Si no estás de acuerdo, abre una disputa antes del {t}; si no, la plaza se reembolsa.",
     "The rejected slot of {title} was refunded ({amount}).":
         "Se reembolsó la plaza rechazada de {title} ({amount}).",
-    "Claim #{c} of {title} passed its deadline without a delivery; the slot is open again.":
-        "El encargo #{c} de {title} venció sin entrega; la plaza vuelve a estar libre.",
-    "The freelancer withdrew from claim #{c} of {title}; the slot is open again.":
-        "El freelancer se retiró del encargo #{c} de {title}; la plaza vuelve a estar libre.",
     "A dispute was opened on claim #{c} of {title}.":
         "Se abrió una disputa sobre el encargo #{c} de {title}.",
     "Settle it with /resolve {c} SHARE (the freelancer's part of {amount}).":
@@ -363,12 +402,6 @@ MESSAGES: dict[str, str] = {
     "client.":
         "Se resolvió la disputa del encargo #{c} de {title}: {f} para el freelancer, {cl} de "
         "vuelta al cliente.",
-    "Reminder: claim #{c} of {title} is due {t}.":
-        "Recordatorio: el encargo #{c} de {title} vence el {t}.",
-    "Reminder: the delivery for claim #{c} of {title} is approved automatically on {t} unless "
-    "you act.":
-        "Recordatorio: la entrega del encargo #{c} de {title} se aprobará automáticamente el {t} "
-        "si no haces nada.",
     "{title} is {status}.": "{title}: {status}.",
     "{n} unclaimed slot(s) refunded: {amount}.": "Plazas sin tomar reembolsadas: {n} ({amount}).",
     "{n} live claim(s) continue to their end.":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from core import read_models as queries
 from core.domain.records import Claim, ConversationState, Gig, Profile, User
 from core.engine.base import EngineBase
+from core.lifecycle import allowed
 from core.lifecycle.slots import check_eligible
 
 
@@ -45,6 +46,23 @@ class Reads(EngineBase):
     async def check_eligible(self, user_id: int, gig_id: int) -> None:
         """Raise the refusal if this person may not take work on this gig at all."""
         await self.view(lambda t: check_eligible(t, gig_id, user_id))
+
+    async def check_claim_action(self, user_id: int, claim_id: int, action: str) -> Claim:
+        """Raise the refusal if this person may not do ``action`` (deliver, withdraw,
+        approve, reject, revise, dispute) on this claim now; else the claim."""
+        return await self.view(lambda t: allowed.check_claim_action(t, user_id, claim_id, action))
+
+    async def check_can_take(self, user_id: int, gig_id: int) -> None:
+        """Raise the refusal if this person may not claim or apply for this gig now."""
+        def check(t):
+            refusal = allowed.take_refusal(t, user_id, gig_id)
+            if refusal is not None:
+                raise refusal
+        await self.view(check)
+
+    async def viewer_actions(self, user_id: int, gig_id: int) -> allowed.ViewerActions:
+        """What this viewer can do on this gig now (to show only usable buttons)."""
+        return await self.view(lambda t: allowed.viewer_actions(t, user_id, gig_id))
 
     async def profile_view(self, user_id: int) -> queries.ProfileView:
         return await self.view(lambda t: queries.profile_view(t.s, user_id))

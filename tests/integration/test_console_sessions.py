@@ -68,7 +68,7 @@ async def test_happy_path_two_slots_two_freelancers(app):
 /press Review
 /press Approve
 """)
-    assert "[to bob] Delivery for #1: Logo in SVG" in out
+    assert "[to bob] Delivery for gig #1: Logo in SVG" in out
     assert "[to alice] Your delivery for #1 Logo in SVG was approved" in out
     gig = await q(app, lambda s: s.get(Gig, 1))
     assert gig.status == "completed" and gig.slots_settled == 2
