@@ -15,9 +15,13 @@ from bot.startup import StartupFailed
 SECRETS = logs.Secrets()  # filled from the settings by _logging; masks what the CLI prints
 
 
+LOG_FORMAT = "text"
+
+
 def _logging(settings: Settings, *, quiet: bool = False) -> None:
-    global SECRETS
+    global SECRETS, LOG_FORMAT
     SECRETS = logs.configure(settings, quiet=quiet)
+    LOG_FORMAT = settings.log_format
 
 
 def version() -> str:
@@ -29,8 +33,13 @@ def version() -> str:
 
 
 def _failed(exc: StartupFailed) -> int:
-    """A start-up failure: one line on stderr, exit code 2."""
-    print(SECRETS.mask(f"gigbroker: {exc}"), file=sys.stderr)
+    """A start-up failure: one line on stderr, exit code 2 (with LOG_FORMAT=json, that
+    line is a JSON log record like every other line)."""
+    line = SECRETS.mask(f"gigbroker: {exc}")
+    if LOG_FORMAT == "json":
+        logging.getLogger("gigbroker").critical(line)
+    else:
+        print(line, file=sys.stderr)
     return 2
 
 

@@ -54,6 +54,10 @@ async def test_a_rejected_token_is_not_printed(tg, workdir, log_format):
         workdir, tg, TELEGRAM_BOT_TOKEN=WRONG_TOKEN, LOG_FORMAT=log_format))
     assert result.code == 2 and "refused the bot token" in result.err
     assert [c.status for c in tg.calls_to("getMe")] == [401]  # the real path ran
+    if log_format == "json":  # every line is a JSON object, the failure line too
+        records = [json.loads(line) for line in result.err.splitlines()]
+        assert records[-1]["level"] == "CRITICAL"
+        assert records[-1]["message"].startswith("gigbroker: TELEGRAM_BOT_TOKEN:")
     assert leaks(result, [WRONG_TOKEN, STRIPE_KEY, STRIPE_WEBHOOK, METRICS_TOKEN]) == []
 
 
