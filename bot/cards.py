@@ -98,12 +98,12 @@ def manage_buttons(view: GigView, _: Callable[..., str]) -> list[Button]:
     if g.status in (GigStatus.open, GigStatus.awaiting_funding) and not taken:
         out.append(Button(_("Edit"), button_payload("edit", g.id)))
     if g.status == GigStatus.open:
-        out.append(Button(_("Add a slot"), button_payload("add_slot", g.id)))
+        out.append(Button(_("Add a slot"), button_payload("add_slot", g.id, g.version)))
     if g.status in (GigStatus.completed, GigStatus.cancelled, GigStatus.expired):
         out.append(Button(_("Post again"), button_payload("repost", g.id)))
     working = [c for c in view.claims if c.status in (ClaimStatus.active,
                                                       ClaimStatus.revision_requested)]
-    out += [Button(_("+1 day for #{id}", id=c.id), button_payload("extend", c.id, "1d"))
+    out += [Button(_("+1 day for #{id}", id=c.id), button_payload("extend", c.id, c.version))
             for c in working[:2]]
     done = [c for c in view.claims if c.status in (ClaimStatus.approved,
                                                    ClaimStatus.auto_approved)]

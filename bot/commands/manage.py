@@ -79,8 +79,14 @@ def _payment_reply(ctx: Context, extra: GigExtra, link: PaymentLink) -> list[Rep
     return [ctx.say(msg, buttons=[[Button(ctx._("Pay now"), url=link.url)]] if link.url else [])]
 
 
-async def _add_slots(ctx: Context, gig_id: int, count: int):
-    extra, link = await ctx.engine.add_slots(ctx.user_id, gig_id, count)
+def _seen(p: Payload) -> int | None:
+    """The version a button was drawn for (a double tap then acts once)."""
+    return int(p.extra) if p.extra.isdigit() else None
+
+
+async def _add_slots(ctx: Context, gig_id: int, count: int, seen_version: int | None = None):
+    extra, link = await ctx.engine.add_slots(ctx.user_id, gig_id, count,
+                                             seen_version=seen_version)
     replies = _payment_reply(ctx, extra, link)
     return replies + (await show_gig(ctx, gig_id) if extra.status == "paid" else [])
 
@@ -123,8 +129,9 @@ async def tip(ctx: Context, claim: int, amount: str | None = None):
 
 
 # -- deadlines ---------------------------------------------------------------------
-async def _extend(ctx: Context, claim_id: int, by: str):
-    claim = await ctx.engine.extend_deadline(ctx.user_id, claim_id, by)
+async def _extend(ctx: Context, claim_id: int, by: str, seen_version: int | None = None):
+    claim = await ctx.engine.extend_deadline(ctx.user_id, claim_id, by,
+                                             seen_version=seen_version)
     return [ctx.say(ctx._("Claim #{id} is now due {t}. The freelancer has been told.",
                           id=claim.id, t=claim.deadline_at.strftime("%Y-%m-%d %H:%M UTC")))]
 
@@ -180,8 +187,8 @@ async def _press_tip(ctx: Context, p: Payload):
 
 BUTTONS = {
     "edit": _press_edit,
-    "add_slot": lambda ctx, p: _add_slots(ctx, p.entity_id, 1),
-    "extend": lambda ctx, p: _extend(ctx, p.entity_id, p.extra or "1d"),
+    "add_slot": lambda ctx, p: _add_slots(ctx, p.entity_id, 1, _seen(p)),
+    "extend": lambda ctx, p: _extend(ctx, p.entity_id, "1d", _seen(p)),
     "tip": _press_tip,
     "repost": lambda ctx, p: _repost(ctx, p.entity_id),
     "stop_repeat": lambda ctx, p: _stop_repeating(ctx, p.entity_id),  # on a recurring copy

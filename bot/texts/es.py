@@ -1090,6 +1090,12 @@ MESSAGES: dict[str, str] = {
     "Repeat every 1 to 365 days, e.g. every=7.": "Repite cada 1 a 365 días, p. ej. every=7.",
     "Gig #{gig_id} does not repeat.": "El trabajo #{gig_id} no se repite.",
     "Stop repeating": "Dejar de repetir",
+    "Gig #{gig_id} changed since that button was shown; nothing was done. Open it again with /gig {gig_id}.":
+        "El trabajo #{gig_id} cambió desde que se mostró ese botón; no se hizo nada. Ábrelo de "
+        "nuevo con /gig {gig_id}.",
+    "Claim #{claim_id} changed since that button was shown; nothing was done. Open its gig again with /gig {gig_id}.":
+        "El encargo #{claim_id} cambió desde que se mostró ese botón; no se hizo nada. Abre su "
+        "trabajo de nuevo con /gig {gig_id}.",
     "Only the client who posted gig #{gig_id} can post it again or repeat it.":
         "Solo el cliente que publicó el trabajo #{gig_id} puede publicarlo de nuevo o repetirlo.",
     # --- end of a live gig managed by its client, rate cards ---

@@ -23,15 +23,20 @@ class GigManagement(EngineBase):
         return await self.tx(lambda t: gig_changes.edit_gig(t, actor_id, gig_id, title,
                                                             description))
 
-    async def extend_deadline(self, actor_id: int, claim_id: int, by: str | timedelta) -> Claim:
-        """Move an active claim's deadline ``by`` later ('1d', '12h')."""
-        return await self.tx(lambda t: gig_changes.extend_deadline(t, actor_id, claim_id, by))
+    async def extend_deadline(self, actor_id: int, claim_id: int, by: str | timedelta, *,
+                              seen_version: int | None = None) -> Claim:
+        """Move an active claim's deadline ``by`` later ('1d', '12h'); with
+        ``seen_version`` (a button's), only if the claim is still as it was shown."""
+        return await self.tx(lambda t: gig_changes.extend_deadline(t, actor_id, claim_id, by,
+                                                                   seen_version))
 
     # -- money added later -----------------------------------------------------------
-    async def add_slots(self, actor_id: int, gig_id: int, count: int
-                        ) -> tuple[GigExtra, PaymentLink]:
-        """Ask for the payment of ``count`` more slots; they open once it is paid."""
-        extra = await self.tx(lambda t: gig_changes.request_slots(t, actor_id, gig_id, count))
+    async def add_slots(self, actor_id: int, gig_id: int, count: int, *,
+                        seen_version: int | None = None) -> tuple[GigExtra, PaymentLink]:
+        """Ask for the payment of ``count`` more slots; they open once it is paid. With
+        ``seen_version`` (a button's), only if the gig is still as it was shown."""
+        extra = await self.tx(lambda t: gig_changes.request_slots(t, actor_id, gig_id, count,
+                                                                  seen_version))
         return await self._pay_extra(extra, f"{count} more slot(s)")
 
     async def tip(self, actor_id: int, claim_id: int, amount_minor: int

@@ -89,10 +89,20 @@ def edit_gig(tx: Tx, actor_id: int, gig_id: int, title: str | None,
 
 
 # -- money added later ----------------------------------------------------------------
-def request_slots(tx: Tx, actor_id: int, gig_id: int, count: int) -> GigExtra:
+def _stale(seen_version: int | None, version: int) -> bool:
+    """A button carries the version it was drawn for: a second tap after the first one
+    changed things (or a tap on an old card) must act on nothing."""
+    return seen_version is not None and seen_version != version
+
+
+def request_slots(tx: Tx, actor_id: int, gig_id: int, count: int,
+                  seen_version: int | None = None) -> GigExtra:
     """Ask for the payment of ``count`` more slots of an open gig (same reward and
     fee per slot). Asking again for the same number while unpaid reuses the request."""
     gig = _own_gig(tx, actor_id, gig_id)
+    if _stale(seen_version, gig.version):
+        raise InvalidTransition("Gig #{gig_id} changed since that button was shown; nothing "
+                                "was done. Open it again with /gig {gig_id}.", gig_id=gig.id)
     if gig.status == GigStatus.awaiting_funding:
         raise InvalidTransition("Gig #{gig_id} is not paid yet: pay for it first, then add "
                                 "slots.", gig_id=gig.id)
@@ -258,11 +268,16 @@ def _refund_whole(tx: Tx, gig: Gig, extra: GigExtra, charge: str) -> None:
 
 
 # -- deadlines -----------------------------------------------------------------------
-def extend_deadline(tx: Tx, actor_id: int, claim_id: int, by: str | timedelta) -> Claim:
+def extend_deadline(tx: Tx, actor_id: int, claim_id: int, by: str | timedelta,
+                    seen_version: int | None = None) -> Claim:
     """Give the freelancer more time: the deadline (or now, if it already passed and
     the clock has not caught up) plus ``by`` ('1d', '12h'); the reminders follow it."""
     claim = tx.claim(claim_id)
     gig = _own_gig(tx, actor_id, claim.gig_id)
+    if _stale(seen_version, claim.version):
+        raise InvalidTransition("Claim #{claim_id} changed since that button was shown; "
+                                "nothing was done. Open its gig again with /gig {gig_id}.",
+                                claim_id=claim.id, gig_id=gig.id)
     if claim.status not in EXTENDABLE:
         raise InvalidTransition("Claim #{claim_id} is {state}; only work still to be "
                                 "delivered has a deadline to extend.", claim_id=claim.id,

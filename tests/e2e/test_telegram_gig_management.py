@@ -5,7 +5,7 @@ in escrow first. Rate cards: /rates and the /post preview's price line."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from core.domain.gig_input import GigDraft
 from core.domain.records import Claim
@@ -126,3 +126,23 @@ async def test_a_recurring_gig_posts_copies_until_stopped(harness, tg):
     h.clock.advance(timedelta(days=14))
     await h.settle()
     assert len([t for t in h.texts(CLIENT) if "Your gig repeats" in t]) == 1
+
+
+async def test_a_double_tap_on_add_a_slot_pays_once(harness, tg):
+    h = harness
+    await h.onboard(ANA, "Ana")
+    await h.client()
+    await h.board()
+    gig_id = await h.funded_gig()
+    await h.say(CLIENT, f"/gig {gig_id}")
+    own = h.last(CLIENT, f"#{gig_id} Logo in SVG")
+    first = tg.click(CLIENT, own, "Add a slot")
+    second = tg.click(CLIENT, own, "Add a slot")  # before the first is handled
+    await h.settle()
+    assert "3 of 3 slots open" in h.card(gig_id).text
+    extras = await h.engine.view(lambda t: t.s.execute(text(
+        "SELECT count(*) FROM gigextra")).scalar())
+    assert extras == 1
+    answers = [tg.answer_for(first), tg.answer_for(second)]
+    assert any(a is not None and "changed since that button" in (a.text or "") for a in answers) \
+        or "changed since that button" in " ".join(h.texts(CLIENT))

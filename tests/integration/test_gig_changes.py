@@ -147,8 +147,11 @@ async def test_extend_deadline_moves_the_abandon_timer(engine, world, clock, sna
                   NotAllowed)
     await refused(snapshot, lambda: engine.extend_deadline(client, claim.id, "30m"),
                   ValidationError)
-    extended = await engine.extend_deadline(client, claim.id, "2d")
+    extended = await engine.extend_deadline(client, claim.id, "2d", seen_version=claim.version)
     assert extended.deadline_at == claim.deadline_at + timedelta(days=2)
+    # the same button tapped again (it still shows the old version) does nothing
+    await refused(snapshot, lambda: engine.extend_deadline(
+        client, claim.id, "1d", seen_version=claim.version), InvalidTransition)
     clock.advance(days=1, hours=1)  # past the old deadline
     await run_due_timers(engine)
     assert (await engine.claim(claim.id)).status == "active"
