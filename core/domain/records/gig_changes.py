@@ -28,6 +28,7 @@ class GigExtra(SQLModel, table=True):
     currency: str = Field(max_length=3)
     status: str = Field(default="awaiting_payment", max_length=16)
     provider_ref: str | None = Field(default=None, max_length=128, unique=True)
+    funding_ref: str | None = Field(default=None, max_length=128)  # the charge that paid it
     created_at: datetime = Field(default_factory=utcnow)
     paid_at: datetime | None = None
 
