@@ -12,12 +12,16 @@
   the private chat is not open yet);
 - text, documents and photos in private chats answer the open form (files
   become attachments ``{platform, file_ref, name, kind}``); with no form open
-  the conversation layer answers with a hint. Group chatter is ignored.
+  the conversation layer answers with a hint. Group chatter is ignored. An album
+  (several files sent at once) arrives as one message per file sharing a
+  ``media_group_id``: its parts are gathered until none came for ``album_wait``
+  seconds and answer as one message (one delivery, not one per file).
 
 No exception reaches a chat: the conversation layer turns handler failures into
 replies, delivery failures are logged, and the error handler logs the rest."""
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Chat, Message, Update
@@ -39,6 +43,7 @@ from bot.texts import translator
 log = logging.getLogger(__name__)
 
 GIG_VERBS = {"claim", "apply", "details", "pay", "cancel"}
+ALBUM_WAIT = 1.0  # seconds without a further part after which an album is complete
 ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 Ctx = ContextTypes.DEFAULT_TYPE
 
@@ -76,8 +81,11 @@ def exchange(sender: Sender, chat: Chat, actor: Actor, place: Place, *, user_id:
 
 class Handlers:
     def __init__(self, conversation: Conversation, replies: ReplyRouter, *,
-                 on_started=None) -> None:
+                 on_started=None, album_wait: float = ALBUM_WAIT) -> None:
         self.conv = conversation
+        self.album_wait = album_wait
+        self._albums: dict[tuple[int, str], list[Update]] = {}
+        self._album_timers: dict[tuple[int, str], asyncio.Task] = {}
         self.replies = replies  # where each reply goes (bot.delivery.routing)
         self.platform: TelegramPlatform = replies.platform
         self.sender: Sender = self.platform.sender
@@ -208,13 +216,43 @@ class Handlers:
     # -- private messages -----------------------------------------------------------
     async def on_private_message(self, update: Update, context: Ctx) -> None:
         message = update.effective_message
+        if message.media_group_id:
+            self._gather(update)
+            return
+        await self._answer_text(update, [message])
+
+    async def _answer_text(self, update: Update, parts: list[Message]) -> None:
+        """One message (or one album's parts) as one answer: the first text or caption
+        and every file."""
         ex = await self.origin(update)
         ex.message_id = None
-        text = message.text or message.caption or ""
-        replies = await self.conv.text(ex.origin.actor, ex.origin.place, text,
-                                       attachments_of(message) or None)
+        text = next((m.text or m.caption for m in parts if m.text or m.caption), "")
+        files = [f for m in parts for f in attachments_of(m)]
+        replies = await self.conv.text(ex.origin.actor, ex.origin.place, text, files or None)
         await self.replies.deliver(ex, replies)
         self.handled += 1
+
+    def _gather(self, update: Update) -> None:
+        """Keep an album part; answer the album once no part came for ``album_wait``.
+        Not awaited here: the user's next update (the next part) must get in."""
+        message = update.effective_message
+        key = (message.chat_id, message.media_group_id)
+        self._albums.setdefault(key, []).append(update)
+        timer = self._album_timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+        self._album_timers[key] = asyncio.create_task(self._album_done(key))
+
+    async def _album_done(self, key: tuple[int, str]) -> None:
+        await asyncio.sleep(self.album_wait)
+        self._album_timers.pop(key, None)
+        updates = self._albums.pop(key, [])
+        if not updates:
+            return
+        try:
+            await self._answer_text(updates[0], [u.effective_message for u in updates])
+        except Exception:  # noqa: BLE001 - a background task: log, never lose the loop
+            log.exception("answering an album failed")
 
     # -- the bot joins a group ----------------------------------------------------------
     async def on_my_chat_member(self, update: Update, context: Ctx) -> None:

@@ -23,7 +23,7 @@ async def _claim(ctx: Context, p: Payload):
     """The one confirmation of a claim (the freelancer gets no second message):
     their own card with Deliver in the thumb spot, no Claim."""
     claim = await ctx.engine.claim_slot(ctx.user_id, p.entity_id)
-    replies = await show_gig(ctx, p.entity_id, private=True)
+    replies = await show_gig(ctx, p.entity_id)
     replies[0].text.spans.insert(0, Span(
         ctx._("✅ Slot {n} is yours: {claim}. Deliver by {t} with /deliver {c}.",
               n=claim.slot_no, claim=claim_ref(ctx._, claim.id, p.entity_id),
@@ -37,7 +37,7 @@ async def _apply(ctx: Context, p: Payload):
 
 
 async def _details(ctx: Context, p: Payload):
-    return await show_gig(ctx, p.entity_id, full=True, private=True)
+    return await show_gig(ctx, p.entity_id, full=True, live=False)
 
 
 async def _pay(ctx: Context, p: Payload):

@@ -144,12 +144,13 @@ def _own_part(ctx: Context, view, test: bool) -> tuple[list[str], list[Button]]:
     return [claim_line(mine, ctx._)], controls
 
 
-async def show_gig(ctx: Context, gig_id: int, *, full: bool = True,
-                   private: bool | None = None):
-    """A gig on request. In a private answer (a DM, by default; ``private``) the
-    viewer's own card: their claim lines, their controls first (the thumb spot),
-    and only buttons they can use. In a public chat the public card, which is
-    everyone's, and the viewer's part of it privately (DM / ephemeral)."""
+async def show_gig(ctx: Context, gig_id: int, *, full: bool = True, private: bool = True,
+                   live: bool = True):
+    """A gig on request. ``private`` (a press's answer, a DM): the viewer's own
+    card, with their claim lines, their controls first (the thumb spot) and only
+    buttons they can use. Not private (/gig in a public chat): the public card,
+    which is everyone's, and the viewer's part of it privately (DM / ephemeral).
+    ``live=False``: a one-off answer, never edited into the card later."""
     view = await ctx.engine.gig_view(gig_id)
     g = view.gig
     if g.status in (GigStatus.draft, GigStatus.awaiting_funding) and g.client_id != ctx.user_id:
@@ -158,9 +159,7 @@ async def show_gig(ctx: Context, gig_id: int, *, full: bool = True,
     test = bool(ctx.engine.provider.test_mode)
     lines, controls = _own_part(ctx, view, test)
     unlisted = g.status in (GigStatus.draft, GigStatus.awaiting_funding)
-    if private is None:
-        private = ctx.place.kind == PlaceKind.dm or unlisted
-    if not private:
+    if not private and not unlisted:
         card = gig_card(view, ctx._, full=full, test_money=test)
         if not (lines or controls):
             return [card]
@@ -175,7 +174,7 @@ async def show_gig(ctx: Context, gig_id: int, *, full: bool = True,
     if controls:
         card.buttons = [controls] + card.buttons
     card.private = True
-    if lines or controls or not actions.can_take or unlisted:
+    if not live or lines or controls or not actions.can_take or unlisted:
         card.card_key = None  # this viewer's copy: not edited into the public card later
     return [card]
 
@@ -184,7 +183,7 @@ async def show_gig(ctx: Context, gig_id: int, *, full: bool = True,
          ArgSpec("id", N_("the gig number, e.g. 42"), kind="int", required=True, min_value=1),
          usage="/gig 42")
 async def gig(ctx: Context, id: int):
-    return await show_gig(ctx, id)
+    return await show_gig(ctx, id, private=ctx.place.kind == PlaceKind.dm)
 
 
 async def feed_page(ctx: Context, offset: int, skill: str | None):

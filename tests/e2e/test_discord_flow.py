@@ -49,7 +49,7 @@ async def test_post_with_modal_pay_and_card_on_board(h: DiscordHarness):
     resp = await h.press(h.alice, resp.message, "Continue")
     assert resp.type == 9 and [c["components"][0]["custom_id"] if c["type"] == 1 else
                                c["component"]["custom_id"] for c in resp.modal["components"]] \
-        == ["deliver_in"]
+        == ["deliver_in", "mode", "max_revisions", "review_window", "estimate"]
     resp = await h.submit(h.alice, resp.modal, {"deliver_in": "2d"})
     preview = resp.message
     assert resp.ephemeral and "Logo in SVG" in preview.text() and "Preview" in preview.text()
@@ -97,7 +97,7 @@ async def test_claim_deliver_in_thread_approve_and_a_foreign_approve(h: DiscordH
                               attachments=[("logo.svg", b"<svg/>")])
     assert await h.dm_with(h.bob, "Delivered")
     delivery = await h.pump(lambda: next((m for m in fake.dm_messages_to(h.alice)
-                                          if "Delivery for #1" in m.text()), None),
+                                          if "Delivery for gig #1" in m.text()), None),
                             what="the delivery relayed to alice")
     assert delivery.attachments and delivery.attachments[0]["filename"] == "logo.svg"
     assert delivery.file_bytes("logo.svg") == b"<svg/>"
@@ -188,7 +188,7 @@ async def test_deliver_with_a_file_option_and_currency_autocomplete(h: DiscordHa
                                             "file": ("logo.png", b"\x89PNG-bytes")})
     assert resp.ephemeral and "Delivered" in resp.message.text(), resp.message.text()
     delivery = await h.pump(lambda: next((m for m in fake.dm_messages_to(h.alice)
-                                          if "Delivery for #1" in m.text()), None),
+                                          if "Delivery for gig #1" in m.text()), None),
                             what="the delivery with its file")
     assert delivery.file_bytes("logo.png") == b"\x89PNG-bytes"
     assert "Done, see the file" in delivery.text()

@@ -89,11 +89,11 @@ async def test_form_resumes_after_a_restart(harness, tg):
     await h.client()
     await h.say(CLIENT, "/post")
     await h.say(CLIENT, "Translate a menu")
-    assert "(2/6)" in h.texts(CLIENT)[-1]
+    assert "(2/10)" in h.texts(CLIENT)[-1]
     await h.restart()
     await h.say(CLIENT, "Two pages, Spanish to English.")
-    assert "(3/6)" in h.texts(CLIENT)[-1]
-    for answer in ("20 usd", "1", "translation", "1d"):
+    assert "(3/10)" in h.texts(CLIENT)[-1]
+    for answer in ("20 usd", "1", "translation", "1d", "skip", "skip", "skip", "skip"):
         await h.say(CLIENT, answer)
     preview = h.last(CLIENT, "Preview")
     assert "Translate a menu" in preview.text and "Two pages" in preview.text

@@ -332,8 +332,11 @@ class FakeTelegram(BotApiMethods):
         entities: list[dict] | None = None,
         reply_to: MessageRecord | int | None = None,
         message_thread_id: int | None = None,
+        media_group_id: str | None = None,
     ) -> MessageRecord:
-        """A user writes ``text`` (or sends a document/photo by file_id) in ``chat``.
+        """A user writes ``text`` (or sends a document/photo by file_id) in ``chat``
+        (``media_group_id``: as one part of an album, which Telegram sends one
+        message per file).
 
         ``chat`` defaults to the user's private chat with the bot (which also marks the
         user as started).  A leading "/command" gets a bot_command entity.  Returns the
@@ -365,7 +368,10 @@ class FakeTelegram(BotApiMethods):
             reply_to_message_id=reply_id,
             message_thread_id=message_thread_id,
         )
-        update = self.inject_update({"message": self._message_json(message)})
+        payload = self._message_json(message)
+        if media_group_id is not None:
+            payload["media_group_id"] = media_group_id
+        update = self.inject_update({"message": payload})
         message.update_id = update["update_id"]
         return message
 
