@@ -128,14 +128,7 @@ class DiscordService:
             self.state = "connecting"
             try:
                 await self._connect()
-                if self._stopping:
-                    return
                 self.last_error = "the gateway connection ended"
-            except discord.LoginFailure:
-                self.state = "stopped"
-                self.last_error = "Discord refused the bot token"
-                log.error("Discord refused the bot token: check DISCORD_BOT_TOKEN")
-                return
             except discord.PrivilegedIntentsRequired:
                 self.last_error = "privileged intent not enabled"
                 log.error("Enable the Message Content intent for the bot in Discord's developer "
@@ -143,27 +136,32 @@ class DiscordService:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - the rest of the process keeps running
-                if self._stopping:
-                    return
                 self.last_error = f"{type(exc).__name__}: {str(exc)[:120]}"
-                log.warning("the Discord client stopped (%s); restarting in %.0fs",
-                            self.last_error, backoff, exc_info=True)
-            self.state = "restarting"
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF)
+                if not self._stopping:
+                    log.warning("the Discord client stopped (%s); restarting in %.0fs",
+                                self.last_error, backoff, exc_info=True)
             if self._stopping:
                 return
+            if self.state == "connected":  # it ran for a while: start the backoff afresh
+                backoff = FIRST_BACKOFF
+            while not self._stopping:  # log in again, backing off while Discord says no
+                self.state = "restarting"
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+                if self._stopping:
+                    return
+                try:
+                    self.client.reopen()
+                    await self.client.login(self.settings.discord_bot_token)
+                    break
+                except discord.LoginFailure:
+                    self.state, self.last_error = "stopped", "Discord refused the bot token"
+                    log.error("Discord refused the bot token: check DISCORD_BOT_TOKEN")
+                    return
+                except Exception as exc:  # noqa: BLE001 - Discord unreachable: try again
+                    self.last_error = f"{type(exc).__name__}: {str(exc)[:120]}"
+                    log.warning("logging in to Discord again failed: %s", self.last_error)
             self.restarts += 1
-            try:
-                self.client.reopen()
-                await self.client.login(self.settings.discord_bot_token)
-            except discord.LoginFailure:
-                continue  # reported by the next round
-            except Exception as exc:  # noqa: BLE001 - Discord unreachable: try again later
-                self.last_error = f"{type(exc).__name__}: {str(exc)[:120]}"
-                log.warning("logging in to Discord again failed: %s", self.last_error)
-                continue
-            backoff = FIRST_BACKOFF if self.client.is_ready() else backoff
 
     async def _connect(self) -> None:
         connecting = asyncio.create_task(self.client.connect(reconnect=True))
