@@ -92,6 +92,7 @@ from core.workers.outbox import OutboxWorker
 from core.workers.timers import run_due_timers
 
 __all__ = [
+    "CLAIM_ACTIONS", "ViewerActions", "claim_actions",  # what a viewer may do (core.lifecycle.allowed)
     "metrics",  # core.workers.metrics
     # a live gig managed by its client, rate cards
     "DeadlineExtended", "ExtraPaymentRefunded", "GigEdited", "GigExtra", "GigRecurrence",
