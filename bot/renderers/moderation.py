@@ -43,7 +43,9 @@ async def _packet(s: Scene, text: Rich) -> None:
                 client=p.client_name, freelancer=p.freelancer_name,
                 amount=money(g.reward_minor, g.currency)))
     text.line().line(_("Timeline"), "bold")
-    events: list[tuple[datetime, Rich]] = [(c.claimed_at, Rich().add(
+    # (when, order at the same instant, entry): revision request i comes after delivery
+    # i and before delivery i + 1, whatever the clock's resolution.
+    events: list[tuple[datetime, int, Rich]] = [(c.claimed_at, -1, Rich().add(
         _("{t} claimed (slot {n})", t=when(c.claimed_at), n=c.slot_no)))]
     for d in p.deliveries:
         entry = Rich().add(_("{t} delivered revision {n}:", t=when(d.at), n=d.revision_no))
@@ -53,16 +55,17 @@ async def _packet(s: Scene, text: Rich) -> None:
             entry.line("   🔗 ").link(url, url)
         for name in d.file_names:
             entry.line("   📎 ").add(name)
-        events.append((d.at, entry))
-    for at, note in p.revision_requests:
-        events.append((at, Rich().add(_("{t} the client asked for changes:", t=when(at)))
-                       .line("   ").add(_excerpt(note or "-"))))
+        events.append((d.at, 2 * d.revision_no, entry))
+    for i, (at, note) in enumerate(p.revision_requests):
+        events.append((at, 2 * i + 1, Rich().add(_("{t} the client asked for changes:",
+                                                   t=when(at))).line("   ").add(
+            _excerpt(note or "-"))))
     if c.rejected_at is not None:
-        events.append((c.rejected_at, Rich().add(_("{t} rejected:", t=when(c.rejected_at)))
-                       .line("   ").add(c.reject_reason or "-")))
-    events.append((p.dispute.opened_at, Rich().add(
+        events.append((c.rejected_at, 10_000, Rich().add(
+            _("{t} rejected:", t=when(c.rejected_at))).line("   ").add(c.reject_reason or "-")))
+    events.append((p.dispute.opened_at, 10_001, Rich().add(
         _("{t} disputed:", t=when(p.dispute.opened_at))).line("   ").add(p.dispute.reason)))
-    for _moment, entry in sorted(events, key=lambda ev: ev[0]):
+    for *_order, entry in sorted(events, key=lambda ev: ev[:2]):
         text.line("• ")
         text.spans.extend(entry.spans)
 

@@ -879,6 +879,9 @@ MESSAGES: dict[str, str] = {
     "Several boards are called {board}: use the number of the one you mean ({numbers}).":
         "Varios tableros se llaman {board}: usa el número del que quieres ({numbers}).",
     "{community} is for its members only.": "{community} es solo para sus miembros.",
+    "notify is on (gigs needing your skills), all (every new gig) or off, not {value}.":
+        "notify es on (trabajos que piden tus habilidades), all (todos los trabajos nuevos) u "
+        "off, no {value}.",
     # --- end boards, applications, disputes, membership ---
     # core/queries.py
     "Unknown user.": "Usuario desconocido.",

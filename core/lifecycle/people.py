@@ -89,8 +89,14 @@ def update_profile(tx: Tx, user_id: int, fields: dict[str, object], *,
             setattr(profile, key, clean_text(value, key, max_len=1000))
         elif key == "notify":
             # all: every new gig; on: gigs naming one of your skills; off: none.
-            every = str(value).strip().lower() == "all"
-            profile.notify_new_gigs = every or read_switch(value, "notify")
+            word = str(value if value is not None else "").strip().lower()
+            every = word == "all"
+            try:
+                profile.notify_new_gigs = every or read_switch(value, "notify")
+            except ValidationError:
+                raise ValidationError("notify", "notify is on (gigs needing your skills), all "
+                                      "(every new gig) or off, not {value}.",
+                                      value=repr(word[:20])) from None
             profile.notify_all_gigs = every
         elif key == "locale":
             tx.user(user_id).locale = read_locale(value, languages)

@@ -78,6 +78,10 @@ async def test_undecided_dispute_goes_to_staff_and_is_split_at_its_deadline(app)
                  "rejected:", "disputed:", "claimed (slot 1)", "/resolve 1"):
         assert fact in to_sam, fact
     assert "/resolve" not in to_bob
+    story = [to_sam.index(x) for x in ("claimed (slot 1)", "First take", "Make it blue please",
+                                       "Blue now", "Not what I asked for",
+                                       "I did exactly what the brief said")]
+    assert story == sorted(story)  # the timeline in the order it happened
     dispute = await app.engine.view(lambda t: t.s.scalar(select(Dispute)))
     assert dispute.fallback_share_minor == 1250
     assert (dispute.decide_by - dispute.opened_at).total_seconds() == 168 * 3600

@@ -51,3 +51,14 @@ async def test_notify_on_after_all_means_matching_gigs_only(app):
 /press Pay
 """)
     assert pushed_to(out) == set()
+
+
+async def test_an_unknown_notify_value_names_the_three_and_changes_nothing(app):
+    out = await run_script(app, "/as dave\n/settings notify=all\n/settings notify=maybe\n")
+    assert "notify is on (gigs needing your skills), all (every new gig) or off" in out
+    from sqlalchemy import select
+
+    from core.domain.records import Identity, Profile
+    profile = await app.engine.view(lambda t: t.s.get(Profile, t.s.scalar(
+        select(Identity.user_id).where(Identity.platform_user_id == "dave"))))
+    assert profile.notify_new_gigs and profile.notify_all_gigs
