@@ -201,7 +201,7 @@ def confirm_extra(tx: Tx, req: PaymentRequest, amount: int, currency: str,
                             gig_currency=extra.currency)
     req.status = "paid"
     extra.paid_at = tx.now
-    charge = funding_ref or req.provider_ref
+    charge = extra.funding_ref = funding_ref or req.provider_ref
     if extra.kind == "slots" and gig.status != GigStatus.open:
         _refund_whole(tx, gig, extra, charge)
         return gig

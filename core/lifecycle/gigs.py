@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.lifecycle import gig_changes, ledger
+from core.lifecycle import charges, gig_changes, ledger
 from core.domain.gig_input import GigDraft
 from core.domain.errors import Banned, InvalidTransition, NotAllowed, PaymentFailed, ValidationError
 from core.events import GigCancelled, GigCompleted, GigExpired, GigOpened, LatePaymentRefunded
@@ -198,8 +198,10 @@ def refund_slots(tx: Tx, gig: Gig, count: int, *, reason: str, claim_id: int | N
                                 (ledger.refund_pending(gig.id), reward + fee)],
                       at=tx.now, gig_id=gig.id, claim_id=claim_id, user_id=gig.client_id)
     gig.slots_settled += count
-    tx.payment_op(kind="refund", key=key, gig=gig, user_id=gig.client_id, amount=reward + fee,
-                  claim_id=claim_id)
+    # Slots added later were paid by their own charges: the refund may take from several.
+    for n, (charge, part) in enumerate(charges.split_by_charge(tx.s, gig, reward + fee)):
+        tx.payment_op(kind="refund", key=key if n == 0 else f"{key}:{n + 1}", gig=gig,
+                      user_id=gig.client_id, amount=part, claim_id=claim_id, funding_ref=charge)
     return count
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from core.events import Event, GigCardChanged
-from core.lifecycle import ledger
+from core.lifecycle import charges, ledger
 from core.domain.config import EngineConfig
 from core.domain.errors import NotFound
 from core.domain.records import (
@@ -202,7 +202,8 @@ class Tx:
         op = PaymentOp(kind=kind, idempotency_key=key, gig_id=gig.id, claim_id=claim_id,
                        user_id=user_id, amount_minor=amount, currency=gig.currency,
                        status=status, created_at=self.now,
-                       funding_ref=funding_ref or gig.funding_ref)
+                       # the gig's charge with room for it (several once money was added)
+                       funding_ref=funding_ref or charges.charge_for(self.s, gig, amount))
         self.s.add(op)
         self.s.flush()
         if status == "pending":
