@@ -53,6 +53,10 @@ from core.events import (
 from core.events import WeeklySummaryDue  # a board's weekly summary (core.lifecycle.board_summary)
 from core.events import ApplicationClosed  # closed unpicked (core.lifecycle.slots)
 
+# -- mass posting and push pacing (core.lifecycle.posting_limits, core.matching.push_budget)
+from core.domain.errors import PostingLimitReached
+from core.events import GigPushesHeld
+
 # -- a live gig managed by its client, rate cards (core.lifecycle.gig_changes,
 # core.lifecycle.gig_repeats, core.rate_cards) ------------------------------------
 from core.domain.records import GigExtra, GigRecurrence
@@ -101,6 +105,7 @@ __all__ = [
     "CardSubject", "MessageRef", "Recipient",  # delivery (core.engine.delivery)
     "BoardStats", "EarningsReport", "Statement", "StatementLine", "WeekEarnings",  # reports
     "WeeklySummaryDue",
+    "GigPushesHeld", "PostingLimitReached",
     "ApplicationClosed",
     # domain events (core.events)
     "ApplicationAccepted", "ApplicationDeclined", "ApplicationReceived", "ChargebackOpened",

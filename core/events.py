@@ -58,6 +58,14 @@ class GigMatched(Event, type_name="gig.matched"):
 
 
 @dataclass(frozen=True, kw_only=True)
+class GigPushesHeld(Event, type_name="gig.pushes_held"):
+    """More gigs matched this freelancer in an hour than ``per_hour`` pushes; the rest
+    were held, and this one digest goes out when the hour ends."""
+
+    per_hour: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class GigClosed(Event):
     """A gig closed before all its slots were done (cancelled or expired)."""
     gig_id: int

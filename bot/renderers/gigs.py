@@ -7,7 +7,7 @@ from bot.cards import gig_card, money
 from bot.conversation import Reply, Rich
 from bot.renderers.registry import Scene, renders
 from core.api import (
-    GigCancelled, GigCardChanged, GigCompleted, GigExpired, GigMatched, GigOpened,
+    GigCancelled, GigCardChanged, GigCompleted, GigExpired, GigMatched, GigOpened, GigPushesHeld,
     LatePaymentRefunded,
 )
 
@@ -61,3 +61,11 @@ async def late_payment_refunded(s: Scene) -> Reply:
 async def completed(s: Scene) -> Reply:
     _ = s._
     return s.reply(Rich().add(_("All slots of {title} are done. Thanks!", title=s.title)))
+
+
+@renders(GigPushesHeld, needs_subject=False)
+async def pushes_held(s: Scene) -> Reply:
+    _ = s._
+    return s.reply(Rich().add(_(
+        "More gigs matched your skills in the last hour than the {n} I send you in an hour. "
+        "See them all with /gigs.", n=s.event.per_hour)))

@@ -879,9 +879,9 @@ MESSAGES: dict[str, str] = {
     "Several boards are called {board}: use the number of the one you mean ({numbers}).":
         "Varios tableros se llaman {board}: usa el número del que quieres ({numbers}).",
     "{community} is for its members only.": "{community} es solo para sus miembros.",
-    "notify is on (gigs needing your skills), all (every new gig) or off, not {value}.":
-        "notify es on (trabajos que piden tus habilidades), all (todos los trabajos nuevos) u "
-        "off, no {value}.",
+    "notify is on or off, or all for every new gig (on: those needing your skills), not {value}.":
+        "notify es on u off, o all para todos los trabajos nuevos (on: los que piden tus "
+        "habilidades), no {value}.",
     # --- end boards, applications, disputes, membership ---
     # core/queries.py
     "Unknown user.": "Usuario desconocido.",
@@ -1102,4 +1102,24 @@ MESSAGES: dict[str, str] = {
     "Only the client who posted gig #{gig_id} can post it again or repeat it.":
         "Solo el cliente que publicó el trabajo #{gig_id} puede publicarlo de nuevo o repetirlo.",
     # --- end of a live gig managed by its client, rate cards ---
+    # --- mass posting and push pacing (core/lifecycle/posting_limits.py, bot/renderers/gigs.py) ---
+    "More gigs matched your skills in the last hour than the {n} I send you in an hour. "
+    "See them all with /gigs.":
+        "En la última hora coincidieron con tus habilidades más trabajos que los {n} que te "
+        "envío por hora. Míralos todos con /gigs.",
+    "The reward must be at least {minimum} per slot: below that, fees eat the pay.":
+        "La recompensa debe ser de al menos {minimum} por plaza: por debajo, las comisiones "
+        "se comen el pago.",
+    "New accounts can post gigs worth up to {maximum} in all (reward x slots) until their "
+    "first gig is completed. Lower the reward or the slots.":
+        "Las cuentas nuevas pueden publicar trabajos de hasta {maximum} en total (recompensa "
+        "x plazas) hasta completar su primer trabajo. Baja la recompensa o las plazas.",
+    "You have {n} gigs open or waiting for payment, the most you can have at once. Cancel or "
+    "finish one (see /mygigs) before you post another.":
+        "Tienes {n} trabajos abiertos o pendientes de pago, el máximo a la vez. Cancela o "
+        "termina uno (mira /mygigs) antes de publicar otro.",
+    "You have posted {n} gigs in the last 24 hours, the most for one day. Try again "
+    "tomorrow.":
+        "Has publicado {n} trabajos en las últimas 24 horas, el máximo por día. Vuelve a "
+        "intentarlo mañana.",
 }

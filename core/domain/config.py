@@ -26,6 +26,13 @@ class EngineConfig:
     reminders: tuple[timedelta, ...] = field(
         default_factory=lambda: (timedelta(hours=24), timedelta(hours=1)))
     match_notify_limit: int = 25  # freelancers pushed per new gig
+    pushes_per_hour: int = 6  # "new gig for you" per freelancer; past it, one digest
+    # Mass posting: per client, at once and per day; newcomers (no completed work and
+    # first seen less than newcomer_days ago) get lower caps and a ceiling per gig.
+    max_open_gigs: int = 25
+    max_gigs_per_day: int = 40
+    newcomer_days: int = 7
+    newcomer_max_open_gigs: int = 5
     link_code_minutes: int = 15
     outbox_max_attempts: int = 12
 

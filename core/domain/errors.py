@@ -73,5 +73,11 @@ class Banned(DomainError):
     code = "banned"
 
 
+class PostingLimitReached(DomainError):
+    """A client has as many open gigs, or posted as many today, as they may."""
+
+    code = "posting_limit"
+
+
 class PaymentFailed(DomainError):
     code = "payment_failed"

@@ -12,6 +12,7 @@ from core.domain.gig_input import GigDraft
 from core.domain.errors import Banned, InvalidTransition, NotAllowed, PaymentFailed, ValidationError
 from core.events import GigCancelled, GigCompleted, GigExpired, GigOpened, LatePaymentRefunded
 from core.lifecycle.slots import close_pending_applications
+from core.lifecycle.posting_limits import check_posting_limits
 from core.lifecycle.tx import Tx
 from core.domain.records import Community, Gig, GigStatus, PaymentRequest
 from core.domain.money import MAX_REWARD_MAJOR, exponent, fee_for
@@ -44,6 +45,8 @@ def post_gig(tx: Tx, client_id: int, draft: GigDraft) -> Gig:
             raise ValidationError("reward", "That pays below {community}'s fair-pay floor. "
                                   "Raise the reward or lower the estimate.",
                                   community=community.name)
+
+    check_posting_limits(tx, client, draft)  # after the field checks: fix those first
 
     def pick(draft_value: timedelta | None, community_value: int | None, default: timedelta):
         if draft_value is not None:

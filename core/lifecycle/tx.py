@@ -140,17 +140,18 @@ class Tx:
             at=self.now, actor_id=actor_id, actor_role=role, action=action, gig_id=gig_id,
             claim_id=claim_id, from_state=from_state, to_state=to_state, detail=detail[:2000]))
 
-    def emit(self, event: Event, *, key: str) -> None:
-        """Queue a domain event for its recipient; ``key`` makes it unique per cause."""
+    def emit(self, event: Event, *, key: str, at: datetime | None = None) -> None:
+        """Queue a domain event for its recipient; ``key`` makes it unique per cause;
+        ``at``: not delivered before then (a digest at the end of an hour)."""
         self.enqueue("notify", event.type_name, event.dedup_key(key), event.recipient_id,
-                     event.payload())
+                     event.payload(), at=at)
 
     def enqueue(self, channel: str, event: str, dedup_key: str, recipient_id: int | None,
-                data: dict[str, Any]) -> None:
+                data: dict[str, Any], *, at: datetime | None = None) -> None:
         self._outbox.append(dict(
             channel=channel, event=event, recipient_id=recipient_id,
             payload=json.dumps(data, default=str), dedup_key=dedup_key,
-            next_attempt_at=self.now, created_at=self.now))
+            next_attempt_at=at or self.now, created_at=self.now))
 
     def card_changed(self, gig: Gig) -> None:
         """Boards and chats showing this gig's card should re-render it."""

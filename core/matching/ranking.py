@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from core.domain.config import EngineConfig
 from core.events import GigMatched
+from core.matching.push_budget import take_pushes
 from core.lifecycle.tx import Tx
 from core.matching.index import index_for
 from core.domain.records import Block, Community, CommunityMember, Gig, Profile, ReputationStats
@@ -193,10 +194,12 @@ def _fan_out_tx(tx: Tx, gig_id: int) -> int:
         return 0
     picked = rank_freelancers(tx.s, gig, tx.now, limit=tx.config.match_notify_limit,
                               config=tx.config)
+    pushed = set(take_pushes(tx, [cand.user_id for cand in picked]))  # hourly cap each
     for cand in picked:
-        tx.emit(GigMatched(recipient_id=cand.user_id, gig_id=gig.id,
-                           score=round(cand.score, 3)), key=f"gig:{gig.id}")
-    return len(picked)
+        if cand.user_id in pushed:
+            tx.emit(GigMatched(recipient_id=cand.user_id, gig_id=gig.id,
+                               score=round(cand.score, 3)), key=f"gig:{gig.id}")
+    return len(pushed)
 
 
 async def fan_out(engine, gig_id: int) -> int:

@@ -201,7 +201,7 @@ async def test_no_reminder_for_a_deadline_already_met(engine, world, clock):
 
 
 async def test_two_clock_workers_fire_each_timer_exactly_once(engine, world, clock):
-    client = await world.user("client")
+    client = await world.user("client", experienced=True)  # a 12-slot gig: past newcomer caps
     freelancers = await world.many(12, "f")
     gig_id = await world.gig(client, slots=12, deliver_in="1h")
     claims = [await engine.claim_slot(f, gig_id) for f in freelancers]
@@ -260,7 +260,7 @@ async def test_outbox_workers_leasing_at_once_take_disjoint_rows(engine, world):
     every due row between them, oldest first, and count the attempt."""
     from core.workers.outbox import lease
 
-    client = await world.user("client")
+    client = await world.user("client", experienced=True)  # 30 slots: past newcomer caps
     freelancers = await world.many(30, "f")
     gig_id = await world.gig(client, slots=30)
     for f in freelancers:

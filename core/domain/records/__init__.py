@@ -12,7 +12,7 @@ from core.domain.records.money import (
     LedgerEntry, LedgerPosting, PaymentOp, PaymentRequest, ProviderEvent, SandboxPayment,
 )
 from core.domain.records.queues import (
-    ConversationState, InboundUpdate, MessageRef, OutboxMessage, Timer,
+    ConversationState, InboundUpdate, MessageRef, OutboxMessage, PushBudget, Timer,
 )
 from core.domain.records.gig_changes import GigExtra, GigRecurrence
 
@@ -21,6 +21,6 @@ __all__ = [
     "CommunityMember", "ConversationState", "Delivery", "Dispute", "Gig", "GigMode",
     "GigExtra", "GigRecurrence", "GigStatus", "Identity", "InboundUpdate", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
     "LinkCode", "MatchChange", "MessageRef", "OutboxMessage", "PaymentOp", "PaymentRequest", "Profile",
-    "ProviderEvent", "Rating", "ReputationStats", "SLOT_HOLDING_STATES",
+    "ProviderEvent", "PushBudget", "Rating", "ReputationStats", "SLOT_HOLDING_STATES",
     "SandboxPayment", "Timer", "User",
 ]

@@ -1,6 +1,6 @@
 """Durable work and conversation memory: timers with due times, the outbox of
-notifications and payment commands, the inbox of platform updates not yet
-processed, resumable form state, and the platform message ids of cards that are
+notifications and payment commands (and each freelancer's hourly push budget),
+the inbox of platform updates not yet processed, resumable form state, and the platform message ids of cards that are
 edited in place."""
 from __future__ import annotations
 
@@ -58,6 +58,16 @@ class InboundUpdate(SQLModel, table=True):
     attempts: int = 0  # processing starts after a restart; a poison update ends dead
     received_at: datetime = Field(default_factory=utcnow)
     done_at: datetime | None = None
+
+
+class PushBudget(SQLModel, table=True):
+    """How many "new gig for you" pushes a freelancer got in the current hour, and
+    how many matches were held past the cap (one digest goes out for them)."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    window_start: datetime
+    sent: int = 0
+    held: int = 0
 
 
 class ConversationState(SQLModel, table=True):
