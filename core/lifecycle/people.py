@@ -94,8 +94,8 @@ def update_profile(tx: Tx, user_id: int, fields: dict[str, object], *,
             try:
                 profile.notify_new_gigs = every or read_switch(value, "notify")
             except ValidationError:
-                raise ValidationError("notify", "notify is on (gigs needing your skills), all "
-                                      "(every new gig) or off, not {value}.",
+                raise ValidationError("notify", "notify is on or off, or all for every new "
+                                      "gig (on: those needing your skills), not {value}.",
                                       value=repr(word[:20])) from None
             profile.notify_all_gigs = every
         elif key == "locale":

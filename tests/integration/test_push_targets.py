@@ -55,7 +55,7 @@ async def test_notify_on_after_all_means_matching_gigs_only(app):
 
 async def test_an_unknown_notify_value_names_the_three_and_changes_nothing(app):
     out = await run_script(app, "/as dave\n/settings notify=all\n/settings notify=maybe\n")
-    assert "notify is on (gigs needing your skills), all (every new gig) or off" in out
+    assert "notify is on or off, or all for every new gig" in out
     from sqlalchemy import select
 
     from core.domain.records import Identity, Profile
