@@ -31,7 +31,7 @@ from adapters.discord.components import (
 from adapters.discord.message_intake import MessageIntake
 from adapters.discord.modal_intake import ModalSubmitIntake
 from adapters.discord.press_intake import ButtonPressIntake
-from adapters.discord.slash import CatalogueTranslator, build_group
+from adapters.discord.slash import CatalogueTranslator, build_groups
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,8 @@ class InteractionIntake:
     async def install(self, client: GigClient) -> None:
         client.add_dynamic_items(ActionButton, FormButton)
         await client.tree.set_translator(CatalogueTranslator())
-        client.tree.add_command(build_group(self.commands.on_command))
+        for group in build_groups(self.commands.on_command):
+            client.tree.add_command(group)
 
     # -- what the client, the dynamic items and the modals call ---------------------
     async def on_press(self, interaction: discord.Interaction, payload: str) -> None:

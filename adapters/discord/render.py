@@ -23,6 +23,7 @@ from discord.utils import escape_markdown, escape_mentions
 from bot.conversation import Button, Reply, Span
 from bot.delivery.text import linkable, plain as plain_text
 
+from adapters.discord.command_names import GROUP_HELP, SUBCOMMANDS, discord_name
 from adapters.discord.components import ActionButton
 
 CONTENT_LIMIT = 2000
@@ -41,27 +42,22 @@ STYLES = {
 _URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
 
 
-# "/gig gig 42" reads badly: the registry's "gig" is "/gig show 42" here.
-RENAMES = {"gig": "show"}
-SUBCOMMANDS = set(RENAMES.values())
 # a command, and the word after it (to tell "/gig 42" from an already Discord-style "/gig deliver")
 _COMMAND_RE = re.compile(r"(?<![\w/])/([a-z]+)\b(?=(\s+[a-z]+\b)?)")
 
 
 def discord_commands(text: str) -> str:
-    """Bot texts name commands as ``/deliver``; on Discord they live under ``/gig``.
-    Texts already written the Discord way (``/gig deliver``, ``/gig show 3``) stay as they are."""
+    """Bot texts name commands as ``/deliver``; on Discord they live under ``/gig``,
+    ``/me`` or ``/mod`` (adapters/discord/command_names.py). Texts already written the
+    Discord way (``/gig deliver``, ``/gig show 3``) stay as they are."""
     from bot.commands import load_all
-    from bot.registry import REGISTRY
     load_all()
 
     def swap(m: re.Match) -> str:
         name, after = m.group(1), (m.group(2) or "").strip()
-        if REGISTRY.get(name) is None:
-            return m.group(0)
-        if name == "gig" and after and (REGISTRY.get(after) is not None or after in SUBCOMMANDS):
-            return m.group(0)
-        return f"/gig {RENAMES.get(name, name)}"
+        if name in GROUP_HELP and after and (discord_name(after) or after in SUBCOMMANDS):
+            return m.group(0)  # already "/gig deliver", "/me wallet", "/gig show"
+        return discord_name(name) or m.group(0)
     return _COMMAND_RE.sub(swap, text)
 
 

@@ -1,5 +1,6 @@
-"""Slash commands generated from bot/'s command registry: one ``/gig`` group whose
-subcommands are the registry's commands, with typed options (integer ranges,
+"""Slash commands generated from bot/'s command registry: the ``/gig``, ``/me`` and
+``/mod`` groups (adapters/discord/command_names.py says which command is where)
+whose subcommands are the registry's commands, with typed options (integer ranges,
 fixed choices, string lengths), descriptions from the catalogue (<= 100 chars)
 and their translations as Discord localizations (``CatalogueTranslator``).
 
@@ -23,14 +24,12 @@ from bot.registry import REGISTRY, ArgSpec, CommandSpec
 from bot.texts import LANGUAGES, N_, pick_locale, translator
 from core.api import CURRENCY_EXPONENTS
 
-from adapters.discord.render import RENAMES, clip
+from adapters.discord.command_names import GROUP_HELP, MAX_SUBCOMMANDS, RENAMES, group_of
+from adapters.discord.render import clip
 
 log = logging.getLogger(__name__)
 
-GROUP = "gig"
-GROUP_HELP = N_("Paid gigs: post, claim, deliver and get paid")
 DESCRIPTION_LIMIT = 100
-MAX_SUBCOMMANDS = 25
 MAX_INT = 2 ** 53 - 1
 STRING_LIMITS = {"str": 200, "text": 4000}
 
@@ -163,15 +162,18 @@ def make_command(spec: CommandSpec, on_command: OnCommand) -> app_commands.Comma
     return command
 
 
-def build_group(on_command: OnCommand) -> app_commands.Group:
-    group = app_commands.Group(name=GROUP, description=described(GROUP_HELP))
-    specs = list(REGISTRY)
-    if len(specs) > MAX_SUBCOMMANDS:
-        log.warning("Discord allows %s subcommands; /%s leaves out: %s", MAX_SUBCOMMANDS, GROUP,
-                    ", ".join(s.name for s in specs[MAX_SUBCOMMANDS:]))
-    for spec in specs[:MAX_SUBCOMMANDS]:
+def build_groups(on_command: OnCommand) -> list[app_commands.Group]:
+    """One slash command per group, each with its registry commands as subcommands."""
+    groups = {name: app_commands.Group(name=name, description=described(help))
+              for name, help in GROUP_HELP.items()}
+    for spec in REGISTRY:
+        group = groups[group_of(spec)]
+        if len(group.commands) >= MAX_SUBCOMMANDS:  # tests/unit keeps this from happening
+            log.error("Discord allows %s subcommands: /%s %s left out", MAX_SUBCOMMANDS,
+                      group.name, spec.name)
+            continue
         group.add_command(make_command(spec, on_command))
-    return group
+    return list(groups.values())
 
 
 class CatalogueTranslator(app_commands.Translator):

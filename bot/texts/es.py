@@ -1122,4 +1122,9 @@ MESSAGES: dict[str, str] = {
     "tomorrow.":
         "Has publicado {n} trabajos en las últimas 24 horas, el máximo por día. Vuelve a "
         "intentarlo mañana.",
+    # --- Discord command groups (adapters/discord/command_names.py) ---
+    "Your profile, settings, gigs, wallet, payouts and receipts":
+        "Tu perfil, ajustes, trabajos, cartera, cobros y recibos",
+    "For board moderators: set up the board, ban, resolve disputes, stats":
+        "Para moderadores: configurar el tablero, expulsar, resolver disputas, estadísticas",
 }

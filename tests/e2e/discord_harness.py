@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from adapters.discord.client import GigClient
+from adapters.discord.command_names import subcommand_path
 from adapters.discord.pacing import Pacer
 from adapters.discord.service import DiscordService
 from bot.runtime.app import App
@@ -144,13 +145,15 @@ class DiscordHarness:
         channel = self.general if channel is None else channel
         if guild is ...:
             guild = None if channel is None else self.fake.channel(channel).guild_id
-        it = await self.fake.inject_slash(user, guild, channel, "gig", options or {},
-                                          subcommand=name)
+        group, sub = subcommand_path(name)
+        it = await self.fake.inject_slash(user, guild, channel, group, options or {},
+                                          subcommand=sub)
         self.last = it
         return await self.fake.wait_for_response(it)
 
     async def dm(self, user: Any, name: str, options: dict | None = None) -> CallbackRecord:
-        it = await self.fake.inject_slash(user, None, None, "gig", options or {}, subcommand=name)
+        group, sub = subcommand_path(name)
+        it = await self.fake.inject_slash(user, None, None, group, options or {}, subcommand=sub)
         self.last = it
         return await self.fake.wait_for_response(it)
 

@@ -1,11 +1,18 @@
 """Bot texts name commands the neutral way (``/deliver 3``); the Discord adapter shows
-them as its ``/gig`` subcommands. Texts already written the Discord way must not be
-rewritten a second time (they read "/gig show deliver" before)."""
+them as subcommands of ``/gig``, ``/me`` or ``/mod``. Texts already written the Discord
+way must not be rewritten a second time (they read "/gig show deliver" before), and
+no group may hold more than Discord's 25 subcommands (the 26th and 27th commands of
+the registry were silently left out before)."""
 from __future__ import annotations
 
 import pytest
 
+from adapters.discord.command_names import (
+    GROUP_HELP, MAX_SUBCOMMANDS, group_of, subcommand_path)
 from adapters.discord.render import discord_commands
+from adapters.discord.slash import build_groups
+from bot.commands import load_all
+from bot.registry import REGISTRY
 
 
 @pytest.mark.parametrize("text, shown", [
@@ -15,7 +22,9 @@ from adapters.discord.render import discord_commands
     ("send /gig deliver now", "send /gig deliver now"),
     ("or send /gig cancel.", "or send /gig cancel."),
     ("/gig show 3", "/gig show 3"),
-    ("/wallet and /gig 5", "/gig wallet and /gig show 5"),
+    ("/wallet and /gig 5", "/me wallet and /gig show 5"),
+    ("/resolve 4 split=50", "/mod resolve 4 split=50"),
+    ("or use /me wallet", "or use /me wallet"),
     ("a/deliver path and /nosuchcommand", "a/deliver path and /nosuchcommand"),
 ])
 def test_commands_are_named_once_the_discord_way(text, shown):
@@ -27,3 +36,17 @@ def test_spanish_discord_texts_keep_their_commands():
     _ = translator("es")
     text = _("You have a form open: {title}. Continue it, or send /gig cancel.", title="Post")
     assert "/gig cancel" in discord_commands(text) and "/gig show" not in discord_commands(text)
+
+
+def test_every_command_is_a_subcommand_and_no_group_is_over_the_limit():
+    load_all()
+
+    async def never(*_):
+        raise AssertionError("not invoked")
+    groups = {g.name: [c.name for c in g.commands] for g in build_groups(never)}
+    assert set(groups) == set(GROUP_HELP)
+    assert all(len(names) <= MAX_SUBCOMMANDS for names in groups.values()), groups
+    for spec in REGISTRY:
+        group, sub = subcommand_path(spec.name)
+        assert group == group_of(spec) and sub in groups[group], spec.name
+    assert sum(len(n) for n in groups.values()) == len(list(REGISTRY))
