@@ -1,11 +1,19 @@
 """Programmatic Alembic: ``upgrade(url)`` brings a database to the latest schema
-(tables, indexes and the ledger's immutability triggers)."""
+(tables, indexes and the ledger's immutability triggers), one process at a time."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
+
+try:
+    import fcntl
+except ImportError:  # Windows has no fcntl: one process at a time is then up to the operator
+    fcntl = None
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.engine import make_url
 
 from core.storage.db import database_url
 
@@ -21,7 +29,22 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+    """Bring the database to ``revision``. Processes started at once take turns: on
+    PostgreSQL an advisory lock in the migration's transaction (migrations/env.py), on
+    SQLite a lock file beside the database; the later ones find nothing to do."""
+    with _sqlite_file_lock(database_url(url)):
+        command.upgrade(alembic_config(url), revision)
+
+
+@contextmanager
+def _sqlite_file_lock(url: str) -> Iterator[None]:
+    path = make_url(url).database if url.startswith("sqlite") else None
+    if not path or path == ":memory:" or fcntl is None:
+        yield
+        return
+    with open(f"{path}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 def current_head() -> str | None:

@@ -1,11 +1,12 @@
 """Alembic environment: runs migrations on SQLite (sync, batch mode) or
-PostgreSQL (asyncpg through an async engine)."""
+PostgreSQL (asyncpg through an async engine), one process at a time (an advisory
+lock on PostgreSQL; a file lock beside the SQLite file, see ``core.storage.migrate``)."""
 from __future__ import annotations
 
 import asyncio
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import create_engine, pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
@@ -15,11 +16,20 @@ config = context.config
 target_metadata = SQLModel.metadata
 
 
+# pg_advisory_xact_lock key: one migrator at a time per PostgreSQL database
+MIGRATION_LOCK = 0x67696762  # "gigb"
+
+
 def _configure(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
                       render_as_batch=connection.dialect.name == "sqlite",
                       compare_type=True)
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Several processes starting at once: the others wait here, then find the
+            # schema at head (the version is read after the lock) and do nothing.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 
