@@ -1,7 +1,8 @@
 """``ChatDispatcher``: the outbox's notification port, delivering core's
 notifications through the running platforms. A person's notification is
 rendered in their language and goes to each platform where they have an
-identity; a gig card change re-renders the card and edits every message that
+identity (none running here: retried later, for another process or this one once
+the adapter is back, never dropped); a gig card change re-renders the card and edits every message that
 shows it, on every platform, posting it on its community's board when it is
 not there yet (``bot.delivery.cards``)."""
 from __future__ import annotations
@@ -13,13 +14,16 @@ from bot.delivery.cards import gig_card_key
 from bot.delivery.platform import Platform
 from bot.delivery.service import PlatformDelivery
 from bot.texts import translator
-from core.api import Engine, GigCardChanged, GigStatus, Notification, WeeklySummaryDue
+from core.api import (
+    Engine, GigCardChanged, GigStatus, Notification, RetryLater, WeeklySummaryDue,
+)
 
 log = logging.getLogger(__name__)
 
 CLOSED = (GigStatus.completed, GigStatus.cancelled, GigStatus.expired)
 NOT_LISTED = (GigStatus.draft, GigStatus.awaiting_funding)
 BOARD_EVENTS = (WeeklySummaryDue.type_name,)  # posted to a community's board, no recipient
+NOT_SERVED_RETRY = 30.0  # seconds: a recipient whose platforms no adapter here serves
 
 
 class ChatDispatcher:
@@ -55,7 +59,14 @@ class ChatDispatcher:
             recipient.identities.items() if recipient else ()) if platform in self.adapters
             for puid in ids]
         if not targets:
-            log.info("no running adapter reaches user %s for %s", note.recipient_id, note.event)
+            if recipient is not None and recipient.identities:
+                # Another process may serve that platform (or this one will, once it is
+                # up again): try later, and in the end keep it as a dead letter, never
+                # mark it done unsent.
+                raise RetryLater(NOT_SERVED_RETRY, "no running adapter here serves {} for "
+                                 "user {}".format(", ".join(sorted(recipient.identities)),
+                                                  note.recipient_id))
+            log.info("user %s has no chat identity: %s not sent", note.recipient_id, note.event)
             return
         reply = await renderers.render(self.engine, note, translator(recipient.locale))
         if reply is None:
