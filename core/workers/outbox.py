@@ -46,6 +46,15 @@ def lease(tx: Tx, owner: str, *, limit: int, lease_for: timedelta,
     return sorted(taken, key=lambda m: m.id)  # RETURNING promises no order
 
 
+def renew(tx: Tx, owner: str, ids: list[int], lease_for: timedelta) -> int:
+    """Extend this worker's leases on rows it is still handling."""
+    res = tx.s.execute(update(OutboxMessage).where(
+        OutboxMessage.id.in_(ids), OutboxMessage.lease_owner == owner,
+        OutboxMessage.status == "pending").values(lease_until=tx.now + lease_for)
+        .execution_options(synchronize_session=False))
+    return int(res.rowcount or 0)
+
+
 def complete(tx: Tx, msg_id: int, owner: str) -> None:
     tx.s.execute(update(OutboxMessage).where(OutboxMessage.id == msg_id,
                                              OutboxMessage.lease_owner == owner)
@@ -86,21 +95,44 @@ def retry_now(tx: Tx, recipient_id: int) -> int:
 
 class OutboxWorker:
     def __init__(self, engine, dispatcher: NotificationDispatcher, *, owner: str | None = None,
-                 batch: int = 50, lease_seconds: int = 120, concurrency: int = 8) -> None:
+                 batch: int = 50, lease_seconds: int = 30, concurrency: int = 8,
+                 renew_every: float | None = None) -> None:
+        """A row is leased for ``lease_seconds`` and the lease renewed every
+        ``renew_every`` seconds (a third of it) while it is handled: a slow send keeps
+        its row, and the rows of a killed process are free again within the lease."""
         self.engine = engine
         self.dispatcher = dispatcher
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.batch = batch
         self.lease_for = timedelta(seconds=lease_seconds)
+        self.renew_every = renew_every if renew_every is not None else lease_seconds / 3
         self.concurrency = asyncio.Semaphore(concurrency)
+        self._handling: set[int] = set()
 
     async def run_once(self, channels: tuple[str, ...] | None = None) -> int:
         msgs = await self.engine.tx(lambda t: lease(t, self.owner, limit=self.batch,
                                                     lease_for=self.lease_for, channels=channels))
         if not msgs:
             return 0
-        await asyncio.gather(*(self._handle(m) for m in msgs))
+        ids = {m.id for m in msgs}
+        self._handling |= ids
+        renewer = asyncio.create_task(self._keep_leases())
+        try:
+            await asyncio.gather(*(self._handle(m) for m in msgs))
+        finally:
+            self._handling -= ids
+            renewer.cancel()
         return len(msgs)
+
+    async def _keep_leases(self) -> None:
+        while True:
+            await asyncio.sleep(self.renew_every)
+            ids = sorted(self._handling)
+            if ids:
+                try:
+                    await self.engine.tx(lambda t: renew(t, self.owner, ids, self.lease_for))
+                except Exception:  # noqa: BLE001 - the next round tries again
+                    log.warning("could not renew outbox leases", exc_info=True)
 
     async def drain(self, channels: tuple[str, ...] | None = None, max_rounds: int = 1000) -> int:
         """Process until nothing is due (tests and the console)."""
