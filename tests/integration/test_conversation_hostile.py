@@ -171,7 +171,8 @@ async def test_form_abandoned_halfway_resumes_after_restart(tmp_path):
     bob = await second.conversation.actor("console", "bob", "bob")
     bad = await second.conversation.text(bob, dm("bob"), "12.345 usd")
     assert "decimal places" in text_of(bad) and "Reward per slot" in text_of(bad)
-    for answer in ("25 usd", "2", "design, svg", "-"):
+    # "-" and "skip" leave the optional steps out (issue 12: mode, revisions, review, estimate)
+    for answer in ("25 usd", "2", "design, svg", "-", "-", "skip", "-", "skip"):
         replies = await second.conversation.text(bob, dm("bob"), answer)
     assert "Preview." in text_of(replies)
     gig = await second.engine.view(lambda t: t.s.scalar(select(Gig)))
