@@ -168,8 +168,18 @@ async def test_post_refuses_exponents_and_underscores(app):
     assert await gigs_of(app, bob.user_id) == []
 
 
+async def seasoned(app, user_id: int) -> None:
+    """Past a first approved job: new accounts may only post small gigs."""
+    from core.domain.records import ReputationStats
+
+    def mark(t):
+        t.s.add(ReputationStats(user_id=user_id, approved=1))
+    await app.engine.tx(mark)
+
+
 async def test_guided_post_form_reads_the_reward_in_the_readers_locale(app):
     eva = await person(app, "eva", "es")
+    await seasoned(app, eva.user_id)
     place = dm("eva")
     await app.conversation.command(eva, place, "post", "")
     answers = ["Logo en SVG", "Un logo vectorial", "1.000,50 eur", "1", "diseño", "-",
