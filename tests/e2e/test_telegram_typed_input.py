@@ -18,11 +18,23 @@ async def gigs(h: Harness) -> list[tuple[str, int, str]]:
                                           for g in t.s.scalars(select(Gig).order_by(Gig.id))])
 
 
+async def seasoned(h: Harness, telegram_id: int) -> None:
+    """Past a first approved job: new accounts may only post small gigs."""
+    from core.domain.records import Identity, ReputationStats
+
+    def mark(t):
+        user_id = t.s.scalar(select(Identity.user_id).where(
+            Identity.platform == "telegram", Identity.platform_user_id == str(telegram_id)))
+        t.s.add(ReputationStats(user_id=user_id, approved=1))
+    await h.engine.tx(mark)
+
+
 async def test_spanish_phone_input_posts_what_was_meant(harness, tg):
     h = harness
     tg.add_user(ANA, "Ana", username="ana", language_code="es")
     await h.say(ANA, "/start")
     await h.say(ANA, "/cancel")
+    await seasoned(h, ANA)
     await h.say(ANA, "/post title=“Logo en SVG” reward=12,50 currency=eur")
     assert "Logo en SVG" in h.last(ANA, "Vista previa").text
     await h.say(ANA, "/post title=«Póster» reward=1,000 currency=eur")
