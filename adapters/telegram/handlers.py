@@ -86,6 +86,7 @@ class Handlers:
         self.album_wait = album_wait
         self._albums: dict[tuple[int, str], list[Update]] = {}
         self._album_timers: dict[tuple[int, str], asyncio.Task] = {}
+        self._album_tasks: set[asyncio.Task] = set()
         self.replies = replies  # where each reply goes (bot.delivery.routing)
         self.platform: TelegramPlatform = replies.platform
         self.sender: Sender = self.platform.sender
@@ -241,7 +242,10 @@ class Handlers:
         timer = self._album_timers.pop(key, None)
         if timer is not None:
             timer.cancel()
-        self._album_timers[key] = asyncio.create_task(self._album_done(key))
+        task = asyncio.create_task(self._album_done(key))
+        self._album_timers[key] = task
+        self._album_tasks.add(task)  # a strong reference until it is done
+        task.add_done_callback(self._album_tasks.discard)
 
     async def _album_done(self, key: tuple[int, str]) -> None:
         await asyncio.sleep(self.album_wait)
