@@ -194,7 +194,9 @@ I translate for a living
     assert "[to bob] alice applied to #1 Translate a page." in out
     assert "[to carol] You got the job: #1 Translate a page." in out
     apps = await q(app, lambda s: list(s.scalars(select(Application).order_by(Application.id))))
-    assert [a.status for a in apps] == ["pending", "accepted"]
+    # the slot is filled: alice, not picked, is told and her application closes
+    assert [a.status for a in apps] == ["closed", "accepted"]
+    assert "[to alice] All slots of #1 Translate a page are taken" in out
     claim = await q(app, lambda s: s.scalar(select(Claim)))
     assert claim.freelancer_id == apps[1].freelancer_id
 
