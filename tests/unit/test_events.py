@@ -156,4 +156,4 @@ async def test_a_missing_renderer_is_a_dead_letter(engine, world, monkeypatch):
     assert row.status == "dead" and row.done_at is None and row.attempts == 1
     assert "Undeliverable" in row.last_error and "no renderer" in row.last_error
     resp = await HttpServer(SimpleNamespace(engine=engine), "127.0.0.1", 0).metrics(None)
-    assert "gigbroker_outbox_dead 1\n" in resp.text
+    assert "gigbroker_outbox_dead 1.0\n" in resp.text  # prometheus_client floats
