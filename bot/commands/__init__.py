@@ -5,5 +5,4 @@ def load_all() -> None:
     from bot.commands import account, boards, buttons, gigs, money, work  # noqa: F401
     from bot.commands import receipts  # noqa: F401
     from bot.commands import reports  # noqa: F401
-    from bot.commands import rates, manage  # noqa: F401  (after the others: Discord's 25)
-    from bot.commands import rates, manage  # noqa: F401  (after the others: Discord's 25)
+    from bot.commands import rates, manage  # noqa: F401
