@@ -267,13 +267,16 @@ class ConsoleSession:
 
         def read() -> None:
             try:
-                line: str | None = input(f"{self.name}> ") if interactive else stdin.readline()
+                # input() gives "" for an empty line; readline() gives "" only at the end
+                line: str | None = input(f"{self.name}> ") if interactive \
+                    else (stdin.readline() or None)
             except EOFError:
                 line = None
             except BaseException as exc:  # noqa: BLE001 - handed to the waiting task
-                loop.call_soon_threadsafe(lambda: done.done() or done.set_exception(exc))
+                loop.call_soon_threadsafe(
+                    lambda error=exc: done.done() or done.set_exception(error))
                 return
-            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(line or None))
+            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(line))
 
         threading.Thread(target=read, name="console-input", daemon=True).start()
         return await done

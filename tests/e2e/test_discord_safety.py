@@ -14,7 +14,6 @@ def bot_messages(h: DiscordHarness):
 
 
 async def test_user_text_never_pings_and_is_escaped(h: DiscordHarness):
-    fake = h.fake
     await h.make_board()
     await h.make_profile(h.bob)
     title = HOSTILE.format(bob=h.bob.id)

@@ -747,7 +747,7 @@ def _validate_interactive(c: dict[str, Any], p: str, errs: ErrorList, seen: set[
             if not cid:
                 errs.append((p + ".custom_id", "BASE_TYPE_REQUIRED", "This field is required"))
         else:
-            errs.append((p + ".style", "BASE_TYPE_CHOICES", f"Value must be one of (1, 2, 3, 4, 5, 6)."))
+            errs.append((p + ".style", "BASE_TYPE_CHOICES", "Value must be one of (1, 2, 3, 4, 5, 6)."))
         _max_len(errs, p + ".label", c.get("label"), 80)
     elif t in SELECT_TYPES:
         if not cid:
@@ -1003,7 +1003,7 @@ def validate_commands(cmds: Any) -> None:
         else:
             _required_str(errs, p + ".name", name, 32)
         if (t, name) in names:
-            errs.append((p + ".name", "APPLICATION_COMMANDS_DUPLICATE_NAME", f"Application command names must be unique"))
+            errs.append((p + ".name", "APPLICATION_COMMANDS_DUPLICATE_NAME", "Application command names must be unique"))
         names.add((t, name))
         _validate_options(c.get("options") or [], p + ".options", errs, 1)
     if errs:

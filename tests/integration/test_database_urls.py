@@ -4,8 +4,6 @@ is not installed) run on asyncpg for the app and for Alembic alike; before,
 ``gigbroker db upgrade`` crashed with "No module named 'psycopg2'"."""
 from __future__ import annotations
 
-import os
-import sys
 
 import pytest
 from sqlalchemy import text

@@ -159,7 +159,7 @@ async def test_forms_opened_by_someone_who_may_not_act_refuse_at_once(app):
 
 
 async def test_second_apply_refuses_before_asking_for_a_pitch(app):
-    out = await run_script(app, onboard("alice") + post("mode=apply") + """
+    await run_script(app, onboard("alice") + post("mode=apply") + """
 /as alice
 /gig 1
 /press Apply
