@@ -15,7 +15,7 @@ import logging
 
 from bot.conversation import Reply
 from bot.delivery.memory import KeyedLocks
-from bot.delivery.outcomes import for_outbox
+from bot.delivery.outcomes import raise_for_outbox
 from bot.delivery.platform import Chat, MessageGone, Platform, Posted, RecipientUnreachable
 from core.api import Engine
 
@@ -78,10 +78,7 @@ class LiveCards:
                 await self._show(card_key, *latest)
             except Exception as exc:  # noqa: BLE001 - mapped for the outbox
                 self._latest.setdefault(card_key, latest)
-                mapped = for_outbox(exc)
-                if mapped is exc:
-                    raise
-                raise mapped from exc
+                raise_for_outbox(exc)
 
     async def _show(self, card_key: str, reply: Reply, board: str | None, listed: bool,
                     closed: bool) -> None:

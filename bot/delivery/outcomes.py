@@ -2,6 +2,8 @@
 ``bot.delivery.platform`` for the outcomes themselves)."""
 from __future__ import annotations
 
+from typing import NoReturn
+
 from bot.delivery.platform import RecipientNotStarted, TryLater
 from core.api import RetryLater
 
@@ -18,3 +20,11 @@ def for_outbox(exc: BaseException) -> BaseException:
     if isinstance(exc, RecipientNotStarted):
         return RetryLater(NOT_STARTED_RETRY, "user has not started the bot")
     return exc
+
+
+def raise_for_outbox(exc: BaseException) -> NoReturn:
+    """Re-raise a failed delivery as ``for_outbox`` maps it (inside ``except``)."""
+    mapped = for_outbox(exc)
+    if mapped is exc:
+        raise exc
+    raise mapped from exc

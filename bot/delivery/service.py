@@ -14,7 +14,7 @@ import logging
 from bot.conversation import Reply
 from bot.delivery.cards import LiveCards
 from bot.delivery.memory import DeliveryLog
-from bot.delivery.outcomes import for_outbox
+from bot.delivery.outcomes import for_outbox, raise_for_outbox
 from bot.delivery.platform import Chat, Platform, RecipientNotStarted, RecipientUnreachable
 from bot.delivery.routing import ReplyRouter
 from core.api import Engine
@@ -55,10 +55,7 @@ class PlatformDelivery:
             self.log.done(key)
             return
         except Exception as exc:  # noqa: BLE001 - mapped for the outbox
-            mapped = for_outbox(exc)
-            if mapped is exc:
-                raise
-            raise mapped from exc
+            raise_for_outbox(exc)
         self.log.done(key)
         self.sent += 1
         await self.cards.remember_sent(reply, sent, direct=True)
@@ -76,8 +73,5 @@ class PlatformDelivery:
         except RecipientUnreachable as exc:
             log.info("dropping %s for the %s board %s: %s", dedup_key, self.name, chat, exc)
         except Exception as exc:  # noqa: BLE001 - mapped for the outbox
-            mapped = for_outbox(exc)
-            if mapped is exc:
-                raise
-            raise mapped from exc
+            raise_for_outbox(exc)
         self.log.done(key)

@@ -9,7 +9,7 @@ Application has processed them, and the outbox (notifications, board cards)
 is drained, repeating until nothing moves.
 
 Import the fixtures in a test module with ``from tests.e2e.telegram_harness import
-tg, harness  # noqa: F401``."""
+tg, harness  # noqa: F401`` (``hooked``: the same in webhook mode)."""
 from __future__ import annotations
 
 import asyncio
@@ -208,3 +208,14 @@ async def harness(tg, tmp_path, migrated_db):
     finally:
         await h.stop()
         assert not tg.server_errors, tg.server_errors
+
+
+@pytest.fixture
+async def hooked(tg, tmp_path, migrated_db):
+    """The app in webhook mode: Telegram POSTs updates to its HTTP server."""
+    h = Harness(tg, tmp_path, webhook=True, template=migrated_db)
+    await h.start()
+    try:
+        yield h
+    finally:
+        await h.stop()

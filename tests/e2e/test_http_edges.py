@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from tests.e2e.stripe_harness import world  # noqa: F401 (fixture)
-from tests.e2e.telegram_harness import CLIENT, Harness, tg  # noqa: F401 (fixture)
+from tests.e2e.telegram_harness import CLIENT, Harness, hooked, tg  # noqa: F401 (fixtures)
 
 DEEP = b"[" * 5000 + b"]" * 5000
 NOT_UPDATES = [b"[]", b"null", b"42", b'"text"', b"{}", b'{"update_id": "x"}',
@@ -18,14 +18,6 @@ NOT_UPDATES = [b"[]", b"null", b"42", b'"text"', b"{}", b'{"update_id": "x"}',
                DEEP, b'{"a":' * 5000 + b"1" + b"}" * 5000]
 
 
-@pytest.fixture
-async def hooked(tg, tmp_path, migrated_db):
-    h = Harness(tg, tmp_path, webhook=True, template=migrated_db)
-    await h.start()
-    try:
-        yield h
-    finally:
-        await h.stop()
 
 
 async def post(url: str, body: bytes, secret: str) -> int:

@@ -3,22 +3,13 @@
 in it creates one gig, not two (issue 14 measured a second gig even on one process)."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from core.domain.records import Gig, InboundUpdate
 from tests.e2e.telegram_harness import (  # noqa: F401 (fixtures)
-    CLIENT, ONE_LINER, Harness, tg)
+    CLIENT, ONE_LINER, hooked, tg)
 
 
-@pytest.fixture
-async def hooked(tg, tmp_path, migrated_db):
-    h = Harness(tg, tmp_path, webhook=True, template=migrated_db)
-    await h.start()
-    try:
-        yield h
-    finally:
-        await h.stop()
 
 
 async def count(h, table) -> int:

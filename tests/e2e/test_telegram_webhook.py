@@ -3,23 +3,14 @@ against the secret given to setWebhook; a wrong or missing secret gets 403 and
 the update is not processed at all."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from adapters.telegram.webhook import webhook_secret
 from core.domain.records import Identity
 from tests.e2e.telegram_harness import (  # noqa: F401 (fixtures)
-    CLIENT, Harness, harness, tg)
+    CLIENT, Harness, harness, hooked, tg)
 
 
-@pytest.fixture
-async def hooked(tg, tmp_path, migrated_db):
-    h = Harness(tg, tmp_path, webhook=True, template=migrated_db)
-    await h.start()
-    try:
-        yield h
-    finally:
-        await h.stop()
 
 
 async def identities(h) -> int:
