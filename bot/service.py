@@ -4,6 +4,8 @@ every failure into a reply a user can act on (typed domain errors by their
 message; anything unexpected logged with a reference id and a short apology)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import logging
 import time
 import uuid
@@ -40,9 +42,12 @@ class Conversation:
     # -- who and where ---------------------------------------------------------
     async def actor(self, platform: str, platform_user_id: str, display_name: str, *,
                     username: str | None = None, locale: str | None = None,
-                    is_platform_admin: bool = False) -> Actor:
+                    is_platform_admin: bool = False,
+                    account_created_at: datetime | None = None) -> Actor:
+        """``account_created_at``: when the platform says the account was made."""
         user = await self.engine.resolve_user(platform, str(platform_user_id), display_name,
-                                              username, pick_locale(locale))
+                                              username, pick_locale(locale),
+                                              account_created_at=account_created_at)
         return Actor(user.id, platform, str(platform_user_id), user.display_name,
                      pick_locale(locale or user.locale), is_platform_admin)
 

@@ -81,8 +81,10 @@ class InteractionAnswerer:
     # -- who and where -------------------------------------------------------------
     async def actor_of(self, user: discord.abc.User, *, locale: str | None = None,
                        admin: bool = False) -> Actor:
+        # discord.py dates the account from its snowflake id (new-account posting limits)
         return await self.conv.actor(PLATFORM, str(user.id), user.display_name,
-                                     username=user.name, locale=locale, is_platform_admin=admin)
+                                     username=user.name, locale=locale, is_platform_admin=admin,
+                                     account_created_at=user.created_at)
 
     async def place_of(self, channel: Any, guild_id: int | None, guild_name: str | None,
                        actor: Actor, user: Any) -> Place:

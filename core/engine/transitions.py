@@ -4,6 +4,8 @@ transaction (see ``EngineBase``): it checks who acts, performs the transition an
 records its side effects, or raises a typed ``DomainError`` and writes nothing."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from core.domain.errors import DomainError, InvalidTransition, NotAllowed
 from core.domain.gig_input import GigDraft
 from core.domain.records import Gig, GigStatus, User
@@ -19,13 +21,18 @@ from core.ports.payments import PaymentLink
 class Transitions(EngineBase):
     # -- people ------------------------------------------------------------
     async def resolve_user(self, platform: str, platform_user_id: str, display_name: str,
-                           username: str | None = None, locale: str | None = None) -> User:
+                           username: str | None = None, locale: str | None = None, *,
+                           account_created_at: datetime | None = None) -> User:
+        """``account_created_at``: when the platform says the account was made, if it
+        does (the posting limits for new accounts count from the older of that and
+        first seen)."""
         known = await self.view(lambda t: people.find_identity(t, platform, str(platform_user_id)))
-        if known is not None and (username is None or known[1].username == username):
+        if known is not None and (username is None or known[1].username == username) and (
+                account_created_at is None or known[1].account_created_at is not None):
             return known[0]  # the common case needs no write transaction
         return await self.tx(lambda t: people.resolve_identity(
-            t, platform, str(platform_user_id), display_name, username, locale),
-            finishes_update=False)
+            t, platform, str(platform_user_id), display_name, username, locale,
+            account_created_at=account_created_at), finishes_update=False)
 
     async def update_profile(self, user_id: int, fields: dict[str, object], *,
                              locale: str | None = "en", languages: tuple[str, ...] = ("en",)):

@@ -4,7 +4,7 @@ bans and blocks."""
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -34,12 +34,15 @@ def find_identity(tx: Tx, platform: str, platform_user_id: str) -> tuple[User, I
 
 
 def resolve_identity(tx: Tx, platform: str, platform_user_id: str, display_name: str,
-                     username: str | None = None, locale: str | None = None) -> User:
+                     username: str | None = None, locale: str | None = None, *,
+                     account_created_at: datetime | None = None) -> User:
     known = find_identity(tx, platform, platform_user_id)
     if known is not None:
         user, ident = known
         if username and ident.username != username:
             ident.username = username[:64]
+        if account_created_at is not None and ident.account_created_at is None:
+            ident.account_created_at = account_created_at
         return user
     # The platform chose this name (Telegram's first + last name reach 128 characters):
     # shorten it, never refuse someone for it.
@@ -49,7 +52,8 @@ def resolve_identity(tx: Tx, platform: str, platform_user_id: str, display_name:
     tx.s.add(user)
     tx.s.flush()
     tx.s.add(Identity(platform=platform, platform_user_id=platform_user_id, user_id=user.id,
-                      username=(username or None) and username[:64]))
+                      username=(username or None) and username[:64],
+                      account_created_at=account_created_at))
     tx.s.add(Profile(user_id=user.id, max_live_claims=tx.config.max_live_claims))
     tx.s.flush()
     return user

@@ -1,8 +1,9 @@
 """Limits on posting, so nobody can flood boards and freelancers with gigs: a
 minimum reward per slot in each currency (below it, fees eat the pay and a
 hundred 0.01 gigs are spam), a cap on a client's open gigs and on gigs posted in
-a day, and lower caps (with a ceiling on one gig's value) for newcomers: clients
-first seen less than ``newcomer_days`` ago with no completed work on either side
+a day, and lower caps (with a ceiling on one gig's value) for newcomers: accounts
+younger than ``newcomer_days`` (first seen, or as the platform dates the account:
+Discord's snowflake; whichever is older) with no completed work on either side
 (fraud is the first worry of micro-job users). ``check_posting_limits`` runs in
 ``post_gig``, so every way of posting (one line, guided form, repost) is held to it."""
 from __future__ import annotations
@@ -14,7 +15,9 @@ from sqlalchemy import func, or_, select
 from core.domain.errors import PostingLimitReached, ValidationError
 from core.domain.gig_input import GigDraft
 from core.domain.money import CURRENCY_EXPONENTS, format_amount
-from core.domain.records import Claim, ClaimStatus, Gig, GigStatus, ReputationStats, User
+from core.domain.records import (
+    Claim, ClaimStatus, Gig, GigStatus, Identity, ReputationStats, User,
+)
 from core.lifecycle.tx import Tx
 
 # Per slot, in minor units: about the smallest charge card processors accept (Stripe's
@@ -74,8 +77,12 @@ def check_posting_limits(tx: Tx, client: User, draft: GigDraft) -> None:
 
 
 def is_newcomer(tx: Tx, user: User) -> bool:
-    """First seen recently and nothing completed yet, as client or as freelancer."""
-    if tx.now - user.created_at >= timedelta(days=tx.config.newcomer_days):
+    """A young account (the older of first seen and what a platform says of its account,
+    e.g. Discord's snowflake date) with nothing completed yet, as client or freelancer."""
+    made = tx.s.scalar(select(func.min(Identity.account_created_at)).where(
+        Identity.user_id == user.id))
+    oldest = min(user.created_at, made) if made is not None else user.created_at
+    if tx.now - oldest >= timedelta(days=tx.config.newcomer_days):
         return False
     approved = tx.s.scalar(select(ReputationStats.approved).where(
         ReputationStats.user_id == user.id)) or 0

@@ -126,3 +126,23 @@ def test_minimums_and_ceilings_exist_for_every_currency():
     from core.api import CURRENCY_EXPONENTS
     for currency in CURRENCY_EXPONENTS:
         assert 0 < minimum_reward(currency) < newcomer_ceiling(currency)
+
+
+async def test_a_discord_account_counts_from_the_date_discord_gives_it(engine, world, clock):
+    """First seen today, but made years ago (Discord's snowflake date): not a newcomer;
+    an account made today is one, on Discord as on Telegram."""
+    big = dict(reward=str(newcomer_ceiling("usd") // 100), slots=2)
+    old = await engine.resolve_user("discord", "80351110224678912", "Old",
+                                    account_created_at=clock.now() - timedelta(days=900))
+    await world.gig(old.id, **big)
+    fresh = await engine.resolve_user("discord", "1179000000000000000", "Fresh",
+                                      account_created_at=clock.now() - timedelta(hours=2))
+    with pytest.raises(PostingLimitReached):
+        await world.gig(fresh.id, **big)
+    # the date is learnt on a later sight too, for accounts first seen before it was kept
+    later = await engine.resolve_user("discord", "1179000000000000001", "Later")
+    with pytest.raises(PostingLimitReached):
+        await world.gig(later.id, **big)
+    await engine.resolve_user("discord", "1179000000000000001", "Later",
+                              account_created_at=clock.now() - timedelta(days=400))
+    await world.gig(later.id, **big)

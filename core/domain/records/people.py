@@ -33,6 +33,8 @@ class Identity(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
     username: str | None = Field(default=None, max_length=64)
     started: bool = False  # the platform lets us DM them (Telegram: /start pressed)
+    # when the platform says the account was made (Discord: from its snowflake id)
+    account_created_at: datetime | None = None
 
 
 class LinkCode(SQLModel, table=True):
