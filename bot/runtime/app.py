@@ -34,7 +34,8 @@ class App:
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
                  provider: PaymentProvider | None = None) -> None:
         self.settings = settings
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, pool_size=settings.database_pool_size,
+                           max_overflow=settings.database_max_overflow)
         self.provider = provider or make_provider(settings, self.db)
         self.engine = Engine(self.db, self.provider, clock=clock,
                              config=EngineConfig(fee_bps=settings.fee_bps))

@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     database_url: str = Field("sqlite:///gigbroker.db", description="SQLite file or postgresql+asyncpg URL")
+    database_pool_size: int = Field(10, ge=1, le=200, description="connections per process")
+    database_max_overflow: int = Field(20, ge=0, le=500,
+                                       description="extra connections under load (PostgreSQL)")
     telegram_bot_token: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str | None = None

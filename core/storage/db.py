@@ -74,7 +74,10 @@ def _sqlite_on_begin(conn) -> None:
 class Database:
     """Owns the engine and runs units of work as transactions."""
 
-    def __init__(self, url: str = DEFAULT_URL, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str = DEFAULT_URL, *, pool_size: int = 10,
+                 max_overflow: int = 20) -> None:
+        """``pool_size``/``max_overflow``: connections per process (PostgreSQL; several
+        processes on one server share its ``max_connections``)."""
         url = database_url(url)
         parsed = make_url(url)
         self.url = url
@@ -99,8 +102,8 @@ class Database:
             self._writer = GroupWriter(self._sync)
             self._readers = ThreadPoolExecutor(4, thread_name_prefix="gb-db-read")
         elif self.dialect == "postgresql":
-            self._async = create_async_engine(parsed, pool_size=pool_size, max_overflow=20,
-                                              pool_pre_ping=True)
+            self._async = create_async_engine(parsed, pool_size=pool_size,
+                                              max_overflow=max_overflow, pool_pre_ping=True)
         else:
             raise ValueError(f"Unsupported DATABASE_URL backend {self.dialect!r}: "
                              "use sqlite:///file.db or postgresql+asyncpg://...")
