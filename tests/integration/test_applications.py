@@ -4,30 +4,11 @@ picked are told and their applications close; a freelancer finds their own
 applications in /mygigs."""
 from __future__ import annotations
 
-import io
 
 from sqlalchemy import select
 
-from adapters.console.session import ConsoleSession
 from core.domain.records import Application, Claim
-
-
-async def run_script(app, script: str) -> str:
-    out = io.StringIO()
-    await ConsoleSession(app, out).run(io.StringIO(script.strip() + "\n"))
-    return out.getvalue()
-
-
-def said_to(out: str, name: str) -> str:
-    blocks, keep = [], False
-    for line in out.splitlines():
-        if line.startswith("["):
-            keep = line.startswith(f"[to {name}]")
-        elif not line.startswith(" "):
-            keep = False
-        if keep:
-            blocks.append(line)
-    return "\n".join(blocks)
+from tests.console_script import run_script, said_to
 
 
 APPLIED = """

@@ -2,15 +2,8 @@
 reads "public" on a card of a members-only board (or the other way round)."""
 from __future__ import annotations
 
-import io
 
-from adapters.console.session import ConsoleSession
-
-
-async def run_script(app, script: str) -> str:
-    out = io.StringIO()
-    await ConsoleSession(app, out).run(io.StringIO(script.strip() + "\n"))
-    return out.getvalue()
+from tests.console_script import run_script
 
 
 async def test_changing_visibility_refreshes_live_cards(app):

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from adapters.console.session import ConsoleSession
-from bot.runtime.app import App
+from tests.console_script import run_script
 
 SCRIPT = """
 /as mod
@@ -37,12 +36,6 @@ POST = """
 /post title="Shop texts" reward=40 currency=usd skills=copywriting
 /press Pay
 """
-
-
-async def run_script(app: App, script: str) -> str:
-    out = io.StringIO()
-    await ConsoleSession(app, out).run(io.StringIO(script.strip() + "\n"))
-    return out.getvalue()
 
 
 def saved(out: str, name_pattern: str) -> list[Path]:

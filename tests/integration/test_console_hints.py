@@ -3,7 +3,6 @@ console's own commands, /press reads the latest message addressed to you
 (not a board card printed after it), and Ctrl-C leaves without a traceback."""
 from __future__ import annotations
 
-import io
 import os
 import signal
 import subprocess
@@ -12,16 +11,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from adapters.console.session import ConsoleSession
 from core.domain.records import Claim
+from tests.console_script import run_script
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-async def run_script(app, script: str) -> str:
-    out = io.StringIO()
-    await ConsoleSession(app, out).run(io.StringIO(script.strip() + "\n"))
-    return out.getvalue()
 
 
 async def test_plain_text_outside_a_form_gets_a_hint(app):

@@ -11,15 +11,7 @@ from adapters.console.session import ConsoleSession
 from bot.runtime.app import App
 from core.lifecycle import ledger
 from core.domain.records import Application, Claim, Dispute, Gig, PaymentOp, SandboxPayment
-
-
-async def run_script(app: App, script: str) -> str:
-    out = io.StringIO()
-    session = ConsoleSession(app, out)
-    await session.run(io.StringIO(script.strip() + "\n"))
-    return out.getvalue()
-
-
+from tests.console_script import run_script
 
 
 async def q(app: App, fn):

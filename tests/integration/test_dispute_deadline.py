@@ -5,37 +5,12 @@ dispute nobody decides is settled at its deadline by the split stated when it
 opened (half by default), paid through the ledger like a moderator's split."""
 from __future__ import annotations
 
-import io
 
 from sqlalchemy import select
 
-from adapters.console.session import ConsoleSession
-from core.domain.records import Claim, Dispute, Identity, PaymentOp
+from core.domain.records import Claim, Dispute, PaymentOp
 from core.lifecycle import ledger
-
-
-async def run_script(app, script: str) -> str:
-    out = io.StringIO()
-    await ConsoleSession(app, out).run(io.StringIO(script.strip() + "\n"))
-    return out.getvalue()
-
-
-async def user_of(app, name: str) -> int:
-    return await app.engine.view(lambda t: t.s.scalar(select(Identity.user_id).where(
-        Identity.platform == "console", Identity.platform_user_id == name)))
-
-
-def said_to(out: str, name: str) -> str:
-    """Everything printed to ``name``, message after message."""
-    blocks, keep = [], False
-    for line in out.splitlines():
-        if line.startswith("["):
-            keep = line.startswith(f"[to {name}]")
-        elif not line.startswith(" "):
-            keep = False
-        if keep:
-            blocks.append(line)
-    return "\n".join(blocks)
+from tests.console_script import run_script, said_to, user_of
 
 
 DISPUTED = """

@@ -4,22 +4,14 @@ before their first question, claim numbers are optional with one claim and asked
 for with several, and what each user saw."""
 from __future__ import annotations
 
-import io
 
 from sqlalchemy import select
 
-from adapters.console.session import ConsoleSession
 from bot.payloads import button_payload
 from bot.runtime.app import App
 from bot.conversation import Place, PlaceKind
 from core.domain.records import Claim, Community, ConversationState, Delivery, Dispute, Gig
-
-
-async def run_script(app: App, script: str) -> str:
-    out = io.StringIO()
-    session = ConsoleSession(app, out)
-    await session.run(io.StringIO(script.strip() + "\n"))
-    return out.getvalue()
+from tests.console_script import run_script
 
 
 async def q(app: App, fn):

@@ -3,28 +3,16 @@ shed the ban (refused), and a fresh account linked to a banned one joins it, so
 the ban covers both."""
 from __future__ import annotations
 
-import io
 import re
 
 from sqlalchemy import select
 
-from adapters.console.session import ConsoleSession
-from core.domain.records import Claim, Identity
-
-
-async def run_script(app, script: str) -> str:
-    out = io.StringIO()
-    await ConsoleSession(app, out).run(io.StringIO(script.strip() + "\n"))
-    return out.getvalue()
+from core.domain.records import Claim
+from tests.console_script import run_script, user_of
 
 
 def code_in(out: str) -> str:
     return re.search(r"one-time code: ([A-Z0-9]{8})", out).group(1)
-
-
-async def user_of(app, name: str) -> int:
-    return await app.engine.view(lambda t: t.s.scalar(select(Identity.user_id).where(
-        Identity.platform == "console", Identity.platform_user_id == name)))
 
 
 async def test_banned_account_cannot_shed_its_ban_by_linking(app):

@@ -3,15 +3,8 @@ asked for every gig (/settings notify=all). A gig naming no skill is not pushed
 to everyone who ever said /start."""
 from __future__ import annotations
 
-import io
 
-from adapters.console.session import ConsoleSession
-
-
-async def run_script(app, script: str) -> str:
-    out = io.StringIO()
-    await ConsoleSession(app, out).run(io.StringIO(script.strip() + "\n"))
-    return out.getvalue()
+from tests.console_script import run_script
 
 
 def pushed_to(out: str) -> set[str]:
