@@ -18,38 +18,13 @@ import logging
 import sys
 import traceback
 from datetime import datetime, timezone
-from typing import Iterable
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
-MASK = "<redacted>"
-MIN_SECRET = 4  # shorter values would mask ordinary words; settings refuse them anyway
+from bot.log_masking import MASK, MaskFilter, Secrets  # noqa: F401 - MASK is part of this API
+
 QUIET = ("httpx", "httpcore", "telegram.ext.Updater", "aiosqlite", "stripe",
          "alembic.runtime.plugins")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-
-class Secrets:
-    """The values to mask, longest first (a secret containing another is masked whole)."""
-
-    def __init__(self, values: Iterable[str | None] = ()) -> None:
-        self._values: list[str] = []
-        self.add(*values)
-
-    def add(self, *values: str | None) -> None:
-        found = set(self._values)
-        for value in values:
-            if value and len(value) >= MIN_SECRET:
-                found |= {value, quote(value, safe=""), quote(value)}
-        self._values = sorted(found, key=len, reverse=True)
-
-    def mask(self, text: str) -> str:
-        for value in self._values:
-            if value in text:
-                text = text.replace(value, MASK)
-        return text
-
-    def __bool__(self) -> bool:
-        return bool(self._values)
 
 
 class MaskingFormatter(logging.Formatter):
@@ -103,27 +78,6 @@ def secrets_of(settings) -> Secrets:
         from adapters.telegram.webhook import webhook_secret  # derived from the token
         secrets.add(webhook_secret(None, settings.telegram_bot_token))
     return secrets
-
-
-class MaskFilter(logging.Filter):
-    """For handlers someone else installed (a test runner's): the record's message
-    and traceback text, masked, before that handler formats it."""
-
-    def __init__(self, secrets: Secrets) -> None:
-        super().__init__()
-        self.secrets = secrets
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken format string is the handler's to show
-            return True
-        record.msg, record.args = self.secrets.mask(message), None
-        if record.exc_info:
-            record.exc_text = self.secrets.mask(logging.Formatter().formatException(
-                record.exc_info))
-            record.exc_info = None
-        return True
 
 
 class _Ours(logging.StreamHandler):
