@@ -119,8 +119,8 @@ class Reconciler:
             expected = gig.price.total
             if charge.amount != expected or funded is None:
                 report.findings.append(Finding(
-                    f"gig #{gig.id}: charge {charge_id} is {_m(charge.amount, charge.currency)}, "
-                    f"the ledger funded {_m(expected if funded else 0, gig.currency)}", gig.id))
+                    f"gig #{gig.id}: charge {charge_id} is {format_amount(charge.amount, charge.currency)}, "
+                    f"the ledger funded {format_amount(expected if funded else 0, gig.currency)}", gig.id))
             changes += await self.sync.for_charge(charge_id, gig.id)
         ops = await self.engine.payment_ops(gig.id)
         transfers = await self._all(self.client.v1.transfers,
@@ -142,21 +142,21 @@ class Reconciler:
             if found is None:
                 report.findings.append(Finding(
                     f"gig #{gig.id}: {op.kind} {op.provider_ref} "
-                    f"({_m(op.amount_minor, op.currency)}) is in the ledger but not at Stripe",
+                    f"({format_amount(op.amount_minor, op.currency)}) is in the ledger but not at Stripe",
                     gig.id))
             elif val(found, "status") in ("failed", "canceled"):
                 report.findings.append(Finding(
-                    f"gig #{gig.id}: refund {op.provider_ref} ({_m(op.amount_minor, op.currency)})"
+                    f"gig #{gig.id}: refund {op.provider_ref} ({format_amount(op.amount_minor, op.currency)})"
                     f" is recorded as sent but {found.status} at Stripe", gig.id))
             elif found.amount != op.amount_minor:
                 report.findings.append(Finding(
-                    f"gig #{gig.id}: {op.kind} {op.provider_ref} is {_m(found.amount, op.currency)}"
-                    f" at Stripe, {_m(op.amount_minor, op.currency)} in the ledger", gig.id))
+                    f"gig #{gig.id}: {op.kind} {op.provider_ref} is {format_amount(found.amount, op.currency)}"
+                    f" at Stripe, {format_amount(op.amount_minor, op.currency)} in the ledger", gig.id))
         refs = {op.provider_ref for op in ops}
         for tr in transfers:  # (ours with an unknown key are reported by for_transfer)
             if not val(val(tr, "metadata"), OP_METADATA_KEY) and tr.id not in refs:
                 report.findings.append(Finding(
-                    f"gig #{gig.id}: transfer {tr.id} ({_m(tr.amount, tr.currency)}) to "
+                    f"gig #{gig.id}: transfer {tr.id} ({format_amount(tr.amount, tr.currency)}) to "
                     f"{val(tr, 'destination')} was not made by the app", gig.id))
         return changes
 
@@ -167,19 +167,16 @@ class Reconciler:
             if op.status == "failed":
                 report.findings.append(Finding(
                     f"gig #{op.gig_id}: {op.kind} {op.idempotency_key} of "
-                    f"{_m(op.amount_minor, op.currency)} failed: {op.last_error or '?'}",
+                    f"{format_amount(op.amount_minor, op.currency)} failed: {op.last_error or '?'}",
                     op.gig_id))
             elif op.created_at and now - _aware(op.created_at) > STUCK_AFTER:
                 report.findings.append(Finding(
                     f"gig #{op.gig_id}: {op.kind} {op.idempotency_key} of "
-                    f"{_m(op.amount_minor, op.currency)} is still pending "
+                    f"{format_amount(op.amount_minor, op.currency)} is still pending "
                     f"({op.attempts} attempt(s))", op.gig_id))
         for (account, cur), amount in sorted(balances.items()):
-            report.findings.append(Finding(f"ledger account {account} holds {_m(amount, cur)}"))
+            report.findings.append(Finding(f"ledger account {account} holds {format_amount(amount, cur)}"))
 
-
-def _m(amount: int, currency: str) -> str:
-    return format_amount(int(amount), str(currency))
 
 
 def _aware(dt):

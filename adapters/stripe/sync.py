@@ -31,9 +31,6 @@ from core.api import PaymentOp, ProviderChange, format_amount, report_only
 PROVIDER = "stripe"
 
 
-def _money(amount: int, currency: str) -> str:
-    return format_amount(int(amount), str(currency))
-
 
 class StripeSync:
     def __init__(self, engine, client) -> None:
@@ -80,12 +77,12 @@ class StripeSync:
             if req is None:
                 if meta_gig is None:
                     return []  # not one of ours (another integration on this account)
-                return [report_only(f"checkout session {session.id} paid {_money(amount, cur)} "
+                return [report_only(f"checkout session {session.id} paid {format_amount(amount, cur)} "
                                      f"for gig #{meta_gig} but the app has no record of it")]
             ref = funding_ref(session)
             return [ProviderChange(
                 f"gig #{req.gig_id}: checkout session {session.id[:24]}… paid "
-                f"{_money(amount, cur)}",
+                f"{format_amount(amount, cur)}",
                 "funding_paid", (session.id, amount, cur, ref), req.gig_id)]
         if session.status == "expired" and req is not None:
             return [ProviderChange(f"gig #{req.gig_id}: checkout session {session.id[:24]}… expired",
@@ -135,17 +132,17 @@ class StripeSync:
         if key:
             op = next((o for o in ops if o.idempotency_key == key), None)
             if op is None:
-                return [report_only(f"gig #{gig_id}: refund {r.id} ({_money(amount, cur)}) "
+                return [report_only(f"gig #{gig_id}: refund {r.id} ({format_amount(amount, cur)}) "
                                      f"carries key {key} that the app does not know", gig_id)]
             if op.status == "succeeded":
                 return []
-            return [ProviderChange(f"gig #{gig_id}: refund {r.id} ({_money(amount, cur)}) was made at "
+            return [ProviderChange(f"gig #{gig_id}: refund {r.id} ({format_amount(amount, cur)}) was made at "
                            "Stripe but not recorded",
                            "op_sent", (op.id, r.id), gig_id)]
         if any(o.provider_ref == r.id for o in ops):
             return []
         return [ProviderChange(
-            f"gig #{gig_id}: refund {r.id} of {_money(amount, cur)} made outside the app",
+            f"gig #{gig_id}: refund {r.id} of {format_amount(amount, cur)} made outside the app",
             "external_refund", (gig_id, r.id, amount, cur), gig_id)]
 
     def _dispute_changes(self, gig_id: int, dispute: Any) -> list[ProviderChange]:
@@ -154,11 +151,11 @@ class StripeSync:
             return []  # an inquiry: no money moved yet
         amount, cur, did = dispute.amount, dispute.currency, dispute.id
         changes = [ProviderChange(
-            f"gig #{gig_id}: chargeback {did} of {_money(amount, cur)}",
+            f"gig #{gig_id}: chargeback {did} of {format_amount(amount, cur)}",
             "chargeback", (gig_id, did, amount, cur), gig_id)]
         if status == "won":
             changes.append(ProviderChange(
-                f"gig #{gig_id}: chargeback {did} won, {_money(amount, cur)} back",
+                f"gig #{gig_id}: chargeback {did} won, {format_amount(amount, cur)} back",
                 "chargeback_won", (gig_id, did, amount, cur), gig_id))
         return changes
 
@@ -183,14 +180,14 @@ class StripeSync:
         changes: list[ProviderChange] = []
         if op is None:
             if key:
-                changes.append(report_only(f"transfer {tr.id} ({_money(tr.amount, tr.currency)})"
+                changes.append(report_only(f"transfer {tr.id} ({format_amount(tr.amount, tr.currency)})"
                                             f" carries key {key} that the app does not know",
                                             gig_id))
             if gig_id is None:
                 return changes
         elif op.status != "succeeded":
             changes.append(ProviderChange(
-                f"gig #{op.gig_id}: transfer {tr.id} ({_money(tr.amount, tr.currency)}) was made "
+                f"gig #{op.gig_id}: transfer {tr.id} ({format_amount(tr.amount, tr.currency)}) was made "
                 "at Stripe but not recorded",
                 "op_sent", (op.id, tr.id), op.gig_id))
         if val(tr, "amount_reversed", 0):
@@ -203,7 +200,7 @@ class StripeSync:
                                                 "account the app does not know", gig))
                     continue
                 changes.append(ProviderChange(
-                    f"gig #{gig}: transfer {tr.id} reversed by {_money(rev.amount, rev.currency)}",
+                    f"gig #{gig}: transfer {tr.id} reversed by {format_amount(rev.amount, rev.currency)}",
                     "transfer_reversed", (gig, user_id, rev.id, rev.amount, rev.currency), gig))
         return changes
 
