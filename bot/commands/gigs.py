@@ -12,9 +12,12 @@ from bot.payloads import button_payload
 from bot.registry import ArgSpec, command
 from bot.renderers.applications import add_applicant, my_applications
 from bot.texts import N_
-from core.api import ClaimStatus, Gig, GigDraft, GigStatus, claim_actions, split_currency
+from core.api import (
+    LIVE_CLAIM_STATES, ClaimStatus, Gig, GigDraft, GigStatus, claim_actions, split_currency,
+)
 
 FEED_PAGE = 5
+CLAIM_LINES = 12  # claim lines on the client's own card
 
 POST_FORM = FormSpec("post", N_("Post a gig"), (
     FieldSpec("title", N_("Title"), N_("What needs doing? A short title, e.g. Logo in SVG."),
@@ -124,7 +127,12 @@ def _own_part(ctx: Context, view, test: bool) -> tuple[list[str], list[Button]]:
     g = view.gig
     lines: list[str] = []
     if g.client_id == ctx.user_id:
-        lines = [claim_line(c, ctx._) for c in view.claims]
+        shown = view.claims
+        if len(shown) > CLAIM_LINES:  # a long queue: what needs the client, then a count
+            shown = [c for c in shown if c.status in LIVE_CLAIM_STATES][-CLAIM_LINES:]
+        lines = [claim_line(c, ctx._, view.claim_items.get(c.slot_no)) for c in shown]
+        if len(shown) < len(view.claims):
+            lines.append(ctx._("…and {n} more claims", n=len(view.claims) - len(shown)))
         pending = [a for a in view.applications if a.status == "pending"]
         if pending:
             lines.append(ctx._("{n} application(s) waiting: see /mygigs", n=len(pending)))
@@ -141,7 +149,7 @@ def _own_part(ctx: Context, view, test: bool) -> tuple[list[str], list[Button]]:
         ("withdraw", Button(ctx._("Withdraw"), button_payload("withdraw", mine.id), "danger")),
         ("dispute", Button(ctx._("Dispute"), button_payload("dispute", mine.id), "danger")),
     ) if verb in can]
-    return [claim_line(mine, ctx._)], controls
+    return [claim_line(mine, ctx._, view.claim_items.get(mine.slot_no))], controls
 
 
 async def show_gig(ctx: Context, gig_id: int, *, full: bool = True, private: bool = True,
@@ -252,7 +260,7 @@ async def mygigs(ctx: Context):
         text.line(ctx._("No claims yet: /gigs"))
     for c, g in held:
         text.line(ctx._("gig #{gig} {title}", gig=g.id, title=g.title) + " — ").add(
-            claim_line(c, ctx._))
+            claim_line(c, ctx._, mine.items.get(c.id)))
     replies.append(ctx.say(text, private=True))
     applied = my_applications(ctx._, mine.applied)
     if applied is not None:
