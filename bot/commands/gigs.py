@@ -13,7 +13,8 @@ from bot.registry import ArgSpec, command
 from bot.renderers.applications import add_applicant, my_applications
 from bot.texts import N_
 from core.api import (
-    LIVE_CLAIM_STATES, ClaimStatus, Gig, GigDraft, GigStatus, claim_actions, split_currency,
+    LIVE_CLAIM_STATES, ClaimStatus, Gig, GigDraft, GigStatus, ValidationError, claim_actions,
+    read_items_csv, split_currency,
 )
 
 FEED_PAGE = 5
@@ -27,8 +28,11 @@ POST_FORM = FormSpec("post", N_("Post a gig"), (
               required=False),
     FieldSpec("reward", N_("Reward per slot"), N_("Reward per slot with currency, e.g. 25 usd."),
               max_len=30),
-    FieldSpec("slots", N_("Slots"), N_("How many people should do it? (1 if just one)"),
-              max_len=5),
+    FieldSpec("slots", N_("Slots or items"), N_("How many people should do it? (1 if just "
+                                                 "one.) For a queue of different items, send "
+                                                 "them one per line, or a CSV file with one "
+                                                 "row per item."),
+              kind="long", max_len=4000, read_file=lambda data: "\n".join(read_items_csv(data))),
     FieldSpec("skills", N_("Skills"), N_("Skills needed, comma-separated (e.g. design, svg)."),
               max_len=300),
     FieldSpec("deliver_in", N_("Time to deliver"), N_("How long may a freelancer take after "
@@ -59,6 +63,15 @@ def _split_reward(fields: dict) -> dict:
     return fields
 
 
+def _slots_or_items(fields: dict) -> dict:
+    """The form's slots step takes a number, or a queue's items one per line."""
+    slots = str(fields.get("slots") or "")
+    if "\n" in slots.strip():
+        fields = {k: v for k, v in fields.items() if k != "slots"}
+        fields["items"] = slots
+    return fields
+
+
 def _check_reward(text: str, values: dict, locale: str) -> None:
     fields = _split_reward({"reward": text})
     GigDraft.parse({"title": "xxx", **fields}, locale=locale)
@@ -67,7 +80,8 @@ def _check_reward(text: str, values: dict, locale: str) -> None:
 POST_CHECKS = {
     "title": lambda text, _v, _l: GigDraft.parse({"title": text, "reward": "1"}),
     "reward": _check_reward,
-    "slots": lambda text, _v, _l: GigDraft.parse({"title": "xxx", "reward": "1", "slots": text}),
+    "slots": lambda text, _v, _l: GigDraft.parse({"title": "xxx", "reward": "1",
+                                                  **_slots_or_items({"slots": text})}),
     "skills": lambda text, _v, _l: GigDraft.parse({"title": "xxx", "reward": "1", "skills": text}),
     "deliver_in": lambda text, _v, _l: text == "-" or GigDraft.parse(
         {"title": "xxx", "reward": "1", "deliver_in": text}),
@@ -79,9 +93,15 @@ POST_CHECKS = {
 
 @forms.form(POST_FORM, POST_CHECKS)
 async def _post_submitted(ctx: Context, values: dict, context: dict):
-    fields = {k: v for k, v in _split_reward(values).items() if v not in ("", None)}
+    fields = {k: v for k, v in _split_reward(_slots_or_items(values)).items()
+              if v not in ("", None)}
     # A form opened in a group is answered in a private chat: keep the group's board.
-    return await create_gig(ctx, fields, community_id=context.get("community_id"))
+    try:
+        return await create_gig(ctx, fields, community_id=context.get("community_id"))
+    except ValidationError as exc:
+        if exc.field == "items":  # the items were answered at the slots step
+            exc.field = exc.details["field"] = "slots"
+        raise
 
 
 async def create_gig(ctx: Context, fields: dict, *, community_id: int | None = None):

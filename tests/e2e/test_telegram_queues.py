@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from core.domain.records import Claim, Identity
+from core.domain.records import Claim, Gig, Identity
 from core.lifecycle import ledger
 from tests.e2e.telegram_harness import (  # noqa: F401 (fixtures)
     ANA, BEN, CLIENT, GROUP, harness, tg)
@@ -61,3 +61,25 @@ async def test_a_queue_is_worked_through_with_next_similar_task(harness, tg):
     assert await claims(h) == [(1, await user_id(h, ANA), "approved"),
                                (2, await user_id(h, ANA), "delivered"),
                                (3, await user_id(h, BEN), "active")]
+
+
+async def test_the_guided_form_takes_a_queue_as_a_csv_file(harness, tg):
+    h = harness
+    await h.client()
+    await h.say(CLIENT, "/post")
+    for answer in ("Tag sounds", "-", "3 usd"):
+        await h.say(CLIENT, answer)
+    assert "For a queue of different items" in h.texts(CLIENT)[-1]
+    bad = tg.add_file(b"sound\nbird.wav\nbird.wav\n", "sounds.csv", "text/csv")
+    await h.say(CLIENT, document=bad.file_id)  # a repeated row: the same step again
+    assert "repeats item 2" in h.texts(CLIENT)[-1] and "(4/10)" in h.texts(CLIENT)[-1]
+    csv = tg.add_file(b"file,what\nbird.wav,species\nrain.wav,loudness\n", "sounds.csv",
+                      "text/csv")
+    await h.say(CLIENT, document=csv.file_id)
+    for answer in ("tagging", "-", "-", "-", "-", "-"):
+        await h.say(CLIENT, answer)
+    preview = h.last(CLIENT, "Preview")
+    assert "Items (2):" in preview.text and "file: bird.wav; what: species" in preview.text
+    assert "0 of 2 items done" in preview.text
+    gig = await h.engine.view(lambda t: t.s.scalar(select(Gig)))
+    assert (gig.slots, gig.item_count, gig.repeat) == (2, 2, True)
