@@ -14,7 +14,7 @@ from bot.renderers.applications import add_applicant, my_applications
 from bot.texts import N_
 from core.api import (
     LIVE_CLAIM_STATES, ClaimStatus, Gig, GigDraft, GigStatus, ValidationError, claim_actions,
-    read_items_csv, split_currency,
+    read_items_csv, read_whole_number, split_currency,
 )
 
 FEED_PAGE = 5
@@ -64,9 +64,10 @@ def _split_reward(fields: dict) -> dict:
 
 
 def _slots_or_items(fields: dict) -> dict:
-    """The form's slots step takes a number, or a queue's items one per line."""
-    slots = str(fields.get("slots") or "")
-    if "\n" in slots.strip():
+    """The form's slots step takes a number, or a queue's items: one per line (a
+    chat message of several lines, or a CSV file read into lines) or a|b|c."""
+    slots = str(fields.get("slots") or "").strip()
+    if read_whole_number(slots) is None and ("\n" in slots or "|" in slots):
         fields = {k: v for k, v in fields.items() if k != "slots"}
         fields["items"] = slots
     return fields

@@ -228,9 +228,11 @@ MESSAGES: dict[str, str] = {
     "Reward per slot": "Recompensa por plaza",
     "Reward per slot with currency, e.g. 25 usd.":
         "Recompensa por plaza con la moneda, p. ej. 25 usd.",
-    "Slots": "Plazas",
-    "How many people should do it? (1 if just one)":
-        "¿Cuántas personas deberían hacerlo? (1 si solo una)",
+    "Slots or items": "Plazas o elementos",
+    "How many people should do it? (1 if just one.) For a queue of different items, send "
+    "them one per line, or a CSV file with one row per item.":
+        "¿Cuántas personas deberían hacerlo? (1 si solo una.) Para una cola de elementos "
+        "distintos, envíalos uno por línea, o un archivo CSV con una fila por elemento.",
     "Skills needed, comma-separated (e.g. design, svg).":
         "Habilidades necesarias, separadas por comas (p. ej. design, svg).",
     "Time to deliver": "Plazo de entrega",

@@ -54,4 +54,8 @@ MESSAGES = {
         'Вы ещё работаете над местом в задании #{gig_id}; сначала сдайте его, потом берите следующее.',
     'You already did a slot of gig #{gig_id}; it takes one slot per freelancer (its client can allow more with repeat=yes).':
         'Вы уже выполнили место в задании #{gig_id}; в нём одно место на исполнителя (заказчик может разрешить больше через repeat=yes).',
+    'Slots or items':
+        'Места или элементы',
+    'How many people should do it? (1 if just one.) For a queue of different items, send them one per line, or a CSV file with one row per item.':
+        'Сколько человек должны это сделать? (1, если один.) Для очереди разных элементов пришлите их по одному в строке или CSV-файл, по строке на элемент.',
 }

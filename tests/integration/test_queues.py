@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core.api import AlreadyClaimed, GigDraft, InvalidTransition, ValidationError
-from core.domain.records import Claim, GigItem, OutboxMessage
+from core.domain.records import Claim, Gig, GigItem, OutboxMessage
 from core.lifecycle import ledger
 from tests.console_script import run_script, said_to
 
@@ -177,3 +177,44 @@ async def test_console_queue_with_next_similar_task(app):
     claims = await app.engine.view(lambda t: sorted(
         (c.slot_no, c.status) for c in t.s.scalars(select(Claim))))
     assert claims == [(1, "approved"), (2, "delivered"), (3, "active")]
+
+
+async def test_console_guided_post_takes_items_typed_or_as_a_csv_file(app, tmp_path):
+    csv = tmp_path / "photos.csv"
+    csv.write_bytes(b"\xef\xbb\xbfurl;label\nhttp://x/1.jpg;cat\n\nhttp://x/2.jpg;dog\n")
+    out = await run_script(app, f"""
+/as bob
+/post
+Tag photos
+-
+2 usd
+cat.jpg|dog.jpg|cat.jpg
+/file {tmp_path / "missing.csv"}
+/file {csv}
+tagging
+-
+-
+-
+-
+-
+/post
+Count birds
+-
+1 usd
+north|south
+design
+-
+-
+-
+-
+-
+""")
+    bob = said_to(out, "bob")
+    assert "Item 3 repeats item 1" in bob  # the typed list: refused at its step
+    assert "Usage: /file PATH" in out
+    assert "1. url: http://x/1.jpg; label: cat" in bob and "0 of 2 items done" in bob
+    gigs = await app.engine.view(lambda t: [
+        (g.title, g.slots, g.item_count) for g in t.s.scalars(select(Gig).order_by(Gig.id))])
+    assert gigs == [("Tag photos", 2, 2), ("Count birds", 2, 2)]
+    assert await items_in_db(app.engine, 1) == [(1, "url: http://x/1.jpg; label: cat"),
+                                               (2, "url: http://x/2.jpg; label: dog")]
