@@ -1182,4 +1182,8 @@ MESSAGES: dict[str, str] = {
         'Todavía trabajas en una plaza del trabajo #{gig_id}; entrégala primero y luego toma la siguiente.',
     'You already did a slot of gig #{gig_id}; it takes one slot per freelancer (its client can allow more with repeat=yes).':
         'Ya hiciste una plaza del trabajo #{gig_id}; admite una plaza por freelancer (su cliente puede permitir más con repeat=yes).',
+    "A queue: one slot per item, written a|b|c":
+        "Una cola: una plaza por elemento, escrito a|b|c",
+    "yes: one freelancer may take several slots":
+        "yes: un freelancer puede tomar varias plazas",
 }

@@ -58,4 +58,8 @@ MESSAGES = {
         'Места или элементы',
     'How many people should do it? (1 if just one.) For a queue of different items, send them one per line, or a CSV file with one row per item.':
         'Сколько человек должны это сделать? (1, если один.) Для очереди разных элементов пришлите их по одному в строке или CSV-файл, по строке на элемент.',
+    'A queue: one slot per item, written a|b|c':
+        'Очередь: одно место на элемент, через a|b|c',
+    'yes: one freelancer may take several slots':
+        'yes: один исполнитель может взять несколько мест',
 }
