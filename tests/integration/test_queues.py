@@ -218,3 +218,18 @@ design
     assert gigs == [("Tag photos", 2, 2), ("Count birds", 2, 2)]
     assert await items_in_db(app.engine, 1) == [(1, "url: http://x/1.jpg; label: cat"),
                                                (2, "url: http://x/2.jpg; label: dog")]
+
+
+async def test_a_double_tap_on_next_similar_task_takes_one_item(engine, world):
+    import asyncio
+    client = await world.user("cli")
+    ann = await world.user("ann", experienced=True)
+    gig_id = await world.gig(client, reward="2", items="a|b|c|d")
+    results = await asyncio.gather(*(engine.claim_slot(ann, gig_id) for _ in range(4)),
+                                   return_exceptions=True)
+    taken = [r for r in results if isinstance(r, Claim)]
+    assert len(taken) == 1, results
+    assert all(isinstance(r, AlreadyClaimed) for r in results if r not in taken)
+    claims = await engine.db.read(lambda s: [(c.slot_no, c.status) for c in s.scalars(
+        select(Claim))])
+    assert claims == [(1, "active")]
