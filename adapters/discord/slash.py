@@ -72,6 +72,7 @@ FREE_FORM_OPTIONS: dict[str, tuple[Option, ...]] = {
         Option("items", N_("A queue: one slot per item, written a|b|c"), _text(4000)),
         Option("repeat", N_("yes: one freelancer may take several slots"), str,
                choices=("yes", "no")),
+        Option("items_file", N_("A queue: a CSV file, one row per item"), discord.Attachment),
         Option("more", N_("Other options as key=value, e.g. review_window=2d"), _text(500)),
     ),
     "profile": (

@@ -1186,4 +1186,8 @@ MESSAGES: dict[str, str] = {
         "Una cola: una plaza por elemento, escrito a|b|c",
     "yes: one freelancer may take several slots":
         "yes: un freelancer puede tomar varias plazas",
+    "A queue: a CSV file, one row per item":
+        "Una cola: un archivo CSV, una fila por elemento",
+    "I could not read that file; send it again.":
+        "No pude leer ese archivo; envíalo de nuevo.",
 }

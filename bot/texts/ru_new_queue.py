@@ -62,4 +62,8 @@ MESSAGES = {
         'Очередь: одно место на элемент, через a|b|c',
     'yes: one freelancer may take several slots':
         'yes: один исполнитель может взять несколько мест',
+    'A queue: a CSV file, one row per item':
+        'Очередь: CSV-файл, по строке на элемент',
+    'I could not read that file; send it again.':
+        'Не удалось прочитать файл; отправьте его ещё раз.',
 }

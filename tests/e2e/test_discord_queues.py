@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.domain.records import Claim
+from core.domain.records import Claim, Gig
 from tests.e2e.discord_harness import DiscordHarness, h, labels  # noqa: F401
 
 
@@ -51,3 +51,21 @@ async def test_identical_slots_take_one_per_freelancer_on_discord(h: DiscordHarn
     await h.press(h.alice, delivery, "Approve")
     resp = await h.press(h.bob, card, "Claim")
     assert resp.ephemeral and "repeat=yes" in resp.message.text()
+
+
+async def test_post_takes_a_queue_as_a_csv_attachment_on_discord(h: DiscordHarness):
+    await h.make_board()
+    resp = await h.slash(h.alice, "post", {
+        "title": "Tag sounds", "reward": "3", "skills": "tagging",
+        "items_file": ("sounds.csv", b"sound\nbird.wav\nrain.wav\nbird.wav\n")},
+        channel=h.board)
+    assert "Item 4 repeats item 2" in resp.message.text()  # refused, nothing posted
+    resp = await h.slash(h.alice, "post", {
+        "title": "Tag sounds", "reward": "3", "skills": "tagging",
+        "items_file": ("sounds.csv", b"file,what\nbird.wav,species\nrain.wav,loudness\n")},
+        channel=h.board)
+    preview = resp.message.text()
+    assert "Preview" in preview and "file: bird.wav; what: species" in preview
+    gigs = await h.app.engine.view(lambda t: [(g.title, g.slots, g.item_count)
+                                              for g in t.s.scalars(select(Gig))])
+    assert gigs == [("Tag sounds", 2, 2)]
