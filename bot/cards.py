@@ -43,8 +43,13 @@ def gig_card(view: GigView, _: Callable[..., str], *, full: bool = False,
     g: Gig = view.gig
     text = Rich().bold(f"#{g.id} ").bold(g.title)
     text.line(f"💰 {money(g.reward_minor, g.currency)} ")
-    text.add(_("per slot")).add(" · ").add(_("{open} of {total} slots open",
-                                               open=max(g.slots_open, 0), total=g.slots))
+    if g.item_count:  # a queue: its progress
+        text.add(_("per item")).add(" · ").add(_("{done} of {total} items done",
+                                                 done=view.items_done, total=g.item_count))
+        text.add(" · ").add(_("{open} open", open=max(g.slots_open, 0)))
+    else:
+        text.add(_("per slot")).add(" · ").add(_("{open} of {total} slots open",
+                                                   open=max(g.slots_open, 0), total=g.slots))
     if test_money:
         text.add(" · ").italic(_("test money"))
     line = []
@@ -53,6 +58,9 @@ def gig_card(view: GigView, _: Callable[..., str], *, full: bool = False,
     line.append("⏱ " + _("deliver within {d}", d=duration(g.deliver_seconds, _)))
     if g.mode == "apply":
         line.append(_("client picks applicants"))
+    if g.slots > 1:
+        line.append(_("one freelancer may take several, one at a time") if g.repeat
+                    else _("one slot per freelancer"))
     text.line(" · ".join(line))
     if view.community is not None:
         text.line(_("Board: {name}", name=view.community.name))
@@ -64,6 +72,13 @@ def gig_card(view: GigView, _: Callable[..., str], *, full: bool = False,
         if not full and len(desc) > DESCRIPTION_PREVIEW:
             desc = desc[:DESCRIPTION_PREVIEW].rstrip() + "…"
         text.line().line(desc)
+    if full and view.first_items:  # a queue: what its items look like
+        text.line().line(_("Items ({n}):", n=g.item_count), "bold")
+        for n, item in enumerate(view.first_items, 1):
+            short = item if len(item) <= 80 else item[:80].rstrip() + "…"
+            text.line(f"{n}. {short}")
+        if g.item_count > len(view.first_items):
+            text.line(_("…and {n} more", n=g.item_count - len(view.first_items)), "italic")
     text.line().line(_("Status: {status}", status=_(g.status.replace("_", " "))), "italic")
     if g.status == GigStatus.open and g.expires_at:
         text.add(" · ").italic(_("listed until {t}", t=when(g.expires_at)))
@@ -97,7 +112,7 @@ def manage_buttons(view: GigView, _: Callable[..., str]) -> list[Button]:
     taken = any(c.status in SLOT_HOLDING_STATES for c in view.claims)
     if g.status in (GigStatus.open, GigStatus.awaiting_funding) and not taken:
         out.append(Button(_("Edit"), button_payload("edit", g.id)))
-    if g.status == GigStatus.open:
+    if g.status == GigStatus.open and not g.item_count:  # a queue's slots are its items
         out.append(Button(_("Add a slot"), button_payload("add_slot", g.id, g.version)))
     if g.status in (GigStatus.completed, GigStatus.cancelled, GigStatus.expired):
         out.append(Button(_("Post again"), button_payload("repost", g.id)))
@@ -111,7 +126,8 @@ def manage_buttons(view: GigView, _: Callable[..., str]) -> list[Button]:
     return out
 
 
-def claim_line(claim: Claim, _: Callable[..., str]) -> str:
+def claim_line(claim: Claim, _: Callable[..., str], item: str | None = None) -> str:
+    """A claim in one line; ``item``: the queue item it works on."""
     status = _(claim.status.replace("_", " "))
     extra = ""
     if claim.status in (ClaimStatus.active, ClaimStatus.revision_requested):
@@ -120,7 +136,11 @@ def claim_line(claim: Claim, _: Callable[..., str]) -> str:
         extra = " · " + _("auto-approves {t}", t=when(claim.review_due_at))
     elif claim.status == ClaimStatus.rejected:
         extra = " · " + _("dispute by {t}", t=when(claim.dispute_due_at))
-    return f"{_('claim')} #{claim.id} ({_('slot')} {claim.slot_no}): {status}{extra}"
+    line = f"{_('claim')} #{claim.id} ({_('slot')} {claim.slot_no}): {status}{extra}"
+    if item is not None:
+        short = item if len(item) <= 80 else item[:80].rstrip() + "…"
+        line += " · " + _("item: {text}", text=short)
+    return line
 
 
 def claim_ref(_: Callable[..., str], claim_id: int, gig_id: int) -> str:
@@ -129,12 +149,15 @@ def claim_ref(_: Callable[..., str], claim_id: int, gig_id: int) -> str:
 
 
 def delivery_reply(gig: Gig, claim: Claim, delivery: Delivery, freelancer_name: str,
-                   _: Callable[..., str], *, buttons: bool = True) -> Reply:
+                   _: Callable[..., str], *, buttons: bool = True,
+                   item: str | None = None) -> Reply:
     """A delivery shown to its client (``buttons``: with the review buttons the client
     can use now; no Request revision once none are left) or to anyone else."""
     text = Rich().bold(_("Delivery for gig #{gig}: {title}", gig=gig.id, title=gig.title))
     text.line(_("From {name} · {claim} · revision {n}", name=freelancer_name,
                 claim=claim_ref(_, claim.id, gig.id), n=delivery.revision_no))
+    if item is not None:  # a queue: which item this delivery answers
+        text.line(_("Item {n}: {text}", n=claim.slot_no, text=item), "italic")
     if delivery.text:
         text.line().line(delivery.text)
     for url in filter(None, delivery.links.split("\n")):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Callable
 
 
 class PlaceKind(StrEnum):
@@ -147,6 +148,11 @@ class FieldSpec:
     max_len: int = 200
     placeholder: str = ""
     choices: tuple[str, ...] = ()
+    # A file sent at this step (step-by-step mode) is the answer: its bytes, which
+    # the platform fetched, become the answer's text through this reader (which
+    # raises ValidationError for a file it cannot read). None: files are kept as
+    # attachments of the form, as a delivery's are.
+    read_file: Callable[[bytes], str] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

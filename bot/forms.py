@@ -127,13 +127,22 @@ async def answer(ctx: Context, state: ConversationState, text: str,
     context = json.loads(state.context_json)
     f: FieldSpec = spec.fields[min(state.step, len(spec.fields) - 1)]
     text = (text or "").strip()
+    # What a platform fetched of a file (``content``) never goes into the stored form.
+    uploads = [a.pop("content") for a in attachments or [] if "content" in a]
+    from_file = f.read_file is not None and bool(uploads)
+    if from_file:
+        try:
+            text = f.read_file(uploads[0]).strip()
+        except ValidationError as exc:
+            return [prompt_for(ctx, spec, state.step, error_text(ctx, exc))]
+        attachments = None  # the file was the answer, not an attachment of the form
     if attachments:
         context.setdefault("files", []).extend(attachments)
     if not f.required and is_skip(ctx, text) and not attachments:
         values[f.name] = ""
     elif not text and not attachments:
         return [prompt_for(ctx, spec, state.step, ctx._("Please type an answer."))]
-    elif len(text) > f.max_len:
+    elif len(text) > f.max_len and not from_file:
         return [prompt_for(ctx, spec, state.step, ctx._(
             "That is {n} characters; the limit here is {limit}.", n=len(text), limit=f.max_len))]
     elif f.choices and text.lower() not in f.choices:

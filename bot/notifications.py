@@ -24,6 +24,6 @@ async def delivery_for(engine: Engine, _: _, claim_id: int, *, viewer_id: int | 
         return Reply(Rich().add(_("Nothing delivered yet for {claim}.", claim=claim_ref(
             _, claim_id, shown.gig.id))), private=True)
     reply = delivery_reply(shown.gig, shown.claim, shown.delivery, shown.freelancer.display_name, _,
-                           buttons=viewer_id in (None, shown.gig.client_id))
+                           buttons=viewer_id in (None, shown.gig.client_id), item=shown.item)
     reply.private = True
     return reply

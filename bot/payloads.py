@@ -16,6 +16,7 @@ VERBS = {
     # a live gig managed by its client (bot/commands/manage.py)
     "ed": "edit", "as": "add_slot", "ex": "extend", "tp": "tip", "rp": "repost",
     "sr": "stop_repeat",
+    "nx": "next",  # "Next similar task" (bot/commands/queues.py)
 }
 CODES = {v: k for k, v in VERBS.items()}
 _SAFE = re.compile(r"[A-Za-z0-9_.+#\-]*")

@@ -66,6 +66,12 @@ from core.events import (
 )
 from core.rate_cards import MIN_CLIENTS, MIN_GIGS, RateCard, Spread
 
+# -- queues of items and "Next similar task" (core.lifecycle.queues, next_task) ----
+from core.domain.queue_items import ITEM_MAX, MAX_ITEMS, read_items, read_items_csv
+from core.domain.records import WORKING_CLAIM_STATES
+from core.events import QueueWorkStarted
+from core.lifecycle.next_task import NextTask
+
 # -- ports ---------------------------------------------------------------------
 from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
 from core.ports.payments import (
@@ -102,6 +108,9 @@ __all__ = [
     "DeadlineExtended", "ExtraPaymentRefunded", "GigEdited", "GigExtra", "GigRecurrence",
     "MIN_CLIENTS", "MIN_GIGS", "RateCard", "RecurringGigPosted", "SlotsAdded", "Spread",
     "TipReceived", "TipSent",
+    # queues of items, "Next similar task"
+    "ITEM_MAX", "MAX_ITEMS", "NextTask", "QueueWorkStarted", "WORKING_CLAIM_STATES",
+    "read_items", "read_items_csv",
     "CardSubject", "MessageRef", "Recipient",  # delivery (core.engine.delivery)
     "BoardStats", "EarningsReport", "Statement", "StatementLine", "WeekEarnings",  # reports
     "WeeklySummaryDue",

@@ -126,6 +126,18 @@ class SlotClaimConfirmed(Event, type_name="claim.confirmed"):
 
 
 @dataclass(frozen=True, kw_only=True)
+class QueueWorkStarted(Event, type_name="queue.work_started"):
+    """To the client: a freelancer took their first item of a queue gig (item
+    ``item_no`` of ``items``); the items they take after it show on the gig's card
+    rather than in one message each."""
+    gig_id: int
+    claim_id: int
+    freelancer_id: int
+    item_no: int
+    items: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class ApplicationReceived(Event, type_name="application.received"):
     gig_id: int
     application_id: int

@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core.domain.config import EngineConfig
-from core.lifecycle import ledger
+from core.lifecycle import ledger, queues
 from core.matching import ranking
 from core.domain.errors import NotAllowed, NotFound
 from core.domain.records import (
@@ -29,10 +29,18 @@ class GigView:
     claims: list[Claim]
     applications: list[Application]
     escrow_minor: int
+    claim_items: dict[int, str] = field(default_factory=dict)  # a queue: slot no -> item
+    first_items: list[str] = field(default_factory=list)  # a queue: its first few items
 
     def claim_of(self, user_id: int) -> Claim | None:
         live = [c for c in self.claims if c.freelancer_id == user_id]
         return max(live, key=lambda c: c.id) if live else None
+
+    @property
+    def items_done(self) -> int:
+        """Slots whose work was approved (by the client or the review window)."""
+        return sum(c.status in (ClaimStatus.approved, ClaimStatus.auto_approved)
+                   for c in self.claims)
 
 
 def gig_view(s: Session, gig_id: int) -> GigView:
@@ -42,10 +50,12 @@ def gig_view(s: Session, gig_id: int) -> GigView:
     claims = list(s.scalars(select(Claim).where(Claim.gig_id == gig_id).order_by(Claim.id)))
     apps = list(s.scalars(select(Application).where(Application.gig_id == gig_id)
                           .order_by(Application.id)))
+    items = queues.item_texts(s, gig_id, [c.slot_no for c in claims]) if gig.item_count else {}
     return GigView(gig=gig, client=s.get(User, gig.client_id),
                    community=s.get(Community, gig.community_id) if gig.community_id else None,
                    claims=claims, applications=apps,
-                   escrow_minor=ledger.balance(s, ledger.escrow(gig_id)))
+                   escrow_minor=ledger.balance(s, ledger.escrow(gig_id)), claim_items=items,
+                   first_items=queues.first_items(s, gig_id) if gig.item_count else [])
 
 
 def latest_delivery(s: Session, claim_id: int) -> Delivery | None:
@@ -165,6 +175,7 @@ class MyGigs:
     held: list[tuple[Claim, Gig]]
     pending_applications: list[tuple[Application, str]]  # (application, applicant's name)
     applied: list[tuple[Application, Gig]] = field(default_factory=list)
+    items: dict[int, str] = field(default_factory=dict)  # claim id -> its queue item
 
 
 def my_gigs(s: Session, user_id: int, limit: int = 10) -> MyGigs:
@@ -177,8 +188,14 @@ def my_gigs(s: Session, user_id: int, limit: int = 10) -> MyGigs:
                         .where(Application.freelancer_id == user_id,
                                Application.status != "accepted")  # accepted: a claim above
                         .order_by(Application.id.desc()).limit(limit)).all()
+    items = {}
+    for c, g in held:
+        if g.item_count:
+            text = queues.item_texts(s, g.id, [c.slot_no]).get(c.slot_no)
+            if text is not None:
+                items[c.id] = text
     return MyGigs(posted, held, [(a, s.get(User, a.freelancer_id).display_name) for a in apps],
-                  [(a, g) for a, g in applied])
+                  [(a, g) for a, g in applied], items)
 
 
 def claim_ids_in(s: Session, user_id: int, states) -> list[int]:
@@ -314,6 +331,7 @@ class DeliveryToShow:
     claim: Claim
     delivery: Delivery | None
     freelancer: User
+    item: str | None = None  # the queue item the claim works on
 
 
 def delivery_to_show(tx, claim_id: int, viewer_id: int | None) -> DeliveryToShow:
@@ -324,5 +342,7 @@ def delivery_to_show(tx, claim_id: int, viewer_id: int | None) -> DeliveryToShow
     if viewer_id is not None and viewer_id not in (gig.client_id, claim.freelancer_id) \
             and not tx.is_moderator(viewer_id, gig.community_id):
         raise NotAllowed("Only the client, the freelancer and moderators can see deliveries.")
+    item = queues.item_texts(tx.s, gig.id, [claim.slot_no]).get(claim.slot_no) \
+        if gig.item_count else None
     return DeliveryToShow(gig=gig, claim=claim, delivery=latest_delivery(tx.s, claim_id),
-                          freelancer=tx.s.get(User, claim.freelancer_id))
+                          freelancer=tx.s.get(User, claim.freelancer_id), item=item)

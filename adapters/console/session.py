@@ -16,6 +16,7 @@ import re
 import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 from typing import Protocol, TextIO
 
 from adapters.console.render import render
@@ -41,9 +42,12 @@ CONSOLE_COMMANDS = (
     ("/as NAME", "act as NAME (created on first use)"),
     ("/press N", "press button N (or /press LABEL) of the latest message to you; "
                  "board cards when that one has no such button"),
+    ("/file PATH", "send a file from your disk as your answer (a delivery's file, or a CSV "
+                   "of a queue's items at /post's slots step)"),
     ("/clock +2h", "move time forward (m, h, d or w) to try deadlines and auto-approval"),
     ("/quit", "leave the console (Ctrl-C works too)"),
 )
+FILE_MAX = 512 * 1024  # what /file reads
 _CLOCK_RE = re.compile(r"^\+?(\d+)\s*([mhdw])$", re.IGNORECASE)
 
 
@@ -175,6 +179,8 @@ class ConsoleSession:
             await self._clock(line[6:].strip())
         elif line.startswith("/press"):
             await self._press(line[6:].strip())
+        elif line.startswith("/file"):
+            await self._file(line[5:].strip())
         elif line.startswith("/"):
             cmd, _, args = line[1:].partition(" ")
             name = cmd.split("@")[0].lower()
@@ -194,6 +200,23 @@ class ConsoleSession:
                            "/gigs finds work.")
         await self.app.tick()
         return True
+
+    async def _file(self, arg: str) -> None:
+        """Send the file at ``arg`` as a message (the answer of an open form)."""
+        path = Path(arg).expanduser()
+        if not arg or not path.is_file():
+            self.print("[console] Usage: /file PATH (a file on this computer)")
+            return
+        if path.stat().st_size > FILE_MAX:
+            self.print(f"[console] {path.name} is larger than {FILE_MAX // 1024} KB.")
+            return
+        attachment = {"platform": CONSOLE, "file_ref": str(path.resolve()), "name": path.name,
+                      "kind": "document", "content": path.read_bytes()}
+        replies = await self.app.conversation.text(await self.actor(), self.place, "",
+                                                   [attachment])
+        await self._deliver(replies)
+        if not replies:
+            self.print("[console] A file answers an open form; nothing is open.")
 
     def _console_help(self) -> None:
         self.print("[console] Console commands:")

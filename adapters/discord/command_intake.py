@@ -19,11 +19,12 @@ import discord
 from bot.conversation import Actor, FormRequest, Place, Reply, Rich
 from bot.registry import REGISTRY, parse_text_args
 from bot.texts import N_
-from core.api import DomainError
+from core.api import MAX_ITEMS, DomainError, ValidationError, read_items_csv
 
 from adapters.discord import files as discord_files
 from adapters.discord.answering import InteractionAnswerer, links_in
 
+CSV_MAX = 512 * 1024  # what a queue's CSV may weigh
 BOARD_PERMISSIONS = N_("I cannot post gig cards in {channel} yet. Give me these permissions "
                        "there: {missing}.")
 
@@ -39,10 +40,13 @@ class SlashCommandIntake:
         args: dict[str, Any] = {}
         files: list[dict] = []
         channel = None
+        items_file: discord.Attachment | None = None
         for key, value in options.items():
             if value is None:
                 continue
-            if isinstance(value, discord.Attachment):
+            if isinstance(value, discord.Attachment) and key == "items_file":
+                items_file = value  # a queue's CSV: read once the interaction is answered
+            elif isinstance(value, discord.Attachment):
                 files.append(discord_files.from_option(value))
             elif key == "channel" and isinstance(value, discord.abc.GuildChannel):
                 channel = value
@@ -59,6 +63,11 @@ class SlashCommandIntake:
                 except DomainError as exc:
                     return [self.conv.error_reply(self.conv.context(actor, place), exc)]
                 args.update({k: v for k, v in extra.items() if k not in args})
+            if items_file is not None:
+                try:
+                    args["items"] = await self._items_of(items_file)
+                except DomainError as exc:
+                    return [self.conv.error_reply(self.conv.context(actor, place), exc)]
             if name == "deliver" and files:
                 return await self._deliver_files(actor, place, args, files)
             replies = await self.conv.command(actor, place, name, args)
@@ -67,6 +76,20 @@ class SlashCommandIntake:
                                                interaction.guild)
             return replies
         await self.answerer.answer(interaction, work, started=started, channel=channel)
+
+    @staticmethod
+    async def _items_of(att: discord.Attachment) -> str:
+        """A queue's items from an attached CSV file, one per line."""
+        if att.size > CSV_MAX:
+            raise ValidationError("items", "That file is larger than {max_kb} KB; a queue "
+                                  "takes at most {max_items} items.", max_kb=CSV_MAX // 1024,
+                                  max_items=MAX_ITEMS)
+        try:
+            data = await att.read()
+        except discord.HTTPException as exc:
+            raise ValidationError("items", "I could not read that file; send it again.") \
+                from exc
+        return "\n".join(read_items_csv(data))
 
     def _board_warning(self, actor: Actor, place: Place, channel: Any,
                        guild: discord.Guild | None) -> list[Reply]:

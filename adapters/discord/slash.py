@@ -69,6 +69,10 @@ FREE_FORM_OPTIONS: dict[str, tuple[Option, ...]] = {
         Option("mode", N_("claim: first come; apply: you pick among applicants"), str,
                choices=("claim", "apply")),
         Option("description", N_("The task in detail"), _text(4000)),
+        Option("items", N_("A queue: one slot per item, written a|b|c"), _text(4000)),
+        Option("repeat", N_("yes: one freelancer may take several slots"), str,
+               choices=("yes", "no")),
+        Option("items_file", N_("A queue: a CSV file, one row per item"), discord.Attachment),
         Option("more", N_("Other options as key=value, e.g. review_window=2d"), _text(500)),
     ),
     "profile": (

@@ -43,6 +43,7 @@ from bot.texts import translator
 log = logging.getLogger(__name__)
 
 GIG_VERBS = {"claim", "apply", "details", "pay", "cancel"}
+TEXT_FILE_MAX = 512 * 1024  # a text file (a queue's CSV) up to this size is fetched
 ALBUM_WAIT = 1.0  # seconds without a further part after which an album is complete
 ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 Ctx = ContextTypes.DEFAULT_TYPE
@@ -229,9 +230,29 @@ class Handlers:
         ex.message_id = None
         text = next((m.text or m.caption for m in parts if m.text or m.caption), "")
         files = [f for m in parts for f in attachments_of(m)]
+        for m in parts:
+            await self._fetch_text_file(m, files)
         replies = await self.conv.text(ex.origin.actor, ex.origin.place, text, files or None)
         await self.replies.deliver(ex, replies)
         self.handled += 1
+
+    async def _fetch_text_file(self, message: Message, files: list[dict]) -> None:
+        """A small text file (a CSV of a queue's items) is fetched, so a form step
+        that takes a file as its answer can read it (``content``, bytes; never stored)."""
+        doc = message.document
+        if doc is None or (doc.file_size or 0) > TEXT_FILE_MAX:
+            return
+        name, mime = (doc.file_name or "").lower(), (doc.mime_type or "").lower()
+        if not (name.endswith((".csv", ".tsv", ".txt")) or mime.startswith("text/")):
+            return
+        try:
+            data = await (await message.get_bot().get_file(doc.file_id)).download_as_bytearray()
+        except TelegramError as exc:
+            log.warning("could not fetch file %s: %s", doc.file_unique_id, exc)
+            return
+        for f in files:
+            if f["file_ref"] == doc.file_id:
+                f["content"] = bytes(data)
 
     def _gather(self, update: Update) -> None:
         """Keep an album part; answer the album once no part came for ``album_wait``.

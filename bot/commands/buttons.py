@@ -6,10 +6,12 @@ from __future__ import annotations
 from bot import forms
 from bot.cards import claim_ref, money, when
 from bot.commands.gigs import feed_page, show_gig
+from bot.commands.work import deliver_form
 from bot.context import Context
 from bot.conversation import Button, Span
 from bot.notifications import delivery_for, rate_buttons
 from bot.payloads import Payload
+from bot.queue_cards import item_line
 
 
 async def handle_press(ctx: Context, p: Payload):
@@ -20,14 +22,23 @@ async def handle_press(ctx: Context, p: Payload):
 
 
 async def _claim(ctx: Context, p: Payload):
-    """The one confirmation of a claim (the freelancer gets no second message):
-    their own card with Deliver in the thumb spot, no Claim."""
     claim = await ctx.engine.claim_slot(ctx.user_id, p.entity_id)
-    replies = await show_gig(ctx, p.entity_id)
-    replies[0].text.spans.insert(0, Span(
-        ctx._("✅ Slot {n} is yours: {claim}. Deliver by {t} with /deliver {c}.",
-              n=claim.slot_no, claim=claim_ref(ctx._, claim.id, p.entity_id),
-              t=when(claim.deadline_at), c=claim.id) + "\n", "bold"))
+    return await claimed(ctx, claim, p.entity_id)
+
+
+async def claimed(ctx: Context, claim, gig_id: int):
+    """The one confirmation of a claim (the freelancer gets no second message):
+    their own card with Deliver in the thumb spot, no Claim; on a queue, the item
+    the claim works on first."""
+    replies = await show_gig(ctx, gig_id)
+    head = ctx._("✅ Slot {n} is yours: {claim}. Deliver by {t} with /deliver {c}.",
+                 n=claim.slot_no, claim=claim_ref(ctx._, claim.id, gig_id),
+                 t=when(claim.deadline_at), c=claim.id) + "\n"
+    spans = [Span(head, "bold")]
+    item = await ctx.engine.item_of_claim(claim.id)
+    if item is not None:
+        spans.append(Span(item_line(ctx._, claim.slot_no, item) + "\n\n", "bold"))
+    replies[0].text.spans[0:0] = spans
     return replies
 
 
@@ -101,7 +112,7 @@ async def _show_delivery(ctx: Context, p: Payload):
 
 _HANDLERS = {
     "claim": _claim, "apply": _apply, "details": _details, "pay": _pay, "cancel": _cancel,
-    "deliver": lambda c, p: _form("deliver", c, p), "revise": lambda c, p: _form("revise", c, p),
+    "deliver": lambda c, p: deliver_form(c, p.entity_id), "revise": lambda c, p: _form("revise", c, p),
     "reject": lambda c, p: _form("reject", c, p), "dispute": lambda c, p: _form("dispute", c, p),
     "approve": _approve, "withdraw": _withdraw, "rate": _rate,
     "accept": lambda c, p: _decide(c, p, True), "decline": lambda c, p: _decide(c, p, False),

@@ -12,9 +12,13 @@ from bot.payloads import button_payload
 from bot.registry import ArgSpec, command
 from bot.renderers.applications import add_applicant, my_applications
 from bot.texts import N_
-from core.api import ClaimStatus, Gig, GigDraft, GigStatus, claim_actions, split_currency
+from core.api import (
+    LIVE_CLAIM_STATES, ClaimStatus, Gig, GigDraft, GigStatus, ValidationError, claim_actions,
+    read_items_csv, read_whole_number, split_currency,
+)
 
 FEED_PAGE = 5
+CLAIM_LINES = 12  # claim lines on the client's own card
 
 POST_FORM = FormSpec("post", N_("Post a gig"), (
     FieldSpec("title", N_("Title"), N_("What needs doing? A short title, e.g. Logo in SVG."),
@@ -24,8 +28,11 @@ POST_FORM = FormSpec("post", N_("Post a gig"), (
               required=False),
     FieldSpec("reward", N_("Reward per slot"), N_("Reward per slot with currency, e.g. 25 usd."),
               max_len=30),
-    FieldSpec("slots", N_("Slots"), N_("How many people should do it? (1 if just one)"),
-              max_len=5),
+    FieldSpec("slots", N_("Slots or items"), N_("How many people should do it? (1 if just "
+                                                 "one.) For a queue of different items, send "
+                                                 "them one per line, or a CSV file with one "
+                                                 "row per item."),
+              kind="long", max_len=4000, read_file=lambda data: "\n".join(read_items_csv(data))),
     FieldSpec("skills", N_("Skills"), N_("Skills needed, comma-separated (e.g. design, svg)."),
               max_len=300),
     FieldSpec("deliver_in", N_("Time to deliver"), N_("How long may a freelancer take after "
@@ -56,6 +63,16 @@ def _split_reward(fields: dict) -> dict:
     return fields
 
 
+def _slots_or_items(fields: dict) -> dict:
+    """The form's slots step takes a number, or a queue's items: one per line (a
+    chat message of several lines, or a CSV file read into lines) or a|b|c."""
+    slots = str(fields.get("slots") or "").strip()
+    if read_whole_number(slots) is None and ("\n" in slots or "|" in slots):
+        fields = {k: v for k, v in fields.items() if k != "slots"}
+        fields["items"] = slots
+    return fields
+
+
 def _check_reward(text: str, values: dict, locale: str) -> None:
     fields = _split_reward({"reward": text})
     GigDraft.parse({"title": "xxx", **fields}, locale=locale)
@@ -64,7 +81,8 @@ def _check_reward(text: str, values: dict, locale: str) -> None:
 POST_CHECKS = {
     "title": lambda text, _v, _l: GigDraft.parse({"title": text, "reward": "1"}),
     "reward": _check_reward,
-    "slots": lambda text, _v, _l: GigDraft.parse({"title": "xxx", "reward": "1", "slots": text}),
+    "slots": lambda text, _v, _l: GigDraft.parse({"title": "xxx", "reward": "1",
+                                                  **_slots_or_items({"slots": text})}),
     "skills": lambda text, _v, _l: GigDraft.parse({"title": "xxx", "reward": "1", "skills": text}),
     "deliver_in": lambda text, _v, _l: text == "-" or GigDraft.parse(
         {"title": "xxx", "reward": "1", "deliver_in": text}),
@@ -76,9 +94,15 @@ POST_CHECKS = {
 
 @forms.form(POST_FORM, POST_CHECKS)
 async def _post_submitted(ctx: Context, values: dict, context: dict):
-    fields = {k: v for k, v in _split_reward(values).items() if v not in ("", None)}
+    fields = {k: v for k, v in _split_reward(_slots_or_items(values)).items()
+              if v not in ("", None)}
     # A form opened in a group is answered in a private chat: keep the group's board.
-    return await create_gig(ctx, fields, community_id=context.get("community_id"))
+    try:
+        return await create_gig(ctx, fields, community_id=context.get("community_id"))
+    except ValidationError as exc:
+        if exc.field == "items":  # the items were answered at the slots step
+            exc.field = exc.details["field"] = "slots"
+        raise
 
 
 async def create_gig(ctx: Context, fields: dict, *, community_id: int | None = None):
@@ -124,7 +148,12 @@ def _own_part(ctx: Context, view, test: bool) -> tuple[list[str], list[Button]]:
     g = view.gig
     lines: list[str] = []
     if g.client_id == ctx.user_id:
-        lines = [claim_line(c, ctx._) for c in view.claims]
+        shown = view.claims
+        if len(shown) > CLAIM_LINES:  # a long queue: what needs the client, then a count
+            shown = [c for c in shown if c.status in LIVE_CLAIM_STATES][-CLAIM_LINES:]
+        lines = [claim_line(c, ctx._, view.claim_items.get(c.slot_no)) for c in shown]
+        if len(shown) < len(view.claims):
+            lines.append(ctx._("…and {n} more claims", n=len(view.claims) - len(shown)))
         pending = [a for a in view.applications if a.status == "pending"]
         if pending:
             lines.append(ctx._("{n} application(s) waiting: see /mygigs", n=len(pending)))
@@ -141,7 +170,7 @@ def _own_part(ctx: Context, view, test: bool) -> tuple[list[str], list[Button]]:
         ("withdraw", Button(ctx._("Withdraw"), button_payload("withdraw", mine.id), "danger")),
         ("dispute", Button(ctx._("Dispute"), button_payload("dispute", mine.id), "danger")),
     ) if verb in can]
-    return [claim_line(mine, ctx._)], controls
+    return [claim_line(mine, ctx._, view.claim_items.get(mine.slot_no))], controls
 
 
 async def show_gig(ctx: Context, gig_id: int, *, full: bool = True, private: bool = True,
@@ -252,7 +281,7 @@ async def mygigs(ctx: Context):
         text.line(ctx._("No claims yet: /gigs"))
     for c, g in held:
         text.line(ctx._("gig #{gig} {title}", gig=g.id, title=g.title) + " — ").add(
-            claim_line(c, ctx._))
+            claim_line(c, ctx._, mine.items.get(c.id)))
     replies.append(ctx.say(text, private=True))
     applied = my_applications(ctx._, mine.applied)
     if applied is not None:

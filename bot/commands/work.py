@@ -7,6 +7,7 @@ from bot.cards import claim_ref, money
 from bot.context import Context
 from bot.conversation import Button, FieldSpec, FormSpec, Rich
 from bot.payloads import button_payload
+from bot.queue_cards import item_line, next_task_offer
 from bot.registry import ArgSpec, command
 from bot.renderers.moderation import dispute_confirmation
 from bot.texts import N_
@@ -59,8 +60,13 @@ def links_in(text: str) -> list[str]:
 async def _deliver(ctx: Context, claim_id: int, text: str, files: list[dict]):
     await ctx.engine.deliver(ctx.user_id, claim_id, text, links_in(text), files)
     gig = await ctx.engine.gig_of_claim(claim_id)
-    return [ctx.say(ctx._("Delivered claim #{claim} on gig #{gig}. The client has been asked "
-                          "to review it.", claim=claim_id, gig=gig.id), private=True)]
+    text = Rich().add(ctx._("Delivered claim #{claim} on gig #{gig}. The client has been asked "
+                            "to review it.", claim=claim_id, gig=gig.id))
+    offer = await next_task_offer(ctx.engine, ctx._, ctx.user_id, gig.id)
+    if offer is None:
+        return [ctx.say(text, private=True)]
+    text.line().spans.extend(offer[0].spans)  # accept-next: the next task, one tap away
+    return [ctx.say(text, private=True, buttons=[offer[1]] if offer[1] else [])]
 
 
 @forms.form(DELIVER_FORM, before=may("deliver"))
@@ -139,7 +145,18 @@ async def deliver(ctx: Context, claim: int | None = None, text: str | None = Non
         return ask
     if text:
         return await _deliver(ctx, claim_id, text, [])
-    return await forms.start(ctx, "deliver", context={"claim_id": claim_id})
+    return await deliver_form(ctx, claim_id)
+
+
+async def deliver_form(ctx: Context, claim_id: int):
+    """The delivery form; on a queue its first question shows the item to deliver."""
+    replies = await forms.start(ctx, "deliver", context={"claim_id": claim_id})
+    item = await ctx.engine.item_of_claim(claim_id)
+    if item is not None and replies and replies[0].form is None:
+        claim = await ctx.engine.claim(claim_id)
+        replies[0].text.spans[0:0] = Rich().bold(item_line(ctx._, claim.slot_no, item)).line(
+            ).spans
+    return replies
 
 
 @command("dispute", N_("Dispute a rejected delivery"),

@@ -5,13 +5,13 @@ event no renderer knows, so the outbox keeps it as a dead letter."""
 from __future__ import annotations
 
 from bot.conversation import Reply
-from bot.renderers import applications, claims, gig_changes, gigs, moderation, money
+from bot.renderers import applications, claims, gig_changes, gigs, moderation, money, queues
 from bot.renderers import reports  # noqa: F401 (registers the board reports)
 from bot.renderers.registry import RENDERERS, Scene, Translate, renders
 from core.api import Engine, Notification, Undeliverable, event_from
 
 FAMILIES = (gigs, claims, money, moderation, gig_changes,
-            applications)  # importing them registers their renderers
+            applications, queues)  # importing them registers their renderers
 
 
 async def render(engine: Engine, note: Notification, _: Translate) -> Reply:

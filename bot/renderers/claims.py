@@ -7,6 +7,7 @@ from bot.cards import claim_line, claim_ref, money, when
 from bot.conversation import Button, Reply, Rich
 from bot.notifications import delivery_for, rate_buttons
 from bot.payloads import button_payload
+from bot.queue_cards import next_task_offer
 from bot.renderers.applications import add_applicant
 from bot.renderers.registry import Scene, renders
 from core.api import (
@@ -98,7 +99,13 @@ async def approved(s: Scene) -> Reply | None:
         text = Rich().add(_("No answer from you in time, so {claim} ({title}) was approved "
                             "automatically; {amount} went to the freelancer.",
                             claim=_ref(s), title=s.gig.title, amount=amount))
-    return s.reply(text, rate_buttons(_, claim.id))
+        return s.reply(text, rate_buttons(_, claim.id))
+    buttons = rate_buttons(_, claim.id)
+    offer = await next_task_offer(s.engine, _, claim.freelancer_id, s.gig.id)
+    if offer is not None:  # accept-next: the freelancer's next task, one tap away
+        text.line().spans.extend(offer[0].spans)
+        buttons = ([offer[1]] if offer[1] else []) + buttons
+    return s.reply(text, buttons)
 
 
 @renders(ClaimRejected)

@@ -228,9 +228,11 @@ MESSAGES: dict[str, str] = {
     "Reward per slot": "Recompensa por plaza",
     "Reward per slot with currency, e.g. 25 usd.":
         "Recompensa por plaza con la moneda, p. ej. 25 usd.",
-    "Slots": "Plazas",
-    "How many people should do it? (1 if just one)":
-        "¿Cuántas personas deberían hacerlo? (1 si solo una)",
+    "Slots or items": "Plazas o elementos",
+    "How many people should do it? (1 if just one.) For a queue of different items, send "
+    "them one per line, or a CSV file with one row per item.":
+        "¿Cuántas personas deberían hacerlo? (1 si solo una.) Para una cola de elementos "
+        "distintos, envíalos uno por línea, o un archivo CSV con una fila por elemento.",
     "Skills needed, comma-separated (e.g. design, svg).":
         "Habilidades necesarias, separadas por comas (p. ej. design, svg).",
     "Time to deliver": "Plazo de entrega",
@@ -1127,4 +1129,65 @@ MESSAGES: dict[str, str] = {
         "Tu perfil, ajustes, trabajos, cartera, cobros y recibos",
     "For board moderators: set up the board, ban, resolve disputes, stats":
         "Para moderadores: configurar el tablero, expulsar, resolver disputas, estadísticas",
+    # --- task queues and Next similar task (bot/queue_cards.py, core/domain/queue_items.py) ---
+    'per item':
+        'por elemento',
+    '{done} of {total} items done':
+        '{done} de {total} elementos hechos',
+    '{open} open':
+        '{open} libres',
+    'one freelancer may take several, one at a time':
+        'un freelancer puede tomar varias, de una en una',
+    'one slot per freelancer':
+        'una plaza por freelancer',
+    'Items ({n}):':
+        'Elementos ({n}):',
+    '…and {n} more':
+        '…y {n} más',
+    'item: {text}':
+        'elemento: {text}',
+    'Item {n}: {text}':
+        'Elemento {n}: {text}',
+    '…and {n} more claims':
+        '…y {n} reservas más',
+    'Next task: you hold as many live claims as you may now ({cap}); take the next one once one is approved.':
+        'Siguiente tarea: tienes tantas reservas activas como puedes ahora ({cap}); toma la siguiente cuando aprueben una.',
+    'Next similar task:':
+        'Siguiente tarea similar:',
+    'item {n} of {total} on #{gig} {title}':
+        'elemento {n} de {total} en #{gig} {title}',
+    'Next similar task':
+        'Siguiente tarea similar',
+    '{name} started on your queue {title}: item {n} of {total} ({claim}).':
+        '{name} empezó con tu cola {title}: elemento {n} de {total} ({claim}).',
+    "The next items they take show on the gig's card: /gig {gig}":
+        'Los siguientes elementos que tome se ven en la tarjeta del trabajo: /gig {gig}',
+    'A queue has one slot per item: {n} items, so leave slots out (you wrote slots={slots}).':
+        'Una cola tiene una plaza por elemento: {n} elementos, así que omite slots (escribiste slots={slots}).',
+    'Item {n} is {length} characters long; an item may have at most {max_len}.':
+        'El elemento {n} tiene {length} caracteres; un elemento puede tener como máximo {max_len}.',
+    'Item {n} repeats item {first} ({text}); each item is done and paid once, so remove the copy.':
+        'El elemento {n} repite el elemento {first} ({text}); cada elemento se hace y se paga una vez, así que quita la copia.',
+    'A queue takes at most {max_items} items; split the rest into another gig.':
+        'Una cola admite como máximo {max_items} elementos; pon el resto en otro trabajo.',
+    'The list of items is empty. Write one item per line, or items="first|second|third".':
+        'La lista de elementos está vacía. Escribe un elemento por línea, o items="primero|segundo|tercero".',
+    'That file is larger than {max_kb} KB; a queue takes at most {max_items} items.':
+        'Ese archivo pesa más de {max_kb} KB; una cola admite como máximo {max_items} elementos.',
+    'That file is not UTF-8 text; save it as CSV (UTF-8) and send it again.':
+        'Ese archivo no es texto UTF-8; guárdalo como CSV (UTF-8) y envíalo de nuevo.',
+    'Gig #{gig_id} is a queue of {n} items, one slot each; post more items as a new gig.':
+        'El trabajo #{gig_id} es una cola de {n} elementos, una plaza cada uno; publica más elementos como un trabajo nuevo.',
+    'You are still working on a slot of gig #{gig_id}; deliver it first, then take the next.':
+        'Todavía trabajas en una plaza del trabajo #{gig_id}; entrégala primero y luego toma la siguiente.',
+    'You already did a slot of gig #{gig_id}; it takes one slot per freelancer (its client can allow more with repeat=yes).':
+        'Ya hiciste una plaza del trabajo #{gig_id}; admite una plaza por freelancer (su cliente puede permitir más con repeat=yes).',
+    "A queue: one slot per item, written a|b|c":
+        "Una cola: una plaza por elemento, escrito a|b|c",
+    "yes: one freelancer may take several slots":
+        "yes: un freelancer puede tomar varias plazas",
+    "A queue: a CSV file, one row per item":
+        "Una cola: un archivo CSV, una fila por elemento",
+    "I could not read that file; send it again.":
+        "No pude leer ese archivo; envíalo de nuevo.",
 }

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Iterator
 
 from core.domain.errors import ValidationError
+from core.domain.queue_items import check_items, read_items
 from core.domain.money import (
     CURRENCY_EXPONENTS, MAX_REWARD_MAJOR, MAX_SLOTS, ascii_digits, normalise_currency,
     parse_amount,
@@ -172,6 +173,8 @@ class GigDraft:
     max_revisions: int | None = None
     estimated_minutes: int | None = None
     community_id: int | None = None
+    items: list[str] = field(default_factory=list)  # a queue: one slot per item
+    repeat: bool | None = None  # None: on for a queue, off for N identical slots
 
     @classmethod
     def parse(cls, fields: dict[str, object], *, community_id: int | None = None,
@@ -180,7 +183,8 @@ class GigDraft:
         writer's ``locale``; raises ValidationError whose ``field`` is the key of the
         offending input."""
         known = {"title", "description", "reward", "currency", "slots", "skills", "mode",
-                 "deliver_in", "review_window", "listing_for", "max_revisions", "estimate"}
+                 "deliver_in", "review_window", "listing_for", "max_revisions", "estimate",
+                 "items", "repeat"}
         unknown = sorted(set(fields) - known)
         if unknown:
             raise ValidationError(unknown[0], "Unknown field {unknown}. Known fields: {known}.",
@@ -200,14 +204,22 @@ class GigDraft:
             with reported_as(raw_key):
                 values[key] = parse_int(opt(raw_key), label, minimum=low, maximum=high) \
                     if opt(raw_key) not in (None, "") else None
+        items = read_items(opt("items")) if opt("items") not in (None, "") else []
+        if items and opt("slots") not in (None, "") and read_whole_number(opt("slots")) != len(items):
+            raise ValidationError("slots", "A queue has one slot per item: {n} items, so leave "
+                                  "slots out (you wrote slots={slots}).", n=len(items),
+                                  slots=str(opt("slots"))[:10])
+        repeat = read_switch(opt("repeat"), "repeat") if opt("repeat") not in (None, "") else None
         return cls(
+            items=items, repeat=repeat,
             title=clean_text(fields["title"], "title", min_len=TITLE_MIN, max_len=TITLE_MAX,
                              single_line=True),
             description=clean_text(opt("description", ""), "description", max_len=DESCRIPTION_MAX),
             reward_minor=parse_amount(fields["reward"], currency, locale=locale),
             currency=currency,
             skills=normalise_skills(opt("skills")),
-            slots=parse_int(opt("slots", 1), "slots", minimum=1, maximum=MAX_SLOTS),
+            slots=len(items) if items else parse_int(opt("slots", 1), "slots", minimum=1,
+                                                     maximum=MAX_SLOTS),
             mode=str(opt("mode") or "claim").strip().lower(),
             community_id=community_id,
             **values,
@@ -239,8 +251,14 @@ class GigDraft:
                     if not isinstance(value, timedelta):
                         raise ValidationError(key, "The {name} must be a duration.", name=label)
                     parse_duration(value, label, minimum=low, maximum=high)
+        items = check_items(self.items) if self.items else []
+        if items and self.slots != len(items):
+            raise ValidationError("slots", "A queue has one slot per item: {n} items, so leave "
+                                  "slots out (you wrote slots={slots}).", n=len(items),
+                                  slots=str(self.slots))
         return replace(
-            self, currency=currency, skills=normalise_skills(self.skills),
+            self, currency=currency, skills=normalise_skills(self.skills), items=items,
+            repeat=bool(items) if self.repeat is None else bool(self.repeat),
             title=clean_text(self.title, "title", min_len=TITLE_MIN, max_len=TITLE_MAX,
                              single_line=True),
             description=clean_text(self.description, "description", max_len=DESCRIPTION_MAX))

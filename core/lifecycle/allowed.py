@@ -15,7 +15,7 @@ from core.domain.errors import (
     AlreadyClaimed, DomainError, InvalidTransition, NoSlotLeft, NotAllowed,
 )
 from core.domain.records import Application, Claim, ClaimStatus, Gig, GigMode
-from core.lifecycle.slots import check_eligible
+from core.lifecycle.slots import another_slot_refusal, check_eligible
 from core.lifecycle.tx import Tx
 
 DOING = {"deliver": "delivered", "withdraw": "withdrawn", "approve": "approved",
@@ -71,8 +71,9 @@ def take_refusal(tx: Tx, actor_id: int, gig_id: int) -> DomainError | None:
         facts = check_eligible(tx, gig_id, actor_id)
     except DomainError as exc:
         return exc
-    if facts.holds_slot:
-        return AlreadyClaimed("You already hold a slot on gig #{gig_id}.", gig_id=facts.id)
+    refusal = another_slot_refusal(facts)
+    if refusal is not None:
+        return refusal
     if facts.slots - facts.slots_live - facts.slots_settled <= 0:
         return NoSlotLeft("No slot left on gig #{gig_id}.", gig_id=facts.id)
     if facts.mode == GigMode.apply:

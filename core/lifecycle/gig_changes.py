@@ -110,6 +110,9 @@ def request_slots(tx: Tx, actor_id: int, gig_id: int, count: int,
         raise InvalidTransition("Gig #{gig_id} is {state}; post it again with /repost "
                                 "{gig_id} instead.", gig_id=gig.id, state=_state(gig),
                                 status=gig.status)
+    if gig.item_count:
+        raise InvalidTransition("Gig #{gig_id} is a queue of {n} items, one slot each; post "
+                                "more items as a new gig.", gig_id=gig.id, n=gig.item_count)
     if type(count) is not int or not 1 <= count <= MAX_ADDED_SLOTS:
         raise ValidationError("slots", "Add between 1 and {maximum} slots at a time.",
                               maximum=MAX_ADDED_SLOTS)

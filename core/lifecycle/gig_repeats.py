@@ -12,16 +12,18 @@ from core.domain.errors import DomainError, InvalidTransition, NotAllowed, Valid
 from core.domain.gig_input import GigDraft
 from core.domain.records import Gig, GigRecurrence, GigStatus
 from core.events import RecurringGigPosted
-from core.lifecycle import gigs
+from core.lifecycle import gigs, queues
 from core.lifecycle.tx import Tx
 
 CLOSED = (GigStatus.completed, GigStatus.cancelled, GigStatus.expired)
 MIN_EVERY_DAYS, MAX_EVERY_DAYS = 1, 365
 
 
-def draft_of(gig: Gig) -> GigDraft:
-    """The same gig again: every field the client chose when posting it."""
+def draft_of(tx: Tx, gig: Gig) -> GigDraft:
+    """The same gig again: every field the client chose when posting it (a queue's
+    items and whether one freelancer may take several slots included)."""
     return GigDraft(
+        items=queues.items_of(tx.s, gig.id) if gig.item_count else [], repeat=gig.repeat,
         title=gig.title, reward_minor=gig.reward_minor, currency=gig.currency,
         description=gig.description, skills=[s for s in gig.skills.split(",") if s],
         slots=gig.slots, mode=gig.mode, deliver_in=timedelta(seconds=gig.deliver_seconds),
@@ -46,7 +48,7 @@ def repost(tx: Tx, actor_id: int, gig_id: int) -> Gig:
                                 "(or add slots to it with /addslots {gig_id}).",
                                 gig_id=gig.id, state=gig.status.replace("_", " "),
                                 status=gig.status)
-    copy = gigs.post_gig(tx, actor_id, draft_of(gig))
+    copy = gigs.post_gig(tx, actor_id, draft_of(tx, gig))
     tx.audit(actor_id, "client", "repost", gig_id=copy.id, detail=f"from=gig:{gig.id}")
     return copy
 
@@ -112,7 +114,7 @@ def post_next_copy(tx: Tx, recurrence_id: int) -> Gig | None:
     template = tx.s.get(Gig, rec.gig_id)
     try:
         with tx.savepoint():
-            copy = gigs.post_gig(tx, rec.client_id, draft_of(template))
+            copy = gigs.post_gig(tx, rec.client_id, draft_of(tx, template))
     except DomainError as exc:  # e.g. the client was banned: the series ends
         rec.active, rec.stopped_at = False, tx.now
         tx.audit(None, "system", "stop_repeat", gig_id=rec.gig_id, detail=str(exc)[:200])

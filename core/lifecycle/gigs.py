@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.lifecycle import charges, gig_changes, ledger
+from core.lifecycle import charges, gig_changes, ledger, queues
 from core.domain.gig_input import GigDraft
 from core.domain.errors import Banned, InvalidTransition, NotAllowed, PaymentFailed, ValidationError
 from core.events import GigCancelled, GigCompleted, GigExpired, GigOpened, LatePaymentRefunded
@@ -69,10 +69,12 @@ def post_gig(tx: Tx, client_id: int, draft: GigDraft) -> Gig:
         max_revisions=draft.max_revisions if draft.max_revisions is not None else (
             community.max_revisions if community and community.max_revisions is not None
             else cfg.max_revisions),
+        repeat=bool(draft.repeat), item_count=len(draft.items),
         status=GigStatus.awaiting_funding, created_at=tx.now,
     )
     tx.s.add(gig)
     tx.s.flush()
+    queues.add_items(tx, gig.id, draft.items)
     # A gig nobody pays for does not linger: it expires like an unfilled listing.
     tx.schedule("unfunded_expiry", tx.deadline(gig.listing_seconds), f"gig:{gig.id}",
                 gig_id=gig.id)

@@ -20,12 +20,13 @@ from core.domain.errors import (
 )
 from core.events import (
     ApplicationAccepted, ApplicationClosed, ApplicationDeclined, ApplicationReceived,
-    SlotClaimConfirmed, SlotClaimed,
+    QueueWorkStarted, SlotClaimConfirmed, SlotClaimed,
 )
 from core.lifecycle.tx import Tx, one_of
 from core.domain.records import (
     LIVE_CLAIM_STATES, SLOT_HOLDING_STATES, Application, Block, Claim, ClaimStatus, Community,
     CommunityMember, Gig, GigMode, GigStatus, Profile, ReputationStats, User,
+    WORKING_CLAIM_STATES,
 )
 
 _claim, _gig, _user = Claim.__table__.c, Gig.__table__.c, User.__table__.c
@@ -55,7 +56,7 @@ _COUNT_LIVE_CLAIM = {"sqlite": _count_live_claim(sqlite.insert),
 _FACTS = (
     select(
         _gig.id, _gig.client_id, _gig.community_id, _gig.status, _gig.mode, _gig.slots,
-        _gig.slots_live, _gig.slots_settled, _gig.deliver_seconds,
+        _gig.slots_live, _gig.slots_settled, _gig.deliver_seconds, _gig.repeat, _gig.item_count,
         select(_user.banned).where(_user.id == _USER).scalar_subquery().label("banned"),
         exists().where(or_(and_(_block.blocker_id == _gig.client_id, _block.blocked_id == _USER),
                            and_(_block.blocker_id == _USER, _block.blocked_id == _gig.client_id)))
@@ -65,6 +66,10 @@ _FACTS = (
         _community.visibility, _community.name.label("community_name"),
         exists().where(_claim.gig_id == _gig.id, _claim.freelancer_id == _USER,
                        one_of(_claim.status, LIVE_CLAIM_STATES)).label("holds_slot"),
+        exists().where(_claim.gig_id == _gig.id, _claim.freelancer_id == _USER,
+                       one_of(_claim.status, SLOT_HOLDING_STATES)).label("did_slot"),
+        exists().where(_claim.gig_id == _gig.id, _claim.freelancer_id == _USER,
+                       one_of(_claim.status, WORKING_CLAIM_STATES)).label("working"),
         select(Profile.__table__.c.max_live_claims).where(Profile.__table__.c.user_id == _USER)
         .scalar_subquery().label("profile_cap"),
     )
@@ -118,6 +123,25 @@ def _refuse_ineligible(facts: Row, user_id: int) -> None:
         raise NotAllowed("You cannot take gigs from this client.")
 
 
+def another_slot_refusal(facts: Row) -> AlreadyClaimed | None:
+    """Why this freelancer may not take (another) slot of this gig, from what they
+    already hold on it. Without repeat: one slot per freelancer, ever (the
+    Mechanical Turk rule for a multi-slot gig). With repeat: one at a time, the
+    next once the one they are working on is delivered."""
+    if facts.repeat:
+        if facts.working:
+            return AlreadyClaimed("You are still working on a slot of gig #{gig_id}; deliver "
+                                  "it first, then take the next.", gig_id=facts.id)
+        return None
+    if facts.holds_slot:
+        return AlreadyClaimed("You already hold a slot on gig #{gig_id}.", gig_id=facts.id)
+    if facts.did_slot:
+        return AlreadyClaimed("You already did a slot of gig #{gig_id}; it takes one slot per "
+                              "freelancer (its client can allow more with repeat=yes).",
+                              gig_id=facts.id)
+    return None
+
+
 def _refuse_over_cap(tx: Tx, facts: Row, approved: int, live_with_this: int) -> None:
     cap = tx.config.live_claim_cap(facts.profile_cap, approved)
     count = live_with_this - 1
@@ -148,8 +172,9 @@ def _take_slot(tx: Tx, user_id: int, gig_id: int, role: str, *, by_claim: bool) 
     if by_claim and facts.mode == GigMode.apply:
         raise InvalidTransition("Gig #{gig_id} takes applications: press Apply and the client "
                                 "will pick.", gig_id=facts.id)
-    if facts.holds_slot:
-        raise AlreadyClaimed("You already hold a slot on gig #{gig_id}.", gig_id=facts.id)
+    refusal = another_slot_refusal(facts)
+    if refusal is not None:
+        raise refusal
     _refuse_over_cap(tx, facts, counted.approved, counted.live_claims)
     version = tx.conn.execute(_GRAB_SLOT, {"gig_id": gig_id}).scalar()
     if version is None:
@@ -167,8 +192,13 @@ def _take_slot(tx: Tx, user_id: int, gig_id: int, role: str, *, by_claim: bool) 
                                f"claim:{claim.id}:v1", gig_id=gig_id, claim_id=claim.id)
     tx.audit(user_id, role, "claim", gig_id=gig_id, claim_id=claim.id, to_state=claim.status,
              detail=f"slot={slot_no}")
-    tx.emit(SlotClaimed(recipient_id=facts.client_id, gig_id=gig_id, claim_id=claim.id,
-                        freelancer_id=user_id), key=f"claim:{claim.id}")
+    if facts.item_count and not facts.did_slot:  # a queue: the client hears of a worker once
+        tx.emit(QueueWorkStarted(recipient_id=facts.client_id, gig_id=gig_id, claim_id=claim.id,
+                                 freelancer_id=user_id, item_no=slot_no, items=facts.item_count),
+                key=f"claim:{claim.id}")
+    elif not facts.did_slot:  # later slots of a repeat gig show on its card
+        tx.emit(SlotClaimed(recipient_id=facts.client_id, gig_id=gig_id, claim_id=claim.id,
+                            freelancer_id=user_id), key=f"claim:{claim.id}")
     tx.emit(SlotClaimConfirmed(recipient_id=user_id, gig_id=gig_id, claim_id=claim.id,
                                deadline_at=claim.deadline_at.isoformat()), key=f"claim:{claim.id}")
     tx.card_version_changed(gig_id, facts.community_id, version)

@@ -10,7 +10,9 @@ workers at once) and faults: a worker killed right after the provider accepted
 a transfer or refund (before it could record it), a worker that leased a batch
 and died, and a provider declining transfers; and the money a client adds to a
 live gig (core.lifecycle.gig_changes): more slots, and tips after approval, both
-paid like funding. Refused moves must be typed
+paid like funding; and task queues (core.lifecycle.queues, next_task): gigs whose
+slots are items, gigs letting one freelancer take several slots (``repeat``), and
+a freelancer taking the next similar task after a delivery. Refused moves must be typed
 domain errors that write nothing.
 
 After every step, straight from the database:
@@ -24,7 +26,8 @@ After every step, straight from the database:
   one succeeded transfer, one sandbox (provider-side) transfer; a tip is paid
   exactly once when its payment arrived (one tip entry, one transfer of its
   amount), only on an approved claim, and leaves nothing in escrow;
-- at most one live claim per slot and per freelancer on a gig;
+- at most one live claim per slot; per freelancer on a gig: one slot at all
+  without ``repeat``, one being worked on with it; a queue's slots are its items;
 - the payment ops agree with the ledger: what waits for payout onboarding is
   what is ``payable``, what is being sent is ``payout_pending``, refunds not yet
   sent are ``refund_pending``.
@@ -54,7 +57,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from adapters.sandbox import SandboxProvider
 from core.lifecycle import ledger, people
@@ -70,6 +73,7 @@ from core.domain.records import (
     Dispute,
     Gig,
     GigExtra,
+    GigItem,
     LedgerEntry,
     LedgerPosting,
     OutboxMessage,
@@ -111,7 +115,8 @@ GIG_SPECS = st.fixed_dictionaries(dict(
     mode=st.sampled_from(["claim", "claim", "apply"]), revisions=st.integers(0, 2),
     deliver=st.sampled_from(["2h", "1d"]), review=st.sampled_from(["1h", "1d"]),
     listing=st.sampled_from(["1d", "3d", "7d"]), in_community=st.booleans(),
-    fund=st.sampled_from([True, True, True, False])))
+    fund=st.sampled_from([True, True, True, False]),
+    kind=st.sampled_from(["plain", "plain", "repeat", "queue"])))
 pick = st.integers(0, 1_000)
 ACTIONABLE = ("active", "revision_requested", "delivered", "rejected", "disputed")
 SPLITS = (0, 1, 33, 50, 99, 100)  # percent of the reward to the freelancer
@@ -122,7 +127,7 @@ def fingerprint_sql() -> str:
     counts = ", ".join(f"(SELECT count(*) FROM {t})" for t in (
         "auditevent", "ledgerentry", "ledgerposting", "outboxmessage", "claim", "delivery",
         "dispute", "paymentop", "timer", "application", "rating", "sandboxpayment",
-        "gigextra"))
+        "gigextra", "gigitem"))
     return (f"SELECT {counts}, (SELECT coalesce(sum(version), 0) FROM gig), "
             "(SELECT coalesce(sum(version), 0) FROM claim), "
             "(SELECT count(*) FROM application WHERE status = 'pending'), "
@@ -291,12 +296,20 @@ def machine_for(backend: str, database_factory):
         # -- gigs ------------------------------------------------------------
         def post_gig(self, spec: dict) -> None:
             currency, amount = spec["reward"]
-            draft = GigDraft.parse({
+            fields = {
                 "title": "Random task", "reward": amount, "currency": currency,
                 "slots": str(spec["slots"]), "mode": spec["mode"],
                 "max_revisions": str(spec["revisions"]), "deliver_in": spec["deliver"],
                 "review_window": spec["review"], "listing_for": spec["listing"],
-                "skills": "design"}, community_id=self.community if spec["in_community"] else None)
+                "skills": "design"}
+            kind = spec.get("kind", "plain")
+            if kind == "repeat":
+                fields["repeat"] = "yes"
+            elif kind == "queue":  # one slot per item, repeat on by default
+                fields["items"] = "|".join(f"item {n}" for n in range(1, spec["slots"] + 1))
+                del fields["slots"]
+            draft = GigDraft.parse(
+                fields, community_id=self.community if spec["in_community"] else None)
             gig = self.run(self.engine.post_gig(self.clients[spec["client"]], draft))
             if spec["fund"]:
                 self.run(self.engine.start_funding(gig.client_id, gig.id))
@@ -348,6 +361,27 @@ def machine_for(backend: str, database_factory):
             if claim is not None:
                 assert claim.status == "active" and 1 <= claim.slot_no <= gig.slots
                 assert self.queued("claim.confirmed", who, f"claim:{claim.id}") == 1
+
+        @precondition(lambda self: self.claims_in("delivered", "approved", "auto_approved"))
+        @rule(i=pick)
+        def take_next(self, i):
+            """"Next similar task": a freelancer who delivered (or was approved) takes what
+            the engine offers them next with one tap (the next item of a queue, another
+            slot of a repeat gig, or another gig), or, every fifth time, presses the same
+            gig again whatever was offered (a stale or refused press)."""
+            c = self.some_claim(i, "delivered", "approved", "auto_approved")
+            who = c.freelancer_id
+            offer = self.run(self.engine.next_task(who, c.gig_id))
+            target = offer.gig.id if offer.gig is not None and i % 5 else c.gig_id
+            claim = self.attempt(lambda: self.engine.claim_slot(who, target))
+            if claim is None:
+                return
+            gig = self.gigs[target]
+            assert claim.status == "active" and 1 <= claim.slot_no <= gig.slots
+            if offer.gig is not None and offer.gig.id == target and offer.item_no:
+                assert claim.slot_no == offer.item_no  # the item it showed is the one taken
+            item = self.run(self.engine.item_of_claim(claim.id))
+            assert item == (f"item {claim.slot_no}" if gig.item_count else None)
 
         @precondition(lambda self: any(a.status == "pending" for a in self.apps.values()))
         @rule(i=pick, accept=st.sampled_from([True, True, False]))
@@ -493,6 +527,8 @@ def machine_for(backend: str, database_factory):
                     payments_due=len(list(s.scalars(select(OutboxMessage.id).where(
                         OutboxMessage.channel == "payment", OutboxMessage.status == "pending")))),
                     extras=list(s.scalars(select(GigExtra))),
+                    items=dict(s.execute(select(GigItem.gig_id, func.count())
+                                         .group_by(GigItem.gig_id)).all()),
                     tips=s.execute(
                         select(LedgerEntry.idempotency_key, LedgerEntry.claim_id,
                                LedgerPosting.amount)
@@ -546,14 +582,22 @@ def machine_for(backend: str, database_factory):
                 if g.status == "completed":
                     assert escrow == fee == 0 and not live
 
-                # One live claim per slot and per freelancer; one holder per slot.
+                # One live claim per slot; one holder per slot. Per freelancer: one slot
+                # at all without repeat, one being worked on (active) with it.
                 live_slots = Counter(c.slot_no for c in live)
                 holders = Counter(c.slot_no for c in mine if c.status in SLOT_HOLDING_STATES)
-                by_freelancer = Counter(c.freelancer_id for c in live)
                 assert max(live_slots.values(), default=0) <= 1
                 assert max(holders.values(), default=0) <= 1
-                assert max(by_freelancer.values(), default=0) <= 1
+                if g.repeat:
+                    by_freelancer = Counter(c.freelancer_id for c in mine if c.status == "active")
+                else:
+                    by_freelancer = Counter(c.freelancer_id for c in mine
+                                            if c.status in SLOT_HOLDING_STATES)
+                assert max(by_freelancer.values(), default=0) <= 1, (g.id, by_freelancer)
                 assert all(1 <= c.slot_no <= g.slots for c in mine)
+                # A queue's slots are its items, one each, and never grow.
+                assert g.item_count in (0, g.slots)
+                assert db["items"].get(g.id, 0) == g.item_count
 
             # The live-claim counter the claim path checks the cap against (under the
             # freelancer's row lock) is exactly the number of their live claims.
@@ -702,5 +746,25 @@ def test_the_machine_reaches_the_interesting_states(backend, database_factory):
                                                         for x in s.scalars(select(GigExtra))]))
         assert extras == [("tip", "paid", 0), ("slots", "paid", 2)]
         assert machine.gigs[new_gig].slots == 3
+        # A queue of two items: one freelancer delivers item 1 and takes item 2 as the
+        # next similar task; adding slots to a queue is refused.
+        step(machine.post, dict(client=0, slots=2, reward=("usd", "25"), mode="claim",
+                                revisions=0, deliver="1d", review="1d", listing="3d",
+                                in_community=False, fund=True, kind="queue"))
+        queue, pro = max(machine.gigs), machine.freelancers[0]
+        first = machine.run(machine.engine.claim_slot(pro, queue))
+        machine.books_and_slots_hold()
+        step(machine.move_a_claim, on(first.id), 1)  # deliver
+        done = sorted(machine.claims_in("delivered", "approved", "auto_approved"))
+        i = next(i for i in range(1, 10_000)
+                 if i % 7 and i % 5 and done[(i // 7) % len(done)] == first.id)
+        step(machine.take_next, i)
+        mine = sorted((c.slot_no, c.status, c.freelancer_id) for c in machine.claims.values()
+                      if c.gig_id == queue)
+        assert mine == [(1, "delivered", pro), (2, "active", pro)]
+        opens = sorted(machine.gigs_in("open"))
+        i = next(i for i in range(1, 1000) if i % 5 and i % len(opens) == opens.index(queue))
+        step(machine.add_slots, i, 1, False)
+        assert machine.gigs[queue].slots == 2
     finally:
         machine.teardown()

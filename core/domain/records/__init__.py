@@ -6,8 +6,9 @@ from core.domain.records.people import (
 )
 from core.domain.records.gigs import (
     Application, AuditEvent, Claim, ClaimStatus, Delivery, Dispute, Gig, GigMode,
-    GigStatus, LIVE_CLAIM_STATES, Rating, SLOT_HOLDING_STATES,
+    GigStatus, LIVE_CLAIM_STATES, Rating, SLOT_HOLDING_STATES, WORKING_CLAIM_STATES,
 )
+from core.domain.records.gig_items import GigItem
 from core.domain.records.money import (
     LedgerEntry, LedgerPosting, PaymentOp, PaymentRequest, ProviderEvent, SandboxPayment,
 )
@@ -19,8 +20,8 @@ from core.domain.records.gig_changes import GigExtra, GigRecurrence
 __all__ = [
     "Application", "AuditEvent", "Block", "Claim", "ClaimStatus", "Community",
     "CommunityMember", "ConversationState", "Delivery", "Dispute", "Gig", "GigMode",
-    "GigExtra", "GigRecurrence", "GigStatus", "Identity", "InboundUpdate", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
+    "GigExtra", "GigItem", "GigRecurrence", "GigStatus", "Identity", "InboundUpdate", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
     "LinkCode", "MatchChange", "MessageRef", "OutboxMessage", "PaymentOp", "PaymentRequest", "Profile",
     "ProviderEvent", "PushBudget", "Rating", "ReputationStats", "SLOT_HOLDING_STATES",
-    "SandboxPayment", "Timer", "User",
+    "SandboxPayment", "Timer", "User", "WORKING_CLAIM_STATES",
 ]

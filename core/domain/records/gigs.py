@@ -48,7 +48,9 @@ LIVE_CLAIM_STATES = (
 SLOT_HOLDING_STATES = LIVE_CLAIM_STATES + (
     ClaimStatus.approved, ClaimStatus.auto_approved, ClaimStatus.resolved, ClaimStatus.refunded,
 )
-_live_sql = ", ".join(f"'{s.value}'" for s in LIVE_CLAIM_STATES)
+# States in which a freelancer is working on a slot (not waiting for the client).
+WORKING_CLAIM_STATES = (ClaimStatus.active, ClaimStatus.revision_requested)
+_active_sql = f"'{ClaimStatus.active.value}'"
 _holding_sql = ", ".join(f"'{s.value}'" for s in SLOT_HOLDING_STATES)
 
 
@@ -72,6 +74,11 @@ class Gig(SQLModel, table=True):
     listing_seconds: int = 7 * 24 * 3600
     max_revisions: int = 2
     estimated_minutes: int | None = None
+    # One freelancer may take several slots (one at a time); without it a multi-slot
+    # gig takes N different freelancers, one slot each. A queue of items has it on
+    # unless the client said repeat=no.
+    repeat: bool = False
+    item_count: int = 0  # a queue: how many items (GigItem rows); 0 for N identical slots
     status: str = Field(default=GigStatus.awaiting_funding, max_length=20, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     funded_at: datetime | None = None
@@ -92,10 +99,12 @@ class Gig(SQLModel, table=True):
 
 class Claim(SQLModel, table=True):
     __table_args__ = (
-        # A freelancer holds at most one live claim per gig; a slot at most one holder.
-        Index("uq_claim_live_per_freelancer", "gig_id", "freelancer_id", unique=True,
-              sqlite_where=text(f"status IN ({_live_sql})"),
-              postgresql_where=text(f"status IN ({_live_sql})")),
+        # A freelancer works on at most one slot of a gig at a time (on a gig without
+        # repeat the claim path allows one slot per freelancer at all); a slot has at
+        # most one holder.
+        Index("uq_claim_active_per_freelancer", "gig_id", "freelancer_id", unique=True,
+              sqlite_where=text(f"status IN ({_active_sql})"),
+              postgresql_where=text(f"status IN ({_active_sql})")),
         Index("uq_claim_slot_holder", "gig_id", "slot_no", unique=True,
               sqlite_where=text(f"status IN ({_holding_sql})"),
               postgresql_where=text(f"status IN ({_holding_sql})")),
