@@ -54,6 +54,11 @@ def gig_card(view: GigView, _: Callable[..., str], *, full: bool = False,
     if g.mode == "apply":
         line.append(_("client picks applicants"))
     text.line(" · ".join(line))
+    if g.qualifies_skill:
+        text.line("🏅 " + _("Qualification gig: an approved delivery earns the {badge} badge",
+                           badge=g.qualifies_skill))
+    if g.requires_badge:
+        text.line("🔒 " + _("Only for holders of the {badge} badge", badge=g.requires_badge))
     if view.community is not None:
         text.line(_("Board: {name}", name=view.community.name))
         if view.community.visibility == "members":

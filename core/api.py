@@ -66,6 +66,13 @@ from core.events import (
 )
 from core.rate_cards import MIN_CLIENTS, MIN_GIGS, RateCard, Spread
 
+# -- badges and qualification gigs (core.lifecycle.badges) ---------------------------
+from core.domain.errors import BadgeRequired
+from core.domain.records import CommunityBadge, MemberBadge
+from core.events import BadgeEarned, BadgeRevoked, BadgeRoleRefused
+from core.lifecycle.badges import ROLE_PROBLEMS, BadgeHeld, BoardBadge
+from core.ports.notifications import RoleChange
+
 # -- ports ---------------------------------------------------------------------
 from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
 from core.ports.payments import (
@@ -106,6 +113,9 @@ __all__ = [
     "BoardStats", "EarningsReport", "Statement", "StatementLine", "WeekEarnings",  # reports
     "WeeklySummaryDue",
     "GigPushesHeld", "PostingLimitReached",
+    # badges and qualification gigs
+    "BadgeEarned", "BadgeHeld", "BadgeRequired", "BadgeRevoked", "BadgeRoleRefused", "BoardBadge",
+    "CommunityBadge", "MemberBadge", "ROLE_PROBLEMS", "RoleChange",
     "ApplicationClosed",
     # domain events (core.events)
     "ApplicationAccepted", "ApplicationDeclined", "ApplicationReceived", "ChargebackOpened",

@@ -74,6 +74,17 @@ def _skill_tag(item: str) -> str:
     return (folded or _UNICODE_TAG_RE.sub("", text).replace("_", ""))[:32]
 
 
+def read_badge(value: object, field_name: str = "badge") -> str | None:
+    """One skill tag naming a badge ('SVG' -> 'svg'); None when empty; several refused."""
+    if value is None or not str(value).strip():
+        return None
+    tags = normalise_skills(value)
+    if len(tags) != 1:
+        raise ValidationError(field_name, "Name one skill for the badge, like {name}=svg.",
+                              name=field_name)
+    return tags[0]
+
+
 def parse_duration(value: object, field_name: str, *, minimum: timedelta,
                    maximum: timedelta) -> timedelta:
     """'2d', '36h', '90m', '1w' or a bare number of hours."""
@@ -172,6 +183,8 @@ class GigDraft:
     max_revisions: int | None = None
     estimated_minutes: int | None = None
     community_id: int | None = None
+    qualifies_skill: str | None = None  # a qualification gig for this badge (moderators)
+    requires_badge: str | None = None  # only holders of this badge may claim or apply
 
     @classmethod
     def parse(cls, fields: dict[str, object], *, community_id: int | None = None,
@@ -180,7 +193,8 @@ class GigDraft:
         writer's ``locale``; raises ValidationError whose ``field`` is the key of the
         offending input."""
         known = {"title", "description", "reward", "currency", "slots", "skills", "mode",
-                 "deliver_in", "review_window", "listing_for", "max_revisions", "estimate"}
+                 "deliver_in", "review_window", "listing_for", "max_revisions", "estimate",
+                 "qualifies", "requires"}
         unknown = sorted(set(fields) - known)
         if unknown:
             raise ValidationError(unknown[0], "Unknown field {unknown}. Known fields: {known}.",
@@ -210,6 +224,8 @@ class GigDraft:
             slots=parse_int(opt("slots", 1), "slots", minimum=1, maximum=MAX_SLOTS),
             mode=str(opt("mode") or "claim").strip().lower(),
             community_id=community_id,
+            qualifies_skill=read_badge(opt("qualifies"), "qualifies"),
+            requires_badge=read_badge(opt("requires"), "requires"),
             **values,
         ).validate()
 
@@ -239,8 +255,13 @@ class GigDraft:
                     if not isinstance(value, timedelta):
                         raise ValidationError(key, "The {name} must be a duration.", name=label)
                     parse_duration(value, label, minimum=low, maximum=high)
+        if self.qualifies_skill and self.qualifies_skill == self.requires_badge:
+            raise ValidationError("requires", "A qualification gig for {badge} cannot require "
+                                  "{badge}: nobody could earn it.", badge=self.qualifies_skill)
         return replace(
             self, currency=currency, skills=normalise_skills(self.skills),
+            qualifies_skill=read_badge(self.qualifies_skill, "qualifies"),
+            requires_badge=read_badge(self.requires_badge, "requires"),
             title=clean_text(self.title, "title", min_len=TITLE_MIN, max_len=TITLE_MAX,
                              single_line=True),
             description=clean_text(self.description, "description", max_len=DESCRIPTION_MAX))
