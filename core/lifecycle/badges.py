@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import uuid4
 
 from sqlalchemy import select
 
@@ -70,8 +71,9 @@ def _queue_role(tx: Tx, badge: CommunityBadge, held: MemberBadge, *, grant: bool
     """Write the platform effect (give or take the badge's role) with the change."""
     if not badge.role_id:
         return
+    # each change is its own effect (given, taken, given again after a fix)
     tx.enqueue("platform", "member.role", f"role:{held.id}:{'grant' if grant else 'revoke'}:"
-               f"{badge.role_id}:{tx.now.isoformat()}", held.user_id,
+               f"{badge.role_id}:{uuid4().hex}", held.user_id,
                dict(community_id=badge.community_id, user_id=held.user_id,
                     role_id=badge.role_id, grant=grant, badge_id=badge.id,
                     member_badge_id=held.id))
