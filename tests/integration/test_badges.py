@@ -15,15 +15,15 @@ from core.domain.records import CommunityBadge, Gig, MemberBadge, OutboxMessage
 from tests.console_script import run_script, said_to, user_of
 
 SETUP = """
+/as bob
+/profile skills=svg hours=any
 /as alice
 /board
 /badge svg
-/post title="SVG test: redraw our logo" reward=10 qualifies=svg
+/post title="SVG test: redraw our logo" reward=10 skills=svg qualifies=svg
 /press Pay
-/post title="Big SVG icon set" reward=50 requires=svg
+/post title="Big SVG icon set" reward=50 skills=svg requires=svg
 /press Pay
-/as bob
-/profile skills=svg hours=any
 """
 QUALIFY = """
 /as bob
@@ -44,13 +44,17 @@ async def holders(app) -> list[tuple[int, bool]]:
 
 async def test_a_qualification_gig_earns_the_badge_that_opens_the_required_gig(app):
     out = await run_script(app, SETUP + """
-/as bob
+/as carol
 /gig 2
 /press Claim
+/as bob
+/gigs
 """)
-    told = said_to(out, "bob")
     assert ("Gig #2 is for holders of the svg badge of Console board. Earn it with a paid "
-            "qualification gig: #1 SVG test: redraw our logo (/gig 1).") in told
+            "qualification gig: #1 SVG test: redraw our logo (/gig 1).") in said_to(out, "carol")
+    # bob (skills svg) is pushed and shown the qualification gig, not the gig he may not take
+    told = said_to(out, "bob")
+    assert "SVG test: redraw our logo" in told and "Big SVG icon set" not in told
     assert await q(app, lambda s: s.get(Gig, 2).slots_live) == 0  # nothing taken
     gigs = await q(app, lambda s: [(g.qualifies_skill, g.requires_badge)
                                    for g in s.scalars(select(Gig).order_by(Gig.id))])
