@@ -29,6 +29,11 @@ from core.lifecycle.tx import Tx
 
 ROLE_PROBLEMS = ("missing_permissions", "unknown_role")
 QUALIFICATION_GIGS_SHOWN = 3
+REFUSAL_GIGS, REFUSAL_TITLE = 2, 32  # qualification gigs named in a refusal, title length
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= REFUSAL_TITLE else title[:REFUSAL_TITLE - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -157,8 +162,10 @@ def refuse_without_badge(tx: Tx, facts, user_id: int) -> None:
     if facts.community_id is None:
         return
     if facts.requires_badge and not holds(tx, user_id, facts.community_id, facts.requires_badge):
-        gigs = open_qualification_gigs(tx, facts.community_id, facts.requires_badge)
-        where = "; ".join(f"#{gig_id} {title} (/gig {gig_id})" for gig_id, title in gigs)
+        gigs = open_qualification_gigs(tx, facts.community_id, facts.requires_badge,
+                                       REFUSAL_GIGS)
+        # short: a Telegram alert shows 200 characters
+        where = "; ".join(f"#{gig_id} {_short(title)} (/gig {gig_id})" for gig_id, title in gigs)
         if gigs:
             raise BadgeRequired("Gig #{gig_id} is for holders of the {badge} badge of "
                                 "{community}. Earn it with a paid qualification gig: {gigs}.",
