@@ -174,7 +174,7 @@ async def test_a_moderator_revokes_and_the_badge_can_be_earned_again(app):
     assert "Gig #2 is for holders of the svg badge" in told
     out = await run_script(app, """
 /as alice
-/post title="SVG test again" reward=10 qualifies=svg
+/repost 1
 /press Pay
 /as bob
 /gig 3
@@ -185,6 +185,7 @@ async def test_a_moderator_revokes_and_the_badge_can_be_earned_again(app):
 /badge
 """)
     assert await holders(app) == [(bob, True)]
+    assert await q(app, lambda s: s.get(Gig, 3).qualifies_skill) == "svg"  # copied
     assert "🏅 svg — 1 holder(s)" in said_to(out, "alice")
 
 
