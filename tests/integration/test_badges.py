@@ -229,3 +229,19 @@ async def test_a_role_badge_queues_the_role_with_the_grant_and_the_refusal_is_to
     await engine.role_change_done(change)
     held = await q(app, lambda s: s.scalars(select(MemberBadge)).one())
     assert held.role_synced
+
+
+async def test_the_client_sees_the_applicants_badges(app):
+    out = await run_script(app, SETUP + QUALIFY + """
+/as alice
+/press Approve
+/post title="Brand guide in SVG" reward=80 skills=svg mode=apply requires=svg
+/press Pay
+/as bob
+/gig 3
+/press Apply
+I drew your logo last week
+""")
+    told = said_to(out, "alice")
+    assert "bob applied to #3 Brand guide in SVG." in told
+    assert "🏅 Badges: svg (Console board)" in told.split("bob applied to #3")[1]
