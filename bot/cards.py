@@ -62,6 +62,11 @@ def gig_card(view: GigView, _: Callable[..., str], *, full: bool = False,
         line.append(_("one freelancer may take several, one at a time") if g.repeat
                     else _("one slot per freelancer"))
     text.line(" · ".join(line))
+    if g.qualifies_skill:
+        text.line("🏅 " + _("Qualification gig: an approved delivery earns the {badge} badge",
+                           badge=g.qualifies_skill))
+    if g.requires_badge:
+        text.line("🔒 " + _("Only for holders of the {badge} badge", badge=g.requires_badge))
     if view.community is not None:
         text.line(_("Board: {name}", name=view.community.name))
         if view.community.visibility == "members":

@@ -27,6 +27,7 @@ ERROR_LEADS = {
     "not_found": "Not found", "invalid_input": "Please check your input",
     "already_claimed": "Already yours", "claim_limit": "Claim limit reached",
     "banned": "Banned", "payment_failed": "Payment problem", "payment_declined": "Payment problem",
+    "badge_required": "Badge needed",
 }
 
 

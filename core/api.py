@@ -71,6 +71,12 @@ from core.domain.queue_items import ITEM_MAX, MAX_ITEMS, read_items, read_items_
 from core.domain.records import WORKING_CLAIM_STATES
 from core.events import QueueWorkStarted
 from core.lifecycle.next_task import NextTask
+# -- badges and qualification gigs (core.lifecycle.badges) ---------------------------
+from core.domain.errors import BadgeRequired
+from core.domain.records import CommunityBadge, MemberBadge
+from core.events import BadgeEarned, BadgeRevoked, BadgeRoleRefused
+from core.lifecycle.badges import ROLE_PROBLEMS, BadgeHeld, BoardBadge
+from core.ports.notifications import RoleChange
 
 # -- ports ---------------------------------------------------------------------
 from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
@@ -115,6 +121,9 @@ __all__ = [
     "BoardStats", "EarningsReport", "Statement", "StatementLine", "WeekEarnings",  # reports
     "WeeklySummaryDue",
     "GigPushesHeld", "PostingLimitReached",
+    # badges and qualification gigs
+    "BadgeEarned", "BadgeHeld", "BadgeRequired", "BadgeRevoked", "BadgeRoleRefused", "BoardBadge",
+    "CommunityBadge", "MemberBadge", "ROLE_PROBLEMS", "RoleChange",
     "ApplicationClosed",
     # domain events (core.events)
     "ApplicationAccepted", "ApplicationDeclined", "ApplicationReceived", "ChargebackOpened",

@@ -428,3 +428,40 @@ class RecurringGigPosted(Event, type_name="gig.recurring_posted"):
     gig_id: int
     source_gig_id: int
     every_days: int
+
+
+# -- badges (core.lifecycle.badges) ------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class BadgeEarned(Event, type_name="badge.earned"):
+    """To the freelancer: their approved qualification gig earned them the
+    community's ``skill`` badge (and, with ``role``, its platform role)."""
+    community_id: int
+    skill: str
+    gig_id: int
+    claim_id: int
+    role: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class BadgeRevoked(Event, type_name="badge.revoked"):
+    """To the freelancer: a moderator took the community's ``skill`` badge back."""
+    community_id: int
+    skill: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BadgeRoleRefused(Event, type_name="badge.role_refused"):
+    """To the community's moderators, once until it works again: the platform
+    refused to give (or take back) the badge's role. ``problem``: missing_permissions
+    (the bot lacks Manage Roles or its role is not above ``role_name``) or
+    unknown_role (the role was deleted)."""
+    community_id: int
+    skill: str
+    problem: str
+    role_name: str = ""
+    bot_role_name: str = ""
+    member_name: str = ""
+    removing: bool = False  # taking the role back (a revoked badge), not giving it
+    for_moderator: bool = True

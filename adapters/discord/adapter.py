@@ -7,6 +7,10 @@ to send, edit and delete messages, DM people and upload files on Discord.
   card's thread on its board (questions and deliveries go there) and
   ``card_closed`` archives and locks it when the gig is over.
 - ``edit`` skips edits that would change nothing (same rendering as last time).
+- ``set_member_role`` gives or takes a badge's role (PUT/DELETE
+  /guilds/{guild}/members/{user}/roles/{role}); Discord's 403 (50013 Missing
+  Permissions: no Manage Roles, or the role is not below the bot's highest role)
+  becomes ``RoleRefused`` with the role names the moderators need to fix it.
 
 Every REST call is paced by the client's global ``Pacer`` (see ``pacing``).
 Discord's refusals become the delivery layer's outcomes: ``TryLater`` for rate
@@ -25,7 +29,8 @@ import discord
 from bot.conversation import Attachment, Reply, Rich
 from bot.delivery.cards import gig_card_key
 from bot.delivery.platform import (
-    Capabilities, Chat, MessageGone, Posted, Progress, RecipientUnreachable, TryLater,
+    Capabilities, Chat, MessageGone, Posted, Progress, RecipientUnreachable, RoleRefused,
+    TryLater,
 )
 from bot.delivery.service import PlatformDelivery
 from bot.texts import N_, translator
@@ -206,6 +211,41 @@ class DiscordAdapter:
 
     def start_link(self, gig_id: int | None = None) -> str | None:
         return None  # a bot may DM any member who shares a server and allows it
+
+    # -- roles -----------------------------------------------------------------
+    async def set_member_role(self, community_id: str, user_id: str, role_id: str, *,
+                              grant: bool) -> None:
+        await self.ensure_ready()
+        guild_id, member_id, rid = int(community_id), int(user_id), int(role_id)
+        http = self.client.http
+        try:
+            if grant:
+                await http.add_role(guild_id, member_id, rid, reason="gigbroker badge earned")
+            else:
+                await http.remove_role(guild_id, member_id, rid, reason="gigbroker badge revoked")
+        except discord.Forbidden as exc:
+            role_name, bot_role_name = self._role_names(guild_id, rid)
+            raise RoleRefused("missing_permissions", role_name=role_name,
+                              bot_role_name=bot_role_name) from exc
+        except discord.NotFound as exc:
+            if exc.code == 10011:  # Unknown Role
+                raise RoleRefused("unknown_role") from exc
+            raise RecipientUnreachable(exc.text or str(exc)) from exc  # member or server gone
+        except discord.HTTPException as exc:
+            mapped = outcome(exc)
+            if mapped is exc:
+                raise
+            raise mapped from exc
+
+    def _role_names(self, guild_id: int, role_id: int) -> tuple[str, str]:
+        """(the role's name, the bot's highest role's name) as the gateway cache knows them."""
+        guild = self.client.get_guild(guild_id)
+        if guild is None:
+            return "", ""
+        role = guild.get_role(role_id)
+        me = guild.me
+        return (role.name if role else "",
+                me.top_role.name if me is not None and not me.top_role.is_default() else "")
 
     # -- threads ---------------------------------------------------------------
     async def card_posted(self, card_key: str, message: Posted, reply: Reply) -> None:

@@ -50,6 +50,8 @@ class SlashCommandIntake:
                 files.append(discord_files.from_option(value))
             elif key == "channel" and isinstance(value, discord.abc.GuildChannel):
                 channel = value
+            elif isinstance(value, discord.Role) and name == "badge":
+                args[key], args["role_name"] = str(value.id), value.name  # said in the reply
             elif isinstance(value, (discord.abc.User, discord.Role, discord.Object)):
                 args[key] = str(value.id)
             else:

@@ -73,6 +73,10 @@ FREE_FORM_OPTIONS: dict[str, tuple[Option, ...]] = {
         Option("repeat", N_("yes: one freelancer may take several slots"), str,
                choices=("yes", "no")),
         Option("items_file", N_("A queue: a CSV file, one row per item"), discord.Attachment),
+        Option("qualifies", N_("Moderators: approving a delivery earns this skill's badge"),
+               _text(32)),
+        Option("requires", N_("Only holders of this skill's badge may claim or apply"),
+               _text(32)),
         Option("more", N_("Other options as key=value, e.g. review_window=2d"), _text(500)),
     ),
     "profile": (
@@ -98,6 +102,8 @@ FREE_FORM_OPTIONS: dict[str, tuple[Option, ...]] = {
 OVERRIDES: dict[tuple[str, str], Any] = {
     ("board", "moderator_role"): discord.Role,
     ("ban", "user"): discord.User,
+    ("badge", "role"): discord.Role,
+    ("revoke", "user"): discord.User,
 }
 EXTRAS: dict[str, tuple[Option, ...]] = {
     "board": (Option("channel", N_("The channel for gig cards (default: this one)"),

@@ -136,6 +136,13 @@ async def show_profile(ctx: Context):
     stars = (stats.rating_sum / stats.rating_count) if stats.rating_count else None
     text.line(ctx._("Reputation: {score}/100 · {n} approved · {r}",
                     score=round(100 * view.reputation), n=stats.approved, r=(f"★ {stars:.1f} ({stats.rating_count})" if stars else ctx._("no ratings yet"))))
+    badges = await ctx.engine.badges_of(ctx.user_id)
+    if badges:
+        text.line(ctx._("Badges:"))
+        for held in badges:
+            text.line(f"🏅 {held.skill}", "bold").add(" — ").add(
+                ctx._("{community}, since {date}", community=held.community,
+                      date=held.granted_at.date().isoformat()))
     text.line(ctx._("Change a field with /profile skills=design,svg hours=9-17 "
                     "timezone=Europe/Berlin min_reward=10"), "italic")
     return [ctx.say(text, private=True)]

@@ -4,7 +4,8 @@ rendered in their language and goes to each platform where they have an
 identity (none running here: retried later, for another process or this one once
 the adapter is back, never dropped); a gig card change re-renders the card and edits every message that
 shows it, on every platform, posting it on its community's board when it is
-not there yet (``bot.delivery.cards``)."""
+not there yet (``bot.delivery.cards``); a badge's role is given or taken on
+the community's platform (``bot.delivery.roles``)."""
 from __future__ import annotations
 
 import logging
@@ -12,6 +13,7 @@ import logging
 from bot import renderers
 from bot.delivery.cards import gig_card_key
 from bot.delivery.platform import Platform
+from bot.delivery.roles import apply_role_change
 from bot.delivery.service import PlatformDelivery
 from bot.texts import translator
 from core.api import (
@@ -46,6 +48,9 @@ class ChatDispatcher:
             del self.adapters[delivery.name]
 
     async def deliver(self, note: Notification) -> None:
+        if note.effect is not None:  # a platform effect (a badge's role), not a message
+            await apply_role_change(self.engine, self.adapters, note.effect)
+            return
         if note.event == GigCardChanged.type_name:
             await self._card(note)
             return

@@ -24,7 +24,9 @@ one place (``bot.delivery.outcomes``):
 - ``RecipientNotStarted``: the user never opened a private chat with the bot
   (Telegram) -> held and retried later (released early when they /start);
 - ``MessageGone``: the message to edit or delete no longer exists -> its card
-  reference is forgotten (a board card is posted again).
+  reference is forgotten (a board card is posted again);
+- ``RoleRefused``: a member's role cannot be changed until a moderator fixes the
+  bot's permissions (``ManagesRoles``) -> the moderators are told, once.
 Any other exception is a transient failure: the outbox retries with backoff."""
 from __future__ import annotations
 
@@ -102,6 +104,28 @@ class RecipientNotStarted(PlatformOutcome):
 
 class MessageGone(PlatformOutcome):
     """The message to edit or delete no longer exists (deleted, chat left)."""
+
+
+class RoleRefused(PlatformOutcome):
+    """The platform will not change a member's role until someone fixes it:
+    ``problem`` is missing_permissions (the bot lacks Manage Roles, or its role is
+    not above ``role_name``) or unknown_role (the role was deleted)."""
+
+    def __init__(self, problem: str, *, role_name: str = "", bot_role_name: str = "") -> None:
+        super().__init__(f"{problem}: {role_name or '?'}")
+        self.problem = problem
+        self.role_name = role_name
+        self.bot_role_name = bot_role_name
+
+
+@runtime_checkable
+class ManagesRoles(Protocol):
+    """A platform whose communities have roles the bot can give (Discord)."""
+
+    async def set_member_role(self, community_id: str, user_id: str, role_id: str, *,
+                              grant: bool) -> None:
+        """Give (``grant``) or take back a role; ``RoleRefused``, ``RecipientUnreachable``
+        (the member left), ``TryLater``; anything else is transient."""
 
 
 # -- one incoming event being answered -----------------------------------------------

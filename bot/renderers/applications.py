@@ -25,8 +25,18 @@ async def add_applicant(text: Rich, engine: Engine, _: Translate, freelancer_id:
                 score=round(100 * view.reputation), n=stats.approved, r=stars))
     if view.profile.skills:
         text.line(_("Skills: {skills}", skills=view.profile.skills.replace(",", ", ")))
+    await add_badges(text, engine, _, freelancer_id)
     if pitch is not None:
         text.line(_("Pitch:"), "bold").add(" ").add(pitch or "-")
+    return text
+
+
+async def add_badges(text: Rich, engine: Engine, _: Translate, freelancer_id: int) -> Rich:
+    """Append the badges the freelancer holds (per community), if any."""
+    held = await engine.badges_of(freelancer_id)
+    if held:
+        text.line("🏅 " + _("Badges: {badges}", badges=", ".join(
+            f"{b.skill} ({b.community})" for b in held)))
     return text
 
 

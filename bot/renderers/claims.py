@@ -8,7 +8,7 @@ from bot.conversation import Button, Reply, Rich
 from bot.notifications import delivery_for, rate_buttons
 from bot.payloads import button_payload
 from bot.queue_cards import next_task_offer
-from bot.renderers.applications import add_applicant
+from bot.renderers.applications import add_applicant, add_badges
 from bot.renderers.registry import Scene, renders
 from core.api import (
     ApplicationAccepted, ApplicationDeclined, ApplicationReceived, ClaimAbandoned, ClaimApproved,
@@ -25,8 +25,9 @@ def _ref(s: Scene) -> str:
 @renders(SlotClaimed)
 async def claimed(s: Scene) -> Reply:
     _ = s._
-    return s.reply(Rich().add(_("{name} claimed a slot of {title}: {claim}.",
-                                name=s.freelancer_name, title=s.gig.title, claim=_ref(s))))
+    text = Rich().add(_("{name} claimed a slot of {title}: {claim}.",
+                        name=s.freelancer_name, title=s.gig.title, claim=_ref(s)))
+    return s.reply(await add_badges(text, s.engine, _, s.event.freelancer_id))
 
 
 @renders(SlotClaimConfirmed)

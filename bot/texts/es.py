@@ -1190,4 +1190,120 @@ MESSAGES: dict[str, str] = {
         "Una cola: un archivo CSV, una fila por elemento",
     "I could not read that file; send it again.":
         "No pude leer ese archivo; envíalo de nuevo.",
+    # --- badges and qualification gigs (issue 16: bot/commands/badges.py,
+    # bot/renderers/badges.py, core/lifecycle/badges.py) ---
+    'Qualification gig: an approved delivery earns the {badge} badge':
+        'Trabajo de calificación: una entrega aprobada otorga la insignia {badge}',
+    'Only for holders of the {badge} badge':
+        'Solo para quienes tienen la insignia {badge}',
+    'Badges:':
+        'Insignias:',
+    '{community}, since {date}':
+        '{community}, desde {date}',
+    'the role could not be given last time: I need Manage Roles and my role above it':
+        'la última vez no se pudo dar el rol: necesito Gestionar roles y mi rol por encima de él',
+    'the role could not be given last time: it no longer exists':
+        'la última vez no se pudo dar el rol: ya no existe',
+    'Badges of {community}':
+        'Insignias de {community}',
+    'None yet. Set one up with /badge svg (on Discord: /badge svg role=@Role), then post a paid qualification gig with /post qualifies=svg.':
+        'Ninguna todavía. Crea una con /badge svg (en Discord: /badge svg role=@Role) y publica un trabajo de calificación pagado con /post qualifies=svg.',
+    '{n} holder(s)':
+        '{n} titular(es)',
+    'gives a Discord role':
+        'da un rol de Discord',
+    'Open qualification gigs: {gigs}':
+        'Trabajos de calificación abiertos: {gigs}',
+    'No open qualification gig.':
+        'Ningún trabajo de calificación abierto.',
+    'Moderators: set up a skill badge, earned with a qualification gig':
+        'Moderadores: crear una insignia de habilidad, ganada con un trabajo de calificación',
+    'the skill the badge proves, e.g. svg':
+        'la habilidad que demuestra la insignia, p. ej. svg',
+    'the role holders get on Discord':
+        'el rol que reciben sus titulares en Discord',
+    '🏅 The {badge} badge of {community} is ready.':
+        '🏅 La insignia {badge} de {community} está lista.',
+    'Holders get the @{role} role.':
+        'Sus titulares reciben el rol @{role}.',
+    'Holders get the role you picked.':
+        'Sus titulares reciben el rol que elegiste.',
+    "It shows on the holder's /profile and on their claims.":
+        'Se muestra en el /profile del titular y en sus encargos.',
+    'Post a paid qualification gig for it: /post qualifies={badge} title=... reward=... Approving a delivery grants the badge.':
+        'Publica un trabajo de calificación pagado para ella: /post qualifies={badge} title=... reward=... Aprobar una entrega otorga la insignia.',
+    'Gigs only holders may take: /post requires={badge} ...':
+        'Trabajos que solo pueden tomar sus titulares: /post requires={badge} ...',
+    'Giving the role again to {n} holder(s).':
+        'Dando de nuevo el rol a {n} titular(es).',
+    'Moderators: take a badge back from a member':
+        'Moderadores: retirar una insignia a un miembro',
+    "the badge's skill, e.g. svg":
+        'la habilidad de la insignia, p. ej. svg',
+    '{name} no longer holds the {badge} badge of {community}.':
+        '{name} ya no tiene la insignia {badge} de {community}.',
+    'Badges: {badges}':
+        'Insignias: {badges}',
+    '🏅 You earned the {badge} badge of {community}!':
+        '🏅 ¡Ganaste la insignia {badge} de {community}!',
+    'Your approved work on {title} qualified you. Gigs of {community} that require {badge} are open to you now, and the badge shows on your /profile and your claims.':
+        'Tu trabajo aprobado en {title} te calificó. Los trabajos de {community} que piden {badge} ya están abiertos para ti, y la insignia se muestra en tu /profile y en tus encargos.',
+    "You also get the badge's role on the {community} server.":
+        'También recibes el rol de la insignia en el servidor {community}.',
+    'A moderator of {community} took back your {badge} badge.':
+        'Un moderador de {community} te retiró la insignia {badge}.',
+    'Reason: {reason}':
+        'Motivo: {reason}',
+    '⚠️ I could not take the {role} role back from {member} on {community}.':
+        '⚠️ No pude quitarle el rol {role} a {member} en {community}.',
+    '⚠️ I could not give {member} the {role} role on {community}.':
+        '⚠️ No pude darle a {member} el rol {role} en {community}.',
+    'The role of the {badge} badge no longer exists. Pick another one with /badge {badge} role=@Role.':
+        'El rol de la insignia {badge} ya no existe. Elige otro con /badge {badge} role=@Role.',
+    'Discord says I am missing permissions. In Server Settings → Roles, give my role ({bot_role}) the Manage Roles permission and drag it above {role}.':
+        'Discord dice que me faltan permisos. En Ajustes del servidor → Roles, dale a mi rol ({bot_role}) el permiso Gestionar roles y arrástralo por encima de {role}.',
+    "the bot's role":
+        'el rol del bot',
+    "Then run /badge {badge} in the server to bring every holder's role up to date.":
+        'Luego ejecuta /badge {badge} en el servidor para poner al día el rol de cada titular.',
+    'The badge itself is granted; only the role is missing.':
+        'La insignia sí se otorgó; solo falta el rol.',
+    "Moderators: approving a delivery earns this skill's badge":
+        'Moderadores: aprobar una entrega otorga la insignia de esta habilidad',
+    "Only holders of this skill's badge may claim or apply":
+        'Solo quienes tienen la insignia de esta habilidad pueden tomarlo o postularse',
+    'Name one skill for the badge, like {name}=svg.':
+        'Indica una sola habilidad para la insignia, como {name}=svg.',
+    'A qualification gig for {badge} cannot require {badge}: nobody could earn it.':
+        'Un trabajo de calificación para {badge} no puede pedir {badge}: nadie podría ganarla.',
+    'Only moderators of {community} can set up its badges.':
+        'Solo los moderadores de {community} pueden crear sus insignias.',
+    'Name the skill of the badge, like /badge svg.':
+        'Indica la habilidad de la insignia, como /badge svg.',
+    "Badges give a role on Discord only; on {platform} they show on the member's profile.":
+        'Las insignias dan un rol solo en Discord; en {platform} se muestran en el perfil del miembro.',
+    'Pick the role (role=@Role) or paste its id.':
+        'Elige el rol (role=@Role) o pega su id.',
+    'Badges belong to a community board: post this gig on the board whose {badge} badge it is about.':
+        'Las insignias pertenecen al tablero de una comunidad: publica este trabajo en el tablero de la insignia {badge}.',
+    '{community} has no {badge} badge yet. A moderator sets it up with /badge {badge}.':
+        '{community} aún no tiene la insignia {badge}. Un moderador la crea con /badge {badge}.',
+    'Only moderators of {community} can post qualification gigs.':
+        'Solo los moderadores de {community} pueden publicar trabajos de calificación.',
+    'Gig #{gig_id} is for holders of the {badge} badge of {community}. Earn it with a paid qualification gig: {gigs}.':
+        'El trabajo #{gig_id} es para quienes tienen la insignia {badge} de {community}. Gánala con un trabajo de calificación pagado: {gigs}.',
+    'Gig #{gig_id} is for holders of the {badge} badge of {community}. No qualification gig for it is open right now; ask the moderators of {community} when the next one comes.':
+        'El trabajo #{gig_id} es para quienes tienen la insignia {badge} de {community}. Ahora no hay ningún trabajo de calificación abierto para ella; pregunta a los moderadores de {community} cuándo llega el próximo.',
+    'You already hold the {badge} badge of {community}; this qualification gig is for those who do not.':
+        'Ya tienes la insignia {badge} de {community}; este trabajo de calificación es para quienes no la tienen.',
+    'Only moderators of {community} can take badges back.':
+        'Solo los moderadores de {community} pueden retirar insignias.',
+    '{community} has no {badge} badge.':
+        '{community} no tiene la insignia {badge}.',
+    '{name} does not hold the {badge} badge of {community}.':
+        '{name} no tiene la insignia {badge} de {community}.',
+    'Unknown role problem {problem}.':
+        'Problema de rol desconocido {problem}.',
+    'Badge needed':
+        'Falta una insignia',
 }

@@ -81,3 +81,9 @@ class PostingLimitReached(DomainError):
 
 class PaymentFailed(DomainError):
     code = "payment_failed"
+
+
+class BadgeRequired(NotAllowed):
+    """The gig is only for holders of a community badge the freelancer lacks."""
+
+    code = "badge_required"

@@ -75,6 +75,17 @@ def _skill_tag(item: str) -> str:
     return (folded or _UNICODE_TAG_RE.sub("", text).replace("_", ""))[:32]
 
 
+def read_badge(value: object, field_name: str = "badge") -> str | None:
+    """One skill tag naming a badge ('SVG' -> 'svg'); None when empty; several refused."""
+    if value is None or not str(value).strip():
+        return None
+    tags = normalise_skills(value)
+    if len(tags) != 1:
+        raise ValidationError(field_name, "Name one skill for the badge, like {name}=svg.",
+                              name=field_name)
+    return tags[0]
+
+
 def parse_duration(value: object, field_name: str, *, minimum: timedelta,
                    maximum: timedelta) -> timedelta:
     """'2d', '36h', '90m', '1w' or a bare number of hours."""
@@ -175,6 +186,8 @@ class GigDraft:
     community_id: int | None = None
     items: list[str] = field(default_factory=list)  # a queue: one slot per item
     repeat: bool | None = None  # None: on for a queue, off for N identical slots
+    qualifies_skill: str | None = None  # a qualification gig for this badge (moderators)
+    requires_badge: str | None = None  # only holders of this badge may claim or apply
 
     @classmethod
     def parse(cls, fields: dict[str, object], *, community_id: int | None = None,
@@ -184,7 +197,7 @@ class GigDraft:
         offending input."""
         known = {"title", "description", "reward", "currency", "slots", "skills", "mode",
                  "deliver_in", "review_window", "listing_for", "max_revisions", "estimate",
-                 "items", "repeat"}
+                 "items", "repeat", "qualifies", "requires"}
         unknown = sorted(set(fields) - known)
         if unknown:
             raise ValidationError(unknown[0], "Unknown field {unknown}. Known fields: {known}.",
@@ -222,6 +235,8 @@ class GigDraft:
                                                      maximum=MAX_SLOTS),
             mode=str(opt("mode") or "claim").strip().lower(),
             community_id=community_id,
+            qualifies_skill=read_badge(opt("qualifies"), "qualifies"),
+            requires_badge=read_badge(opt("requires"), "requires"),
             **values,
         ).validate()
 
@@ -256,9 +271,14 @@ class GigDraft:
             raise ValidationError("slots", "A queue has one slot per item: {n} items, so leave "
                                   "slots out (you wrote slots={slots}).", n=len(items),
                                   slots=str(self.slots))
+        if self.qualifies_skill and self.qualifies_skill == self.requires_badge:
+            raise ValidationError("requires", "A qualification gig for {badge} cannot require "
+                                  "{badge}: nobody could earn it.", badge=self.qualifies_skill)
         return replace(
             self, currency=currency, skills=normalise_skills(self.skills), items=items,
             repeat=bool(items) if self.repeat is None else bool(self.repeat),
+            qualifies_skill=read_badge(self.qualifies_skill, "qualifies"),
+            requires_badge=read_badge(self.requires_badge, "requires"),
             title=clean_text(self.title, "title", min_len=TITLE_MIN, max_len=TITLE_MAX,
                              single_line=True),
             description=clean_text(self.description, "description", max_len=DESCRIPTION_MAX))

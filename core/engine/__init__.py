@@ -7,6 +7,7 @@ raises a typed ``DomainError`` and writes nothing.
 The methods are grouped by area, one mixin per module of this package."""
 from __future__ import annotations
 
+from core.engine.badges import BadgeWrites
 from core.engine.boards import BoardWrites
 from core.engine.delivery import DeliveryWrites
 from core.engine.gig_management import GigManagement
@@ -23,7 +24,7 @@ from core.engine.transitions import Transitions
 
 class Engine(Transitions, PeopleWrites, BoardWrites, PaymentWrites, DeliveryWrites, Reads,
              Operations, NotificationReads, Reports, IntakeWrites, GigManagement,
-             QueueReads):
+             QueueReads, BadgeWrites):
     """The engine (see the module docstring)."""
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.lifecycle import ledger
 from core.domain.errors import InvalidTransition, NotAllowed, ValidationError
+from core.lifecycle.badges import grant_for_approval
 from core.lifecycle.gigs import maybe_complete, refund_slots
 from core.events import (
     ClaimAbandoned, ClaimApproved, ClaimAutoApproved, ClaimRejected, ClaimWithdrawn,
@@ -192,6 +193,7 @@ def approve(tx: Tx, actor_id: int | None, claim_id: int) -> Claim:
         tx.emit(approved(recipient_id=who, gig_id=gig.id, claim_id=claim.id,
                          amount_minor=gig.reward_minor, currency=gig.currency),
                 key=f"claim:{claim.id}")
+    grant_for_approval(tx, gig, claim)  # a qualification gig: its badge, in this transaction
     maybe_complete(tx, gig)
     return claim
 

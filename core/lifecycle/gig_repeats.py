@@ -29,7 +29,8 @@ def draft_of(tx: Tx, gig: Gig) -> GigDraft:
         slots=gig.slots, mode=gig.mode, deliver_in=timedelta(seconds=gig.deliver_seconds),
         review_window=timedelta(seconds=gig.review_seconds),
         listing_for=timedelta(seconds=gig.listing_seconds), max_revisions=gig.max_revisions,
-        estimated_minutes=gig.estimated_minutes, community_id=gig.community_id)
+        estimated_minutes=gig.estimated_minutes, community_id=gig.community_id,
+        qualifies_skill=gig.qualifies_skill, requires_badge=gig.requires_badge)
 
 
 def _own(tx: Tx, actor_id: int, gig_id: int) -> Gig:

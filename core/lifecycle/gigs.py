@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from core.lifecycle import charges, gig_changes, ledger, queues
+from core.lifecycle.badges import check_gig_badges
 from core.domain.gig_input import GigDraft
 from core.domain.errors import Banned, InvalidTransition, NotAllowed, PaymentFailed, ValidationError
 from core.events import GigCancelled, GigCompleted, GigExpired, GigOpened, LatePaymentRefunded
@@ -31,6 +32,7 @@ def post_gig(tx: Tx, client_id: int, draft: GigDraft) -> Gig:
     if community is not None:
         if tx.member_role(community.id, client_id) == "banned":
             raise Banned("You are banned from {community}.", community=community.name)
+    check_gig_badges(tx, client_id, draft, community)
     fee_bps = community.fee_bps if community and community.fee_bps is not None else cfg.fee_bps
     if draft.reward_minor * draft.slots > MAX_REWARD_MAJOR * 10 ** exponent(draft.currency) * 10:
         raise ValidationError("slots", "That gig is too large to fund at once. Lower the reward "
@@ -58,6 +60,7 @@ def post_gig(tx: Tx, client_id: int, draft: GigDraft) -> Gig:
         description=draft.description, skills=",".join(draft.skills), currency=draft.currency,
         reward_minor=draft.reward_minor, fee_per_slot=fee_for(draft.reward_minor, fee_bps),
         slots=draft.slots, mode=draft.mode, estimated_minutes=draft.estimated_minutes,
+        qualifies_skill=draft.qualifies_skill, requires_badge=draft.requires_badge,
         deliver_seconds=pick(draft.deliver_in, community and community.deliver_hours and
                              community.deliver_hours * 3600, timedelta(hours=cfg.deliver_hours)),
         review_seconds=pick(draft.review_window, community and community.review_hours and

@@ -22,6 +22,7 @@ from core.events import (
     ApplicationAccepted, ApplicationClosed, ApplicationDeclined, ApplicationReceived,
     QueueWorkStarted, SlotClaimConfirmed, SlotClaimed,
 )
+from core.lifecycle.badges import refuse_without_badge
 from core.lifecycle.tx import Tx, one_of
 from core.domain.records import (
     LIVE_CLAIM_STATES, SLOT_HOLDING_STATES, Application, Block, Claim, ClaimStatus, Community,
@@ -57,6 +58,7 @@ _FACTS = (
     select(
         _gig.id, _gig.client_id, _gig.community_id, _gig.status, _gig.mode, _gig.slots,
         _gig.slots_live, _gig.slots_settled, _gig.deliver_seconds, _gig.repeat, _gig.item_count,
+        _gig.requires_badge, _gig.qualifies_skill,
         select(_user.banned).where(_user.id == _USER).scalar_subquery().label("banned"),
         exists().where(or_(and_(_block.blocker_id == _gig.client_id, _block.blocked_id == _USER),
                            and_(_block.blocker_id == _USER, _block.blocked_id == _gig.client_id)))
@@ -102,6 +104,8 @@ def check_eligible(tx: Tx, gig_id: int, user_id: int) -> Row:
     """May this freelancer take work on this gig at all? (Not about free slots.)"""
     facts = eligibility(tx, gig_id, user_id)
     _refuse_ineligible(facts, user_id)
+    if facts.requires_badge or facts.qualifies_skill:
+        refuse_without_badge(tx, facts, user_id)
     return facts
 
 

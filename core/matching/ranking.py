@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from core.domain.config import EngineConfig
@@ -27,7 +27,9 @@ from core.events import GigMatched
 from core.matching.push_budget import take_pushes
 from core.lifecycle.tx import Tx
 from core.matching.index import index_for
-from core.domain.records import Block, Community, CommunityMember, Gig, Profile, ReputationStats
+from core.domain.records import (
+    Block, Community, CommunityBadge, CommunityMember, Gig, MemberBadge, Profile, ReputationStats,
+)
 
 PRIOR_MEAN, PRIOR_WEIGHT = 4.0, 5
 DEFAULTS = EngineConfig()
@@ -98,7 +100,27 @@ def _excluded_and_members(s: Session, gig: Gig) -> tuple[set[int], set[int] | No
         community = s.get(Community, gig.community_id)
         if community is not None and community.visibility == "members":
             members = {uid for uid, role in roles if role != "banned"}
+        if gig.requires_badge:  # only holders may take it
+            holders = _badge_holders(s, gig.community_id, gig.requires_badge)
+            members = holders if members is None else members & holders
+        if gig.qualifies_skill:  # holders need not qualify again
+            out.update(_badge_holders(s, gig.community_id, gig.qualifies_skill))
     return out, members
+
+
+def _badge_holders(s: Session, community_id: int, skill: str) -> set[int]:
+    return set(s.scalars(select(MemberBadge.user_id).join(
+        CommunityBadge, CommunityBadge.id == MemberBadge.badge_id).where(
+        CommunityBadge.community_id == community_id, CommunityBadge.skill == skill,
+        MemberBadge.revoked_at.is_(None))))
+
+
+def _holds_badge_of(user_id: int, skill_column):
+    """SQL: the user holds the gig's community's badge named by ``skill_column``."""
+    return exists().where(MemberBadge.badge_id == CommunityBadge.id,
+                          MemberBadge.user_id == user_id, MemberBadge.revoked_at.is_(None),
+                          CommunityBadge.community_id == Gig.community_id,
+                          CommunityBadge.skill == skill_column)
 
 
 def rank_freelancers(s: Session, gig: Gig, now: datetime, *, limit: int,
@@ -167,6 +189,9 @@ def feed(s: Session, user_id: int, now: datetime, *, skill: str | None = None,
                  or_(Gig.community_id.not_in(members_only), Gig.community_id.in_(member_of)))))
     blocked = select(Block.blocked_id).where(Block.blocker_id == user_id).union(
         select(Block.blocker_id).where(Block.blocked_id == user_id))
+    q = q.where(or_(Gig.requires_badge.is_(None), _holds_badge_of(user_id, Gig.requires_badge)),
+                or_(Gig.qualifies_skill.is_(None),
+                    ~_holds_badge_of(user_id, Gig.qualifies_skill)))
     q = q.where(Gig.client_id.not_in(blocked)).order_by(Gig.id.desc()).limit(500)
     mine = set(t for t in profile.skills.split(",") if t)
     hours = _LocalHours(now)

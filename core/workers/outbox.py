@@ -1,7 +1,8 @@
 """The outbox worker: delivers what transitions queued in their transaction.
 ``notify`` rows go to a ``NotificationDispatcher`` (the chat adapters),
 ``payment`` rows to the payment executor, ``match`` rows to the matcher's
-fan-out. At least once: rows are leased (SKIP LOCKED on PostgreSQL, the single
+fan-out, ``platform`` rows (a member's role to give or take) to the dispatcher
+as a ``RoleChange``. At least once: rows are leased (SKIP LOCKED on PostgreSQL, the single
 writer lock on SQLite), retried with exponential backoff, and carry a dedup key.
 A ``notify`` row whose event type core does not know, or that the dispatcher calls
 ``Undeliverable`` (no renderer), is a dead letter at once: status ``dead`` with
@@ -22,7 +23,9 @@ from core.failpoints import failpoint
 from core.workers import metrics
 from core.lifecycle.tx import Tx
 from core.domain.records import OutboxMessage
-from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
+from core.ports.notifications import (
+    Notification, NotificationDispatcher, RetryLater, RoleChange, Undeliverable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +181,14 @@ class OutboxWorker:
         elif msg.channel == "match":
             from core.matching.ranking import fan_out
             await fan_out(self.engine, data["gig_id"])
+        elif msg.channel == "platform":
+            try:
+                effect = RoleChange(**data)
+            except TypeError as exc:
+                raise Undeliverable(f"no platform effect takes this payload: {exc!r}") from exc
+            await self.dispatcher.deliver(Notification(
+                id=msg.id, event=msg.event, recipient_id=msg.recipient_id, data=data,
+                dedup_key=msg.dedup_key, created_at=msg.created_at, effect=effect))
         else:
             try:
                 happened = event_from(msg.event, msg.recipient_id, data)

@@ -300,3 +300,29 @@ async def test_sharding_and_resume(fake: FakeDiscord) -> None:
         resp = await fake.wait_for_response(it)
         assert resp.content == f"pong from shard {fake.shard_for_guild(g1.id, 2)}"
     assert 4000 in fake.gateway_closes
+
+
+async def test_member_roles_and_missing_permissions(fake: FakeDiscord, world, bot: commands.Bot) -> None:
+    """PUT/DELETE /guilds/{guild}/members/{user}/roles/{role}: given and taken back;
+    403 / 50013 Missing Permissions without Manage Roles or for a role not below
+    the bot's highest role; 404 / 10011 for an unknown role."""
+    from tests.fakes.discord_models import MANAGE_ROLES
+
+    low = fake.create_role(world.guild, "Badge")
+    high = fake.create_role(world.guild, "Above the bot", position=150)
+    member = fake.guild(world.guild).members[world.bob.id]
+    await bot.http.add_role(world.guild.id, world.bob.id, low.id)
+    assert low.id in member.roles
+    await bot.http.remove_role(world.guild.id, world.bob.id, low.id)
+    assert low.id not in member.roles
+
+    with pytest.raises(discord.Forbidden) as ei:
+        await bot.http.add_role(world.guild.id, world.bob.id, high.id)
+    assert ei.value.code == 50013 and "Missing Permissions" in ei.value.text
+    fake.bot_role(world.guild).permissions &= ~MANAGE_ROLES
+    with pytest.raises(discord.Forbidden) as ei:
+        await bot.http.add_role(world.guild.id, world.bob.id, low.id)
+    assert ei.value.code == 50013 and low.id not in member.roles
+    with pytest.raises(discord.NotFound) as ei:
+        await bot.http.add_role(world.guild.id, world.bob.id, 12345)
+    assert ei.value.code == 10011

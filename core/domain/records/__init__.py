@@ -16,12 +16,13 @@ from core.domain.records.queues import (
     ConversationState, InboundUpdate, MessageRef, OutboxMessage, PushBudget, Timer,
 )
 from core.domain.records.gig_changes import GigExtra, GigRecurrence
+from core.domain.records.badges import CommunityBadge, MemberBadge
 
 __all__ = [
     "Application", "AuditEvent", "Block", "Claim", "ClaimStatus", "Community",
     "CommunityMember", "ConversationState", "Delivery", "Dispute", "Gig", "GigMode",
     "GigExtra", "GigItem", "GigRecurrence", "GigStatus", "Identity", "InboundUpdate", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
-    "LinkCode", "MatchChange", "MessageRef", "OutboxMessage", "PaymentOp", "PaymentRequest", "Profile",
+    "LinkCode", "MatchChange", "MessageRef", "CommunityBadge", "MemberBadge", "OutboxMessage", "PaymentOp", "PaymentRequest", "Profile",
     "ProviderEvent", "PushBudget", "Rating", "ReputationStats", "SLOT_HOLDING_STATES",
     "SandboxPayment", "Timer", "User", "WORKING_CLAIM_STATES",
 ]

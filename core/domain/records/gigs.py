@@ -79,6 +79,11 @@ class Gig(SQLModel, table=True):
     # unless the client said repeat=no.
     repeat: bool = False
     item_count: int = 0  # a queue: how many items (GigItem rows); 0 for N identical slots
+    # Badges (core.lifecycle.badges): approving a claim of a qualification gig grants
+    # the community's badge for ``qualifies_skill``; only holders of the community's
+    # ``requires_badge`` badge may claim or apply.
+    qualifies_skill: str | None = Field(default=None, max_length=32)
+    requires_badge: str | None = Field(default=None, max_length=32)
     status: str = Field(default=GigStatus.awaiting_funding, max_length=20, index=True)
     created_at: datetime = Field(default_factory=utcnow)
     funded_at: datetime | None = None
