@@ -1127,4 +1127,8 @@ MESSAGES: dict[str, str] = {
         "Tu perfil, ajustes, trabajos, cartera, cobros y recibos",
     "For board moderators: set up the board, ban, resolve disputes, stats":
         "Para moderadores: configurar el tablero, expulsar, resolver disputas, estadísticas",
+    "That form was already sent or closed, so I did not use this answer.":
+        "Ese formulario ya se envió o se cerró, así que no usé esta respuesta.",
+    "Your form changed while I read that answer; please send it again.":
+        "Tu formulario cambió mientras leía esa respuesta; envíala otra vez, por favor.",
 }

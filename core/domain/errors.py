@@ -81,3 +81,10 @@ class PostingLimitReached(DomainError):
 
 class PaymentFailed(DomainError):
     code = "payment_failed"
+
+
+class FormChanged(DomainError):
+    """A form's state was saved by another answer since it was read (compare-and-swap
+    lost): read it again and re-apply the answer."""
+
+    code = "form_changed"
