@@ -85,7 +85,10 @@ class InteractionAnswerer:
     async def claimed(self, kind: str, event_id: int) -> bool:
         """True when this process is the first to claim the event in the database (no
         other process acts on it). Should the database not answer, the event is acted
-        on here: nothing else could act on it either."""
+        on here: nothing else could act on it either. A SQLite file serves one process,
+        whose in-memory ``take`` is enough."""
+        if not self.engine.shared_database:
+            return True
         try:
             return await self.engine.claim_event(PLATFORM, f"{kind}:{event_id}", self.owner)
         except Exception:  # noqa: BLE001 - see above

@@ -146,11 +146,11 @@ class DiscordService:
         if shards:
             down = sorted(i for i, shard in shards.items() if shard.is_closed())
             count = self.client.shard_count
-            text = f"connected (shards {','.join(map(str, sorted(shards)))} of {count})"
+            text = f"connected: shards {','.join(map(str, sorted(shards)))} of {count}"
             if down:
                 up = False
-                text = (f"shard {','.join(map(str, down))} down (shards "
-                        f"{','.join(map(str, sorted(shards)))} of {count})")
+                text = (f"shard {','.join(map(str, down))} down: shards "
+                        f"{','.join(map(str, sorted(shards)))} of {count}")
         if self.restarts:
             text += f" (restarted {self.restarts}x)"
         if self.last_error and self.state != "connected":
