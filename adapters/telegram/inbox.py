@@ -14,23 +14,22 @@ in that transaction, so a kill after it never handles the update twice), or by t
 processor once handled; on start, ``replay`` queues what
 a killed (or stopped) process had stored but not finished, oldest first.
 
-Each update is stored with its sender (``turns.sender_of``). On PostgreSQL the
-process that will handle an update itself stores it leased to itself, and a
-process without the worker role (``process_here=False``) only stores: workers take
-what it stored (``turns``); there ``replay`` is left to the workers' polling too."""
+Each update is stored with its sender (``turns.sender_of``). A process without the
+worker role (``process_here=False``) only stores: workers take what it stored
+(``turns``); on PostgreSQL ``replay`` is left to the workers' polling too (which
+leaves a fresh update a moment to the process that stored it)."""
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
 from contextlib import AbstractContextManager, nullcontext
-from datetime import timedelta
 
 from telegram import Bot, Update
 from telegram.request import BaseRequest
 
 from adapters.telegram.sender import PLATFORM
-from adapters.telegram.turns import LEASE_SECONDS, sender_of
+from adapters.telegram.turns import sender_of
 from core.api import Engine
 
 log = logging.getLogger(__name__)
@@ -39,12 +38,10 @@ RETRY_FIRST, RETRY_MAX = 0.5, 30.0  # seconds, while the database refuses the ba
 
 
 class InboxQueue(asyncio.Queue):
-    def __init__(self, engine: Engine, *, process_here: bool = True,
-                 owner: str | None = None) -> None:
+    def __init__(self, engine: Engine, *, process_here: bool = True) -> None:
         super().__init__()
         self.engine = engine
         self.process_here = process_here  # False: store only (workers handle them)
-        self.owner = owner  # the lease owner of what this process handles itself
         self._collected: list[Update] = []
         self._storing = asyncio.Lock()
         self._flusher: asyncio.Task | None = None
@@ -70,13 +67,9 @@ class InboxQueue(asyncio.Queue):
         async with self._storing:
             while self._collected:
                 batch = list(self._collected)
-                lease = self.process_here and self.owner is not None \
-                    and self.engine.shared_database
                 new = await self.engine.store_inbound(PLATFORM, [
                     (str(u.update_id), json.dumps(u.to_dict(), separators=(",", ":")),
-                     sender_of(u)) for u in batch],
-                    lease_owner=self.owner if lease else None,
-                    lease_for=timedelta(seconds=LEASE_SECONDS) if lease else None)
+                     sender_of(u)) for u in batch])
                 del self._collected[:len(batch)]
                 for update in batch:
                     if str(update.update_id) in new:

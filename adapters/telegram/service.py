@@ -99,7 +99,7 @@ class TelegramService:
         protect_token(token)
         self.pacer = Pacer(limits)
         # updates stored before they are confirmed (only stored, without processing)
-        self.inbox = InboxQueue(app.engine, process_here=processing, owner=self.owner)
+        self.inbox = InboxQueue(app.engine, process_here=processing)
         self.application = self._build(token, settings, concurrency)
         self.sender = Sender(self.application.bot)
         self.notifier = TelegramPlatform(self.sender, policy=BULK)  # notifications and cards

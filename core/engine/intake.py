@@ -22,14 +22,10 @@ class IntakeWrites(EngineBase):
         file serves one process)."""
         return self.db.dialect == "postgresql"
 
-    async def store_inbound(self, platform: str, updates: list[tuple], *,
-                            lease_owner: str | None = None,
-                            lease_for: timedelta | None = None) -> set[str]:
+    async def store_inbound(self, platform: str, updates: list[tuple]) -> set[str]:
         """Store ``(key, payload[, sender])`` tuples in one transaction; the keys that
-        were new (the others are repeats of updates already stored). With
-        ``lease_owner`` they are leased to the process that stored them."""
-        return await self.tx(lambda t: inbox.store_inbound(
-            t, platform, updates, lease_owner=lease_owner, lease_for=lease_for))
+        were new (the others are repeats of updates already stored)."""
+        return await self.tx(lambda t: inbox.store_inbound(t, platform, updates))
 
     async def take_sender_inbound(self, platform: str, sender: str | None, owner: str,
                                   lease_for: timedelta, *,

@@ -33,23 +33,18 @@ MAX_ATTEMPTS = 3
 HANDLING: ContextVar[tuple[str, str] | None] = ContextVar("inbound_handling", default=None)
 
 
-def store_inbound(tx: Tx, platform: str, updates: list[tuple], *,
-                  lease_owner: str | None = None,
-                  lease_for: timedelta | None = None) -> set[str]:
+def store_inbound(tx: Tx, platform: str, updates: list[tuple]) -> set[str]:
     """Store ``(key, payload)`` or ``(key, payload, sender)`` tuples as pending;
     returns the keys that were new (a key already stored, or twice in the batch, is
-    a repeat). ``lease_owner``: the storing process handles them itself, so they are
-    leased to it (other processes' workers take them only once that lease ends)."""
+    a repeat)."""
     dml = postgresql.insert if tx.dialect == "postgresql" else sqlite.insert
     new: set[str] = set()
-    until = tx.now + lease_for if lease_owner and lease_for else None
     for key, payload, *rest in updates:
         if key in new:
             continue
         stmt = dml(InboundUpdate).values(
             platform=platform, key=key, payload=payload, status="pending", attempts=0,
             received_at=tx.now, sender=(rest[0] if rest else None),
-            lease_owner=lease_owner if until else None, lease_until=until,
         ).on_conflict_do_nothing(index_elements=["platform", "key"])
         if tx.conn.execute(stmt).rowcount:
             new.add(key)
