@@ -110,10 +110,10 @@ class TelegramService:
         # several processes (PostgreSQL): each sender's updates in order, via the inbox
         self.turns = SenderTurns(app.engine, self.owner, self.application.process_update,
                                  lambda: self.application.bot)
-        if processing and app.engine.shared_database:
-            self.processor.turns = self.turns
         # a worker polls the inbox for what other processes stored (and a killed one left)
         self.polls = processing and (app.engine.shared_database or not intake)
+        if self.polls:
+            self.processor.turns = self.turns
         self._polling: asyncio.Task | None = None
         self._stop_polling = asyncio.Event()
         self.webhook: WebhookEndpoint | None = None
