@@ -79,6 +79,7 @@ class DiscordService:
         self.pacer = pacer or Pacer(GLOBAL_LIMIT_PER_SECOND, 1.0)
         client_kwargs.setdefault("http_trace", count_rate_limits())
         self.gateway, self.delivering = gateway, delivering
+        client_kwargs.setdefault("sync_commands", gateway)  # a sending-only process leaves it
         shard_ids = list(getattr(settings, "discord_shard_ids", None) or [])
         shard_count = getattr(settings, "discord_shard_count", None)
         if shard_count is not None:
