@@ -5,7 +5,12 @@ leaves any form. Who may act, and whether the action is still possible, is
 checked before the first question (``before``). Validation happens on submit: a
 refusal that names a field sends the user back to that field with the reason, a
 field error the form has no field for back to its first question, and any other
-refusal closes the form (so later messages are not taken as answers to it)."""
+refusal closes the form (so later messages are not taken as answers to it).
+
+Each answer saves with the version it read (compare-and-swap, ``FormChanged``):
+when another answer of the same person got in first (two processes), the form is
+read again and the answer applied to where the form is now; the last step takes
+the form (a versioned drop) before it submits, so two answers never submit twice."""
 from __future__ import annotations
 
 import json
@@ -14,13 +19,17 @@ from typing import Awaitable, Callable
 
 from bot.context import Context
 from bot.conversation import FieldSpec, FormRequest, FormSpec, Reply, Rich
-from core.api import ConversationState, DomainError, ValidationError
+from bot.texts import N_
+from core.api import ConversationState, DomainError, FormChanged, ValidationError
 
 Submit = Callable[[Context, dict, dict], Awaitable[list[Reply]]]
 # (answer, answers so far, the reader's locale) -> raises ValidationError for a bad answer
 Check = Callable[[str, dict, str], object]
 Before = Callable[[Context, dict], Awaitable[object]]  # raises the refusal before asking
 SKIP_WORDS = ("-", "skip")
+CAS_TRIES = 3  # re-reads of a form another answer saved meanwhile
+FORM_GONE = N_("That form was already sent or closed, so I did not use this answer.")
+FORM_BUSY = N_("Your form changed while I read that answer; please send it again.")
 
 
 @dataclass(frozen=True)
@@ -58,10 +67,12 @@ async def clear(ctx: Context) -> bool:
     return await ctx.engine.drop_form_state(ctx.actor.platform, ctx.actor.platform_user_id)
 
 
-async def _save(ctx: Context, name: str, step: int, values: dict, context: dict) -> None:
-    """Remember where this user is in which form (one form per user and platform)."""
+async def _save(ctx: Context, name: str, step: int, values: dict, context: dict, *,
+                expected: int | None = None) -> None:
+    """Remember where this user is in which form (one form per user and platform);
+    ``expected``: the version this answer read (``FormChanged`` if it moved on)."""
     await ctx.engine.save_form_state(ctx.actor.platform, ctx.actor.platform_user_id, name, step,
-                                     values, context)
+                                     values, context, expected=expected)
 
 
 async def save_progress(ctx: Context, name: str, step: int, values: dict, context: dict) -> None:
@@ -117,7 +128,22 @@ async def start(ctx: Context, name: str, *, context: dict | None = None,
 
 async def answer(ctx: Context, state: ConversationState, text: str,
                  attachments: list[dict] | None = None) -> list[Reply]:
-    """The user typed the next answer of a step-by-step form."""
+    """The user typed the next answer of a step-by-step form. Applied to the state it
+    read; if another answer saved the form meanwhile, to the form as it is now."""
+    for _ in range(CAS_TRIES):
+        try:
+            return await _apply(ctx, state, text, attachments)
+        except FormChanged:
+            fresh = await current(ctx)
+            if fresh is None:
+                return [Reply(Rich().add(ctx._(FORM_GONE)), private=True)]
+            state = fresh
+    return [Reply(Rich().add(ctx._(FORM_BUSY)), private=True)]
+
+
+async def _apply(ctx: Context, state: ConversationState, text: str,
+                 attachments: list[dict] | None) -> list[Reply]:
+    version = getattr(state, "version", None)
     entry = FORMS.get(state.form)
     if entry is None:
         await clear(ctx)
@@ -158,8 +184,11 @@ async def answer(ctx: Context, state: ConversationState, text: str,
         values[f.name] = text
     index = _next_field(spec, values)
     if index is None:
+        if version is not None:  # take the form: a second answer cannot submit it again
+            await ctx.engine.drop_form_state(ctx.actor.platform, ctx.actor.platform_user_id,
+                                             expected=version)
         return await submit(ctx, spec.name, values, context)
-    await _save(ctx, spec.name, index, values, context)
+    await _save(ctx, spec.name, index, values, context, expected=version)
     return [prompt_for(ctx, spec, index)]
 
 

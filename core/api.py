@@ -148,3 +148,7 @@ __all__ = [
     "number_symbols", "parse_amount", "parse_hours", "read_whole_number", "read_working_hours", "split_currency",
     "WorkingHours", "prune_match_log", "run_due_timers", "upgrade_database", "utcnow",
 ]
+
+# -- several processes on one database (roles): compare-and-swap form state -------
+from core.domain.errors import FormChanged  # noqa: E402
+__all__ += ["FormChanged"]

@@ -8,13 +8,16 @@ budget, and a friendly reply with a reference id when something fails.
   member's roles go with it so core knows members and moderators.
 - Every interaction is handled once: the dynamic items, the modal and the
   fallback for leftovers (``intake.InteractionIntake.on_interaction``) race for
-  it through ``InteractionAnswerer.take``.
+  it through ``InteractionAnswerer.take``, and across processes (two receiving the
+  same event) through ``claimed``: the first to store its id in the database acts.
 - ``answer`` runs the conversation for one interaction and hands its replies to
   ``respond.Responder`` (deferring first when the conversation is slow)."""
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import uuid
 from collections import deque
 from typing import Any, Awaitable, Callable
@@ -61,6 +64,7 @@ class InteractionAnswerer:
         self.quick_budget = quick_budget
         self.busy = busy
         self.in_progress = 0
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._taken: set[int] = set()
         self._taken_order: deque[int] = deque()
 
@@ -77,6 +81,20 @@ class InteractionAnswerer:
 
     def is_taken(self, interaction: discord.Interaction) -> bool:
         return interaction.id in self._taken
+
+    async def claimed(self, kind: str, event_id: int) -> bool:
+        """True when this process is the first to claim the event in the database (no
+        other process acts on it). Should the database not answer, the event is acted
+        on here: nothing else could act on it either. A SQLite file serves one process,
+        whose in-memory ``take`` is enough."""
+        if not self.engine.shared_database:
+            return True
+        try:
+            return await self.engine.claim_event(PLATFORM, f"{kind}:{event_id}", self.owner)
+        except Exception:  # noqa: BLE001 - see above
+            log.warning("could not claim discord %s %s; handling it here", kind, event_id,
+                        exc_info=True)
+            return True
 
     # -- who and where -------------------------------------------------------------
     async def actor_of(self, user: discord.abc.User, *, locale: str | None = None,
@@ -114,7 +132,7 @@ class InteractionAnswerer:
                      may_open_form: bool = True) -> list[Reply]:
         """Claim ``interaction``, resolve who and where, run ``work`` and deliver its
         replies; the replies, or ``[]`` when another handler had it or it failed."""
-        if not self.take(interaction):
+        if not self.take(interaction) or not await self.claimed("interaction", interaction.id):
             return []
         loop = asyncio.get_running_loop()
         budget = self.ack_budget

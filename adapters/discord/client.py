@@ -1,5 +1,6 @@
 """The discord.py client: an ``AutoShardedClient`` (one process runs every shard
-Discord recommends) with an ``app_commands.CommandTree``, and the ``Intake`` it
+Discord recommends, or the ``shard_ids`` of ``shard_count`` it is given:
+``DISCORD_SHARD_IDS``/``DISCORD_SHARD_COUNT``, one part of the bot per process) with an ``app_commands.CommandTree``, and the ``Intake`` it
 hands everything that comes in to (``adapters.discord.intake.InteractionIntake``,
 set by the wiring in ``service`` before the client starts).
 
@@ -62,7 +63,10 @@ class GigClient(discord.AutoShardedClient):
         kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
         kwargs.setdefault("max_ratelimit_timeout", 30.0)
         kwargs.setdefault("chunk_guilds_at_startup", False)
+        if not kwargs.get("shard_ids"):
+            kwargs.pop("shard_ids", None)  # all shards (of shard_count, or as Discord says)
         super().__init__(intents=kwargs.pop("intents", None) or intents(), **kwargs)
+        self.fixed_shard_count = self.shard_count  # DISCORD_SHARD_COUNT, else asked at log-in
         self.intake: Intake | None = intake  # set before start (see ``service``)
         self.tree = app_commands.CommandTree(self)
         self.tree.on_error = self._on_tree_error  # type: ignore[method-assign]
@@ -90,11 +94,12 @@ class GigClient(discord.AutoShardedClient):
 
         ``clear()`` is discord.py's own reset, but it leaves three things of the
         closed run: the HTTP connector (closed with the session), the shard count
-        (Discord may have resharded: ask again) and the shards' event queue, which
-        still holds the close event and would end the next ``connect`` at once."""
+        (Discord may have resharded: ask again, unless DISCORD_SHARD_COUNT fixes it) and
+        the shards' event queue, which still holds the close event and would end the
+        next ``connect`` at once."""
         self.clear()
         self.http.connector = discord.utils.MISSING
-        self.shard_count = None
+        self.shard_count = self.fixed_shard_count
         self._AutoShardedClient__queue = asyncio.PriorityQueue()  # noqa: SLF001 - see above
 
     def answered_by(self) -> Intake:

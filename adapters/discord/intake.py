@@ -92,7 +92,8 @@ class InteractionIntake:
                                         started=started)
         elif form_button is not None:
             await self.presses.on_form_button(interaction, *form_button, started=started)
-        elif self.answerer.take(interaction):
+        elif self.answerer.take(interaction) and \
+                await self.answerer.claimed("interaction", interaction.id):
             text = translator(str(interaction.locale))(STALE)
             try:
                 await interaction.response.send_message(text, ephemeral=True)

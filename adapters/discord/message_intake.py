@@ -10,7 +10,8 @@
 Replies go to the author's DMs when private (or posted in a DM), into the
 channel when public, to another person's DMs or a board when targeted there;
 a form is opened from a button in the author's DMs (a message cannot open a
-modal)."""
+modal). A message reaching two processes is handled by the one that claims it
+first (``InteractionAnswerer.claimed``)."""
 from __future__ import annotations
 
 import logging
@@ -47,6 +48,9 @@ class MessageIntake:
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or message.webhook_id:
             return
+        if (message.guild is None or message.attachments) and \
+                not await self.answerer.claimed("message", message.id):
+            return  # another process has it
         try:
             if message.guild is None:
                 await self._dm_message(message)

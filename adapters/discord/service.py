@@ -12,7 +12,13 @@ but gives up (closes the client) on the close codes it cannot handle, e.g.
 4011 "sharding required" when Discord reshards a growing bot; the supervisor
 logs in again (asking Discord for the shard count again) and reconnects with
 exponential backoff, and ``health()`` (shown in ``/healthz``) says whether the
-client is connected and how often it was restarted."""
+client is connected (with its shards) and how often it was restarted.
+
+Roles (``bot.runtime.roles``): ``gateway`` connects the shards of
+``DISCORD_SHARD_IDS``/``DISCORD_SHARD_COUNT`` (all of them when unset) and answers
+what comes in; ``delivering`` (the worker role) registers the adapter with the
+notification dispatcher. A process that only delivers logs in (REST) and never
+opens the gateway."""
 from __future__ import annotations
 
 import asyncio
@@ -44,6 +50,8 @@ class DiscordSettings(Protocol):
     discord_api_base_url: str
     discord_gateway_url: str | None
     discord_dev_guild_ids: Sequence[int]
+    discord_shard_ids: Sequence[int]
+    discord_shard_count: int | None
 
 
 class AppParts(Protocol):
@@ -63,13 +71,21 @@ FIRST_BACKOFF, MAX_BACKOFF = 1.0, 60.0  # seconds between restarts of a stopped 
 class DiscordService:
     def __init__(self, app: AppParts, settings: DiscordSettings, *, pacer: Pacer | None = None,
                  ack_budget: float = 2.0, client_class: type[GigClient] = GigClient,
-                 **client_kwargs) -> None:
+                 gateway: bool = True, delivering: bool = True, **client_kwargs) -> None:
         if not settings.discord_bot_token:
             raise ValueError("DISCORD_BOT_TOKEN is not set")
         self.app = app
         self.settings = settings
         self.pacer = pacer or Pacer(GLOBAL_LIMIT_PER_SECOND, 1.0)
         client_kwargs.setdefault("http_trace", count_rate_limits())
+        self.gateway, self.delivering = gateway, delivering
+        client_kwargs.setdefault("sync_commands", gateway)  # a sending-only process leaves it
+        shard_ids = list(getattr(settings, "discord_shard_ids", None) or [])
+        shard_count = getattr(settings, "discord_shard_count", None)
+        if shard_count is not None:
+            client_kwargs.setdefault("shard_count", shard_count)
+            if shard_ids:
+                client_kwargs.setdefault("shard_ids", shard_ids)
         self.client = client_class(dev_guild_ids=settings.discord_dev_guild_ids,
                                 gateway_url=settings.discord_gateway_url, **client_kwargs)
         pace_requests(self.client.http, self.pacer)
@@ -78,7 +94,8 @@ class DiscordService:
                                             ack_budget=ack_budget)
         self.intake = InteractionIntake(self.answerer)
         self.client.intake = self.intake
-        app.dispatcher.register(self.adapter)
+        if delivering:
+            app.dispatcher.register(self.adapter)
         self._task: asyncio.Task | None = None
         self._stopping = False
         self.state, self.restarts = "not started", 0
@@ -101,6 +118,9 @@ class DiscordService:
             if failure is not None:
                 raise failure from None
             raise
+        if not self.gateway:
+            self.state = "sending only (no gateway here)"
+            return
         self._task = asyncio.create_task(self._supervise(), name="discord-client")
 
     def _startup_failure(self, exc: BaseException) -> StartupFailed | None:
@@ -116,11 +136,27 @@ class DiscordService:
         return None
 
     def health(self) -> tuple[bool, str]:
-        """(up, what /healthz shows)."""
-        text = self.state if not self.restarts else f"{self.state} (restarted {self.restarts}x)"
+        """(up, what /healthz shows): connected with every shard it runs (a shard whose
+        connection is down, or a client that stopped, is not up)."""
+        if not self.gateway:
+            up = self.state.startswith("sending only")
+            return up, self.state
+        up = self.state == "connected"
+        text = self.state
+        shards = self.client.shards if up else {}
+        if shards:
+            down = sorted(i for i, shard in shards.items() if shard.is_closed())
+            count = self.client.shard_count
+            text = f"connected: shards {','.join(map(str, sorted(shards)))} of {count}"
+            if down:
+                up = False
+                text = (f"shard {','.join(map(str, down))} down: shards "
+                        f"{','.join(map(str, sorted(shards)))} of {count}")
+        if self.restarts:
+            text += f" (restarted {self.restarts}x)"
         if self.last_error and self.state != "connected":
             text += f", last error: {self.last_error}"
-        return self.state == "connected", text
+        return up, text
 
     async def _supervise(self) -> None:
         backoff = FIRST_BACKOFF
@@ -186,6 +222,9 @@ class DiscordService:
 
     async def stop(self) -> None:
         self._stopping = True
+        unregister = getattr(self.app.dispatcher, "unregister", None)
+        if self.delivering and unregister is not None:
+            unregister(self.adapter.delivery)
         with contextlib.suppress(Exception):
             await self.client.close()
         if self._task is not None:

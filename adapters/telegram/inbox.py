@@ -12,7 +12,12 @@ before it answers Telegram. A repeat of a stored update is not queued again.
 An update is finished by the first write its handling commits (the engine does it
 in that transaction, so a kill after it never handles the update twice), or by the
 processor once handled; on start, ``replay`` queues what
-a killed (or stopped) process had stored but not finished, oldest first."""
+a killed (or stopped) process had stored but not finished, oldest first.
+
+Each update is stored with its sender (``turns.sender_of``). A process without the
+worker role (``process_here=False``) only stores: workers take what it stored
+(``turns``); on PostgreSQL ``replay`` is left to the workers' polling too (which
+leaves a fresh update a moment to the process that stored it)."""
 from __future__ import annotations
 
 import asyncio
@@ -24,6 +29,7 @@ from telegram import Bot, Update
 from telegram.request import BaseRequest
 
 from adapters.telegram.sender import PLATFORM
+from adapters.telegram.turns import sender_of
 from core.api import Engine
 
 log = logging.getLogger(__name__)
@@ -32,9 +38,10 @@ RETRY_FIRST, RETRY_MAX = 0.5, 30.0  # seconds, while the database refuses the ba
 
 
 class InboxQueue(asyncio.Queue):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, process_here: bool = True) -> None:
         super().__init__()
         self.engine = engine
+        self.process_here = process_here  # False: store only (workers handle them)
         self._collected: list[Update] = []
         self._storing = asyncio.Lock()
         self._flusher: asyncio.Task | None = None
@@ -61,13 +68,14 @@ class InboxQueue(asyncio.Queue):
             while self._collected:
                 batch = list(self._collected)
                 new = await self.engine.store_inbound(PLATFORM, [
-                    (str(u.update_id), json.dumps(u.to_dict(), separators=(",", ":")))
-                    for u in batch])
+                    (str(u.update_id), json.dumps(u.to_dict(), separators=(",", ":")),
+                     sender_of(u)) for u in batch])
                 del self._collected[:len(batch)]
                 for update in batch:
                     if str(update.update_id) in new:
                         new.discard(str(update.update_id))
-                        await super().put(update)
+                        if self.process_here:
+                            await super().put(update)
                     else:
                         log.info("update %s arrived again: already stored, not queued twice",
                                  update.update_id)
@@ -111,7 +119,10 @@ class InboxQueue(asyncio.Queue):
                 log.warning("could not mark %d update(s) handled", len(keys), exc_info=True)
 
     async def replay(self, bot: Bot) -> int:
-        """Queue what an earlier process stored and never finished; how many."""
+        """Queue what an earlier process stored and never finished; how many. (Several
+        processes: the workers' polling takes those, once their lease ends.)"""
+        if self.engine.shared_database or not self.process_here:
+            return 0
         unfinished = await self.engine.take_unfinished_inbound(PLATFORM)
         for key, payload in unfinished:
             try:

@@ -7,10 +7,19 @@ ordered concurrent update processing, and the handlers. ``start()`` publishes th
 then either long-polls or, with ``TELEGRAM_WEBHOOK_URL``, registers the webhook
 (route mounted on the project's HTTP server at construction, before it starts)
 and registers its delivery (``bot.delivery.PlatformDelivery`` around
-``TelegramPlatform``) with the notification dispatcher. ``stop()`` undoes it."""
+``TelegramPlatform``) with the notification dispatcher. ``stop()`` undoes it.
+
+Roles (``bot.runtime.roles``) pick its parts: ``intake`` (the webhook route or long
+polling: updates are stored in the inbox), ``processing`` (handling updates: those
+received here and, polled from the inbox, those other processes stored; each
+sender's in order across processes on PostgreSQL, ``turns``) and ``delivering``
+(notifications from the outbox). One process with all three is what it always was."""
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import socket
 from typing import Awaitable, Callable, Protocol
 
 from telegram import Update
@@ -29,6 +38,7 @@ from adapters.telegram.processor import PerUserProcessor, tell_to_slow_down
 from adapters.telegram.sender import Sender
 from adapters.telegram.startup import startup_failure
 from adapters.telegram.transport import AiohttpRequest
+from adapters.telegram.turns import LOCAL_GRACE, SenderTurns, poll
 from adapters.telegram.webhook import WebhookEndpoint, webhook_path, webhook_secret
 from bot.delivery.dispatcher import ChatDispatcher
 from bot.delivery.service import PlatformDelivery
@@ -76,16 +86,20 @@ def file_base_url(base_url: str) -> str:
 class TelegramService:
     def __init__(self, app: AppParts, settings: TelegramSettings, http: Routes | None = None, *,
                  limits: Limits | None = None, concurrency: int = 64,
-                 polling_timeout: int = 10) -> None:
+                 polling_timeout: int = 10, intake: bool = True, processing: bool = True,
+                 delivering: bool = True) -> None:
         if not settings.telegram_bot_token:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
         self.app = app
         self.settings = settings
         self.polling_timeout = polling_timeout
+        self.intake, self.processing, self.delivering = intake, processing, delivering
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         token = settings.telegram_bot_token
         protect_token(token)
         self.pacer = Pacer(limits)
-        self.inbox = InboxQueue(app.engine)  # updates stored before they are confirmed
+        # updates stored before they are confirmed (only stored, without processing)
+        self.inbox = InboxQueue(app.engine, process_here=processing)
         self.application = self._build(token, settings, concurrency)
         self.sender = Sender(self.application.bot)
         self.notifier = TelegramPlatform(self.sender, policy=BULK)  # notifications and cards
@@ -93,8 +107,17 @@ class TelegramService:
             self.sender, policy=INTERACTIVE))
         self.handlers = Handlers(app.conversation, self.delivery.replies, on_started=self._started)
         self._add_handlers()
+        # several processes (PostgreSQL): each sender's updates in order, via the inbox
+        self.turns = SenderTurns(app.engine, self.owner, self.application.process_update,
+                                 lambda: self.application.bot)
+        # a worker polls the inbox for what other processes stored (and a killed one left)
+        self.polls = processing and (app.engine.shared_database or not intake)
+        if self.polls:
+            self.processor.turns = self.turns
+        self._polling: asyncio.Task | None = None
+        self._stop_polling = asyncio.Event()
         self.webhook: WebhookEndpoint | None = None
-        if settings.telegram_webhook_url:
+        if settings.telegram_webhook_url and intake:
             if http is None:
                 raise ValueError("webhook mode needs the HTTP server")
             self.webhook = WebhookEndpoint(self.application, webhook_secret(
@@ -103,6 +126,9 @@ class TelegramService:
                            self.webhook.handle)
 
     def _build(self, token: str, settings: TelegramSettings, concurrency: int) -> Application:
+        self.processor = PerUserProcessor(
+            concurrency, inbox=self.inbox, on_flood=lambda update: (
+                tell_to_slow_down(self.delivery.replies.platform, update)))
         builder = (Application.builder().token(token)
                    .base_url(settings.telegram_api_base_url)
                    .base_file_url(file_base_url(settings.telegram_api_base_url))
@@ -111,12 +137,10 @@ class TelegramService:
                                                            self.inbox))
                    .rate_limiter(self.pacer)
                    .update_queue(self.inbox)
-                   .concurrent_updates(PerUserProcessor(
-                       concurrency, inbox=self.inbox, on_flood=lambda update: (
-                           tell_to_slow_down(self.delivery.replies.platform, update))))
+                   .concurrent_updates(self.processor)
                    .job_queue(None))
-        if settings.telegram_webhook_url:
-            builder = builder.updater(None)
+        if settings.telegram_webhook_url or not self.intake:
+            builder = builder.updater(None)  # no long polling here
         return builder.build()
 
     def _add_handlers(self) -> None:
@@ -161,9 +185,14 @@ class TelegramService:
         application = self.application
         await application.initialize()  # getMe: checks the token, learns our username
         self.sender.bot_username = application.bot.username or ""
-        await publish_commands(application.bot)
-        await self.inbox.replay(application.bot)  # what a killed process left unfinished
-        if self.webhook is not None:
+        if self.intake:
+            await publish_commands(application.bot)
+        if not self.polls:
+            await self.inbox.replay(application.bot)  # what a killed process left unfinished
+        if not self.intake:
+            log.info("Telegram bot @%s: %s here, no intake", application.bot.username,
+                     "handling stored updates" if self.processing else "sending only")
+        elif self.webhook is not None:
             self.step = "setWebhook"
             await application.bot.set_webhook(
                 self.settings.telegram_webhook_url, secret_token=webhook_secret(
@@ -175,10 +204,41 @@ class TelegramService:
                 poll_interval=0, timeout=self.polling_timeout, allowed_updates=ALLOWED_UPDATES)
             log.info("Telegram bot @%s is long polling", application.bot.username)
         await application.start()
-        self.app.dispatcher.register(self.delivery)
+        if self.delivering:
+            self.app.dispatcher.register(self.delivery)
+        if self.polls:
+            self._stop_polling.clear()
+            self._polling = asyncio.ensure_future(poll(
+                self.turns, self.processor.run_polled, self._stop_polling,
+                grace=LOCAL_GRACE if self.intake else 0.0))
+
+    def health(self) -> tuple[bool, str]:
+        """(up, what /healthz shows): which parts run here, and whether they do."""
+        application = self.application
+        parts = []
+        up = application.running
+        if self.intake:
+            if self.webhook is not None:
+                parts.append("webhook")
+            else:
+                polling = application.updater is not None and application.updater.running
+                up = up and polling
+                parts.append("polling" if polling else "polling stopped")
+        if self.processing:
+            parts.append("handling updates")
+        if self.delivering:
+            parts.append("sending")
+        return up, ("running" if up else "stopped") + (f" ({', '.join(parts)})" if parts else "")
 
     async def stop(self) -> None:
         self.app.dispatcher.unregister(self.delivery)
+        if self._polling is not None:
+            self._stop_polling.set()
+            try:
+                await asyncio.wait_for(self._polling, 5)
+            except (asyncio.TimeoutError, asyncio.CancelledError):
+                self._polling.cancel()
+            self._polling = None
         application = self.application
         if application.updater is not None and application.updater.running:
             await application.updater.stop()

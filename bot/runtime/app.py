@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from bot.delivery.dispatcher import ChatDispatcher
 from bot.service import Conversation
@@ -20,6 +21,8 @@ from core.api import PaymentProvider
 from core.api import run_due_timers
 
 log = logging.getLogger(__name__)
+NOT_NOTIFY = ("payment", "match")  # what a process without any chat adapter delivers
+STALLED_ROUNDS = 12  # clock rounds without a finished one: /healthz says the workers stalled
 
 
 def make_provider(settings: Settings, db: Database) -> PaymentProvider:
@@ -41,8 +44,28 @@ class App:
                              config=EngineConfig(fee_bps=settings.fee_bps))
         self.conversation = Conversation(self.engine, public_base_url=settings.public_base_url)
         self.dispatcher = ChatDispatcher(self.engine)
-        self.outbox = OutboxWorker(self.engine, self.dispatcher)
+        self.outbox = OutboxWorker(self.engine, self.dispatcher, serves=self.outbox_channels)
         self._tasks: list[asyncio.Task] = []
+        self.workers_state = "not running"
+        self.last_clock_round: float | None = None
+        self.clock_every = 5.0
+
+    def outbox_channels(self) -> tuple[str, ...] | None:
+        """The outbox channels this process can deliver: ``notify`` only with a chat
+        adapter registered (a recipient on a platform served nowhere is retried)."""
+        return None if self.dispatcher.adapters else NOT_NOTIFY
+
+    def worker_health(self) -> tuple[bool, str]:
+        """(up, what /healthz shows) for the clock and outbox workers."""
+        if self.workers_state != "running":
+            return False, self.workers_state
+        served = ", ".join(sorted(self.dispatcher.adapters)) or "no chat platform"
+        text = f"clock and outbox running (notifications to {served})"
+        if self.last_clock_round is not None:
+            ago = time.monotonic() - self.last_clock_round
+            if ago > STALLED_ROUNDS * self.clock_every:
+                return False, f"clock stalled: last round {ago:.0f} s ago"
+        return True, text
 
     async def prepare(self) -> None:
         """Bring the schema up to date (Alembic), load the match index, mark staff users."""
@@ -59,6 +82,10 @@ class App:
         await self.outbox.drain()
 
     async def run_workers(self, stop: asyncio.Event, *, clock_every: float = 5.0) -> None:
+        self.clock_every = clock_every
+        self.workers_state = "running"
+        self.last_clock_round = time.monotonic()
+
         async def clock_loop():
             while not stop.is_set():
                 try:
@@ -67,13 +94,17 @@ class App:
                     await prune_match_log(self.engine)
                     await self.engine.prune_inbound()  # finished updates older than 2 days
                     await keep_index_fresh(self.engine)
+                    self.last_clock_round = time.monotonic()
                 except Exception:  # noqa: BLE001 - keep the clock alive
                     log.exception("clock worker round failed")
                 try:
                     await asyncio.wait_for(stop.wait(), clock_every)
                 except asyncio.TimeoutError:
                     pass
-        await asyncio.gather(clock_loop(), self.outbox.run_forever(stop))
+        try:
+            await asyncio.gather(clock_loop(), self.outbox.run_forever(stop))
+        finally:
+            self.workers_state = "stopped"
 
     async def close(self) -> None:
         await self.db.dispose()

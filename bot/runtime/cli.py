@@ -48,9 +48,15 @@ def _parser() -> argparse.ArgumentParser:
                                 "post paid tasks, escrow, claim, deliver, get paid.")
     p.add_argument("--version", action="version", version=f"gigbroker {version()}")
     sub = p.add_subparsers(dest="command")
-    sub.add_parser("run", help="start every configured bot, the HTTP server and the workers",
-                   description="Starts Telegram and/or Discord (whichever token is set), the "
-                   "HTTP server (health, metrics, webhooks) and the clock and outbox workers.")
+    run = sub.add_parser("run", help="start every configured bot, the HTTP server and the workers",
+                         description="Starts Telegram and/or Discord (whichever token is set), "
+                         "the HTTP server (health, metrics, webhooks) and the clock and outbox "
+                         "workers; with --role only that part (several processes on one "
+                         "PostgreSQL, see README: Deploying).")
+    run.add_argument("--role", action="append", metavar="ROLE",
+                     help="web (webhooks), gateway (Discord shards, Telegram polling) or worker "
+                     "(clock, outbox, Telegram inbox); repeat or comma-separate; default: "
+                     "GIGBROKER_ROLES, else all")
     c = sub.add_parser("console", help="use gigbroker in this terminal (test money)",
                        description="The whole product in a terminal on the embedded default "
                        "(SQLite file, sandbox payments). Reads piped stdin for scripts. "
@@ -116,12 +122,16 @@ def _main(args) -> int:
         from bot.runtime.runner import reconcile
         return asyncio.run(reconcile(settings, days=args.days, fix=args.fix))
     _logging(settings)
+    from bot.runtime.roles import parse_roles
+    given = getattr(args, "role", None)
+    roles = parse_roles(given or settings.gigbroker_roles,
+                        setting="--role" if given else "GIGBROKER_ROLES")
     if not (settings.telegram_bot_token or settings.discord_bot_token):
         print("Nothing to run: set TELEGRAM_BOT_TOKEN and/or DISCORD_BOT_TOKEN (see "
               ".env.example), or try `gigbroker console`.", file=sys.stderr)
         return 2
     from bot.runtime.runner import run
-    return asyncio.run(run(settings))
+    return asyncio.run(run(settings, roles=roles))
 
 
 async def _console(settings: Settings) -> int:

@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     discord_api_base_url: str = "https://discord.com/api/v10"
     discord_gateway_url: str | None = None
     discord_dev_guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    discord_shard_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="the shards this process connects (gateway role)")
+    discord_shard_count: int | None = Field(None, ge=1, le=100_000,
+                                            description="the bot's total number of shards")
+    gigbroker_roles: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="web, gateway, worker (none: all); see bot/runtime/roles.py")
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
     stripe_api_base_url: str = "https://api.stripe.com"
@@ -115,7 +121,30 @@ class Settings(BaseSettings):
                              "secret, whsec_..., from the Stripe dashboard)")
         return self
 
-    @field_validator("discord_dev_guild_ids", "staff_user_ids", mode="before")
+    @field_validator("gigbroker_roles", mode="before")
+    @classmethod
+    def _roles(cls, v):
+        # checked by bot.runtime.roles.parse_roles (one line, exit 2) when the process starts
+        if isinstance(v, str):
+            return [x.strip() for x in v.replace(";", ",").split(",") if x.strip()]
+        return v
+
+    @model_validator(mode="after")
+    def _shards(self) -> "Settings":
+        ids, count = self.discord_shard_ids, self.discord_shard_count
+        if ids and count is None:
+            raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (the bot's total "
+                             "number of shards, the same in every process)")
+        bad = [i for i in ids if count is not None and not 0 <= i < count]
+        if bad:
+            raise ValueError(f"DISCORD_SHARD_IDS: shard {bad[0]} does not exist with "
+                             f"DISCORD_SHARD_COUNT={count} (shards are 0 to {count - 1})")
+        if len(set(ids)) != len(ids):
+            raise ValueError("DISCORD_SHARD_IDS names a shard twice")
+        return self
+
+    @field_validator("discord_dev_guild_ids", "staff_user_ids", "discord_shard_ids",
+                     mode="before")
     @classmethod
     def _ids(cls, v):
         if isinstance(v, str):
@@ -130,7 +159,7 @@ class Settings(BaseSettings):
     @field_validator("telegram_bot_token", "discord_bot_token", "stripe_secret_key",
                      "stripe_webhook_secret", "telegram_webhook_url", "telegram_webhook_secret",
                      "discord_gateway_url", "metrics_token", "metrics_host", "metrics_port",
-                     mode="before")
+                     "discord_shard_count", mode="before")
     @classmethod
     def _blank_is_none(cls, v):
         return v or None

@@ -1306,4 +1306,8 @@ MESSAGES: dict[str, str] = {
         'Problema de rol desconocido {problem}.',
     'Badge needed':
         'Falta una insignia',
+    "That form was already sent or closed, so I did not use this answer.":
+        "Ese formulario ya se envió o se cerró, así que no usé esta respuesta.",
+    "Your form changed while I read that answer; please send it again.":
+        "Tu formulario cambió mientras leía esa respuesta; envíala otra vez, por favor.",
 }

@@ -87,3 +87,10 @@ class BadgeRequired(NotAllowed):
     """The gig is only for holders of a community badge the freelancer lacks."""
 
     code = "badge_required"
+
+
+class FormChanged(DomainError):
+    """A form's state was saved by another answer since it was read (compare-and-swap
+    lost): read it again and re-apply the answer."""
+
+    code = "form_changed"

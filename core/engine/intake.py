@@ -1,6 +1,8 @@
 """Engine writes for the inbox of platform updates (``core.lifecycle.inbox``): an
 adapter stores each update before confirming it, finishes it once processed, and
-on start takes what a killed process left unfinished."""
+on start takes what a killed process left unfinished. Several processes: one
+sender's updates are leased to one process at a time (``take_sender_inbound``), and
+Discord events are claimed once (``claim_event``)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -8,16 +10,48 @@ from datetime import timedelta
 from typing import Iterator
 
 from core.engine.base import EngineBase
-from core.lifecycle import inbox
+from core.lifecycle import claimed_events, inbox
 
 KEEP_FINISHED = timedelta(days=2)  # Telegram gives up re-sending an update within a day
 
 
 class IntakeWrites(EngineBase):
-    async def store_inbound(self, platform: str, updates: list[tuple[str, str]]) -> set[str]:
-        """Store ``(key, payload)`` pairs in one transaction; the keys that were new
-        (the others are repeats of updates already stored)."""
+    @property
+    def shared_database(self) -> bool:
+        """True on PostgreSQL, where several processes may run on one database (a SQLite
+        file serves one process)."""
+        return self.db.dialect == "postgresql"
+
+    async def store_inbound(self, platform: str, updates: list[tuple]) -> set[str]:
+        """Store ``(key, payload[, sender])`` tuples in one transaction; the keys that
+        were new (the others are repeats of updates already stored)."""
         return await self.tx(lambda t: inbox.store_inbound(t, platform, updates))
+
+    async def take_sender_inbound(self, platform: str, sender: str | None, owner: str,
+                                  lease_for: timedelta, *,
+                                  key: str | None = None) -> list[tuple[str, str]] | None:
+        """Lease a sender's pending updates, oldest first (``None``: another process
+        holds them now and takes the rest after)."""
+        return await self.tx(lambda t: inbox.take_sender(t, platform, sender, owner,
+                                                         lease_for, key=key),
+                             finishes_update=False)
+
+    async def renew_inbound(self, platform: str, owner: str, keys: list[str],
+                            lease_for: timedelta) -> int:
+        return await self.tx(lambda t: inbox.renew_inbound(t, platform, owner, keys,
+                                                           lease_for), finishes_update=False)
+
+    async def ready_inbound(self, platform: str, *,
+                            older_than: float = 0.0) -> list[tuple[str | None, str]]:
+        """``(sender, key)`` of senders whose pending updates (stored at least
+        ``older_than`` seconds ago) nobody holds."""
+        return await self.view(lambda t: inbox.ready_senders(
+            t, platform, received_before=t.now - timedelta(seconds=older_than)))
+
+    async def claim_event(self, platform: str, key: str, owner: str) -> bool:
+        """True for the one process that claims this event first (any other leaves it)."""
+        return await self.tx(lambda t: claimed_events.claim_event(t, platform, key, owner),
+                             finishes_update=False)
 
     @contextmanager
     def handling_inbound(self, platform: str, key: str) -> Iterator[None]:
@@ -39,4 +73,6 @@ class IntakeWrites(EngineBase):
         return await self.tx(lambda t: inbox.take_unfinished(t, platform))
 
     async def prune_inbound(self) -> int:
-        return await self.tx(lambda t: inbox.prune_inbound(t, t.now - KEEP_FINISHED))
+        """Forget finished updates and claimed events older than two days."""
+        return await self.tx(lambda t: inbox.prune_inbound(t, t.now - KEEP_FINISHED)
+                             + claimed_events.prune_claimed(t, t.now - KEEP_FINISHED))

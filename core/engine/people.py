@@ -24,12 +24,16 @@ class PeopleWrites(EngineBase):
 
     # -- form state ------------------------------------------------------------
     async def save_form_state(self, platform: str, platform_user_id: str, form: str, step: int,
-                              values: dict, context: dict) -> None:
-        """Remember where this person is in which form (one per user and platform)."""
-        await self.tx(lambda t: form_state.save_form_state(
-            t, platform, str(platform_user_id), form, step, values, context))
+                              values: dict, context: dict, *,
+                              expected: int | None = None) -> int:
+        """Remember where this person is in which form (one per user and platform); the
+        new version. ``expected``: the version read, else ``FormChanged`` (CAS)."""
+        return await self.tx(lambda t: form_state.save_form_state(
+            t, platform, str(platform_user_id), form, step, values, context,
+            expected=expected))
 
-    async def drop_form_state(self, platform: str, platform_user_id: str) -> bool:
-        """Leave any form; True when there was one."""
+    async def drop_form_state(self, platform: str, platform_user_id: str, *,
+                              expected: int | None = None) -> bool:
+        """Leave any form; True when there was one (``expected``: as for saving)."""
         return await self.tx(lambda t: form_state.drop_form_state(
-            t, platform, str(platform_user_id)))
+            t, platform, str(platform_user_id), expected=expected))

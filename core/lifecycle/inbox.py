@@ -8,13 +8,21 @@ gig or claim; an update whose handling wrote nothing is finished by the adapter.
 
 ``store_inbound`` inserts a batch, ignoring keys already there; ``unfinished`` hands out
 what a previous process had stored but not finished, counting attempts so an update
-that kills every process which tries it ends ``dead`` instead of in a crash loop."""
+that kills every process which tries it ends ``dead`` instead of in a crash loop.
+
+Several processes (PostgreSQL): each update names its ``sender``; ``take_sender``
+leases all of one sender's pending updates, oldest first, to one process, under a
+transaction-level advisory lock on that sender, and hands out nothing while another
+process holds a live lease on any of them. The holder handles them in order,
+finishes each, and takes again until nothing is left, so one person's quick
+successive answers are applied in the order they arrived whichever process
+received them (``ready_senders`` is what a worker polls for)."""
 from __future__ import annotations
 
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.domain.records import InboundUpdate
@@ -25,17 +33,19 @@ MAX_ATTEMPTS = 3
 HANDLING: ContextVar[tuple[str, str] | None] = ContextVar("inbound_handling", default=None)
 
 
-def store_inbound(tx: Tx, platform: str, updates: list[tuple[str, str]]) -> set[str]:
-    """Store ``(key, payload)`` pairs as pending; returns the keys that were new (a
-    key already stored, or twice in the batch, is a repeat)."""
+def store_inbound(tx: Tx, platform: str, updates: list[tuple]) -> set[str]:
+    """Store ``(key, payload)`` or ``(key, payload, sender)`` tuples as pending;
+    returns the keys that were new (a key already stored, or twice in the batch, is
+    a repeat)."""
     dml = postgresql.insert if tx.dialect == "postgresql" else sqlite.insert
     new: set[str] = set()
-    for key, payload in updates:
+    for key, payload, *rest in updates:
         if key in new:
             continue
         stmt = dml(InboundUpdate).values(
             platform=platform, key=key, payload=payload, status="pending", attempts=0,
-            received_at=tx.now).on_conflict_do_nothing(index_elements=["platform", "key"])
+            received_at=tx.now, sender=(rest[0] if rest else None),
+        ).on_conflict_do_nothing(index_elements=["platform", "key"])
         if tx.conn.execute(stmt).rowcount:
             new.add(key)
     return new
@@ -44,7 +54,65 @@ def store_inbound(tx: Tx, platform: str, updates: list[tuple[str, str]]) -> set[
 def finish_inbound(tx: Tx, platform: str, *keys: str) -> None:
     tx.conn.execute(update(InboundUpdate).where(
         InboundUpdate.platform == platform, InboundUpdate.key.in_(keys),
-        InboundUpdate.status == "pending").values(status="done", done_at=tx.now))
+        InboundUpdate.status == "pending").values(status="done", done_at=tx.now,
+                                                  lease_until=None))
+
+
+def take_sender(tx: Tx, platform: str, sender: str | None, owner: str, lease_for: timedelta,
+                *, key: str | None = None) -> list[tuple[str, str]] | None:
+    """Lease every pending update of ``sender`` (or, without a sender, the one update
+    ``key``) to ``owner``, oldest first, each counted as one more attempt (those past
+    ``MAX_ATTEMPTS`` end dead); ``None`` while another owner's lease on one of them
+    is live: that process is handling this sender and takes the rest after."""
+    if tx.dialect == "postgresql":
+        tx.conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
+                        {"k": f"inbound:{platform}:{sender or 'update:' + str(key)}"})
+    who = InboundUpdate.sender == sender if sender is not None else InboundUpdate.key == key
+    rows = tx.s.execute(select(InboundUpdate.id, InboundUpdate.key, InboundUpdate.payload,
+                               InboundUpdate.attempts, InboundUpdate.lease_owner,
+                               InboundUpdate.lease_until)
+                        .where(InboundUpdate.platform == platform, who,
+                               InboundUpdate.status == "pending")
+                        .order_by(InboundUpdate.id)).all()
+    if any(r.lease_owner not in (None, owner) and r.lease_until is not None
+           and r.lease_until > tx.now for r in rows):
+        return None
+    dead = [r.id for r in rows if r.attempts >= MAX_ATTEMPTS]
+    live = [r for r in rows if r.attempts < MAX_ATTEMPTS]
+    if dead:
+        tx.conn.execute(update(InboundUpdate).where(InboundUpdate.id.in_(dead))
+                        .values(status="dead", done_at=tx.now, lease_until=None))
+    if live:
+        tx.conn.execute(update(InboundUpdate).where(InboundUpdate.id.in_([r.id for r in live]))
+                        .values(attempts=InboundUpdate.attempts + 1, lease_owner=owner,
+                                lease_until=tx.now + lease_for))
+    return [(r.key, r.payload) for r in live]
+
+
+def renew_inbound(tx: Tx, platform: str, owner: str, keys: list[str],
+                  lease_for: timedelta) -> int:
+    """Extend ``owner``'s leases on updates it is still handling."""
+    res = tx.conn.execute(update(InboundUpdate).where(
+        InboundUpdate.platform == platform, InboundUpdate.key.in_(keys),
+        InboundUpdate.lease_owner == owner, InboundUpdate.status == "pending")
+        .values(lease_until=tx.now + lease_for))
+    return int(res.rowcount or 0)
+
+
+def ready_senders(tx: Tx, platform: str, *, received_before: datetime,
+                  limit: int = 100) -> list[tuple[str | None, str]]:
+    """``(sender, key of its oldest update)`` of senders with pending updates that
+    nobody holds (no lease, or an ended one), oldest first: what a worker takes."""
+    free = (InboundUpdate.lease_until.is_(None)) | (InboundUpdate.lease_until < tx.now)
+    first = func.min(InboundUpdate.id).label("first")
+    rows = tx.s.execute(select(InboundUpdate.sender, first, func.min(InboundUpdate.key))
+                        .where(InboundUpdate.platform == platform,
+                               InboundUpdate.status == "pending",
+                               InboundUpdate.received_at <= received_before, free)
+                        .group_by(InboundUpdate.sender,
+                                  func.coalesce(InboundUpdate.sender, InboundUpdate.key))
+                        .order_by(first).limit(limit)).all()
+    return [(r[0], r[2]) for r in rows]
 
 
 def take_unfinished(tx: Tx, platform: str, *, limit: int = 1000) -> list[tuple[str, str]]:

@@ -6,7 +6,10 @@ as a ``RoleChange``. At least once: rows are leased (SKIP LOCKED on PostgreSQL, 
 writer lock on SQLite), retried with exponential backoff, and carry a dedup key.
 A ``notify`` row whose event type core does not know, or that the dispatcher calls
 ``Undeliverable`` (no renderer), is a dead letter at once: status ``dead`` with
-its error, never done; other failures retry and end dead after the last attempt."""
+its error, never done; other failures retry and end dead after the last attempt.
+
+A process leases only the channels it can deliver (``serves``): one without any chat
+adapter leaves ``notify`` rows to the processes that have one."""
 from __future__ import annotations
 
 import asyncio
@@ -15,6 +18,7 @@ import logging
 import os
 import socket
 from datetime import timedelta
+from typing import Callable
 
 from sqlalchemy import select, update
 
@@ -99,7 +103,8 @@ def retry_now(tx: Tx, recipient_id: int) -> int:
 class OutboxWorker:
     def __init__(self, engine, dispatcher: NotificationDispatcher, *, owner: str | None = None,
                  batch: int = 50, lease_seconds: int = 30, concurrency: int = 8,
-                 renew_every: float | None = None) -> None:
+                 renew_every: float | None = None,
+                 serves: Callable[[], tuple[str, ...] | None] | None = None) -> None:
         """A row is leased for ``lease_seconds`` and the lease renewed every
         ``renew_every`` seconds (a third of it) while it is handled: a slow send keeps
         its row, and the rows of a killed process are free again within the lease."""
@@ -111,6 +116,8 @@ class OutboxWorker:
         self.renew_every = renew_every if renew_every is not None else lease_seconds / 3
         self.concurrency = asyncio.Semaphore(concurrency)
         self._handling: set[int] = set()
+        self.serves = serves  # () -> the channels this process can deliver (None: all)
+        self.rounds = 0  # finished rounds of run_forever (health)
 
     async def run_once(self, channels: tuple[str, ...] | None = None) -> int:
         msgs = await self.engine.tx(lambda t: lease(t, self.owner, limit=self.batch,
@@ -202,7 +209,8 @@ class OutboxWorker:
     async def run_forever(self, stop: asyncio.Event, idle: float = 0.5) -> None:
         while not stop.is_set():
             try:
-                n = await self.run_once()
+                n = await self.run_once(self.serves() if self.serves is not None else None)
+                self.rounds += 1
             except Exception:  # noqa: BLE001 - keep the worker alive; log and back off
                 log.exception("outbox worker round failed")
                 n = 0

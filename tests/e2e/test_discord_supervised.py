@@ -37,14 +37,14 @@ async def test_a_stopped_client_is_restarted_and_shows_in_healthz(h, monkeypatch
     await server.start()
     try:
         status, body = await health(server)
-        assert (status, body["discord"]) == (200, "connected")
+        assert (status, body["discord"]) == (200, "connected: shards 0 of 1")
         await h.make_profile(h.bob)
 
         assert h.fake.gateway_drop(4011) == 1
         await until(lambda: service.restarts == 1, what=f"a restart ({service.health()})")
         await until(lambda: service.state == "connected", what=f"connected ({service.health()})")
         status, body = await health(server)
-        assert status == 200 and body["discord"] == "connected (restarted 1x)"
+        assert status == 200 and body["discord"] == "connected: shards 0 of 1 (restarted 1x)"
         assert body["ok"] is True
         # the bot answers again after the restart
         resp = await h.slash(h.bob, "wallet")

@@ -40,3 +40,25 @@ async def test_a_note_for_an_unserved_platform_waits_for_its_adapter(engine, clo
     await OutboxWorker(engine, dispatcher).drain()
     assert (await row(engine)).status == "done"
     assert [s.where for s in telegram.log if s.kind == "direct"] == ["1002"]
+
+
+async def test_a_worker_without_chat_adapters_leases_no_notifications(tmp_path):
+    """Roles (issue 14): a process serving no chat platform leases payments and
+    matching only; notifications stay untouched for the processes that can send."""
+    from bot.runtime.app import App
+    from bot.runtime.settings import Settings
+    app = App(Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}"))
+    await app.db.create_schema()
+    try:
+        ana = (await app.engine.resolve_user("telegram", "1002", "Ana")).id
+        await queue_note(app.engine, ana)
+        assert app.outbox_channels() == ("payment", "match")
+        assert await app.outbox.run_once(app.outbox_channels()) == 0
+        untouched = await row(app.engine)
+        assert (untouched.status, untouched.attempts, untouched.lease_owner) == ("pending", 0, None)
+        app.dispatcher.register(RecordingPlatform(name="telegram"))
+        assert app.outbox_channels() is None  # everything, notifications included
+        assert await app.outbox.run_once(app.outbox_channels()) == 1
+        assert (await row(app.engine)).status == "done"
+    finally:
+        await app.close()

@@ -13,13 +13,13 @@ from core.domain.records.money import (
     LedgerEntry, LedgerPosting, PaymentOp, PaymentRequest, ProviderEvent, SandboxPayment,
 )
 from core.domain.records.queues import (
-    ConversationState, InboundUpdate, MessageRef, OutboxMessage, PushBudget, Timer,
+    ClaimedEvent, ConversationState, InboundUpdate, MessageRef, OutboxMessage, PushBudget, Timer,
 )
 from core.domain.records.gig_changes import GigExtra, GigRecurrence
 from core.domain.records.badges import CommunityBadge, MemberBadge
 
 __all__ = [
-    "Application", "AuditEvent", "Block", "Claim", "ClaimStatus", "Community",
+    "Application", "AuditEvent", "Block", "Claim", "ClaimedEvent", "ClaimStatus", "Community",
     "CommunityMember", "ConversationState", "Delivery", "Dispute", "Gig", "GigMode",
     "GigExtra", "GigItem", "GigRecurrence", "GigStatus", "Identity", "InboundUpdate", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
     "LinkCode", "MatchChange", "MessageRef", "CommunityBadge", "MemberBadge", "OutboxMessage", "PaymentOp", "PaymentRequest", "Profile",

@@ -1,6 +1,7 @@
 """Durable work and conversation memory: timers with due times, the outbox of
 notifications and payment commands (and each freelancer's hourly push budget),
-the inbox of platform updates not yet processed, resumable form state, and the platform message ids of cards that are
+the inbox of platform updates not yet processed (and the events a process
+has claimed, so no other acts on them), resumable form state, and the platform message ids of cards that are
 edited in place."""
 from __future__ import annotations
 
@@ -49,7 +50,8 @@ class InboundUpdate(SQLModel, table=True):
     offset confirmed, the webhook answered), so a killed process loses none."""
 
     __table_args__ = (UniqueConstraint("platform", "key"),
-                      Index("ix_inbound_unfinished", "platform", "status", "id"))
+                      Index("ix_inbound_unfinished", "platform", "status", "id"),
+                      Index("ix_inbound_sender", "platform", "sender", "status"))
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
     key: str = Field(max_length=64)  # the platform's id of the update
@@ -58,6 +60,24 @@ class InboundUpdate(SQLModel, table=True):
     attempts: int = 0  # processing starts after a restart; a poison update ends dead
     received_at: datetime = Field(default_factory=utcnow)
     done_at: datetime | None = None
+    # whose update it is (e.g. "user:42"): one sender's updates are handled in order,
+    # by one process at a time, which holds them leased while it handles them
+    sender: str | None = Field(default=None, max_length=64)
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = None
+
+
+class ClaimedEvent(SQLModel, table=True):
+    """A platform event (a Discord interaction or message) one process has taken: the
+    unique key makes every other process that receives the same event leave it."""
+
+    __table_args__ = (UniqueConstraint("platform", "key"),
+                      Index("ix_claimedevent_at", "claimed_at"))
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    key: str = Field(max_length=64)  # e.g. "interaction:1234", "message:5678"
+    owner: str = Field(max_length=64)
+    claimed_at: datetime = Field(default_factory=utcnow)
 
 
 class PushBudget(SQLModel, table=True):
@@ -82,6 +102,7 @@ class ConversationState(SQLModel, table=True):
     values_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     context_json: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 0  # bumped by every save: a save names the version it read (CAS)
 
 
 class MessageRef(SQLModel, table=True):
