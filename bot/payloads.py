@@ -16,6 +16,8 @@ VERBS = {
     # a live gig managed by its client (bot/commands/manage.py)
     "ed": "edit", "as": "add_slot", "ex": "extend", "tp": "tip", "rp": "repost",
     "sr": "stop_repeat",
+    # a dispute's packet (bot/commands/disputes.py)
+    "rs": "respond", "dr": "resolve_split", "dc": "resolve_custom",
 }
 CODES = {v: k for k, v in VERBS.items()}
 _SAFE = re.compile(r"[A-Za-z0-9_.+#\-]*")

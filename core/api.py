@@ -66,6 +66,13 @@ from core.events import (
 )
 from core.rate_cards import MIN_CLIENTS, MIN_GIGS, RateCard, Spread
 
+# -- dispute packets and automatic receipts (core.lifecycle.dispute_statements,
+# core.lifecycle.receipts, core.monthly_statements) ----------------------------------
+from core.dispute_reads import DisputePacket, PartyHistory, PartyStatement
+from core.domain.records import DisputeStatement
+from core.events import DisputeAnswerClosed, DisputeStatementAdded, ReceiptIssued
+from core.monthly_statements import CurrencyMonth, MonthStatement
+
 # -- ports ---------------------------------------------------------------------
 from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
 from core.ports.payments import (
@@ -129,4 +136,7 @@ __all__ = [
     "ValidationError", "Wallet", "check_timezone", "format_amount", "keep_index_fresh", "normalise_skills",
     "number_symbols", "parse_amount", "parse_hours", "read_whole_number", "read_working_hours", "split_currency",
     "WorkingHours", "prune_match_log", "run_due_timers", "upgrade_database", "utcnow",
+    "DisputePacket", "PartyHistory", "PartyStatement", "DisputeStatement",  # dispute packets
+    "DisputeAnswerClosed", "DisputeStatementAdded", "ReceiptIssued",
+    "CurrencyMonth", "MonthStatement",  # /statement (core.monthly_statements)
 ]

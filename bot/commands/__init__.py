@@ -6,3 +6,4 @@ def load_all() -> None:
     from bot.commands import receipts  # noqa: F401
     from bot.commands import reports  # noqa: F401
     from bot.commands import rates, manage  # noqa: F401
+    from bot.commands import disputes, statements  # noqa: F401

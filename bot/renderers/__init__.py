@@ -7,6 +7,7 @@ from __future__ import annotations
 from bot.conversation import Reply
 from bot.renderers import applications, claims, gig_changes, gigs, moderation, money
 from bot.renderers import reports  # noqa: F401 (registers the board reports)
+from bot.renderers import dispute_packet, receipt_notes  # noqa: F401 (dispute packets, receipts)
 from bot.renderers.registry import RENDERERS, Scene, Translate, renders
 from core.api import Engine, Notification, Undeliverable, event_from
 

@@ -5,7 +5,7 @@ from core.domain.records.people import (
     ReputationStats, User,
 )
 from core.domain.records.gigs import (
-    Application, AuditEvent, Claim, ClaimStatus, Delivery, Dispute, Gig, GigMode,
+    Application, AuditEvent, Claim, ClaimStatus, Delivery, Dispute, DisputeStatement, Gig, GigMode,
     GigStatus, LIVE_CLAIM_STATES, Rating, SLOT_HOLDING_STATES,
 )
 from core.domain.records.money import (
@@ -18,7 +18,7 @@ from core.domain.records.gig_changes import GigExtra, GigRecurrence
 
 __all__ = [
     "Application", "AuditEvent", "Block", "Claim", "ClaimStatus", "Community",
-    "CommunityMember", "ConversationState", "Delivery", "Dispute", "Gig", "GigMode",
+    "CommunityMember", "ConversationState", "Delivery", "Dispute", "DisputeStatement", "Gig", "GigMode",
     "GigExtra", "GigRecurrence", "GigStatus", "Identity", "InboundUpdate", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
     "LinkCode", "MatchChange", "MessageRef", "OutboxMessage", "PaymentOp", "PaymentRequest", "Profile",
     "ProviderEvent", "PushBudget", "Rating", "ReputationStats", "SLOT_HOLDING_STATES",
