@@ -156,7 +156,7 @@ async def profile(ctx: Context, **fields):
     return [ctx.say(ctx._("Saved."), private=True)] + notes + await show_profile(ctx)
 
 
-@command("settings", N_("Language, notifications, claim limit and automatic receipts"),
+@command("settings", N_("Language, notifications and claim limit"),
          usage="/settings locale=es notify=off max_claims=2", free_form=True, private=True)
 async def settings(ctx: Context, **fields):
     allowed = {"locale", "notify", "max_claims", "timezone", "hours", "receipts"}

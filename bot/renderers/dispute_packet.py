@@ -18,7 +18,9 @@ from bot.conversation import Attachment, Button, Reply, Rich
 from bot.payloads import button_payload
 from bot.renderers.registry import Scene, renders
 from bot.texts import N_
-from core.api import DisputeAnswerClosed, DisputePacket, DisputeStatementAdded, PartyHistory
+from core.api import (
+    DisputeAnswerClosed, DisputePacket, DisputeStatementAdded, NotFound, PartyHistory,
+)
 
 EXCERPT = 600  # characters of each revision's text (the full text: See the delivery)
 ROLE_NAMES = {"client": N_("the client"), "freelancer": N_("the freelancer")}
@@ -101,12 +103,21 @@ def packet_files(p: DisputePacket) -> list[Attachment]:
     return list(seen.values())
 
 
+async def _packet_of(s: Scene) -> DisputePacket | None:
+    try:
+        return await s.engine.dispute_packet(s.claim.id)
+    except NotFound:
+        return None
+
+
 async def packet_reply(s: Scene, headline: Rich, *, as_staff: bool = False) -> Reply:
     """The whole packet for a decider, under ``headline``."""
     _ = s._
-    p = await s.engine.dispute_packet(s.claim.id)
-    g, d = p.gig, p.dispute
     text = headline
+    p = await _packet_of(s)
+    if p is None:  # not a dispute (any more): the headline alone
+        return Reply(text, private=True)
+    g, d = p.gig, p.dispute
     if as_staff:
         text.line(_("No moderator of this board can decide it, so it comes to you as "
                     "platform staff."), "italic")
@@ -147,10 +158,10 @@ async def statement_added(s: Scene) -> Reply:
             title=s.title, who=who)), as_staff=e.as_staff)
     text = Rich().add(_("In the dispute on claim #{c} of {title}, {who} added their statement. "
                         "A moderator will decide.", c=claim.id, title=s.title, who=who))
-    p = await s.engine.dispute_packet(claim.id)
+    p = await _packet_of(s)
     mine = "client" if e.author_role == "freelancer" else "freelancer"
     buttons = []
-    if p.statement_of(mine) is None and p.dispute.status == "open":
+    if p is not None and p.statement_of(mine) is None and p.dispute.status == "open":
         text.line(_("You can add yours once, with files as evidence, until {t}: /respond {c}.",
                     t=when(p.dispute.answer_by), c=claim.id))
         buttons = [[Button(_("Add my statement"), button_payload("respond", claim.id),

@@ -24,8 +24,8 @@ HEADLINES = {
 async def receipt_issued(s: Scene) -> Reply | None:
     _, e = s._, s.event
     facts = await s.engine.receipt_entry(e.recipient_id, e.entry_id)
-    if facts is None:
-        return None
+    if facts is None:  # not theirs or not a receipt: point at the list instead
+        return Reply(Rich().add(_("Send /receipt to see your receipts.")), private=True)
     found = receipts.receipt_from(facts, test_money=bool(s.engine.provider.test_mode))
     data = await asyncio.to_thread(receipts.render_pdf, found, _)
     text = Rich().add(_(HEADLINES[found.kind], n=found.number,
