@@ -26,9 +26,6 @@ CUSTOM_SPLIT_FORM = FormSpec("resolve_custom", N_("Custom split"), (
     FieldSpec("share", N_("The freelancer's share"), N_(
         "How much of the reward goes to the freelancer? e.g. 12.50 (the rest goes back to "
         "the client)."), max_len=30),
-    FieldSpec("note", N_("A note for both sides"), N_("A note for both sides (send - to "
-                                                      "skip)."), kind="long", required=False,
-              max_len=1000),
 ))
 
 
@@ -129,8 +126,7 @@ async def _custom_submitted(ctx: Context, values: dict, context: dict):
     share = parse_amount(str(values.get("share") or ""), gig.currency, field="share",
                          locale=ctx.actor.locale, allow_zero=True)
     try:
-        await ctx.engine.resolve_dispute(ctx.user_id, claim_id, share,
-                                         str(values.get("note") or ""))
+        await ctx.engine.resolve_dispute(ctx.user_id, claim_id, share)
     except InvalidTransition:
         done = await _already(ctx, claim_id)
         if done is None:

@@ -1140,10 +1140,6 @@ MESSAGES: dict[str, str] = {
         'La parte del freelancer',
     'How much of the reward goes to the freelancer? e.g. 12.50 (the rest goes back to the client).':
         '¿Cuánto de la recompensa va al freelancer? p. ej. 12.50 (el resto vuelve al cliente).',
-    'A note for both sides':
-        'Una nota para ambas partes',
-    'A note for both sides (send - to skip).':
-        'Una nota para ambas partes (envía - para omitirla).',
     'Your statement is added to the dispute on claim #{c} ({n} file(s)). The moderator and the other side have it now.':
         'Tu declaración se añadió a la disputa del encargo #{c} ({n} archivo(s)). El moderador y la otra parte ya la tienen.',
     'Your statement is added to the dispute on claim #{c}. The moderator and the other side have it now.':
@@ -1260,4 +1256,12 @@ MESSAGES: dict[str, str] = {
         '{month} aún no ha empezado; elige un mes hasta el actual.',
     'Send /receipt to see your receipts.':
         'Envía /receipt para ver tus recibos.',
+    'hours the parties of a dispute have for their statements':
+        'horas que tienen las partes de una disputa para sus declaraciones',
+    'split when nobody decides: half, freelancer or client':
+        'reparto si nadie decide: half, freelancer o client',
+    'Only moderators of this board can change its dispute rules.':
+        'Solo los moderadores de este tablero pueden cambiar sus reglas de disputas.',
+    'The dispute rule is half, freelancer or client.':
+        'La regla de disputas es half, freelancer o client.',
 }

@@ -16,10 +16,6 @@ MESSAGES = {
         'Доля фрилансера',
     'How much of the reward goes to the freelancer? e.g. 12.50 (the rest goes back to the client).':
         'Сколько из вознаграждения получает фрилансер? Например, 12.50 (остальное возвращается клиенту).',
-    'A note for both sides':
-        'Заметка для обеих сторон',
-    'A note for both sides (send - to skip).':
-        'Заметка для обеих сторон (отправьте -, чтобы пропустить).',
     'Your statement is added to the dispute on claim #{c} ({n} file(s)). The moderator and the other side have it now.':
         'Ваше заявление добавлено к спору по заказу #{c} (файлов: {n}). Модератор и другая сторона уже получили его.',
     'Your statement is added to the dispute on claim #{c}. The moderator and the other side have it now.':
@@ -136,4 +132,12 @@ MESSAGES = {
         '{month} ещё не начался; выберите месяц не позже текущего.',
     'Send /receipt to see your receipts.':
         'Отправьте /receipt, чтобы увидеть свои квитанции.',
+    'hours the parties of a dispute have for their statements':
+        'часы, за которые стороны спора подают заявления',
+    'split when nobody decides: half, freelancer or client':
+        'раздел, если никто не решил: half, freelancer или client',
+    'Only moderators of this board can change its dispute rules.':
+        'Менять правила споров этой доски могут только её модераторы.',
+    'The dispute rule is half, freelancer or client.':
+        'Правило споров: half, freelancer или client.',
 }

@@ -42,6 +42,13 @@ class DisputeReceiptWrites(EngineBase):
                                             SPLITS[split](gig.reward_minor), note)
         return await self.tx(run)
 
+    async def set_dispute_rules(self, actor_id: int, community_id: int, *,
+                                answer_hours: int | None = None, rule: str | None = None):
+        """A moderator: the parties' time to answer and the split when nobody decides
+        (``half``, ``freelancer``: all to them, ``client``: all back)."""
+        return await self.tx(lambda t: dispute_statements.set_dispute_rules(
+            t, actor_id, community_id, answer_hours=answer_hours, rule=rule))
+
     async def set_auto_receipts(self, user_id: int, on: bool) -> bool:
         return await self.tx(lambda t: receipts.set_auto_receipts(t, user_id, on))
 

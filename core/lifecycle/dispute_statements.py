@@ -11,8 +11,8 @@ import json
 from sqlalchemy import select
 
 from core.domain.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
-from core.domain.gig_input import clean_text
-from core.domain.records import Claim, ClaimStatus, Dispute, DisputeStatement
+from core.domain.gig_input import clean_text, parse_int
+from core.domain.records import Claim, ClaimStatus, Community, Dispute, DisputeStatement
 from core.events import DisputeAnswerClosed, DisputeStatementAdded
 from core.lifecycle.disputes import deciders_of
 from core.lifecycle.tx import Tx
@@ -119,3 +119,29 @@ def close_answer_window(tx: Tx, claim_id: int) -> Dispute | None:
                                         dispute_id=dispute.id, missing=",".join(missing),
                                         as_staff=as_staff), key=f"dispute:{dispute.id}")
     return dispute
+
+
+# A board's rule for disputes nobody decides in time: the freelancer's share.
+FALLBACK_RULES = {"half": 5000, "freelancer": 10_000, "client": 0}
+
+
+def set_dispute_rules(tx: Tx, actor_id: int, community_id: int, *,
+                      answer_hours: int | None = None, rule: str | None = None) -> Community:
+    """A board's moderator sets how long the parties have for their statements and
+    the split applied when nobody decides (stated to both sides when a dispute opens)."""
+    community = tx.s.get(Community, community_id)
+    if community is None:
+        raise NotFound("Unknown community.")
+    if not tx.is_moderator(actor_id, community_id):
+        raise NotAllowed("Only moderators of this board can change its dispute rules.")
+    if answer_hours is not None:
+        community.dispute_answer_hours = parse_int(answer_hours, "time to answer (hours)",
+                                                   minimum=12, maximum=336)
+    if rule is not None:
+        if rule not in FALLBACK_RULES:
+            raise ValidationError("dispute_rule", "The dispute rule is half, freelancer or "
+                                  "client.", value=rule)
+        community.dispute_fallback_bps = FALLBACK_RULES[rule]
+    tx.audit(actor_id, "moderator", "dispute_rules",
+             detail=f"community={community_id} answer_hours={answer_hours} rule={rule}")
+    return community
