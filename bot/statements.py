@@ -6,9 +6,9 @@ so every script prints; Helvetica with Latin-1 folding when that font is missing
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 from core.api import MonthStatement, StatementLine, format_amount
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy.orm import Session
 
@@ -59,8 +59,8 @@ def month_statement(s: Session, user_id: int, month: str | None, now: datetime) 
     zone = _zone(s, user_id)
     first = parse_month(month, now.astimezone(zone).date())
     nxt = date(first.year + 1, 1, 1) if first.month == 12 else date(first.year, first.month + 1, 1)
-    start = datetime.combine(first, time(), zone).astimezone(timezone.utc)
-    end = datetime.combine(nxt, time(), zone).astimezone(timezone.utc)
+    start = datetime.combine(first, time(), zone).astimezone(UTC)
+    end = datetime.combine(nxt, time(), zone).astimezone(UTC)
     if start > now:
         raise ValidationError("month", "{month} has not begun yet; pick a month up to this one.",
                               month=first.strftime("%Y-%m"), value=month)

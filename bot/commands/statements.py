@@ -3,7 +3,7 @@ last month), in their time zone (/profile timezone=...)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timezone
+from datetime import UTC
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.cards import money
@@ -19,7 +19,7 @@ def _zone(name: str):
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
+        return UTC
 
 
 @command("statement", N_("Your monthly statement as a PDF (opening balance, lines, closing)"),

@@ -19,7 +19,11 @@ from bot.payloads import button_payload
 from bot.renderers.registry import Scene, renders
 from bot.texts import N_
 from core.api import (
-    DisputeAnswerClosed, DisputePacket, DisputeStatementAdded, NotFound, PartyHistory,
+    DisputeAnswerClosed,
+    DisputePacket,
+    DisputeStatementAdded,
+    NotFound,
+    PartyHistory,
 )
 
 EXCERPT = 600  # characters of each revision's text (the full text: See the delivery)
@@ -83,7 +87,10 @@ def split_buttons(_, p: DisputePacket) -> list[list[Button]]:
     return [
         [Button(_("All to the freelancer ({amount})", amount=money(g.reward_minor, g.currency)),
                 button_payload("resolve_split", c, "all"), style="success"),
-         Button(_("Half ({amount} each)", amount=money(half, g.currency)),
+         Button(_("Half ({amount} each)", amount=money(half, g.currency))
+                if half * 2 == g.reward_minor else
+                _("Half ({f} / {c})", f=money(half, g.currency),
+                  c=money(g.reward_minor - half, g.currency)),
                 button_payload("resolve_split", c, "half"), style="primary")],
         [Button(_("All back to the client"), button_payload("resolve_split", c, "none"),
                 style="danger"),

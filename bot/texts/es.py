@@ -1264,4 +1264,6 @@ MESSAGES: dict[str, str] = {
         'Solo los moderadores de este tablero pueden cambiar sus reglas de disputas.',
     'The dispute rule is half, freelancer or client.':
         'La regla de disputas es half, freelancer o client.',
+    'Half ({f} / {c})':
+        'Mitad ({f} / {c})',
 }

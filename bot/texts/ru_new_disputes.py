@@ -140,4 +140,6 @@ MESSAGES = {
         'Менять правила споров этой доски могут только её модераторы.',
     'The dispute rule is half, freelancer or client.':
         'Правило споров: half, freelancer или client.',
+    'Half ({f} / {c})':
+        'Пополам ({f} / {c})',
 }

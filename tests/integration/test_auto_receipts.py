@@ -62,7 +62,8 @@ async def test_receipts_come_by_themselves_once_per_money_event(app, tmp_path, m
     assert {r.status for r in rows} == {"done"}
 
 
-async def test_receipts_off_and_still_on_request(app):
+async def test_receipts_off_and_still_on_request(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("GIGBROKER_CONSOLE_FILES", str(tmp_path / "files"))
     out = await run_script(app, "/as bob\n/settings receipts=off\n/settings receipts=maybe\n")
     assert "Automatic PDF receipts: off" in said_to(out, "bob")
     assert "receipts is on or off, e.g. /settings receipts=off." in said_to(out, "bob")
@@ -74,7 +75,8 @@ async def test_receipts_off_and_still_on_request(app):
     assert "your payout of 25.00 USD" in said_to(out, "alice")  # alice kept hers
 
 
-async def test_monthly_statement_in_the_users_time_zone(app):
+async def test_monthly_statement_in_the_users_time_zone(app, tmp_path, monkeypatch):
+    monkeypatch.setenv("GIGBROKER_CONSOLE_FILES", str(tmp_path / "files"))
     # June 1st, 09:00 UTC: alice (New York, no payout account yet) earns 25 USD.
     out = await run_script(app, PAID_AND_APPROVED.format(payout="", n=1))
     # July 1st, 02:00 UTC is still June 30th, 22:00 in New York: she earns 25 more.
