@@ -17,6 +17,8 @@ VERBS = {
     "ed": "edit", "as": "add_slot", "ex": "extend", "tp": "tip", "rp": "repost",
     "sr": "stop_repeat",
     "nx": "next",  # "Next similar task" (bot/commands/queues.py)
+    # a dispute's packet (bot/commands/disputes.py)
+    "rs": "respond", "dr": "resolve_split", "dc": "resolve_custom",
 }
 CODES = {v: k for k, v in VERBS.items()}
 _SAFE = re.compile(r"[A-Za-z0-9_.+#\-]*")

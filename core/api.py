@@ -77,6 +77,12 @@ from core.domain.records import CommunityBadge, MemberBadge
 from core.events import BadgeEarned, BadgeRevoked, BadgeRoleRefused
 from core.lifecycle.badges import ROLE_PROBLEMS, BadgeHeld, BoardBadge
 from core.ports.notifications import RoleChange
+# -- dispute packets and automatic receipts (core.lifecycle.dispute_statements,
+# core.lifecycle.receipts, core.monthly_statements) ----------------------------------
+from core.dispute_reads import DisputePacket, PartyHistory, PartyStatement
+from core.domain.records import DisputeStatement
+from core.events import DisputeAnswerClosed, DisputeStatementAdded, ReceiptIssued
+from core.monthly_statements import CurrencyMonth, MonthStatement
 
 # -- ports ---------------------------------------------------------------------
 from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
@@ -147,6 +153,9 @@ __all__ = [
     "ValidationError", "Wallet", "check_timezone", "format_amount", "keep_index_fresh", "normalise_skills",
     "number_symbols", "parse_amount", "parse_hours", "read_whole_number", "read_working_hours", "split_currency",
     "WorkingHours", "prune_match_log", "run_due_timers", "upgrade_database", "utcnow",
+    "DisputePacket", "PartyHistory", "PartyStatement", "DisputeStatement",  # dispute packets
+    "DisputeAnswerClosed", "DisputeStatementAdded", "ReceiptIssued",
+    "CurrencyMonth", "MonthStatement",  # /statement (core.monthly_statements)
 ]
 
 # -- several processes on one database (roles): compare-and-swap form state -------

@@ -251,6 +251,30 @@ class DisputeOpened(Event, type_name="dispute.opened"):
     decide_by: str | None = None
     fallback_share: int | None = None
     as_staff: bool = False  # no moderator of the board can act: platform staff decide
+    answer_by: str | None = None  # ISO time: until then each party may add one statement
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisputeStatementAdded(Event, type_name="dispute.statement_added"):
+    """A party added their statement: to the other party, and to the deciders (who
+    get the whole packet again, with the statement in it)."""
+    gig_id: int
+    claim_id: int
+    dispute_id: int
+    author_role: str  # client | freelancer
+    for_moderator: bool = False
+    as_staff: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class DisputeAnswerClosed(Event, type_name="dispute.answer_closed"):
+    """To the deciders: the parties' time to answer is over (``missing``: the roles,
+    comma-separated, that added no statement); the packet is complete."""
+    gig_id: int
+    claim_id: int
+    dispute_id: int
+    missing: str = ""
+    as_staff: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -292,6 +316,15 @@ class MoneySent(Event):
     amount_minor: int
     currency: str
     ref: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReceiptIssued(Event, type_name="receipt.issued"):
+    """Money moved for the recipient (they paid, were paid out or refunded): their PDF
+    receipt of ledger entry ``entry_id``, sent unless they turned automatic receipts off."""
+    gig_id: int
+    entry_id: int
+    kind: str  # payment | payout | refund
 
 
 @dataclass(frozen=True, kw_only=True)

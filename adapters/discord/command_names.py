@@ -20,7 +20,7 @@ GROUP_HELP = {
     MOD: N_("For board moderators: set up the board, ban, resolve disputes, stats"),
 }
 ACCOUNT = frozenset({"profile", "settings", "link", "mygigs", "wallet", "payout", "export",
-                     "receipt"})
+                     "receipt", "statement"})
 # "/gig gig 42" reads badly: the registry's "gig" is "/gig show 42" here.
 RENAMES = {"gig": "show"}
 SUBCOMMANDS = frozenset(RENAMES.values())

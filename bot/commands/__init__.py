@@ -8,3 +8,4 @@ def load_all() -> None:
     from bot.commands import rates, manage  # noqa: F401
     from bot.commands import queues  # noqa: F401
     from bot.commands import badges  # noqa: F401
+    from bot.commands import disputes, statements  # noqa: F401

@@ -166,11 +166,18 @@ async def profile(ctx: Context, **fields):
 @command("settings", N_("Language, notifications and claim limit"),
          usage="/settings locale=es notify=off max_claims=2", free_form=True, private=True)
 async def settings(ctx: Context, **fields):
-    allowed = {"locale", "notify", "max_claims", "timezone", "hours"}
+    allowed = {"locale", "notify", "max_claims", "timezone", "hours", "receipts"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(sorted(unknown)[0], "Settings are: {names}.",
                               names=", ".join(sorted(allowed)))
+    receipts = fields.pop("receipts", None)
+    if receipts is not None:
+        choice = str(receipts).strip().lower()
+        if choice not in ("on", "off"):
+            raise ValidationError("receipts", "receipts is on or off, e.g. /settings "
+                                  "receipts=off.", value=receipts)
+        await ctx.engine.set_auto_receipts(ctx.user_id, choice == "on")
     notes = await _save_profile(ctx, fields) if fields else []
     p, user = await ctx.engine.profile(ctx.user_id), await ctx.engine.user(ctx.user_id)
     text = Rich().bold(ctx._("Settings"))
@@ -178,6 +185,8 @@ async def settings(ctx: Context, **fields):
     text.line(ctx._("New gig notifications: {v}", v=ctx._("on") if p and p.notify_new_gigs
                     else ctx._("off")))
     text.line(ctx._("Max live claims: {v}", v=p.max_live_claims if p else 3))
+    text.line(ctx._("Automatic PDF receipts: {v}", v=ctx._("on") if p is None or p.auto_receipts
+                    else ctx._("off")))
     text.line(ctx._("Change with /settings locale=es notify=off max_claims=2"), "italic")
     return notes + [ctx.say(text, private=True)]
 

@@ -24,14 +24,22 @@ def _community(ctx: Context) -> int:
                  min_value=0, max_value=3000),
          ArgSpec("decide_hours", N_("hours a dispute waits for a moderator before the stated "
                                      "split applies"), kind="int", min_value=24, max_value=720),
+         ArgSpec("answer_hours", N_("hours the parties of a dispute have for their statements"),
+                 kind="int", min_value=12, max_value=336),
+         ArgSpec("dispute_rule", N_("split when nobody decides: half, freelancer or client"),
+                 kind="choice", choices=("half", "freelancer", "client")),
          usage="/board members", moderator=True)
 async def board(ctx: Context, visibility: str | None = None, moderator_role: str | None = None,
-                fee_bps: int | None = None, decide_hours: int | None = None):
+                fee_bps: int | None = None, decide_hours: int | None = None,
+                answer_hours: int | None = None, dispute_rule: str | None = None):
     community_id = _community(ctx)
     community = await ctx.engine.configure_board(
         ctx.user_id, community_id, board_channel_id=ctx.place.chat_id, visibility=visibility,
         moderator_role_id=moderator_role, fee_bps=fee_bps, dispute_decide_hours=decide_hours,
         platform_admin=ctx.actor.is_platform_admin)
+    if answer_hours is not None or dispute_rule is not None:
+        await ctx.engine.set_dispute_rules(ctx.user_id, community_id, answer_hours=answer_hours,
+                                           rule=dispute_rule)
     text = Rich().bold(ctx._("This chat is now the gig board of {name}.", name=community.name))
     text.line(ctx._("Visibility: {v}", v=ctx._("members only") if community.visibility == "members"
                     else ctx._("public")))

@@ -8,6 +8,7 @@ from bot.conversation import Reply
 from bot.renderers import applications, claims, gig_changes, gigs, moderation, money, queues
 from bot.renderers import reports  # noqa: F401 (registers the board reports)
 from bot.renderers import badges  # noqa: F401 (badges and their roles)
+from bot.renderers import dispute_packet, receipt_notes  # noqa: F401 (dispute packets, receipts)
 from bot.renderers.registry import RENDERERS, Scene, Translate, renders
 from core.api import Engine, Notification, Undeliverable, event_from
 

@@ -397,8 +397,6 @@ MESSAGES: dict[str, str] = {
         "Se reembolsó la plaza rechazada de {title} ({amount}).",
     "A dispute was opened on claim #{c} of {title}.":
         "Se abrió una disputa sobre el encargo #{c} de {title}.",
-    "Settle it with /resolve {c} SHARE (the freelancer's part of {amount}).":
-        "Resuélvela con /resolve {c} PARTE (la parte del freelancer sobre {amount}).",
     "See the delivery": "Ver la entrega",
     "The dispute on claim #{c} of {title} was settled: {f} to the freelancer, {cl} back to the "
     "client.":
@@ -1310,4 +1308,145 @@ MESSAGES: dict[str, str] = {
         "Ese formulario ya se envió o se cerró, así que no usé esta respuesta.",
     "Your form changed while I read that answer; please send it again.":
         "Tu formulario cambió mientras leía esa respuesta; envíala otra vez, por favor.",
+    # --- dispute packets, automatic receipts, /statement (issue 16 items 4, 5) ---
+    'Automatic PDF receipts: {v}':
+        'Recibos PDF automáticos: {v}',
+    'Your statement on the dispute':
+        'Tu declaración sobre la disputa',
+    'Your statement':
+        'Tu declaración',
+    'Tell the moderator your side in one message: what was asked, what was delivered, what went wrong. Attach files (screenshots, the brief) as evidence in the same message. You can do this once.':
+        'Cuéntale al moderador tu versión en un solo mensaje: qué se pidió, qué se entregó, qué salió mal. Adjunta archivos (capturas, el encargo) como pruebas en el mismo mensaje. Puedes hacerlo una vez.',
+    'Custom split':
+        'Reparto a medida',
+    "The freelancer's share":
+        'La parte del freelancer',
+    'How much of the reward goes to the freelancer? e.g. 12.50 (the rest goes back to the client).':
+        '¿Cuánto de la recompensa va al freelancer? p. ej. 12.50 (el resto vuelve al cliente).',
+    'Your statement is added to the dispute on claim #{c} ({n} file(s)). The moderator and the other side have it now.':
+        'Tu declaración se añadió a la disputa del encargo #{c} ({n} archivo(s)). El moderador y la otra parte ya la tienen.',
+    'Your statement is added to the dispute on claim #{c}. The moderator and the other side have it now.':
+        'Tu declaración se añadió a la disputa del encargo #{c}. El moderador y la otra parte ya la tienen.',
+    'Add your statement and evidence to a dispute (once per side)':
+        'Añade tu declaración y pruebas a una disputa (una vez por parte)',
+    'your statement (no text: a form where you can attach files)':
+        'tu declaración (sin texto: un formulario donde adjuntar archivos)',
+    'This dispute was already settled: {f} to the freelancer, {c} back to the client.':
+        'Esta disputa ya se resolvió: {f} para el freelancer, {c} de vuelta al cliente.',
+    'Your monthly statement as a PDF (opening balance, lines, closing)':
+        'Tu extracto mensual en PDF (saldo inicial, movimientos, saldo final)',
+    'the month as year-month, e.g. 2026-11 (default: last month)':
+        'el mes como año-mes, p. ej. 2026-11 (por defecto: el mes pasado)',
+    'Your statement for {month} ({zone}).':
+        'Tu extracto de {month} ({zone}).',
+    'No money moved for you in this month.':
+        'No hubo movimientos de dinero para ti en este mes.',
+    '{currency}: opening {opening}, {n} line(s), closing {closing}':
+        '{currency}: saldo inicial {opening}, {n} movimiento(s), saldo final {closing}',
+    'the client':
+        'el cliente',
+    'the freelancer':
+        'el freelancer',
+    '{done} completed · disputes won {won}, lost {lost}, split {split}':
+        '{done} completados · disputas ganadas {won}, perdidas {lost}, repartidas {split}',
+    '{t} statement of {name} ({role}):':
+        '{t} declaración de {name} ({role}):',
+    'All to the freelancer ({amount})':
+        'Todo al freelancer ({amount})',
+    'Half ({amount} each)':
+        'Mitad ({amount} cada uno)',
+    'All back to the client':
+        'Todo de vuelta al cliente',
+    'Custom split…':
+        'Reparto a medida…',
+    'History of {name}: {history}':
+        'Historial de {name}: {history}',
+    'Deadlines':
+        'Plazos',
+    'Statements (one per side) until {t}.':
+        'Declaraciones (una por parte) hasta {t}.',
+    'Still no statement from {name} ({role}).':
+        'Aún sin declaración de {name} ({role}).',
+    'Decide by {t}; after that it is settled automatically: {f} to the freelancer, {c} back to the client.':
+        'Decide antes de {t}; después se resuelve automáticamente: {f} para el freelancer, {c} de vuelta al cliente.',
+    "Decide with a button, or /resolve {c} SHARE (the freelancer's part of {amount}).":
+        'Decide con un botón, o con /resolve {c} PARTE (la parte del freelancer sobre {amount}).',
+    'Dispute on claim #{c} of {title}: {who} added their statement.':
+        'Disputa del encargo #{c} de {title}: {who} añadió su declaración.',
+    'In the dispute on claim #{c} of {title}, {who} added their statement. A moderator will decide.':
+        'En la disputa del encargo #{c} de {title}, {who} añadió su declaración. Un moderador decidirá.',
+    'You can add yours once, with files as evidence, until {t}: /respond {c}.':
+        'Puedes añadir la tuya una vez, con archivos como pruebas, hasta {t}: /respond {c}.',
+    'Add my statement':
+        'Añadir mi declaración',
+    'Dispute on claim #{c} of {title}: the time for statements is over; no statement from {who}. Please decide.':
+        'Disputa del encargo #{c} de {title}: terminó el plazo de declaraciones; no hay declaración de {who}. Por favor, decide.',
+    'Tell your side once, with files as evidence, until {t}: /respond {c} or the button below.':
+        'Cuenta tu versión una vez, con archivos como pruebas, hasta {t}: /respond {c} o el botón de abajo.',
+    'You may add one statement with files as evidence until {t}: /respond {c}.':
+        'Puedes añadir una declaración con archivos como pruebas hasta {t}: /respond {c}.',
+    'Receipt #{n}: your payment of {amount} for {title}.':
+        'Recibo #{n}: tu pago de {amount} por {title}.',
+    'Receipt #{n}: your payout of {amount} for {title}.':
+        'Recibo #{n}: tu cobro de {amount} por {title}.',
+    'Receipt #{n}: your refund of {amount} for {title}.':
+        'Recibo #{n}: tu reembolso de {amount} por {title}.',
+    'Automatic receipts can be turned off with /settings receipts=off.':
+        'Puedes desactivar los recibos automáticos con /settings receipts=off.',
+    'Monthly statement':
+        'Extracto mensual',
+    'Monthly statement {month}':
+        'Extracto mensual {month}',
+    'For: {name}':
+        'Para: {name}',
+    'Period: {start} to {end} ({zone})':
+        'Periodo: {start} a {end} ({zone})',
+    'Date':
+        'Fecha',
+    'What':
+        'Concepto',
+    'Amount':
+        'Importe',
+    'Balance':
+        'Saldo',
+    'Opening balance':
+        'Saldo inicial',
+    'Closing balance':
+        'Saldo final',
+    'The balance is what gigbroker holds for you: earnings not paid out yet, money in escrow for your gigs and refunds on their way. Each payment, payout and refund has its own receipt (/receipt).':
+        'El saldo es lo que gigbroker guarda para ti: ganancias aún no cobradas, dinero en garantía de tus trabajos y reembolsos en camino. Cada pago, cobro y reembolso tiene su propio recibo (/receipt).',
+    'receipts is on or off, e.g. /settings receipts=off.':
+        'receipts es on u off, p. ej. /settings receipts=off.',
+    'This form lost its claim; open the dispute again.':
+        'Este formulario perdió su encargo; abre la disputa de nuevo.',
+    'Choose all, half or none.':
+        'Elige all, half o none.',
+    'Attach at most {n} files.':
+        'Adjunta como máximo {n} archivos.',
+    'Only the client and the freelancer of this claim can add a statement.':
+        'Solo el cliente y el freelancer de este encargo pueden añadir una declaración.',
+    'This dispute is already settled.':
+        'Esta disputa ya está resuelta.',
+    'The time to add a statement to this dispute is over.':
+        'Terminó el plazo para añadir una declaración a esta disputa.',
+    'You already added your statement to this dispute; each side adds one.':
+        'Ya añadiste tu declaración a esta disputa; cada parte añade una.',
+    'Write your statement (what happened, in a few sentences), with files as evidence if you have them.':
+        'Escribe tu declaración (qué pasó, en pocas frases), con archivos como pruebas si los tienes.',
+    'Give the month as year-month, e.g. /statement {example}.':
+        'Indica el mes como año-mes, p. ej. /statement {example}.',
+    '{month} has not begun yet; pick a month up to this one.':
+        '{month} aún no ha empezado; elige un mes hasta el actual.',
+    'Send /receipt to see your receipts.':
+        'Envía /receipt para ver tus recibos.',
+    'hours the parties of a dispute have for their statements':
+        'horas que tienen las partes de una disputa para sus declaraciones',
+    'split when nobody decides: half, freelancer or client':
+        'reparto si nadie decide: half, freelancer o client',
+    'Only moderators of this board can change its dispute rules.':
+        'Solo los moderadores de este tablero pueden cambiar sus reglas de disputas.',
+    'The dispute rule is half, freelancer or client.':
+        'La regla de disputas es half, freelancer o client.',
+    'Half ({f} / {c})':
+        'Mitad ({f} / {c})',
 }

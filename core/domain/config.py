@@ -18,6 +18,8 @@ class EngineConfig:
     # Both are stated when the dispute opens; a board may set its own deadline
     # (community.dispute_decide_hours).
     dispute_decide_hours: int = 168
+    # The parties' time to add their statement and evidence (at most the above).
+    dispute_answer_hours: int = 72
     dispute_fallback_share_bps: int = 5000
     listing_days: int = 7
     max_revisions: int = 2

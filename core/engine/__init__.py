@@ -10,6 +10,7 @@ from __future__ import annotations
 from core.engine.badges import BadgeWrites
 from core.engine.boards import BoardWrites
 from core.engine.delivery import DeliveryWrites
+from core.engine.dispute_receipts import DisputeReceiptWrites
 from core.engine.gig_management import GigManagement
 from core.engine.intake import IntakeWrites
 from core.engine.notifications import NotificationReads
@@ -24,7 +25,7 @@ from core.engine.transitions import Transitions
 
 class Engine(Transitions, PeopleWrites, BoardWrites, PaymentWrites, DeliveryWrites, Reads,
              Operations, NotificationReads, Reports, IntakeWrites, GigManagement,
-             QueueReads, BadgeWrites):
+             QueueReads, BadgeWrites, DisputeReceiptWrites):
     """The engine (see the module docstring)."""
 
 

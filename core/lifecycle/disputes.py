@@ -37,10 +37,15 @@ def open_dispute(tx: Tx, actor_id: int, claim_id: int, reason: str) -> Dispute:
     community = tx.s.get(Community, gig.community_id) if gig.community_id else None
     hours = (community.dispute_decide_hours if community and community.dispute_decide_hours
              else tx.config.dispute_decide_hours)
+    answer_hours = min(hours, community.dispute_answer_hours
+                       if community and community.dispute_answer_hours
+                       else tx.config.dispute_answer_hours)
+    bps = (community.dispute_fallback_bps if community and community.dispute_fallback_bps
+           is not None else tx.config.dispute_fallback_share_bps)
     dispute = Dispute(claim_id=claim.id, opened_by=actor_id, reason=reason, opened_at=tx.now,
                       decide_by=tx.deadline(hours * 3600),
-                      fallback_share_minor=gig.reward_minor
-                      * tx.config.dispute_fallback_share_bps // 10_000)
+                      answer_by=tx.deadline(answer_hours * 3600),
+                      fallback_share_minor=gig.reward_minor * bps // 10_000)
     tx.s.add(dispute)
     claim.status = ClaimStatus.disputed
     claim.version += 1
@@ -48,10 +53,13 @@ def open_dispute(tx: Tx, actor_id: int, claim_id: int, reason: str) -> Dispute:
     tx.s.flush()
     tx.schedule("dispute_deadline", dispute.decide_by, f"dispute:{dispute.id}", gig_id=gig.id,
                 claim_id=claim.id)
+    tx.schedule("dispute_answer", dispute.answer_by, f"dispute:{dispute.id}", gig_id=gig.id,
+                claim_id=claim.id)
     tx.audit(actor_id, "freelancer", "dispute", gig_id=gig.id, claim_id=claim.id,
              from_state=ClaimStatus.rejected, to_state=claim.status, detail=reason)
     rule = dict(gig_id=gig.id, claim_id=claim.id, dispute_id=dispute.id,
                 decide_by=dispute.decide_by.isoformat(),
+                answer_by=dispute.answer_by.isoformat(),
                 fallback_share=dispute.fallback_share_minor)
     tx.emit(DisputeOpened(recipient_id=gig.client_id, **rule), key=f"dispute:{dispute.id}")
     deciders, as_staff = deciders_of(tx, gig.community_id, (gig.client_id, claim.freelancer_id))

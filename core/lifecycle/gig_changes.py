@@ -30,7 +30,7 @@ from core.domain.records import (
 from core.events import (
     DeadlineExtended, ExtraPaymentRefunded, GigEdited, SlotsAdded, TipReceived, TipSent,
 )
-from core.lifecycle import ledger
+from core.lifecycle import ledger, receipts
 from core.lifecycle.tx import Tx
 
 MAX_ADDED_SLOTS = 100  # per payment
@@ -208,12 +208,12 @@ def confirm_extra(tx: Tx, req: PaymentRequest, amount: int, currency: str,
     if extra.kind == "slots" and gig.status != GigStatus.open:
         _refund_whole(tx, gig, extra, charge)
         return gig
-    ledger.post_entry(tx.s, kind="funding", currency=gig.currency, key=f"funding:extra:{extra.id}",
-                      postings=[(ledger.EXTERNAL, -extra.total),
-                                (ledger.escrow(gig.id), extra.reward_minor),
-                                (ledger.fee_held(gig.id), extra.fee_minor)],
-                      at=tx.now, gig_id=gig.id, claim_id=extra.claim_id, user_id=gig.client_id,
-                      memo=f"{extra.kind} #{extra.id}")
+    receipts.issue(tx, ledger.post_entry(
+        tx.s, kind="funding", currency=gig.currency, key=f"funding:extra:{extra.id}",
+        postings=[(ledger.EXTERNAL, -extra.total), (ledger.escrow(gig.id), extra.reward_minor),
+                  (ledger.fee_held(gig.id), extra.fee_minor)],
+        at=tx.now, gig_id=gig.id, claim_id=extra.claim_id, user_id=gig.client_id,
+        memo=f"{extra.kind} #{extra.id}"))
     extra.status = "paid"
     if extra.kind == "slots":
         _open_slots(tx, gig, extra)
@@ -257,10 +257,10 @@ def _pay_tip(tx: Tx, gig: Gig, extra: GigExtra, charge: str) -> None:
 def _refund_whole(tx: Tx, gig: Gig, extra: GigExtra, charge: str) -> None:
     """Paid for slots after the gig closed: take it into the ledger, send it all back."""
     key = f"funding:extra:{extra.id}"
-    ledger.post_entry(tx.s, kind="funding", currency=gig.currency, key=key,
-                      postings=[(ledger.EXTERNAL, -extra.total),
-                                (ledger.refund_pending(gig.id), extra.total)],
-                      at=tx.now, gig_id=gig.id, user_id=gig.client_id, memo="late payment")
+    receipts.issue(tx, ledger.post_entry(
+        tx.s, kind="funding", currency=gig.currency, key=key,
+        postings=[(ledger.EXTERNAL, -extra.total), (ledger.refund_pending(gig.id), extra.total)],
+        at=tx.now, gig_id=gig.id, user_id=gig.client_id, memo="late payment"))
     tx.payment_op(kind="refund", key=f"refund:{key}", gig=gig, user_id=gig.client_id,
                   amount=extra.total, funding_ref=charge)
     extra.status = "refunded"

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from core.lifecycle import charges, gig_changes, ledger, queues
 from core.lifecycle.badges import check_gig_badges
+from core.lifecycle import charges, gig_changes, ledger, queues, receipts
 from core.domain.gig_input import GigDraft
 from core.domain.errors import Banned, InvalidTransition, NotAllowed, PaymentFailed, ValidationError
 from core.events import GigCancelled, GigCompleted, GigExpired, GigOpened, LatePaymentRefunded
@@ -122,11 +122,11 @@ def confirm_funding(tx: Tx, provider_ref: str, amount: int, currency: str,
     gig.funded_at = tx.now
     gig.expires_at = tx.deadline(gig.listing_seconds)
     gig.funding_ref = funding_ref or provider_ref
-    ledger.post_entry(tx.s, kind="funding", currency=gig.currency, key=f"funding:gig:{gig.id}",
-                      postings=[(ledger.EXTERNAL, -total),
-                                (ledger.escrow(gig.id), gig.price.rewards_total),
-                                (ledger.fee_held(gig.id), gig.price.fee_total)],
-                      at=tx.now, gig_id=gig.id, user_id=gig.client_id)
+    receipts.issue(tx, ledger.post_entry(
+        tx.s, kind="funding", currency=gig.currency, key=f"funding:gig:{gig.id}",
+        postings=[(ledger.EXTERNAL, -total), (ledger.escrow(gig.id), gig.price.rewards_total),
+                  (ledger.fee_held(gig.id), gig.price.fee_total)],
+        at=tx.now, gig_id=gig.id, user_id=gig.client_id))
     tx.cancel_timers(gig_id=gig.id)  # the unfunded expiry
     tx.schedule("listing_expiry", gig.expires_at, f"gig:{gig.id}", gig_id=gig.id)
     tx.audit(gig.client_id, "client", "fund", gig_id=gig.id,
@@ -143,9 +143,10 @@ def _refund_late_payment(tx: Tx, gig: Gig, req: PaymentRequest, total: int,
     two payment links): take it into the ledger and send all of it back."""
     req.status = "paid"
     key = f"funding:gig:{gig.id}:req:{req.id}"
-    ledger.post_entry(tx.s, kind="funding", currency=gig.currency, key=key,
-                      postings=[(ledger.EXTERNAL, -total), (ledger.refund_pending(gig.id), total)],
-                      at=tx.now, gig_id=gig.id, user_id=gig.client_id, memo="late payment")
+    receipts.issue(tx, ledger.post_entry(
+        tx.s, kind="funding", currency=gig.currency, key=key,
+        postings=[(ledger.EXTERNAL, -total), (ledger.refund_pending(gig.id), total)],
+        at=tx.now, gig_id=gig.id, user_id=gig.client_id, memo="late payment"))
     if gig.funding_ref is None:
         gig.funding_ref = funding_ref or req.provider_ref
     tx.payment_op(kind="refund", key=f"refund:{key}", gig=gig, user_id=gig.client_id,

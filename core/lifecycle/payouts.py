@@ -11,7 +11,7 @@ import logging
 
 from sqlalchemy import select
 
-from core.lifecycle import ledger
+from core.lifecycle import ledger, receipts
 from core.failpoints import failpoint
 from core.events import PayoutFailed, PayoutSent, PayoutsUnlocked, RefundSent
 from core.lifecycle.tx import Tx
@@ -97,10 +97,11 @@ def record_payment_success(tx: Tx, op_id: int, provider_ref: str) -> PaymentOp:
         src, kind = ledger.payout_pending(op.user_id), "payout"
     else:
         src, kind = ledger.refund_pending(op.gig_id), "refund_sent"
-    ledger.post_entry(tx.s, kind=kind, currency=op.currency, key=f"{kind}:{op.idempotency_key}",
-                      postings=[(src, -op.amount_minor), (ledger.EXTERNAL, op.amount_minor)],
-                      at=tx.now, gig_id=op.gig_id, claim_id=op.claim_id, user_id=op.user_id,
-                      memo=provider_ref)
+    receipts.issue(tx, ledger.post_entry(
+        tx.s, kind=kind, currency=op.currency, key=f"{kind}:{op.idempotency_key}",
+        postings=[(src, -op.amount_minor), (ledger.EXTERNAL, op.amount_minor)],
+        at=tx.now, gig_id=op.gig_id, claim_id=op.claim_id, user_id=op.user_id,
+        memo=provider_ref))
     sent = PayoutSent if op.kind == "transfer" else RefundSent
     tx.emit(sent(recipient_id=op.user_id, gig_id=op.gig_id, claim_id=op.claim_id,
                  amount_minor=op.amount_minor, currency=op.currency, ref=provider_ref),

@@ -10,7 +10,7 @@ import logging
 from sqlalchemy import select, update
 
 from core.domain.errors import DomainError
-from core.lifecycle import board_summary, claims, disputes, gigs
+from core.lifecycle import board_summary, claims, dispute_statements, disputes, gigs
 from core.events import DeadlineReminderDue, ReviewReminderDue
 from core.lifecycle.tx import Tx
 from core.domain.records import Claim, ClaimStatus, Gig, GigStatus, Timer
@@ -72,6 +72,7 @@ _HANDLERS = {
     "auto_approve": lambda tx, g, c: _auto_approve(tx, c),
     "dispute_window": lambda tx, g, c: disputes.close_dispute_window(tx, c),
     "dispute_deadline": lambda tx, g, c: disputes.settle_undecided(tx, c),
+    "dispute_answer": lambda tx, g, c: dispute_statements.close_answer_window(tx, c),
     "listing_expiry": _expire,
     "unfunded_expiry": _expire_unfunded,
     "deadline_reminder": lambda tx, g, c: _reminder(

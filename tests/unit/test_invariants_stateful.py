@@ -12,7 +12,10 @@ and died, and a provider declining transfers; and the money a client adds to a
 live gig (core.lifecycle.gig_changes): more slots, and tips after approval, both
 paid like funding; and task queues (core.lifecycle.queues, next_task): gigs whose
 slots are items, gigs letting one freelancer take several slots (``repeat``), and
-a freelancer taking the next similar task after a delivery. Refused moves must be typed
+a freelancer taking the next similar task after a delivery; a dispute's packet
+(core.lifecycle.dispute_statements): each party's one statement before the answer
+deadline, the split buttons (all / half / none, pressed twice) and a custom share.
+Refused moves must be typed
 domain errors that write nothing.
 
 After every step, straight from the database:
@@ -30,7 +33,10 @@ After every step, straight from the database:
   without ``repeat``, one being worked on with it; a queue's slots are its items;
 - the payment ops agree with the ledger: what waits for payout onboarding is
   what is ``payable``, what is being sent is ``payout_pending``, refunds not yet
-  sent are ``refund_pending``.
+  sent are ``refund_pending``;
+- a dispute has at most one statement per party, each made before its answer
+  deadline, which is no later than its decision deadline; a split button pays
+  exactly its share.
 
 Each example uses its own event loop and a fresh database (a SQLite file in a
 temp dir, or a recreated PostgreSQL schema), kept small: seven users, at most
@@ -71,6 +77,7 @@ from core.domain.records import (
     Application,
     Claim,
     Dispute,
+    DisputeStatement,
     Gig,
     GigExtra,
     GigItem,
@@ -120,6 +127,8 @@ GIG_SPECS = st.fixed_dictionaries(dict(
 pick = st.integers(0, 1_000)
 ACTIONABLE = ("active", "revision_requested", "delivered", "rejected", "disputed")
 SPLITS = (0, 1, 33, 50, 99, 100)  # percent of the reward to the freelancer
+BUTTONS = {"all": lambda reward: reward, "half": lambda reward: reward // 2,
+           "none": lambda reward: 0}  # the packet's split buttons
 
 
 def fingerprint_sql() -> str:
@@ -127,7 +136,7 @@ def fingerprint_sql() -> str:
     counts = ", ".join(f"(SELECT count(*) FROM {t})" for t in (
         "auditevent", "ledgerentry", "ledgerposting", "outboxmessage", "claim", "delivery",
         "dispute", "paymentop", "timer", "application", "rating", "sandboxpayment",
-        "gigextra", "gigitem"))
+        "gigextra", "gigitem", "disputestatement"))
     return (f"SELECT {counts}, (SELECT coalesce(sum(version), 0) FROM gig), "
             "(SELECT coalesce(sum(version), 0) FROM claim), "
             "(SELECT count(*) FROM application WHERE status = 'pending'), "
@@ -432,6 +441,41 @@ def machine_for(backend: str, database_factory):
                 if result is not None:
                     assert self.queued("dispute.resolved", freelancer, f"dispute:{result.id}") == 1
 
+        @precondition(lambda self: self.claims_in("disputed", "rejected"))
+        @rule(i=pick, choice=st.integers(0, 99))
+        def work_a_dispute(self, i, choice):
+            """The dispute packet: a rejected claim is disputed; a party adds their one
+            statement (with a file now and then; again, or after the answer deadline:
+            refused); a decider presses a split button (all / half / none), and presses
+            it again (refused, nothing written); the wrong person presses now and then."""
+            e, c = self.engine, self.some_claim(i, "disputed", "rejected")
+            client, freelancer = self.client_of(c), c.freelancer_id
+            if c.status == "rejected":
+                self.attempt(lambda: e.open_dispute(freelancer, c.id, "it is the brief"))
+            elif choice < 50:
+                party = client if choice % 2 else freelancer
+                if choice >= 45:
+                    party = self.moderator  # not a party: refused
+                files = [{"platform": "console", "file_ref": f"f{choice}", "name": "proof.png"}]
+                result = self.attempt(lambda: e.add_dispute_statement(
+                    party, c.id, "my side of it", files if choice % 3 else []))
+                if result is not None:
+                    assert party in (client, freelancer)
+                    assert self.queued("dispute.statement_added", self.moderator,
+                                       f"statement:{result.id}") == 1
+            else:
+                reward = self.gigs[c.gig_id].reward_minor
+                button = sorted(BUTTONS)[choice % 3]
+                decider = self.moderator if choice < 95 else client
+                result = self.attempt(lambda: e.resolve_dispute_split(decider, c.id, button))
+                if result is not None:
+                    assert decider == self.moderator
+                    assert result.freelancer_share_minor == BUTTONS[button](reward)
+                    assert self.queued("dispute.resolved", freelancer,
+                                       f"dispute:{result.id}") == 1
+                    again = self.attempt(lambda: e.resolve_dispute_split(decider, c.id, button))
+                    assert again is None  # the second press is refused and writes nothing
+
         @precondition(lambda self: self.without_payouts)
         @rule(i=pick)
         def setup_payouts(self, i):
@@ -529,6 +573,8 @@ def machine_for(backend: str, database_factory):
                     extras=list(s.scalars(select(GigExtra))),
                     items=dict(s.execute(select(GigItem.gig_id, func.count())
                                          .group_by(GigItem.gig_id)).all()),
+                    disputes=list(s.scalars(select(Dispute))),
+                    statements=list(s.scalars(select(DisputeStatement))),
                     tips=s.execute(
                         select(LedgerEntry.idempotency_key, LedgerEntry.claim_id,
                                LedgerPosting.amount)
@@ -543,6 +589,16 @@ def machine_for(backend: str, database_factory):
                 )
             db = self.run(self.db.read(read))
             balances = db["balances"]
+
+            # A dispute's statements: one per party, each before the answer deadline,
+            # which comes no later than the decision deadline.
+            disputes = {d.id: d for d in db["disputes"]}
+            assert max(Counter((said.dispute_id, said.author_id) for said in db["statements"])
+                       .values(), default=0) <= 1
+            for said in db["statements"]:
+                assert said.created_at < disputes[said.dispute_id].answer_by
+            for d in disputes.values():
+                assert d.answer_by is not None and d.answer_by <= d.decide_by
 
             def bal(account: str, currency: str) -> int:
                 return balances.get((account, currency), 0)
@@ -715,9 +771,20 @@ def test_the_machine_reaches_the_interesting_states(backend, database_factory):
         step(machine.move_a_claim, on(one), 0)  # approve
         step(machine.move_a_claim, on(two), 50)  # reject
         step(machine.move_a_claim, on(two), 0)  # dispute
-        step(machine.move_a_claim, on(two), 3)  # resolve, 50 % each
+        step(machine.work_a_dispute, first, 1)  # the client's statement, with a file
+        step(machine.work_a_dispute, first, 3)  # and again: refused
+        step(machine.time_passes, 73 * 60, True)  # the time to answer ends (72 h)
+        step(machine.work_a_dispute, first, 2)  # the freelancer, too late: refused
+        said = machine.run(machine.db.read(lambda s: [
+            (said.role, said.files_json != "[]") for said in s.scalars(select(DisputeStatement))]))
+        assert said == [("client", True)]
+        dispute_id = machine.run(machine.db.read(lambda s: s.scalar(select(Dispute.id))))
+        assert machine.queued("dispute.answer_closed", machine.moderator,
+                              f"dispute:{dispute_id}") == 1  # the freelancer said nothing
+        step(machine.work_a_dispute, first, 52)  # Half, pressed twice: pays once
+        assert machine.claims[two].paid_minor == 1250
         assert [machine.claims[c].status for c in (one, two, three)] == [
-            "approved", "resolved", "delivered"]
+            "approved", "resolved", "auto_approved"]
         step(machine.worker_fault, "kill", 1)
         step(machine.worker_fault, "decline", 1)
         step(machine.worker_fault, "dead_lease", 3)

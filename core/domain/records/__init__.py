@@ -7,6 +7,7 @@ from core.domain.records.people import (
 from core.domain.records.gigs import (
     Application, AuditEvent, Claim, ClaimStatus, Delivery, Dispute, Gig, GigMode,
     GigStatus, LIVE_CLAIM_STATES, Rating, SLOT_HOLDING_STATES, WORKING_CLAIM_STATES,
+    DisputeStatement,
 )
 from core.domain.records.gig_items import GigItem
 from core.domain.records.money import (
@@ -19,10 +20,11 @@ from core.domain.records.gig_changes import GigExtra, GigRecurrence
 from core.domain.records.badges import CommunityBadge, MemberBadge
 
 __all__ = [
-    "Application", "AuditEvent", "Block", "Claim", "ClaimedEvent", "ClaimStatus", "Community",
-    "CommunityMember", "ConversationState", "Delivery", "Dispute", "Gig", "GigMode",
-    "GigExtra", "GigItem", "GigRecurrence", "GigStatus", "Identity", "InboundUpdate", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
-    "LinkCode", "MatchChange", "MessageRef", "CommunityBadge", "MemberBadge", "OutboxMessage", "PaymentOp", "PaymentRequest", "Profile",
-    "ProviderEvent", "PushBudget", "Rating", "ReputationStats", "SLOT_HOLDING_STATES",
-    "SandboxPayment", "Timer", "User", "WORKING_CLAIM_STATES",
+    "Application", "AuditEvent", "Block", "Claim", "ClaimStatus", "ClaimedEvent", "Community",
+    "CommunityBadge", "CommunityMember", "ConversationState", "Delivery", "Dispute",
+    "DisputeStatement", "Gig", "GigExtra", "GigItem", "GigMode", "GigRecurrence", "GigStatus",
+    "Identity", "InboundUpdate", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
+    "LinkCode", "MatchChange", "MemberBadge", "MessageRef", "OutboxMessage", "PaymentOp",
+    "PaymentRequest", "Profile", "ProviderEvent", "PushBudget", "Rating", "ReputationStats",
+    "SLOT_HOLDING_STATES", "SandboxPayment", "Timer", "User", "WORKING_CLAIM_STATES",
 ]

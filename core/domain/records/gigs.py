@@ -167,6 +167,22 @@ class Dispute(SQLModel, table=True):
     # the clock settles it giving the freelancer ``fallback_share_minor``.
     decide_by: datetime | None = None
     fallback_share_minor: int | None = None
+    # Until then each party may add one statement with evidence (DisputeStatement).
+    answer_by: datetime | None = None
+
+
+class DisputeStatement(SQLModel, table=True):
+    """A party's one statement on a dispute, with its evidence files (platform file
+    references, like a delivery's)."""
+
+    __table_args__ = (UniqueConstraint("dispute_id", "author_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    dispute_id: int = Field(foreign_key="dispute.id")
+    author_id: int = Field(foreign_key="user.id")
+    role: str = Field(max_length=16)  # client | freelancer
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    files_json: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Rating(SQLModel, table=True):

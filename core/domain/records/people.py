@@ -57,6 +57,7 @@ class Profile(SQLModel, table=True):
     bio: str = Field(default="", max_length=1024)
     notify_new_gigs: bool = True
     notify_all_gigs: bool = False  # every new gig, not only those matching their skills
+    auto_receipts: bool = True  # a PDF receipt in chat for every payment, payout, refund
     onboarded: bool = False
 
 
@@ -100,6 +101,8 @@ class Community(SQLModel, table=True):
     review_hours: int | None = None
     dispute_hours: int | None = None
     dispute_decide_hours: int | None = None  # a dispute left undecided this long is settled
+    dispute_answer_hours: int | None = None  # the time the parties have for their statements
+    dispute_fallback_bps: int | None = None  # the freelancer's share when nobody decides
     listing_days: int | None = None
     max_revisions: int | None = None
     created_by: int | None = Field(default=None, foreign_key="user.id")

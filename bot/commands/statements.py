@@ -1,0 +1,43 @@
+"""/statement: a user's monthly statement as a PDF (``/statement 2026-11``; bare:
+last month), in their time zone (/profile timezone=...)."""
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.cards import money
+from bot.commands.reports import describe
+from bot.context import Context
+from bot.conversation import Attachment, Rich
+from bot.registry import ArgSpec, command
+from bot.statements import render_statement_pdf
+from bot.texts import N_
+
+
+def _zone(name: str):
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+@command("statement", N_("Your monthly statement as a PDF (opening balance, lines, closing)"),
+         ArgSpec("month", N_("the month as year-month, e.g. 2026-11 (default: last month)")),
+         usage="/statement 2026-11", private=True)
+async def statement(ctx: Context, month: str | None = None):
+    st = await ctx.engine.month_statement(ctx.user_id, month)
+    zone = _zone(st.zone)
+    data = await asyncio.to_thread(render_statement_pdf, st, ctx._,
+                                   lambda line: describe(ctx, line, "user"), zone)
+    label = st.month.strftime("%Y-%m")
+    text = Rich().add(ctx._("Your statement for {month} ({zone}).", month=label, zone=st.zone))
+    if st.empty:
+        text.line(ctx._("No money moved for you in this month."))
+    for cur in st.currencies:
+        text.line(ctx._("{currency}: opening {opening}, {n} line(s), closing {closing}",
+                        currency=cur.currency.upper(), opening=money(cur.opening, cur.currency),
+                        n=len(cur.lines), closing=money(cur.closing, cur.currency)))
+    return [ctx.say(text, private=True, attachments=[Attachment(
+        platform="generated", file_ref=f"statement:{ctx.user_id}:{label}",
+        name=f"gigbroker-statement-{label}.pdf", kind="document", data=data)])]
