@@ -253,7 +253,7 @@ async def run(args) -> int:
     WatchedTelegram, RateLimits = _fakes()
     logging.basicConfig(level=logging.WARNING)
     ceiling = float(args.ceiling)
-    fake_limits = RateLimits(global_per_second=ceiling, global_burst=max(1, int(ceiling)))
+    fake_limits = RateLimits(global_per_second=ceiling)
     pacing = Limits(per_second=ceiling, burst=max(1, int(ceiling // 3)))
     n = 0 if args.skip_fanout else args.freelancers
     print("bench telegram: python-telegram-bot against the fake Bot API on 127.0.0.1, "

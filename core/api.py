@@ -66,6 +66,9 @@ from core.events import (
 )
 from core.rate_cards import MIN_CLIENTS, MIN_GIGS, RateCard, Spread
 
+# -- the platforms' send budgets, shared by every process (core.send_budget) ----
+from core.send_budget import Booking, Limit, LocalBudget, SendBudget
+
 # -- ports ---------------------------------------------------------------------
 from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
 from core.ports.payments import (
@@ -107,6 +110,7 @@ __all__ = [
     "WeeklySummaryDue",
     "GigPushesHeld", "PostingLimitReached",
     "ApplicationClosed",
+    "Booking", "Limit", "LocalBudget", "SendBudget",  # core.send_budget
     # domain events (core.events)
     "ApplicationAccepted", "ApplicationDeclined", "ApplicationReceived", "ChargebackOpened",
     "ClaimAbandoned", "ClaimApproved", "ClaimAutoApproved", "ClaimRejected", "ClaimWithdrawn",

@@ -84,7 +84,7 @@ class TelegramService:
         self.polling_timeout = polling_timeout
         token = settings.telegram_bot_token
         protect_token(token)
-        self.pacer = Pacer(limits)
+        self.pacer = Pacer(limits, budget=app.engine.send_budget())  # shared by processes
         self.inbox = InboxQueue(app.engine)  # updates stored before they are confirmed
         self.application = self._build(token, settings, concurrency)
         self.sender = Sender(self.application.bot)

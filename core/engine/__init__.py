@@ -15,13 +15,15 @@ from core.engine.notifications import NotificationReads
 from core.engine.operations import Operations
 from core.engine.payments import PaymentWrites
 from core.engine.people import PeopleWrites
+from core.engine.platform_limits import PlatformLimits
 from core.engine.reads import Reads
 from core.engine.reports import Reports
 from core.engine.transitions import Transitions
 
 
 class Engine(Transitions, PeopleWrites, BoardWrites, PaymentWrites, DeliveryWrites, Reads,
-             Operations, NotificationReads, Reports, IntakeWrites, GigManagement):
+             Operations, NotificationReads, Reports, IntakeWrites, GigManagement,
+             PlatformLimits):
     """The engine (see the module docstring)."""
 
 

@@ -12,15 +12,16 @@ from core.domain.records.money import (
     LedgerEntry, LedgerPosting, PaymentOp, PaymentRequest, ProviderEvent, SandboxPayment,
 )
 from core.domain.records.queues import (
-    ConversationState, InboundUpdate, MessageRef, OutboxMessage, PushBudget, Timer,
+    ConversationState, DirectChannel, InboundUpdate, MessageRef, OutboxMessage, PushBudget,
+    SendBudget, Timer,
 )
 from core.domain.records.gig_changes import GigExtra, GigRecurrence
 
 __all__ = [
     "Application", "AuditEvent", "Block", "Claim", "ClaimStatus", "Community",
-    "CommunityMember", "ConversationState", "Delivery", "Dispute", "Gig", "GigMode",
+    "CommunityMember", "ConversationState", "DirectChannel", "Delivery", "Dispute", "Gig", "GigMode",
     "GigExtra", "GigRecurrence", "GigStatus", "Identity", "InboundUpdate", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
     "LinkCode", "MatchChange", "MessageRef", "OutboxMessage", "PaymentOp", "PaymentRequest", "Profile",
     "ProviderEvent", "PushBudget", "Rating", "ReputationStats", "SLOT_HOLDING_STATES",
-    "SandboxPayment", "Timer", "User",
+    "SandboxPayment", "SendBudget", "Timer", "User",
 ]
