@@ -234,8 +234,9 @@ class Bot:
         settings = Settings(_env_file=None, database_url=url, discord_bot_token=w["token"],
                             discord_api_base_url=w["api_base"], discord_dev_guild_ids=[w["guild"]])
         self.app = App(settings, clock=ManualClock(datetime(2026, 6, 1, 12, tzinfo=timezone.utc)))
-        self.app.engine.config = replace(self.app.engine.config,
-                                         match_notify_limit=len(w["users"]) + 10)
+        self.app.engine.config = replace(  # the bench's client posts 50 gigs at once
+            self.app.engine.config, match_notify_limit=len(w["users"]) + 10, newcomer_days=0,
+            max_open_gigs=10**6, max_gigs_per_day=10**6)
 
         def seed(t):
             community = people.ensure_community(t, "discord", str(w["guild"]), "Bench")

@@ -69,7 +69,9 @@ class DiscordService:
         self.app = app
         self.settings = settings
         self.pacer = pacer or Pacer(GLOBAL_LIMIT_PER_SECOND, 1.0)
-        client_kwargs.setdefault("http_trace", count_rate_limits())
+        if self.pacer.budget is None:  # shared by every process on PostgreSQL
+            self.pacer.budget = app.engine.send_budget()
+        client_kwargs.setdefault("http_trace", count_rate_limits(self.pacer))
         self.client = client_class(dev_guild_ids=settings.discord_dev_guild_ids,
                                 gateway_url=settings.discord_gateway_url, **client_kwargs)
         pace_requests(self.client.http, self.pacer)
