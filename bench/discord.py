@@ -111,16 +111,17 @@ async def _fake_serve(conn, ceiling: int) -> None:
         for u in users:  # members, without a gateway event each
             guild.members[u.id] = Member(user=u, guild_id=guild.id)
         world.update(users=users, board=board, calls_from=0)
-        return {"api_base": fake.api_base, "token": fake.token, "guild": guild.id,
+        return {"api_base": fake.api_base, "gateway": fake.gateway_url, "token": fake.token,
+                "guild": guild.id,
                 "board": board.id, "owner": owner.id, "users": [u.id for u in users]}
 
     def cards() -> list[tuple[int, str]]:
         return [(m.id, b["custom_id"]) for m in fake.messages_in(world["board"]) if m.embeds
                 for b in m.buttons() if b.get("label") == "Claim"]
 
-    def delivered() -> int:
-        return sum(1 for u in world["users"]
-                   if any(MATCHED in m.content for m in fake.dm_messages_to(u)))
+    def delivered(times: int = 1) -> int:
+        return sum(1 for u in world["users"] if sum(
+            MATCHED in m.content for m in fake.dm_messages_to(u)) >= times)
 
     def mark() -> int:
         world["calls_from"] = len(fake.calls)
@@ -131,6 +132,9 @@ async def _fake_serve(conn, ceiling: int) -> None:
         return {"dm_times": sorted(c["at"] for c in calls
                                    if c["route"] in DM_ROUTES and c["status"] != 429),
                 "other_requests": sum(1 for c in calls if c["route"] not in DM_ROUTES),
+                "dm_channels_opened": sum(1 for c in calls if c["route"] == DM_ROUTES[0]),
+                "dm_sends": sorted(c["at"] for c in calls
+                                   if c["route"] == DM_ROUTES[1] and c["status"] != 429),
                 "rate_limited": fake.count_429(),
                 "routes_429": sorted({f"{r['method']} {r['route']}" for r in fake.rate_limited})}
 
@@ -168,7 +172,7 @@ async def _fake_serve(conn, ceiling: int) -> None:
                 "deferred": sum(1 for r in recs if r.responses and r.responses[0].type in (5, 6)),
                 "rejected": [r.rejected[0]["code"] for r in recs if r.rejected][:5]}
 
-    ops = {"world": build, "cards": lambda _: cards(), "delivered": lambda _: delivered(),
+    ops = {"world": build, "cards": lambda _: cards(), "delivered": lambda k: delivered(k or 1),
            "mark": lambda _: mark(), "fanout_stats": lambda _: fanout_stats()}
     while True:
         op, arg = await inbox.get()
@@ -208,6 +212,34 @@ class FakeProcess:
 
 
 # -- the bot ---------------------------------------------------------------------------
+async def seed_world(app, w: dict, known_members: bool) -> tuple[int, int]:
+    """The server as a community with its board, the client, every member a matching
+    freelancer (``known_members``: who used the bot in this server before)."""
+    from core.lifecycle import people
+
+    def seed(t):
+        community = people.ensure_community(t, "discord", str(w["guild"]), "Bench")
+        community.board_channel_id = str(w["board"])
+        client = people.resolve_identity(t, "discord", str(w["owner"]), "client", "client")
+        for i, uid in enumerate(w["users"]):
+            user = people.resolve_identity(t, "discord", str(uid), f"member{i}", f"member{i}")
+            people.update_profile(t, user.id, {"skills": "design", "hours": "any"})
+            if known_members:
+                people.note_member(t, community, user.id)
+        return community.id, client.id
+    return await app.engine.tx(seed)
+
+
+async def open_gig(app, community_id: int, client_id: int, slots: int) -> int:
+    from core.domain.gig_input import GigDraft
+    draft = GigDraft.parse({"title": "Logo in SVG", "reward": "25", "currency": "usd",
+                            "skills": "design", "slots": str(slots)},
+                           community_id=community_id)
+    gig = await app.engine.post_gig(client_id, draft)
+    gig, _ = await app.engine.start_funding(client_id, gig.id)
+    return gig.id
+
+
 class Bot:
     """The app and its Discord service, on a fresh SQLite file, pointed at the fake."""
 
@@ -220,7 +252,6 @@ class Bot:
         from adapters.discord.service import DiscordService
         from bot.runtime.app import App, upgrade_schema
         from bot.runtime.settings import Settings
-        from core.lifecycle import people
         from core.domain.clock import ManualClock
 
         class FastClient(GigClient):
@@ -238,17 +269,7 @@ class Bot:
             self.app.engine.config, match_notify_limit=len(w["users"]) + 10, newcomer_days=0,
             max_open_gigs=10**6, max_gigs_per_day=10**6)
 
-        def seed(t):
-            community = people.ensure_community(t, "discord", str(w["guild"]), "Bench")
-            community.board_channel_id = str(w["board"])
-            client = people.resolve_identity(t, "discord", str(w["owner"]), "client", "client")
-            for i, uid in enumerate(w["users"]):
-                user = people.resolve_identity(t, "discord", str(uid), f"member{i}", f"member{i}")
-                people.update_profile(t, user.id, {"skills": "design", "hours": "any"})
-                if known_members:  # they have used the bot in this server before
-                    people.note_member(t, community, user.id)
-            return community.id, client.id
-        self.community_id, self.client_id = await self.app.engine.tx(seed)
+        self.community_id, self.client_id = await seed_world(self.app, w, known_members)
         self.service = DiscordService(self.app, settings, pacer=Pacer(self.ceiling, 1.0),
                                       client_class=FastClient, guild_ready_timeout=0.05)
         await self.service.start()
@@ -256,13 +277,7 @@ class Bot:
         return self
 
     async def open_gig(self, slots: int) -> int:
-        from core.domain.gig_input import GigDraft
-        draft = GigDraft.parse({"title": "Logo in SVG", "reward": "25", "currency": "usd",
-                                "skills": "design", "slots": str(slots)},
-                               community_id=self.community_id)
-        gig = await self.app.engine.post_gig(self.client_id, draft)
-        gig, _ = await self.app.engine.start_funding(self.client_id, gig.id)
-        return gig.id
+        return await open_gig(self.app, self.community_id, self.client_id, slots)
 
     async def close(self) -> None:
         await self.service.stop()
@@ -306,12 +321,36 @@ async def fanout(args, tmp: Path) -> dict:
         }
         out["pass"] = out["ratio_of_ceiling"] >= 0.9 and out["rate_limited_429"] == 0 \
             and out["dms_lost"] == 0
+        out.update(await fan_out_again(args, bot, fake))
         return out
     finally:
         stop.set()
         if bot is not None:
             await bot.close()
         await fake.stop()
+
+
+async def fan_out_again(args, bot, fake) -> dict:
+    """A second gig to the same members, as a process that never DMed them would send
+    it (the adapter's memory emptied): their DM channels come from the database."""
+    bot.service.adapter._dm.clear()  # noqa: SLF001 - a fresh process's memory
+    await fake.call("mark")
+    stop = asyncio.Event()
+    started = time.monotonic()
+    await bot.open_gig(slots=1)
+    worker = asyncio.create_task(bot.app.outbox.run_forever(stop, idle=0.05))
+    got, deadline = 0, started + 60 + 3 * args.members / 20
+    while got < args.members and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+        got = await fake.call("delivered", 2)
+    stop.set()
+    await worker
+    stats = await fake.call("fanout_stats")
+    sends = stats["dm_sends"]
+    rate = (len(sends) - 1) / (sends[-1] - sends[0]) if len(sends) > 1 else 0.0
+    return {"again_dms_per_s": round(rate, 1), "again_dm_channels_opened":
+            stats["dm_channels_opened"], "again_dms_lost": args.members - got,
+            "again_rate_limited_429": stats["rate_limited"]}
 
 
 # -- 2. acknowledgement latency ----------------------------------------------------------
@@ -355,12 +394,49 @@ async def presses(args, tmp: Path) -> dict:
         if seen["rejected"]:
             out["rejected_codes"] = seen["rejected"]
         out["pass"] = out["unacknowledged"] == 0 and out["ack_ms_p99"] < 1000 and claims == n
+        await bot.service.stop()  # the bare handler takes its place on the same fake
+        # the same presses on each card's Details (its Claim button is gone by now)
+        bare = await bare_presses(world, fake, [(u, m, c.replace("gb:cl:", "gb:dt:"))
+                                                for u, m, c in plan], args.rate)
+        out["bare_answer_ms_p50"] = round(pct(bare, 0.50), 1)
+        out["bare_answer_ms_p99"] = round(pct(bare, 0.99), 1)
+        out["answer_p50_vs_bare"] = round(out["answer_ms_p50"] / max(out["bare_answer_ms_p50"],
+                                                                     1e-9), 2)
+        out["answer_p99_vs_bare"] = round(out["answer_ms_p99"] / max(out["bare_answer_ms_p99"],
+                                                                     1e-9), 2)
         return out
     finally:
         stop.set()
         if bot is not None:
             await bot.close()
         await fake.stop()
+
+
+async def bare_presses(world: dict, fake: FakeProcess, plan: list, rate: float) -> list[float]:
+    """A bare discord.py client whose only handler answers each interaction with an
+    ephemeral message, pressed like ours on the same fake: its answer times (ms)."""
+    import discord
+    import discord.gateway
+    import yarl
+
+    class Bare(discord.Client):
+        async def before_identify_hook(self, shard_id, *, initial=False):  # noqa: ANN001
+            return None
+
+        async def on_interaction(self, interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("ok", ephemeral=True)
+
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(world["gateway"])
+    client = Bare(intents=discord.Intents.none())
+    await client.login(world["token"])
+    task = asyncio.create_task(client.connect(reconnect=False))
+    try:
+        await asyncio.wait_for(client.wait_until_ready(), 30)
+        seen = await fake.call("presses", (plan, rate))
+        return seen["answer_ms"]
+    finally:
+        await client.close()
+        task.cancel()
 
 
 async def run(args) -> dict:

@@ -81,6 +81,9 @@ class DiscordService:
         self.intake = InteractionIntake(self.answerer)
         self.client.intake = self.intake
         app.dispatcher.register(self.adapter)
+        outbox = getattr(app, "outbox", None)
+        if outbox is not None:  # answers to presses before notifications
+            outbox.yield_to(lambda: self.answerer.in_progress > 0)
         self._task: asyncio.Task | None = None
         self._stopping = False
         self.state, self.restarts = "not started", 0

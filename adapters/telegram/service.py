@@ -94,6 +94,7 @@ class TelegramService:
         self.handlers = Handlers(app.conversation, self.delivery.replies, on_started=self._started)
         self._add_handlers()
         self.webhook: WebhookEndpoint | None = None
+        self._yielding = False
         if settings.telegram_webhook_url:
             if http is None:
                 raise ValueError("webhook mode needs the HTTP server")
@@ -176,6 +177,11 @@ class TelegramService:
             log.info("Telegram bot @%s is long polling", application.bot.username)
         await application.start()
         self.app.dispatcher.register(self.delivery)
+        outbox = getattr(self.app, "outbox", None)
+        if outbox is not None and not self._yielding:  # answers before notifications
+            self._yielding = True
+            outbox.yield_to(lambda: self.application.update_processor
+                            .current_concurrent_updates > 0)
 
     async def stop(self) -> None:
         self.app.dispatcher.unregister(self.delivery)

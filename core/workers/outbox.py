@@ -14,6 +14,7 @@ import logging
 import os
 import socket
 from datetime import timedelta
+from typing import Callable
 
 from sqlalchemy import select, update
 
@@ -25,6 +26,7 @@ from core.domain.records import OutboxMessage
 from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
 
 log = logging.getLogger(__name__)
+YIELD_AT_MOST, YIELD_STEP = 1.0, 0.02  # seconds a batch waits for answers in progress
 
 
 def lease(tx: Tx, owner: str, *, limit: int, lease_for: timedelta,
@@ -95,7 +97,7 @@ def retry_now(tx: Tx, recipient_id: int) -> int:
 
 class OutboxWorker:
     def __init__(self, engine, dispatcher: NotificationDispatcher, *, owner: str | None = None,
-                 batch: int = 50, lease_seconds: int = 30, concurrency: int = 8,
+                 batch: int = 50, lease_seconds: int = 30, concurrency: int = 32,
                  renew_every: float | None = None) -> None:
         """A row is leased for ``lease_seconds`` and the lease renewed every
         ``renew_every`` seconds (a third of it) while it is handled: a slow send keeps
@@ -108,6 +110,7 @@ class OutboxWorker:
         self.renew_every = renew_every if renew_every is not None else lease_seconds / 3
         self.concurrency = asyncio.Semaphore(concurrency)
         self._handling: set[int] = set()
+        self._answering: list[Callable[[], bool]] = []
 
     async def run_once(self, channels: tuple[str, ...] | None = None) -> int:
         msgs = await self.engine.tx(lambda t: lease(t, self.owner, limit=self.batch,
@@ -188,8 +191,22 @@ class OutboxWorker:
                 id=msg.id, event=msg.event, recipient_id=msg.recipient_id, data=data,
                 dedup_key=msg.dedup_key, created_at=msg.created_at, happened=happened))
 
+    def yield_to(self, answering: Callable[[], bool]) -> None:
+        """Before each batch, wait (at most ``YIELD_AT_MOST`` seconds) while
+        ``answering()`` says users are being answered in this process: their answers
+        go first, notifications follow (the adapters register their intake)."""
+        self._answering.append(answering)
+
+    async def _let_answers_go_first(self, stop: asyncio.Event) -> None:
+        waited = 0.0
+        while waited < YIELD_AT_MOST and not stop.is_set() and any(
+                busy() for busy in self._answering):
+            await asyncio.sleep(YIELD_STEP)
+            waited += YIELD_STEP
+
     async def run_forever(self, stop: asyncio.Event, idle: float = 0.5) -> None:
         while not stop.is_set():
+            await self._let_answers_go_first(stop)
             try:
                 n = await self.run_once()
             except Exception:  # noqa: BLE001 - keep the worker alive; log and back off
