@@ -58,6 +58,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="pressers never used the bot in the server (one more write each)")
     p.add_argument("--skip-fanout", action="store_true")
     p.add_argument("--skip-presses", action="store_true")
+    p.add_argument("--skip-three", action="store_true", help="no 3-process fan-out")
     p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
 
 
@@ -330,6 +331,54 @@ async def fanout(args, tmp: Path) -> dict:
         await fake.stop()
 
 
+async def fanout_three(args, url: str) -> dict:
+    """The fan-out by 3 processes on one PostgreSQL (``bench.cluster``), their pacers
+    booking ``discord:global`` in the shared budget."""
+    from bench.cluster import reset_schema, start_nodes, stop_nodes
+    from bot.runtime.app import App
+    from bot.runtime.settings import Settings
+
+    ceiling = int(args.ceiling * args.scale)
+    fake = FakeProcess(ceiling)
+    app = None
+    try:
+        w = await fake.call("world", args.members)
+        await reset_schema(url)
+        app = App(Settings(_env_file=None, database_url=url, discord_bot_token=None,
+                           telegram_bot_token=None, stripe_secret_key=None))
+        await app.prepare()
+        engine = {"match_notify_limit": args.members + 10, "newcomer_days": 0}
+        app.engine.config = replace(app.engine.config, **engine)
+        community_id, client_id = await seed_world(app, w, True)
+        config = {"url": url, "discord_token": w["token"], "discord_base": w["api_base"],
+                  "guilds": [w["guild"]], "ceiling": ceiling, "engine": engine}
+        nodes = await start_nodes("discord", [config] * 3)
+        try:
+            await fake.call("mark")
+            started = time.monotonic()
+            await open_gig(app, community_id, client_id, 1)
+            got, deadline = 0, started + 60 + 3 * args.members / max(ceiling / 2, 1)
+            while got < args.members and time.monotonic() < deadline:
+                await asyncio.sleep(0.5)
+                got = await fake.call("delivered")
+        finally:
+            figures = await stop_nodes(nodes)
+        stats = await fake.call("fanout_stats")
+        dm = stats["dm_times"]
+        rate = (len(dm) - 1) / (dm[-1] - dm[0]) if len(dm) > 1 else 0.0
+        return {"processes": 3, "dm_requests": len(dm), "requests_per_s": round(rate, 1),
+                "ratio_of_ceiling": round(rate / ceiling, 3),
+                "max_in_any_1s_window": max_in_window(dm),
+                "rate_limited_429": stats["rate_limited"], "dms_lost": args.members - got,
+                "budget_statements": figures["budget_statements"],
+                "pass": rate / ceiling >= 0.9 and stats["rate_limited"] == 0
+                and got == args.members}
+    finally:
+        if app is not None:
+            await app.close()
+        await fake.stop()
+
+
 async def fan_out_again(args, bot, fake) -> dict:
     """A second gig to the same members, as a process that never DMed them would send
     it (the adapter's memory emptied): their DM channels come from the database."""
@@ -447,6 +496,16 @@ async def run(args) -> dict:
                   "req/s ...", flush=True)
             figures["fanout"] = await fanout(args, Path(d) / "fanout")
             report("fan-out", figures["fanout"])
+        if not args.skip_fanout and not args.skip_three:
+            from bench.cluster import postgres_url
+            url = postgres_url()
+            if url is None:
+                print("fan-out by 3 processes: not run; it needs PostgreSQL (set "
+                      "GIGBROKER_BENCH_POSTGRES_URL or GIGBROKER_TEST_POSTGRES_URL)")
+            else:
+                print("fan-out by 3 processes on PostgreSQL, one shared budget ...", flush=True)
+                figures["fanout_3_processes"] = await fanout_three(args, url)
+                report("fan-out, 3 processes", figures["fanout_3_processes"])
         if not args.skip_presses:
             print(f"presses: {args.rate:g}/s for {args.seconds:g} s on {args.gigs} cards ...",
                   flush=True)

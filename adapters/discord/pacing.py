@@ -15,7 +15,8 @@ adapter instead: they are exempt from Discord's global limit and are not paced.
 
 Discord's 50 req/s hold for the bot, not per process: when the engine's send
 budget is shared (several processes on one PostgreSQL, ``core.send_budget``),
-each request also books a slot of ``discord:global`` there, at ``SHARED_RATE``
+each request also books a slot of ``discord:global`` there right before it
+leaves (an aiohttp trace hook, after discord.py's own per-route waits), at ``SHARED_MARGIN``
 (under 50, so a request sent a little late cannot bring 51 into one second's
 window), and a global 429 seen by one process pauses every process for its
 retry_after. Waits and the 429s of the REST session (``count_rate_limits``) are
@@ -31,6 +32,8 @@ from core.api import Limit, SendBudget, metrics
 
 GLOBAL_KEY = "discord:global"
 SHARED_MARGIN = 0.94  # of the limit, booked in the shared budget (47 of Discord's 50/s)
+EXEMPT = ("/interactions/", "/webhooks/")  # not bound to the global limit
+LATE, MAX_REBOOKINGS = 0.03, 3  # a slot missed by more than 30 ms is booked again
 
 
 class Pacer:
@@ -65,18 +68,26 @@ class Pacer:
                     await asyncio.sleep(self._cooling[0] - now)
                 else:  # every slot is in flight: wait for a response
                     await self._released.wait()
-        if self.budget is not None and self.budget.shared:
-            try:
-                wait = (await self.budget.reserve([self.shared_limit])).wait
-            except BaseException:
-                self.release()
-                raise
-            if wait > 0:
-                await asyncio.sleep(wait)
         now = loop.time()
         self.granted += 1
         self.waited += now - began
         metrics.pacer_waited("discord", now - began)
+
+    async def book_shared(self, url: str) -> None:
+        """Right before a request leaves (after discord.py's own per-route waits): its
+        slot of the budget every process shares, booked again if this process woke up
+        late for it. Interaction callbacks and webhooks are exempt, as at Discord."""
+        if self.budget is None or not self.budget.shared or any(
+                part in url for part in EXEMPT):
+            return
+        loop = asyncio.get_running_loop()
+        for _ in range(MAX_REBOOKINGS):
+            wait = (await self.budget.reserve([self.shared_limit])).wait
+            due = loop.time() + wait
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if loop.time() - due <= LATE:
+                return
 
     def release(self) -> None:
         self._in_flight -= 1
@@ -118,6 +129,10 @@ def count_rate_limits(pacer: Pacer | None = None) -> aiohttp.TraceConfig:
     a global one pauses every process sharing ``pacer``'s budget."""
     trace = aiohttp.TraceConfig()
 
+    async def on_request_start(_session, _context, params) -> None:
+        if pacer is not None:
+            await pacer.book_shared(str(params.url))
+
     async def on_request_end(_session, _context, params) -> None:
         if params.response.status == 429:
             metrics.rate_limited("discord")
@@ -125,5 +140,6 @@ def count_rate_limits(pacer: Pacer | None = None) -> aiohttp.TraceConfig:
             pause = global_retry_after(params.response.headers)
             if budget is not None and budget.shared and pause is not None:
                 await budget.pause([pacer.shared_limit], pause)
+    trace.on_request_start.append(on_request_start)
     trace.on_request_end.append(on_request_end)
     return trace
