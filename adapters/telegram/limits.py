@@ -167,7 +167,7 @@ class Pacer(BaseRateLimiter[SendPolicy]):
         metrics.pacer_waited("telegram", waited)
         self.waited += waited
 
-# -- BaseRateLimiter -----------------------------------------------------
+    # -- BaseRateLimiter -----------------------------------------------------
     async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
                               kwargs: dict[str, Any], endpoint: str, data: dict[str, Any],
                               rate_limit_args: SendPolicy | None) -> Any:
