@@ -273,7 +273,8 @@ async def run(args) -> int:
                 users = await seed(app, tg, max(n, args.users))
                 if n:
                     print(f"\n(a) fan-out of one new gig to {n:,} matching freelancers; "
-                          f"fake ceiling {ceiling:g} msg/s, pacer {ceiling:g} msg/s")
+                          f"fake ceiling {ceiling:g} msg/s in any sliding second, pacer "
+                          f"{pacing.per_second:g} msg/s")
                     a = await fan_out(args, tg, app, service, users)
                     ratio = a["rate"] / ceiling
                     print(f"  sent {a['sent']:,} in {a['window']:.1f} s: {a['rate']:.1f} msg/s "
