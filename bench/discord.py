@@ -58,6 +58,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="pressers never used the bot in the server (one more write each)")
     p.add_argument("--skip-fanout", action="store_true")
     p.add_argument("--skip-presses", action="store_true")
+    p.add_argument("--skip-three", action="store_true", help="no 3-process fan-out")
     p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
 
 
@@ -111,16 +112,17 @@ async def _fake_serve(conn, ceiling: int) -> None:
         for u in users:  # members, without a gateway event each
             guild.members[u.id] = Member(user=u, guild_id=guild.id)
         world.update(users=users, board=board, calls_from=0)
-        return {"api_base": fake.api_base, "token": fake.token, "guild": guild.id,
+        return {"api_base": fake.api_base, "gateway": fake.gateway_url, "token": fake.token,
+                "guild": guild.id,
                 "board": board.id, "owner": owner.id, "users": [u.id for u in users]}
 
     def cards() -> list[tuple[int, str]]:
         return [(m.id, b["custom_id"]) for m in fake.messages_in(world["board"]) if m.embeds
                 for b in m.buttons() if b.get("label") == "Claim"]
 
-    def delivered() -> int:
-        return sum(1 for u in world["users"]
-                   if any(MATCHED in m.content for m in fake.dm_messages_to(u)))
+    def delivered(times: int = 1) -> int:
+        return sum(1 for u in world["users"] if sum(
+            MATCHED in m.content for m in fake.dm_messages_to(u)) >= times)
 
     def mark() -> int:
         world["calls_from"] = len(fake.calls)
@@ -131,6 +133,9 @@ async def _fake_serve(conn, ceiling: int) -> None:
         return {"dm_times": sorted(c["at"] for c in calls
                                    if c["route"] in DM_ROUTES and c["status"] != 429),
                 "other_requests": sum(1 for c in calls if c["route"] not in DM_ROUTES),
+                "dm_channels_opened": sum(1 for c in calls if c["route"] == DM_ROUTES[0]),
+                "dm_sends": sorted(c["at"] for c in calls
+                                   if c["route"] == DM_ROUTES[1] and c["status"] != 429),
                 "rate_limited": fake.count_429(),
                 "routes_429": sorted({f"{r['method']} {r['route']}" for r in fake.rate_limited})}
 
@@ -168,7 +173,7 @@ async def _fake_serve(conn, ceiling: int) -> None:
                 "deferred": sum(1 for r in recs if r.responses and r.responses[0].type in (5, 6)),
                 "rejected": [r.rejected[0]["code"] for r in recs if r.rejected][:5]}
 
-    ops = {"world": build, "cards": lambda _: cards(), "delivered": lambda _: delivered(),
+    ops = {"world": build, "cards": lambda _: cards(), "delivered": lambda k: delivered(k or 1),
            "mark": lambda _: mark(), "fanout_stats": lambda _: fanout_stats()}
     while True:
         op, arg = await inbox.get()
@@ -208,6 +213,34 @@ class FakeProcess:
 
 
 # -- the bot ---------------------------------------------------------------------------
+async def seed_world(app, w: dict, known_members: bool) -> tuple[int, int]:
+    """The server as a community with its board, the client, every member a matching
+    freelancer (``known_members``: who used the bot in this server before)."""
+    from core.lifecycle import people
+
+    def seed(t):
+        community = people.ensure_community(t, "discord", str(w["guild"]), "Bench")
+        community.board_channel_id = str(w["board"])
+        client = people.resolve_identity(t, "discord", str(w["owner"]), "client", "client")
+        for i, uid in enumerate(w["users"]):
+            user = people.resolve_identity(t, "discord", str(uid), f"member{i}", f"member{i}")
+            people.update_profile(t, user.id, {"skills": "design", "hours": "any"})
+            if known_members:
+                people.note_member(t, community, user.id)
+        return community.id, client.id
+    return await app.engine.tx(seed)
+
+
+async def open_gig(app, community_id: int, client_id: int, slots: int) -> int:
+    from core.domain.gig_input import GigDraft
+    draft = GigDraft.parse({"title": "Logo in SVG", "reward": "25", "currency": "usd",
+                            "skills": "design", "slots": str(slots)},
+                           community_id=community_id)
+    gig = await app.engine.post_gig(client_id, draft)
+    gig, _ = await app.engine.start_funding(client_id, gig.id)
+    return gig.id
+
+
 class Bot:
     """The app and its Discord service, on a fresh SQLite file, pointed at the fake."""
 
@@ -220,7 +253,6 @@ class Bot:
         from adapters.discord.service import DiscordService
         from bot.runtime.app import App, upgrade_schema
         from bot.runtime.settings import Settings
-        from core.lifecycle import people
         from core.domain.clock import ManualClock
 
         class FastClient(GigClient):
@@ -234,20 +266,11 @@ class Bot:
         settings = Settings(_env_file=None, database_url=url, discord_bot_token=w["token"],
                             discord_api_base_url=w["api_base"], discord_dev_guild_ids=[w["guild"]])
         self.app = App(settings, clock=ManualClock(datetime(2026, 6, 1, 12, tzinfo=timezone.utc)))
-        self.app.engine.config = replace(self.app.engine.config,
-                                         match_notify_limit=len(w["users"]) + 10)
+        self.app.engine.config = replace(  # the bench's client posts 50 gigs at once
+            self.app.engine.config, match_notify_limit=len(w["users"]) + 10, newcomer_days=0,
+            max_open_gigs=10**6, max_gigs_per_day=10**6)
 
-        def seed(t):
-            community = people.ensure_community(t, "discord", str(w["guild"]), "Bench")
-            community.board_channel_id = str(w["board"])
-            client = people.resolve_identity(t, "discord", str(w["owner"]), "client", "client")
-            for i, uid in enumerate(w["users"]):
-                user = people.resolve_identity(t, "discord", str(uid), f"member{i}", f"member{i}")
-                people.update_profile(t, user.id, {"skills": "design", "hours": "any"})
-                if known_members:  # they have used the bot in this server before
-                    people.note_member(t, community, user.id)
-            return community.id, client.id
-        self.community_id, self.client_id = await self.app.engine.tx(seed)
+        self.community_id, self.client_id = await seed_world(self.app, w, known_members)
         self.service = DiscordService(self.app, settings, pacer=Pacer(self.ceiling, 1.0),
                                       client_class=FastClient, guild_ready_timeout=0.05)
         await self.service.start()
@@ -255,13 +278,7 @@ class Bot:
         return self
 
     async def open_gig(self, slots: int) -> int:
-        from core.domain.gig_input import GigDraft
-        draft = GigDraft.parse({"title": "Logo in SVG", "reward": "25", "currency": "usd",
-                                "skills": "design", "slots": str(slots)},
-                               community_id=self.community_id)
-        gig = await self.app.engine.post_gig(self.client_id, draft)
-        gig, _ = await self.app.engine.start_funding(self.client_id, gig.id)
-        return gig.id
+        return await open_gig(self.app, self.community_id, self.client_id, slots)
 
     async def close(self) -> None:
         await self.service.stop()
@@ -305,12 +322,84 @@ async def fanout(args, tmp: Path) -> dict:
         }
         out["pass"] = out["ratio_of_ceiling"] >= 0.9 and out["rate_limited_429"] == 0 \
             and out["dms_lost"] == 0
+        out.update(await fan_out_again(args, bot, fake))
         return out
     finally:
         stop.set()
         if bot is not None:
             await bot.close()
         await fake.stop()
+
+
+async def fanout_three(args, url: str) -> dict:
+    """The fan-out by 3 processes on one PostgreSQL (``bench.cluster``), their pacers
+    booking ``discord:global`` in the shared budget."""
+    from bench.cluster import reset_schema, start_nodes, stop_nodes
+    from bot.runtime.app import App
+    from bot.runtime.settings import Settings
+
+    ceiling = int(args.ceiling * args.scale)
+    fake = FakeProcess(ceiling)
+    app = None
+    try:
+        w = await fake.call("world", args.members)
+        await reset_schema(url)
+        app = App(Settings(_env_file=None, database_url=url, discord_bot_token=None,
+                           telegram_bot_token=None, stripe_secret_key=None))
+        await app.prepare()
+        engine = {"match_notify_limit": args.members + 10, "newcomer_days": 0}
+        app.engine.config = replace(app.engine.config, **engine)
+        community_id, client_id = await seed_world(app, w, True)
+        config = {"url": url, "discord_token": w["token"], "discord_base": w["api_base"],
+                  "guilds": [w["guild"]], "ceiling": ceiling, "engine": engine}
+        nodes = await start_nodes("discord", [config] * 3)
+        try:
+            await fake.call("mark")
+            started = time.monotonic()
+            await open_gig(app, community_id, client_id, 1)
+            got, deadline = 0, started + 60 + 3 * args.members / max(ceiling / 2, 1)
+            while got < args.members and time.monotonic() < deadline:
+                await asyncio.sleep(0.5)
+                got = await fake.call("delivered")
+        finally:
+            figures = await stop_nodes(nodes)
+        stats = await fake.call("fanout_stats")
+        dm = stats["dm_times"]
+        rate = (len(dm) - 1) / (dm[-1] - dm[0]) if len(dm) > 1 else 0.0
+        return {"processes": 3, "dm_requests": len(dm), "requests_per_s": round(rate, 1),
+                "ratio_of_ceiling": round(rate / ceiling, 3),
+                "max_in_any_1s_window": max_in_window(dm),
+                "rate_limited_429": stats["rate_limited"], "dms_lost": args.members - got,
+                "budget_statements": figures["budget_statements"],
+                "pass": rate / ceiling >= 0.9 and stats["rate_limited"] == 0
+                and got == args.members}
+    finally:
+        if app is not None:
+            await app.close()
+        await fake.stop()
+
+
+async def fan_out_again(args, bot, fake) -> dict:
+    """A second gig to the same members, as a process that never DMed them would send
+    it (the adapter's memory emptied): their DM channels come from the database."""
+    bot.service.adapter._dm.clear()  # noqa: SLF001 - a fresh process's memory
+    await fake.call("mark")
+    stop = asyncio.Event()
+    started = time.monotonic()
+    await bot.open_gig(slots=1)
+    worker = asyncio.create_task(bot.app.outbox.run_forever(stop, idle=0.05))
+    got, deadline = 0, started + 60 + 3 * args.members / 20
+    while got < args.members and time.monotonic() < deadline:
+        await asyncio.sleep(0.5)
+        got = await fake.call("delivered", 2)
+    stop.set()
+    await worker
+    stats = await fake.call("fanout_stats")
+    sends = stats["dm_sends"]
+    rate = (len(sends) - 1) / (sends[-1] - sends[0]) if len(sends) > 1 else 0.0
+    return {"again_dms_per_s": round(rate, 1), "again_dm_channels_opened":
+            stats["dm_channels_opened"], "again_dms_lost": args.members - got,
+            "again_rate_limited_429": stats["rate_limited"]}
 
 
 # -- 2. acknowledgement latency ----------------------------------------------------------
@@ -354,12 +443,49 @@ async def presses(args, tmp: Path) -> dict:
         if seen["rejected"]:
             out["rejected_codes"] = seen["rejected"]
         out["pass"] = out["unacknowledged"] == 0 and out["ack_ms_p99"] < 1000 and claims == n
+        await bot.service.stop()  # the bare handler takes its place on the same fake
+        # the same presses on each card's Details (its Claim button is gone by now)
+        bare = await bare_presses(world, fake, [(u, m, c.replace("gb:cl:", "gb:dt:"))
+                                                for u, m, c in plan], args.rate)
+        out["bare_answer_ms_p50"] = round(pct(bare, 0.50), 1)
+        out["bare_answer_ms_p99"] = round(pct(bare, 0.99), 1)
+        out["answer_p50_vs_bare"] = round(out["answer_ms_p50"] / max(out["bare_answer_ms_p50"],
+                                                                     1e-9), 2)
+        out["answer_p99_vs_bare"] = round(out["answer_ms_p99"] / max(out["bare_answer_ms_p99"],
+                                                                     1e-9), 2)
         return out
     finally:
         stop.set()
         if bot is not None:
             await bot.close()
         await fake.stop()
+
+
+async def bare_presses(world: dict, fake: FakeProcess, plan: list, rate: float) -> list[float]:
+    """A bare discord.py client whose only handler answers each interaction with an
+    ephemeral message, pressed like ours on the same fake: its answer times (ms)."""
+    import discord
+    import discord.gateway
+    import yarl
+
+    class Bare(discord.Client):
+        async def before_identify_hook(self, shard_id, *, initial=False):  # noqa: ANN001
+            return None
+
+        async def on_interaction(self, interaction: discord.Interaction) -> None:
+            await interaction.response.send_message("ok", ephemeral=True)
+
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(world["gateway"])
+    client = Bare(intents=discord.Intents.none())
+    await client.login(world["token"])
+    task = asyncio.create_task(client.connect(reconnect=False))
+    try:
+        await asyncio.wait_for(client.wait_until_ready(), 30)
+        seen = await fake.call("presses", (plan, rate))
+        return seen["answer_ms"]
+    finally:
+        await client.close()
+        task.cancel()
 
 
 async def run(args) -> dict:
@@ -370,6 +496,16 @@ async def run(args) -> dict:
                   "req/s ...", flush=True)
             figures["fanout"] = await fanout(args, Path(d) / "fanout")
             report("fan-out", figures["fanout"])
+        if not args.skip_fanout and not args.skip_three:
+            from bench.cluster import postgres_url
+            url = postgres_url()
+            if url is None:
+                print("fan-out by 3 processes: not run; it needs PostgreSQL (set "
+                      "GIGBROKER_BENCH_POSTGRES_URL or GIGBROKER_TEST_POSTGRES_URL)")
+            else:
+                print("fan-out by 3 processes on PostgreSQL, one shared budget ...", flush=True)
+                figures["fanout_3_processes"] = await fanout_three(args, url)
+                report("fan-out, 3 processes", figures["fanout_3_processes"])
         if not args.skip_presses:
             print(f"presses: {args.rate:g}/s for {args.seconds:g} s on {args.gigs} cards ...",
                   flush=True)

@@ -48,6 +48,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seconds", type=float, default=3.0, help="length of one press round (3)")
     p.add_argument("--rounds", type=int, default=3, help="press rounds per variant (3)")
     p.add_argument("--skip-fanout", action="store_true", help="only run (b)")
+    p.add_argument("--skip-three", action="store_true", help="no 3-process runs (a3, b3)")
+    p.add_argument("--skip-priority", action="store_true", help="no (c)")
 
 
 def mark(ok: bool) -> str:
@@ -161,8 +163,10 @@ async def fan_out(args, tg, app, service, users: list[int]) -> dict:
 
 
 # -- (b) presses ---------------------------------------------------------------------
-async def drive_presses(tg, cards: dict[int, object], seconds: float, *, wait_reply: bool):
-    """Each user presses Details on their card, waits until handled, again until time is up."""
+async def drive_presses(tg, cards: dict[int, object], seconds: float, *, wait_reply: bool,
+                        spacing: float = 0.0):
+    """Each user presses Details on their card, waits until handled, again until time is
+    up (``spacing``: at most one press per user in that many seconds)."""
     latencies: list[float] = []
     loop = asyncio.get_running_loop()
     deadline = time.perf_counter() + seconds
@@ -181,6 +185,8 @@ async def drive_presses(tg, cards: dict[int, object], seconds: float, *, wait_re
             if replied is not None:
                 done.append(await asyncio.wait_for(replied, 30))
             latencies.append(max(done) - t0)
+            if spacing:
+                await asyncio.sleep(max(0.0, spacing - (tg.now() - t0)))
 
     start = time.perf_counter()
     await asyncio.gather(*(user(uid, card) for uid, card in cards.items()))
@@ -253,8 +259,9 @@ async def run(args) -> int:
     WatchedTelegram, RateLimits = _fakes()
     logging.basicConfig(level=logging.WARNING)
     ceiling = float(args.ceiling)
-    fake_limits = RateLimits(global_per_second=ceiling, global_burst=max(1, int(ceiling)))
-    pacing = Limits(per_second=ceiling, burst=max(1, int(ceiling // 3)))
+    fake_limits = RateLimits(global_per_second=ceiling)
+    from bench.telegram_three import pacing as proportions
+    pacing = Limits(**proportions(ceiling))
     n = 0 if args.skip_fanout else args.freelancers
     print("bench telegram: python-telegram-bot against the fake Bot API on 127.0.0.1, "
           "one process")
@@ -266,7 +273,8 @@ async def run(args) -> int:
                 users = await seed(app, tg, max(n, args.users))
                 if n:
                     print(f"\n(a) fan-out of one new gig to {n:,} matching freelancers; "
-                          f"fake ceiling {ceiling:g} msg/s, pacer {ceiling:g} msg/s")
+                          f"fake ceiling {ceiling:g} msg/s in any sliding second, pacer "
+                          f"{pacing.per_second:g} msg/s")
                     a = await fan_out(args, tg, app, service, users)
                     ratio = a["rate"] / ceiling
                     print(f"  sent {a['sent']:,} in {a['window']:.1f} s: {a['rate']:.1f} msg/s "
@@ -311,7 +319,54 @@ async def run(args) -> int:
         print(f"  ratio gigbroker / {label}: {ratio:.2f} (rounds: "
               f"{', '.join(f'{r:.2f}' for r in ratios)})  {mark(ratio >= TARGET_PRESS)} "
               f"(target >= {TARGET_PRESS})")
+    await more_runs(args, WatchedTelegram, RateLimits, n, ceiling, bare, fast)
     return 0
+
+
+async def more_runs(args, watched, rate_limits, n: int, ceiling: float, bare: dict,
+                    fast: dict) -> None:
+    """(a3), (b3) on PostgreSQL with 3 processes, and (c); see bench.telegram_three."""
+    from bench import telegram_three as three
+    from bench.cluster import postgres_url
+    url = postgres_url()
+    if args.skip_three:
+        pass
+    elif url is None:
+        print("\n(a3)/(b3) 3 processes: not run; they need PostgreSQL "
+              "(set GIGBROKER_BENCH_POSTGRES_URL or GIGBROKER_TEST_POSTGRES_URL)")
+    else:
+        if n:
+            print(f"\n(a3) the same fan-out ({n:,}) by 3 processes on PostgreSQL, one shared "
+                  f"budget; fake: {ceiling:g} msg/s in any sliding second")
+            a = await three.fan_out_three(watched, rate_limits, url, n, ceiling)
+            ratio = a["rate"] / ceiling
+            print(f"  sent {a['sent']:,} in {a['window']:.1f} s: {a['rate']:.1f} msg/s = "
+                  f"{ratio:.3f} of the ceiling  {mark(ratio >= TARGET_FANOUT)}; 429 answers: "
+                  f"{a['throttled']}  {mark(a['throttled'] == 0)}; lost {a['lost']}, "
+                  f"duplicates {a['dupes']}")
+            print(f"  the shared budget cost {a['budget_statements']:,} statements "
+                  f"({a['budget_statements'] / max(a['sent'], 1):.2f} per message)")
+        print(f"\n(b3) button presses, {args.users} users, 3 processes in webhook mode "
+              "(updates round-robin), limits off")
+        runs = await three.presses_three(watched, rate_limits, url, args.users, args.seconds,
+                                         args.rounds)
+        r = median_run(runs)
+        print(f"  gigbroker x3 (answer + details message, DB)        {r['rate']:>9.1f} "
+              f"{r['p50']:>8.1f} {r['p99']:>8.1f}")
+        for label, base in (("bare PTB", bare), ("bare PTB on the same transport", fast)):
+            print(f"  ratio gigbroker x3 / {label} (one process): {r['rate'] / base['rate']:.2f}")
+    if args.skip_priority or not n:
+        return
+    print(f"\n(c) {args.users} users pressing Details during a fan-out to {n:,} (one process, "
+          "limits on)")
+    with tempfile.TemporaryDirectory(prefix="gb-bench-tg-c-") as tmp:
+        for label, fifo in (("notifications yield to answers", False),
+                            ("first come, first served", True)):
+            c = await three.presses_during_fan_out(watched, rate_limits,
+                                                   Path(tmp) / label[:5], n, args.users,
+                                                   args.seconds * 2, ceiling, fifo=fifo)
+            print(f"  {label:<34} presses/s {c['rate']:>6.1f}   p50 {c['p50']:>7.1f} ms   "
+                  f"p99 {c['p99']:>7.1f} ms   429s {c['throttled']}")
 
 
 def main(args) -> int:

@@ -83,6 +83,8 @@ from core.dispute_reads import DisputePacket, PartyHistory, PartyStatement
 from core.domain.records import DisputeStatement
 from core.events import DisputeAnswerClosed, DisputeStatementAdded, ReceiptIssued
 from core.monthly_statements import CurrencyMonth, MonthStatement
+# -- the platforms' send budgets, shared by every process (core.send_budget) ----
+from core.send_budget import Booking, Limit, LocalBudget, SendBudget
 
 # -- ports ---------------------------------------------------------------------
 from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
@@ -131,6 +133,7 @@ __all__ = [
     "BadgeEarned", "BadgeHeld", "BadgeRequired", "BadgeRevoked", "BadgeRoleRefused", "BoardBadge",
     "CommunityBadge", "MemberBadge", "ROLE_PROBLEMS", "RoleChange",
     "ApplicationClosed",
+    "Booking", "Limit", "LocalBudget", "SendBudget",  # core.send_budget
     # domain events (core.events)
     "ApplicationAccepted", "ApplicationDeclined", "ApplicationReceived", "ChargebackOpened",
     "ClaimAbandoned", "ClaimApproved", "ClaimAutoApproved", "ClaimRejected", "ClaimWithdrawn",

@@ -1,8 +1,9 @@
 """Discord as a ``bot.delivery.platform.Platform``: what the delivery layer calls
 to send, edit and delete messages, DM people and upload files on Discord.
 
-- ``send_direct``: a DM (files re-uploaded, see ``files``); DM channels are
-  cached per user.
+- ``send_direct``: a DM (files re-uploaded, see ``files``); a user's DM channel
+  is opened once and its id kept in the database (``Engine.remember_direct_channel``),
+  so a DM to someone already contacted is one request, in every process.
 - ``send`` into a channel (a gig card is an embed); ``card_posted`` opens the
   card's thread on its board (questions and deliveries go there) and
   ``card_closed`` archives and locks it when the gig is over.
@@ -96,6 +97,7 @@ class DiscordAdapter:
         self.files = FileRelay(client)
         self.ready_timeout = ready_timeout
         self._dm: dict[int, discord.abc.Messageable] = {}
+        self._dm_remembered: set[int] = set()  # DM channels known from the database
         self._shown: dict[tuple[str, str], str] = {}  # (channel, message) -> digest last sent
         self._closed_threads: set[int] = set()
         self.delivery = PlatformDelivery(self.engine, self)
@@ -120,9 +122,19 @@ class DiscordAdapter:
     # -- sending ---------------------------------------------------------------
     async def dm_channel(self, user_id: int) -> discord.abc.Messageable:
         channel = self._dm.get(user_id)
-        if channel is None:
+        if channel is not None:
+            return channel
+        known = await self.engine.direct_channel(self.name, str(user_id))
+        if known is not None:
+            channel = self.client.get_partial_messageable(int(known),
+                                                          type=discord.ChannelType.private)
+            self._dm_remembered.add(channel.id)
+        else:
             channel = await self.client.create_dm(discord.Object(user_id))
-            self._dm[user_id] = channel
+            await self.engine.remember_direct_channel(self.name, str(user_id), str(channel.id))
+        if len(self._dm) > SHOWN_MEMORY:
+            self._dm.pop(next(iter(self._dm)))
+        self._dm[user_id] = channel
         return channel
 
     async def rendered(self, reply: Reply) -> Rendered:
@@ -139,7 +151,15 @@ class DiscordAdapter:
         async def send():
             rendered = await self.rendered(reply)
             channel = await self.dm_channel(int(user_id))
-            return await channel.send(**rendered.kwargs())
+            try:
+                return await channel.send(**rendered.kwargs())
+            except discord.NotFound:  # a remembered channel Discord no longer knows
+                if channel.id not in self._dm_remembered:
+                    raise
+                self._dm.pop(int(user_id), None)
+                channel = await self.client.create_dm(discord.Object(int(user_id)))
+                await self.engine.remember_direct_channel(self.name, user_id, str(channel.id))
+                return await channel.send(**rendered.kwargs())
         return [posted(await self._call(send()))]
 
     async def send(self, chat: Chat, reply: Reply, *,

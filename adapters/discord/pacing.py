@@ -12,7 +12,15 @@ the event loop sends them or however slow the network is. The price is
 bot's sends, edits and threads, and discord.py's own (login, command sync,
 fetches). Interaction responses and followups go through discord.py's webhook
 adapter instead: they are exempt from Discord's global limit and are not paced.
-Waits and the 429s of the REST session (``count_rate_limits``) are counted in /metrics."""
+
+Discord's 50 req/s hold for the bot, not per process: when the engine's send
+budget is shared (several processes on one PostgreSQL, ``core.send_budget``),
+each request also books a slot of ``discord:global`` there right before it
+leaves (an aiohttp trace hook, after discord.py's own per-route waits), at ``SHARED_MARGIN``
+(under 50, so a request sent a little late cannot bring 51 into one second's
+window), and a global 429 seen by one process pauses every process for its
+retry_after. Waits and the 429s of the REST session (``count_rate_limits``) are
+counted in /metrics."""
 from __future__ import annotations
 
 import asyncio
@@ -20,15 +28,23 @@ from collections import deque
 
 import aiohttp
 
-from core.api import metrics
+from core.api import Limit, SendBudget, metrics
+
+GLOBAL_KEY = "discord:global"
+SHARED_MARGIN = 0.94  # of the limit, booked in the shared budget (47 of Discord's 50/s)
+EXEMPT = ("/interactions/", "/webhooks/")  # not bound to the global limit
+LATE, MAX_REBOOKINGS = 0.03, 3  # a slot missed by more than 30 ms is booked again
 
 
 class Pacer:
-    def __init__(self, limit: int = 50, per: float = 1.0) -> None:
+    def __init__(self, limit: int = 50, per: float = 1.0, *,
+                 budget: SendBudget | None = None) -> None:
         if limit < 1 or per <= 0:
             raise ValueError("the pacer needs limit >= 1 and per > 0")
         self.limit = limit
         self.per = per
+        self.budget = budget  # set when processes share one (see the module docstring)
+        self.shared_limit = Limit(GLOBAL_KEY, limit / per * SHARED_MARGIN, 1)
         self._in_flight = 0
         self._cooling: deque[float] = deque()  # when used slots become free again
         self._lock = asyncio.Lock()  # FIFO: waiters get slots in arrival order
@@ -46,15 +62,32 @@ class Pacer:
                     self._cooling.popleft()
                 if self._in_flight + len(self._cooling) < self.limit:
                     self._in_flight += 1
-                    self.granted += 1
-                    self.waited += now - began
-                    metrics.pacer_waited("discord", now - began)
-                    return
+                    break
                 self._released.clear()
                 if self._cooling:
                     await asyncio.sleep(self._cooling[0] - now)
                 else:  # every slot is in flight: wait for a response
                     await self._released.wait()
+        now = loop.time()
+        self.granted += 1
+        self.waited += now - began
+        metrics.pacer_waited("discord", now - began)
+
+    async def book_shared(self, url: str) -> None:
+        """Right before a request leaves (after discord.py's own per-route waits): its
+        slot of the budget every process shares, booked again if this process woke up
+        late for it. Interaction callbacks and webhooks are exempt, as at Discord."""
+        if self.budget is None or not self.budget.shared or any(
+                part in url for part in EXEMPT):
+            return
+        loop = asyncio.get_running_loop()
+        for _ in range(MAX_REBOOKINGS):
+            wait = (await self.budget.reserve([self.shared_limit])).wait
+            due = loop.time() + wait
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if loop.time() - due <= LATE:
+                return
 
     def release(self) -> None:
         self._in_flight -= 1
@@ -79,13 +112,34 @@ def pace_requests(http, pacer: Pacer) -> None:
     http.request = paced
 
 
-def count_rate_limits() -> aiohttp.TraceConfig:
+def global_retry_after(headers) -> float | None:
+    """The retry_after of a 429 that stops the whole bot (Discord's global limit)."""
+    if headers.get("X-RateLimit-Global", "").lower() != "true" and \
+            headers.get("X-RateLimit-Scope") != "global":
+        return None
+    try:
+        return float(headers.get("Retry-After") or 1.0)
+    except ValueError:
+        return 1.0
+
+
+def count_rate_limits(pacer: Pacer | None = None) -> aiohttp.TraceConfig:
     """For discord.py's ``http_trace``: counts the 429s its REST session gets
-    (discord.py waits and retries them itself, so they are otherwise only a log line)."""
+    (discord.py waits and retries them itself, so they are otherwise only a log line);
+    a global one pauses every process sharing ``pacer``'s budget."""
     trace = aiohttp.TraceConfig()
+
+    async def on_request_start(_session, _context, params) -> None:
+        if pacer is not None:
+            await pacer.book_shared(str(params.url))
 
     async def on_request_end(_session, _context, params) -> None:
         if params.response.status == 429:
             metrics.rate_limited("discord")
+            budget = pacer.budget if pacer is not None else None
+            pause = global_retry_after(params.response.headers)
+            if budget is not None and budget.shared and pause is not None:
+                await budget.pause([pacer.shared_limit], pause)
+    trace.on_request_start.append(on_request_start)
     trace.on_request_end.append(on_request_end)
     return trace

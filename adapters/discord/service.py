@@ -77,7 +77,9 @@ class DiscordService:
         self.app = app
         self.settings = settings
         self.pacer = pacer or Pacer(GLOBAL_LIMIT_PER_SECOND, 1.0)
-        client_kwargs.setdefault("http_trace", count_rate_limits())
+        if self.pacer.budget is None:  # shared by every process on PostgreSQL
+            self.pacer.budget = app.engine.send_budget()
+        client_kwargs.setdefault("http_trace", count_rate_limits(self.pacer))
         self.gateway, self.delivering = gateway, delivering
         client_kwargs.setdefault("sync_commands", gateway)  # a sending-only process leaves it
         shard_ids = list(getattr(settings, "discord_shard_ids", None) or [])
@@ -96,6 +98,9 @@ class DiscordService:
         self.client.intake = self.intake
         if delivering:
             app.dispatcher.register(self.adapter)
+        outbox = getattr(app, "outbox", None)
+        if outbox is not None:  # answers to presses before notifications
+            outbox.yield_to(lambda: self.answerer.in_progress > 0)
         self._task: asyncio.Task | None = None
         self._stopping = False
         self.state, self.restarts = "not started", 0

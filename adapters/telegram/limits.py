@@ -4,14 +4,18 @@
 Telegram around it. Sends and edits are spaced to stay under Telegram's flood
 limits instead of running into them: about 30 messages/s for the whole bot,
 1/s per chat (a short burst allowed) and 20/min per group or channel. Each
-limit is a GCRA bucket; a request reserves its slot in every bucket it needs at
-once, in arrival order, then sleeps until that slot. Other methods (answering
-callbacks, getChatMember, ...) are not paced.
+limit is a GCRA bucket of the engine's send budget (``core.send_budget``: in the
+database when several processes share PostgreSQL, so the limits hold for the bot
+as a whole); a request books its slot in every bucket it needs at once, then
+sleeps until that slot. Answers to a user (``INTERACTIVE``) take the next free
+slot; notifications (``BULK``) only book a slot that is near, so they never
+queue ahead of an answer. Other methods (answering callbacks, getChatMember,
+...) are not paced.
 
 If Telegram still answers 429, the request waits ``retry_after`` and is retried
 (up to ``SendPolicy.max_retries``); the chat (and, for a private chat, the whole
-bot, since that is most likely the global limit) is paused for that time so the
-requests queued behind it do not run into the same wall. A request whose wait
+bot, since that is most likely the global limit) is paused for that time in the
+shared budget, so every process's requests wait it out. A request whose wait
 would exceed ``SendPolicy.max_wait`` raises ``RetryAfter`` to its caller
 instead: a notification then goes back to the outbox to be retried later, so
 nothing is lost either way. Waits and 429s are counted in /metrics
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +33,7 @@ from collections.abc import Callable, Coroutine
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from core.api import metrics
+from core.api import LocalBudget, Limit, SendBudget, metrics
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +48,14 @@ EDIT_METHODS = frozenset({"editmessagetext", "editmessagecaption", "editmessager
 
 @dataclass(frozen=True)
 class Limits:
-    """Telegram's flood limits (documented approximately by Telegram); scale together
-    for benchmarks against a fake with a different ceiling."""
+    """Telegram's flood limits (documented approximately by Telegram: 30 msg/s for the
+    bot, 1/s per chat, 20/min per group); scale together for benchmarks against a
+    fake with a different ceiling. The bot's limit is booked at 28/s with no burst:
+    Telegram counts any one-second window, and a request the event loop sends a
+    little late must not bring 31 into one."""
 
-    per_second: float = 30.0
-    burst: int = 10
+    per_second: float = 28.0  # under 30, so a late request cannot fill a second's window
+    burst: int = 1
     chat_per_second: float = 1.0
     chat_burst: int = 4
     group_per_minute: float = 20.0
@@ -61,10 +69,15 @@ class SendPolicy:
 
     max_retries: int = 3
     max_wait: float = 30.0
+    bulk: bool = False  # a notification: yields to answers (see ``Pacer._book``)
 
 
 INTERACTIVE = SendPolicy(max_retries=3, max_wait=30.0)
-BULK = SendPolicy(max_retries=2, max_wait=5.0)
+BULK = SendPolicy(max_retries=2, max_wait=5.0, bulk=True)
+GLOBAL_KEY = "telegram:global"
+LOOKAHEAD = 0.2  # how far ahead a bulk send may book its slot
+HEAD_OF_LINE = 1.0  # a bulk send waiting longer than this lets the next one ask
+LATE, MAX_REBOOKINGS = 0.03, 3  # a slot missed by more than 30 ms is booked again
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -75,40 +88,17 @@ def retry_seconds(exc: RetryAfter) -> float:
     return float(value.total_seconds() if hasattr(value, "total_seconds") else value)
 
 
-class Bucket:
-    """GCRA: ``rate`` per second with ``burst`` allowed at once."""
-
-    __slots__ = ("interval", "tat", "tolerance")
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.interval = 1.0 / rate
-        self.tolerance = max(burst - 1, 0) * self.interval
-        self.tat = 0.0  # theoretical arrival time of the next request
-
-    def earliest(self, now: float) -> float:
-        return max(now, self.tat - self.tolerance)
-
-    def take(self, at: float) -> None:
-        self.tat = max(self.tat, at) + self.interval
-
-    def pause_until(self, until: float) -> None:
-        self.tat = max(self.tat, until + self.tolerance)
-
-    def idle(self, now: float) -> bool:
-        return self.tat <= now
-
-
 class Pacer(BaseRateLimiter[SendPolicy]):
     def __init__(self, limits: Limits | None = None, *, clock: Callable[[], float] = time.monotonic,
-                 default: SendPolicy = INTERACTIVE) -> None:
+                 default: SendPolicy = INTERACTIVE, budget: SendBudget | None = None,
+                 lookahead: float = LOOKAHEAD) -> None:
         self.limits = limits or Limits()
-        self.clock = clock
         self.default = default
-        self._global = Bucket(self.limits.per_second, self.limits.burst)
-        self._chats: dict[int | str, Bucket] = {}
-        self._groups: dict[int | str, Bucket] = {}
-        self._paused_until = 0.0
+        self.budget: SendBudget = budget or LocalBudget(clock)
+        self.lookahead = lookahead
+        self._bulk_turn = asyncio.Lock()  # one bulk send of this process asks at a time
         self.retries = 0  # 429s seen (for metrics and the benchmark)
+        self.rebooked = 0  # slots missed because the process was busy
         self.waited = 0.0  # seconds requests spent waiting for their slot
 
     async def initialize(self) -> None:
@@ -117,54 +107,65 @@ class Pacer(BaseRateLimiter[SendPolicy]):
     async def shutdown(self) -> None:
         """Nothing to release."""
 
-    # -- buckets -------------------------------------------------------------
+    # -- limits --------------------------------------------------------------
     @staticmethod
     def _is_group(chat_id: Any) -> bool:
         if isinstance(chat_id, str):
             return not chat_id.lstrip("-").isdigit() or chat_id.startswith("-")
         return isinstance(chat_id, int) and chat_id < 0
 
-    def _bucket(self, table: dict, key: int | str, rate: float, burst: int) -> Bucket:
-        bucket = table.get(key)
-        if bucket is None:
-            if len(table) > 4096:  # forget chats whose buckets are full again
-                now = self.clock()
-                for k in [k for k, b in table.items() if b.idle(now)]:
-                    del table[k]
-            bucket = table[key] = Bucket(rate, burst)
-        return bucket
-
-    def buckets(self, endpoint: str, chat_id: Any) -> list[Bucket]:
+    def buckets(self, endpoint: str, chat_id: Any) -> list[Limit]:
+        """The limits a call books: the bot's, the chat's and, for a send to a group,
+        the group's (none for methods Telegram does not limit)."""
         kind = endpoint.lower()
         if not self.limits.enabled or chat_id is None or (
                 kind not in SEND_METHODS and kind not in EDIT_METHODS):
             return []
         lim = self.limits
         key = str(chat_id)
-        chat = self._bucket(self._chats, key, lim.chat_per_second, lim.chat_burst)
-        buckets = [self._global, chat]
+        limits = [Limit(GLOBAL_KEY, lim.per_second, lim.burst),
+                  Limit(f"telegram:chat:{key}", lim.chat_per_second, lim.chat_burst)]
         if kind in SEND_METHODS and self._is_group(chat_id):
-            buckets.append(self._bucket(self._groups, key, lim.group_per_minute / 60.0,
-                                        lim.group_burst))
-        return buckets
+            limits.append(Limit(f"telegram:group:{key}", lim.group_per_minute / 60.0,
+                                lim.group_burst))
+        return limits
 
-    def reserve(self, buckets: list[Bucket]) -> float:
-        """Book the earliest time every bucket allows; returns it (clock time)."""
-        now = self.clock()
-        if not buckets:
-            return now
-        at = max([now, self._paused_until] + [b.earliest(now) for b in buckets])
-        for b in buckets:
-            b.take(at)
-        return at
+    async def _book(self, limits: list[Limit], policy: SendPolicy) -> float:
+        """Seconds until this call's slot. Interactive calls take the next slot; bulk
+        ones only a slot within ``lookahead``, so they never queue far ahead of an
+        answer to someone pressing a button."""
+        if not policy.bulk:
+            return (await self.budget.reserve(limits)).wait
+        while True:
+            async with self._bulk_turn:
+                booking = await self.budget.reserve(limits, within=self.lookahead)
+                while not booking.granted and booking.wait <= HEAD_OF_LINE:
+                    await asyncio.sleep(max(booking.wait - self.lookahead, 0.005))
+                    booking = await self.budget.reserve(limits, within=self.lookahead)
+            if booking.granted:
+                return booking.wait
+            if booking.wait > policy.max_wait:  # back to the outbox, retried later
+                raise RetryAfter(math.ceil(booking.wait))
+            await asyncio.sleep(booking.wait - self.lookahead)  # a chat far ahead: not in turn
 
-    async def _slot(self, buckets: list[Bucket]) -> None:
-        wait = self.reserve(buckets) - self.clock()
-        if buckets:
-            metrics.pacer_waited("telegram", wait)
-        if wait > 0:
-            self.waited += wait
-            await asyncio.sleep(wait)
+    async def _slot(self, limits: list[Limit], policy: SendPolicy) -> None:
+        """Wait for this call's slot. A call the event loop wakes late (a busy
+        process) takes a new slot instead of going out on top of the next ones, so
+        no second at Telegram's end holds more than the limit."""
+        if not limits:
+            return
+        began = time.monotonic()
+        for _ in range(MAX_REBOOKINGS):
+            wait = await self._book(limits, policy)
+            due = time.monotonic() + wait
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if time.monotonic() - due <= LATE:
+                break
+            self.rebooked += 1
+        waited = time.monotonic() - began
+        metrics.pacer_waited("telegram", waited)
+        self.waited += waited
 
     # -- BaseRateLimiter -----------------------------------------------------
     async def process_request(self, callback: Callable[..., Coroutine[Any, Any, Any]], args: Any,
@@ -174,18 +175,17 @@ class Pacer(BaseRateLimiter[SendPolicy]):
         chat_id = data.get("chat_id")
         buckets = self.buckets(endpoint, chat_id)
         for attempt in range(policy.max_retries + 1):
-            await self._slot(buckets)
+            await self._slot(buckets, policy)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 self.retries += 1
                 metrics.rate_limited("telegram")
                 delay = retry_seconds(exc)
-                until = self.clock() + float(delay) + 0.05
-                if buckets:
-                    buckets[1].pause_until(until)  # this chat
-                    if not self._is_group(chat_id):
-                        self._paused_until = max(self._paused_until, until)
+                if buckets:  # every process waits it out: this chat, and for a private
+                    # chat the whole bot, since that is most likely the global limit
+                    await self.budget.pause(
+                        buckets[1:2] if self._is_group(chat_id) else buckets[:2], delay + 0.05)
                 log.warning("Telegram flood control on %s (chat %s): retry after %ss", endpoint,
                             chat_id, delay)
                 if attempt == policy.max_retries or delay > policy.max_wait:

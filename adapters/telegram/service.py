@@ -97,7 +97,7 @@ class TelegramService:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         token = settings.telegram_bot_token
         protect_token(token)
-        self.pacer = Pacer(limits)
+        self.pacer = Pacer(limits, budget=app.engine.send_budget())  # shared by processes
         # updates stored before they are confirmed (only stored, without processing)
         self.inbox = InboxQueue(app.engine, process_here=processing)
         self.application = self._build(token, settings, concurrency)
@@ -117,6 +117,7 @@ class TelegramService:
         self._polling: asyncio.Task | None = None
         self._stop_polling = asyncio.Event()
         self.webhook: WebhookEndpoint | None = None
+        self._yielding = False
         if settings.telegram_webhook_url and intake:
             if http is None:
                 raise ValueError("webhook mode needs the HTTP server")
@@ -206,6 +207,11 @@ class TelegramService:
         await application.start()
         if self.delivering:
             self.app.dispatcher.register(self.delivery)
+        outbox = getattr(self.app, "outbox", None)
+        if outbox is not None and not self._yielding:  # answers before notifications
+            self._yielding = True
+            outbox.yield_to(lambda: self.application.update_processor
+                            .current_concurrent_updates > 0)
         if self.polls:
             self._stop_polling.clear()
             self._polling = asyncio.ensure_future(poll(

@@ -17,6 +17,7 @@ from core.engine.notifications import NotificationReads
 from core.engine.operations import Operations
 from core.engine.payments import PaymentWrites
 from core.engine.people import PeopleWrites
+from core.engine.platform_limits import PlatformLimits
 from core.engine.queues import QueueReads
 from core.engine.reads import Reads
 from core.engine.reports import Reports
@@ -25,7 +26,7 @@ from core.engine.transitions import Transitions
 
 class Engine(Transitions, PeopleWrites, BoardWrites, PaymentWrites, DeliveryWrites, Reads,
              Operations, NotificationReads, Reports, IntakeWrites, GigManagement,
-             QueueReads, BadgeWrites, DisputeReceiptWrites):
+             QueueReads, BadgeWrites, DisputeReceiptWrites, PlatformLimits):
     """The engine (see the module docstring)."""
 
 

@@ -108,6 +108,12 @@ class Database:
             raise ValueError(f"Unsupported DATABASE_URL backend {self.dialect!r}: "
                              "use sqlite:///file.db or postgresql+asyncpg://...")
 
+    @property
+    def async_engine(self) -> AsyncEngine | None:
+        """PostgreSQL's engine, for the few statements that run outside a unit of
+        work (``core.storage.send_budget``); None on SQLite."""
+        return self._async
+
     # -- units of work -------------------------------------------------
     async def write(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn(session)`` as one write transaction and commit it."""

@@ -32,6 +32,7 @@ from core.ports.notifications import (
 )
 
 log = logging.getLogger(__name__)
+YIELD_AT_MOST, YIELD_STEP = 1.0, 0.02  # seconds a batch waits for answers in progress
 
 
 def lease(tx: Tx, owner: str, *, limit: int, lease_for: timedelta,
@@ -102,7 +103,7 @@ def retry_now(tx: Tx, recipient_id: int) -> int:
 
 class OutboxWorker:
     def __init__(self, engine, dispatcher: NotificationDispatcher, *, owner: str | None = None,
-                 batch: int = 50, lease_seconds: int = 30, concurrency: int = 8,
+                 batch: int = 50, lease_seconds: int = 30, concurrency: int = 32,
                  renew_every: float | None = None,
                  serves: Callable[[], tuple[str, ...] | None] | None = None) -> None:
         """A row is leased for ``lease_seconds`` and the lease renewed every
@@ -118,6 +119,7 @@ class OutboxWorker:
         self._handling: set[int] = set()
         self.serves = serves  # () -> the channels this process can deliver (None: all)
         self.rounds = 0  # finished rounds of run_forever (health)
+        self._answering: list[Callable[[], bool]] = []
 
     async def run_once(self, channels: tuple[str, ...] | None = None) -> int:
         msgs = await self.engine.tx(lambda t: lease(t, self.owner, limit=self.batch,
@@ -206,8 +208,22 @@ class OutboxWorker:
                 id=msg.id, event=msg.event, recipient_id=msg.recipient_id, data=data,
                 dedup_key=msg.dedup_key, created_at=msg.created_at, happened=happened))
 
+    def yield_to(self, answering: Callable[[], bool]) -> None:
+        """Before each batch, wait (at most ``YIELD_AT_MOST`` seconds) while
+        ``answering()`` says users are being answered in this process: their answers
+        go first, notifications follow (the adapters register their intake)."""
+        self._answering.append(answering)
+
+    async def _let_answers_go_first(self, stop: asyncio.Event) -> None:
+        waited = 0.0
+        while waited < YIELD_AT_MOST and not stop.is_set() and any(
+                busy() for busy in self._answering):
+            await asyncio.sleep(YIELD_STEP)
+            waited += YIELD_STEP
+
     async def run_forever(self, stop: asyncio.Event, idle: float = 0.5) -> None:
         while not stop.is_set():
+            await self._let_answers_go_first(stop)
             try:
                 n = await self.run_once(self.serves() if self.serves is not None else None)
                 self.rounds += 1

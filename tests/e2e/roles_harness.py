@@ -44,7 +44,8 @@ def fast_pacing(monkeypatch, tg) -> None:
     """Telegram's per-chat limits scaled by 10 on both sides (as the harness does)."""
     tg.rate_limits.chat_per_second = TEST_LIMITS.chat_per_second
     tg.rate_limits.group_per_minute = TEST_LIMITS.group_per_minute
-    monkeypatch.setattr(telegram_service, "Pacer", lambda limits=None: Pacer(limits or TEST_LIMITS))
+    monkeypatch.setattr(telegram_service, "Pacer", lambda limits=None, **kw: Pacer(
+        limits or TEST_LIMITS, **kw))
 
 
 @dataclass

@@ -8,6 +8,7 @@ log, and the token buckets that produce Telegram-style 429 responses.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,14 +64,17 @@ def forbidden(detail: str) -> ApiError:
 class RateLimits:
     """Telegram's (approximate, documented) flood limits; mutate freely in tests.
 
-    Each limit is a token bucket: ``*_burst`` messages may go out at once, then the
-    bucket refills at the steady rate.  Only methods in ``limited_methods`` (lower-case
-    Bot API names; sends by default, add ``EDIT_METHODS`` to throttle edits) count.
+    The global limit is a sliding window: at most ``global_per_second`` sends in any
+    ``global_window`` (1 s), however they are spread, so a bot bursting 40 messages in
+    its first second is refused 10 of them.  Per chat and per group the limits are
+    token buckets: ``*_burst`` messages may go out at once, then the bucket refills at
+    the steady rate.  Only methods in ``limited_methods`` (lower-case Bot API names;
+    sends by default, add ``EDIT_METHODS`` to throttle edits) count.
     """
 
     enabled: bool = True
     global_per_second: float = 30.0
-    global_burst: int = 30
+    global_window: float = 1.0
     chat_per_second: float = 1.0
     chat_burst: int = 5
     group_per_minute: float = 20.0
@@ -98,6 +102,23 @@ class TokenBucket:
         self.tokens -= 1
 
 
+class SlidingWindow:
+    """At most ``limit`` events in any ``window`` seconds (the times of the last ones kept)."""
+
+    def __init__(self) -> None:
+        self.times: deque[float] = deque()
+
+    def wait_time(self, limit: int, window: float, now: float) -> float:
+        while self.times and self.times[0] <= now - window:
+            self.times.popleft()
+        if len(self.times) < max(limit, 1):
+            return 0.0
+        return self.times[len(self.times) - max(limit, 1)] + window - now
+
+    def take(self, now: float) -> None:
+        self.times.append(now)
+
+
 class FloodControl:
     """Global, per-chat and per-group buckets; ``acquire`` returns retry_after or None."""
 
@@ -106,19 +127,14 @@ class FloodControl:
         self.reset()
 
     def reset(self) -> None:
-        self._global: TokenBucket | None = None
+        self._global = SlidingWindow()
         self._chats: dict[int, TokenBucket] = {}
         self._groups: dict[int, TokenBucket] = {}
 
     def acquire(self, chat_id: int, is_group: bool, now: float) -> int | None:
         lim = self.limits  # read on every call so tests may change limits at any time
-        if self._global is None:
-            self._global = TokenBucket(lim.global_per_second, lim.global_burst, now)
         chat = self._chats.setdefault(chat_id, TokenBucket(lim.chat_per_second, lim.chat_burst, now))
-        buckets = [
-            (self._global, lim.global_per_second, lim.global_burst),
-            (chat, lim.chat_per_second, lim.chat_burst),
-        ]
+        buckets = [(chat, lim.chat_per_second, lim.chat_burst)]
         if is_group:
             group = self._groups.setdefault(
                 chat_id, TokenBucket(lim.group_per_minute / 60.0, lim.group_burst, now)
@@ -126,11 +142,13 @@ class FloodControl:
             buckets.append((group, lim.group_per_minute / 60.0, lim.group_burst))
         for bucket, rate, capacity in buckets:
             bucket.rate, bucket.capacity = rate, capacity
-        wait = max(bucket.wait_time(now) for bucket, _, _ in buckets)
+        wait = max([bucket.wait_time(now) for bucket, _, _ in buckets] + [
+            self._global.wait_time(int(lim.global_per_second), lim.global_window, now)])
         if wait > 0:
             return max(1, math.ceil(wait))
         for bucket, _, _ in buckets:
             bucket.take()
+        self._global.take(now)
         return None
 
 

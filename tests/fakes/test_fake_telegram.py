@@ -206,14 +206,21 @@ async def test_rate_limit_surfaces_as_retry_after(tg, bot):
     await bot.send_message(GROUP, "unlimited now")
 
 
-async def test_global_rate_limit(tg, bot):
-    tg.rate_limits.global_burst = 5
-    for uid in range(1, 7):
+async def test_global_rate_limit_is_a_sliding_window(tg, bot):
+    tg.rate_limits.global_per_second = 5
+    for uid in range(1, 8):
         tg.user_started(uid)
     for uid in range(1, 6):
         await bot.send_message(uid, "hi")
+        tg.advance_time(0.15)  # 5 sends spread over 0.75 s
     with pytest.raises(RetryAfter):
-        await bot.send_message(6, "hi")
+        await bot.send_message(6, "hi")  # a 6th inside the same second
+    assert len(tg.throttled) == 1
+    tg.advance_time(0.3)  # the first send left the window
+    await bot.send_message(6, "hi")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(7, "hi")
+    assert len(tg.throttled) == 2
 
 
 async def test_edit_not_modified_and_keyboard_removal(tg, bot):

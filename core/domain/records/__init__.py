@@ -14,17 +14,18 @@ from core.domain.records.money import (
     LedgerEntry, LedgerPosting, PaymentOp, PaymentRequest, ProviderEvent, SandboxPayment,
 )
 from core.domain.records.queues import (
-    ClaimedEvent, ConversationState, InboundUpdate, MessageRef, OutboxMessage, PushBudget, Timer,
+    ClaimedEvent, ConversationState, DirectChannel, InboundUpdate, MessageRef, OutboxMessage,
+    PushBudget, SendBudget, Timer,
 )
 from core.domain.records.gig_changes import GigExtra, GigRecurrence
 from core.domain.records.badges import CommunityBadge, MemberBadge
 
 __all__ = [
     "Application", "AuditEvent", "Block", "Claim", "ClaimStatus", "ClaimedEvent", "Community",
-    "CommunityBadge", "CommunityMember", "ConversationState", "Delivery", "Dispute",
+    "CommunityBadge", "CommunityMember", "ConversationState", "DirectChannel", "Delivery", "Dispute",
     "DisputeStatement", "Gig", "GigExtra", "GigItem", "GigMode", "GigRecurrence", "GigStatus",
     "Identity", "InboundUpdate", "LIVE_CLAIM_STATES", "LedgerEntry", "LedgerPosting",
     "LinkCode", "MatchChange", "MemberBadge", "MessageRef", "OutboxMessage", "PaymentOp",
     "PaymentRequest", "Profile", "ProviderEvent", "PushBudget", "Rating", "ReputationStats",
-    "SLOT_HOLDING_STATES", "SandboxPayment", "Timer", "User", "WORKING_CLAIM_STATES",
+    "SLOT_HOLDING_STATES", "SandboxPayment", "SendBudget", "Timer", "User", "WORKING_CLAIM_STATES",
 ]

@@ -1,5 +1,6 @@
 """Durable work and conversation memory: timers with due times, the outbox of
 notifications and payment commands (and each freelancer's hourly push budget),
+the platforms' send budgets shared by every process, users' direct-message channels,
 the inbox of platform updates not yet processed (and the events a process
 has claimed, so no other acts on them), resumable form state, and the platform message ids of cards that are
 edited in place."""
@@ -88,6 +89,25 @@ class PushBudget(SQLModel, table=True):
     window_start: datetime
     sent: int = 0
     held: int = 0
+
+
+class SendBudget(SQLModel, table=True):
+    """One of a platform's rate limits, shared by every process on this database
+    (``core.storage.send_budget``): a GCRA bucket whose ``tat`` (the theoretical
+    arrival time of the next request, in seconds of the database's clock) each send
+    pushes forward; a 429's retry_after pushes it past the pause."""
+
+    key: str = Field(primary_key=True, max_length=96)  # e.g. telegram:global, telegram:chat:42
+    tat: float = 0.0
+
+
+class DirectChannel(SQLModel, table=True):
+    """A user's direct-message channel on a platform (Discord's DM channel id), so a
+    DM to someone already contacted costs one request, in every process."""
+
+    platform: str = Field(primary_key=True, max_length=16)
+    platform_user_id: str = Field(primary_key=True, max_length=64)
+    channel_id: str = Field(max_length=64)
 
 
 class ConversationState(SQLModel, table=True):
