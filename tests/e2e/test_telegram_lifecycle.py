@@ -37,7 +37,11 @@ async def test_full_lifecycle_with_a_board_group(harness, tg):
     assert "2 of 2 slots open" in card.text and card.button_texts == ["Claim", "Details"]
     for freelancer in (ANA, BEN):
         assert "New gig for you" in h.last(freelancer, "#1 Logo in SVG").text
-    assert "is live" in h.texts(CLIENT)[-1]
+    # the last news: the gig is live, and its payment's PDF receipt (issue 16)
+    assert any("is live" in t for t in h.texts(CLIENT)[-3:])
+    assert any("Receipt #1" in t for t in h.texts(CLIENT)[-3:])
+    assert any(m.document is not None and m.document.file_name == "gigbroker-receipt-1.pdf"
+               for m in tg.messages_to(CLIENT)[-3:])
 
     # -- Ana claims from the board: a toast, the details in her DM, the card edited
     answer = await h.press(ANA, card, "Claim")
@@ -66,9 +70,10 @@ async def test_full_lifecycle_with_a_board_group(harness, tg):
     # the client gets each delivery with its buttons, and Ana's file by file_id
     ana_delivery = h.last(CLIENT, f"claim #{ana_claim}")
     assert ana_delivery.button_texts == ["Approve", "Request revision", "Reject"]
-    relayed = [m for m in tg.messages_to(CLIENT) if m.document is not None]
+    relayed = [m for m in tg.messages_to(CLIENT) if m.document is not None
+               and not m.document.file_name.startswith("gigbroker-receipt-")]  # (issue 16)
     assert [m.document.file_id for m in relayed] == [logo.file_id]
-    assert tg.calls_to("sendDocument")[0].params["document"] == logo.file_id
+    assert logo.file_id in [c.params["document"] for c in tg.calls_to("sendDocument")]
     files = await h.engine.view(lambda t: t.s.scalar(select(Delivery.files_json).where(
         Delivery.claim_id == ana_claim)))
     assert logo.file_id in files and "logo.svg" in files
