@@ -4,7 +4,8 @@ Several processes store updates (webhook behind a load balancer, or a web proces
 that only stores them); whichever handles a sender's update first leases all of
 that sender's pending updates in the database (``Engine.take_sender_inbound``:
 an advisory lock per sender, the lease renewed while handling), handles them oldest
-first, finishes each before the next, and takes again until none is left. Another
+first, and takes again (finishing the batch in the same transaction) until none is
+left; an update whose handling wrote something was finished by that write already. Another
 process that gets the same sender's next update meanwhile finds it leased and
 leaves it to the holder, so a person's quick successive form answers land in the
 right fields whichever process received them. A worker polls for senders whose
@@ -57,30 +58,33 @@ class SenderTurns:
         while this process can lease them; how many were handled here."""
         if sender is None and key is None and local is not None:
             key = str(local.update_id)
-        handled = 0
+        handled, done = 0, []
         while True:
             batch = await self.engine.take_sender_inbound(PLATFORM, sender, self.owner,
-                                                          self.lease_for, key=key)
+                                                          self.lease_for, key=key,
+                                                          finished=done)
             if not batch:
                 return handled  # none left, or another process holds them
             renewer = asyncio.ensure_future(self._renew([k for k, _ in batch]))
+            done = []
             try:
                 for k, payload in batch:
                     update = local if local is not None and str(local.update_id) == k \
                         else self._parse(k, payload)
                     try:
                         if update is not None:
+                            # the handler's first write finishes the update with it
                             with self.engine.handling_inbound(PLATFORM, k):
                                 await self.handle(update)
                     except Exception:  # noqa: BLE001 - PTB reports handler errors itself
                         log.exception("handling Telegram update %s failed", k)
-                    finally:
-                        await self.engine.finish_inbound(PLATFORM, k)
+                    done.append(k)  # finished with the next take (one write per batch)
                     handled += 1
                     self.handled += 1
             finally:
                 renewer.cancel()
             if sender is None:
+                await self.engine.finish_inbound(PLATFORM, *done)
                 return handled
 
     def _parse(self, key: str, payload: str) -> Update | None:

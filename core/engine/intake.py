@@ -28,12 +28,14 @@ class IntakeWrites(EngineBase):
         return await self.tx(lambda t: inbox.store_inbound(t, platform, updates))
 
     async def take_sender_inbound(self, platform: str, sender: str | None, owner: str,
-                                  lease_for: timedelta, *,
-                                  key: str | None = None) -> list[tuple[str, str]] | None:
+                                  lease_for: timedelta, *, key: str | None = None,
+                                  finished: list[str] | None = None
+                                  ) -> list[tuple[str, str]] | None:
         """Lease a sender's pending updates, oldest first (``None``: another process
-        holds them now and takes the rest after)."""
+        holds them now and takes the rest after), after finishing ``finished``."""
         return await self.tx(lambda t: inbox.take_sender(t, platform, sender, owner,
-                                                         lease_for, key=key),
+                                                         lease_for, key=key,
+                                                         finished=finished),
                              finishes_update=False)
 
     async def renew_inbound(self, platform: str, owner: str, keys: list[str],

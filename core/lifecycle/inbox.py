@@ -59,14 +59,19 @@ def finish_inbound(tx: Tx, platform: str, *keys: str) -> None:
 
 
 def take_sender(tx: Tx, platform: str, sender: str | None, owner: str, lease_for: timedelta,
-                *, key: str | None = None) -> list[tuple[str, str]] | None:
+                *, key: str | None = None,
+                finished: list[str] | None = None) -> list[tuple[str, str]] | None:
     """Lease every pending update of ``sender`` (or, without a sender, the one update
     ``key``) to ``owner``, oldest first, each counted as one more attempt (those past
     ``MAX_ATTEMPTS`` end dead); ``None`` while another owner's lease on one of them
-    is live: that process is handling this sender and takes the rest after."""
+    is live: that process is handling this sender and takes the rest after.
+    ``finished``: the keys of the caller's previous batch, finished first (one
+    transaction per batch instead of two)."""
     if tx.dialect == "postgresql":
         tx.conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
                         {"k": f"inbound:{platform}:{sender or 'update:' + str(key)}"})
+    if finished:
+        finish_inbound(tx, platform, *finished)
     who = InboundUpdate.sender == sender if sender is not None else InboundUpdate.key == key
     rows = tx.s.execute(select(InboundUpdate.id, InboundUpdate.key, InboundUpdate.payload,
                                InboundUpdate.attempts, InboundUpdate.lease_owner,
