@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.conversation import Rich
 from bot.registry import ArgSpec, command
-from bot.texts import N_
+from bot.texts import LANGUAGES, N_, language_name
 from core.api import NotAllowed, NotFound, User
 
 
@@ -24,17 +24,23 @@ def _community(ctx: Context) -> int:
                  min_value=0, max_value=3000),
          ArgSpec("decide_hours", N_("hours a dispute waits for a moderator before the stated "
                                      "split applies"), kind="int", min_value=24, max_value=720),
-         usage="/board members", moderator=True)
+         ArgSpec("language", N_("the language of the board's cards and posts"), kind="choice",
+                 choices=LANGUAGES),
+         usage="/board members language=es", moderator=True)
 async def board(ctx: Context, visibility: str | None = None, moderator_role: str | None = None,
-                fee_bps: int | None = None, decide_hours: int | None = None):
+                fee_bps: int | None = None, decide_hours: int | None = None,
+                language: str | None = None):
     community_id = _community(ctx)
     community = await ctx.engine.configure_board(
         ctx.user_id, community_id, board_channel_id=ctx.place.chat_id, visibility=visibility,
         moderator_role_id=moderator_role, fee_bps=fee_bps, dispute_decide_hours=decide_hours,
-        platform_admin=ctx.actor.is_platform_admin)
+        language=language, languages=LANGUAGES, platform_admin=ctx.actor.is_platform_admin)
+    # a reply on the board is for all its members: in the board's language
+    ctx.switch_reader(locale=community.language)
     text = Rich().bold(ctx._("This chat is now the gig board of {name}.", name=community.name))
     text.line(ctx._("Visibility: {v}", v=ctx._("members only") if community.visibility == "members"
                     else ctx._("public")))
+    text.line(ctx._("Language of the cards: {v}", v=language_name(community.language)))
     text.line(ctx._("Members post with /post here; new gigs appear as cards with a Claim "
                     "(or Apply) button."))
     text.line(ctx._("From a private chat with me, post here with /post board={number} "

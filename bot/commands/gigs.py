@@ -127,7 +127,8 @@ def _own_part(ctx: Context, view, test: bool) -> tuple[list[str], list[Button]]:
         lines = [claim_line(c, ctx._) for c in view.claims]
         pending = [a for a in view.applications if a.status == "pending"]
         if pending:
-            lines.append(ctx._("{n} application(s) waiting: see /mygigs", n=len(pending)))
+            lines.append(ctx._.ngettext("{n} application waiting: see /mygigs",
+                                        "{n} applications waiting: see /mygigs", len(pending)))
         controls = [Button(ctx._("Review claim #{id}", id=c.id),
                            button_payload("show_delivery", c.id), "primary")
                     for c in view.claims if c.status == ClaimStatus.delivered][:3]
@@ -236,7 +237,7 @@ async def mygigs(ctx: Context):
         line = f"#{g.id} {g.title} — {ctx._(g.status.replace('_', ' '))}"
         if g.status == GigStatus.open:
             line += (f" · {money(g.reward_minor, g.currency)} × {g.slots} · "
-                     + ctx._("{n} open", n=max(g.slots_open, 0)))
+                     + ctx._.ngettext("{n} open", "{n} open", max(g.slots_open, 0)))
         text.line(line)
     replies.append(ctx.say(text, private=True))
     for a, who in mine.pending_applications:

@@ -116,7 +116,8 @@ async def _which_claim(ctx: Context, claim: int | None, states, command: str, ve
         return held[0][0].id, None
     if not held:
         raise InvalidTransition("You have no claim to do that with. Find work with /gigs.")
-    text = Rich().add(ctx._("You have {n} claims this can be for; which one?", n=len(held)))
+    text = Rich().add(ctx._.ngettext("You have {n} claim this can be for; which one?",
+                                           "You have {n} claims this can be for; which one?", len(held)))
     for c, g in held:
         text.line(ctx._("claim #{claim} on gig #{gig}: {title}", claim=c.id, gig=g.id,
                         title=g.title))

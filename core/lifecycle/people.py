@@ -286,6 +286,7 @@ def note_member(tx: Tx, community: Community, user_id: int, *, role_ids: Iterabl
 def configure_board(tx: Tx, actor_id: int, community_id: int, *, board_channel_id: str | None,
                     visibility: str | None = None, moderator_role_id: str | None = None,
                     fee_bps: int | None = None, dispute_decide_hours: int | None = None,
+                    language: str | None = None, languages: tuple[str, ...] = ("en",),
                     platform_admin: bool) -> Community:
     """Admins of the chat/server (checked by the platform adapter) set up the board."""
     community = tx.s.get(Community, community_id)
@@ -311,6 +312,11 @@ def configure_board(tx: Tx, actor_id: int, community_id: int, *, board_channel_i
     if dispute_decide_hours is not None:
         community.dispute_decide_hours = parse_int(
             dispute_decide_hours, "dispute deadline (hours)", minimum=24, maximum=720)
+    if language is not None and read_locale(language, languages) != community.language:
+        community.language = read_locale(language, languages)
+        for gig in tx.s.scalars(select(Gig).where(Gig.community_id == community_id,
+                                                  Gig.status == GigStatus.open)):
+            tx.card_changed(gig)  # the board's cards are shown again in its language
     community.created_by = community.created_by or actor_id
     set_member_role(tx, community_id, actor_id, "moderator")
     tx.audit(actor_id, "moderator", "configure_board", detail=f"community={community_id}")

@@ -103,6 +103,7 @@ class Community(SQLModel, table=True):
     listing_days: int | None = None
     max_revisions: int | None = None
     created_by: int | None = Field(default=None, foreign_key="user.id")
+    language: str = Field(default="en", max_length=8)  # of the board's cards and posts
 
 
 class CommunityMember(SQLModel, table=True):
