@@ -141,7 +141,7 @@ def _render_pdf(r: Receipt, _: _) -> bytes:
         text(_("TEST MONEY - not a real payment"), style="B")
         pdf.set_text_color(0, 0, 0)
     pdf.ln(4)
-    text(_("Date: {t}", t=local_time(r.at)))
+    text(_("Date: {t}", t=local_time(r.at, zone=True)))
     payer, payee = {
         "payment": (r.client, _("{platform}, held in escrow", platform=PLATFORM)),
         "payout": (_("{platform}, for {client}", platform=PLATFORM, client=r.client),

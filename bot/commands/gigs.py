@@ -197,8 +197,14 @@ async def feed_page(ctx: Context, offset: int, skill: str | None):
         msg = ctx._("No open gigs for {skill} right now.", skill=tag) if tag else ctx._(
             "No open gigs right now. I'll message you when one fits your profile.")
         return [ctx.say(msg, private=True)]
-    header = Rich().bold(ctx._("Gigs for you ({a}-{b} of {n})", a=offset + 1,
-                               b=offset + len(page), n=total))
+    if total == 1:
+        title = ctx._("One gig for you")
+    elif len(page) == 1:
+        title = ctx._("Gigs for you (number {a} of {n})", a=offset + 1, n=total)
+    else:
+        title = ctx._("Gigs for you ({a}-{b} of {n})", a=offset + 1, b=offset + len(page),
+                      n=total)
+    header = Rich().bold(title)
     replies = [ctx.say(header, private=True)]
     test = bool(ctx.engine.provider.test_mode)
     for view in page:

@@ -45,11 +45,12 @@ class Translator:
     def __call__(self, msgid: str, **kwargs: object) -> str:
         return _filled(self._t.gettext(msgid) if msgid else msgid, msgid, kwargs)
 
-    def ngettext(self, singular: str, plural: str, n: int, **kwargs: object) -> str:
+    def ngettext(self, singular: str, plural: str, count: int, /, **kwargs: object) -> str:
+        """The form for ``count``; ``{n}`` is ``count`` unless given."""
         if "n" not in kwargs:
-            kwargs["n"] = number(n)
-        text = self._t.ngettext(singular, plural, n)
-        return _filled(text, singular if n == 1 else plural, kwargs)
+            kwargs["n"] = number(count)
+        text = self._t.ngettext(singular, plural, count)
+        return _filled(text, singular if count == 1 else plural, kwargs)
 
     def __repr__(self) -> str:
         return f"Translator({self.locale!r})"

@@ -55,8 +55,9 @@ def number(value: int | float | Decimal) -> str:
     return format_decimal(value, locale=current().locale)
 
 
-def local_time(dt: datetime) -> str:
-    """The date and time in the reader's zone and locale ("Dec 3, 2026, 7:52 AM")."""
+def local_time(dt: datetime, *, zone: bool = False) -> str:
+    """The date and time in the reader's zone and locale ("Dec 3, 2026, 7:52 AM");
+    ``zone``: always name the zone (a document read later, elsewhere)."""
     reader = current()
     local = _aware(dt).astimezone(_zone(reader))
     pattern = get_datetime_format("medium", locale=reader.locale)
@@ -64,6 +65,8 @@ def local_time(dt: datetime) -> str:
             .replace("{0}", format_time(local, "short", locale=reader.locale)))
     if reader.timezone in _UTC_NAMES or _zone(reader) is timezone.utc:
         text += " UTC"
+    elif zone:
+        text += f" ({reader.timezone})"
     return text
 
 
@@ -79,7 +82,7 @@ def when(dt: datetime | None) -> str:
         return "-"
     reader = current()
     dt = _aware(dt)
-    near = abs(dt - reader.current_time()) <= NEAR
+    near = timedelta(minutes=1) <= abs(dt - reader.current_time()) <= NEAR
     if reader.native_timestamps:
         stamp = int(dt.timestamp())
         return f"<t:{stamp}:f> (<t:{stamp}:R>)" if near else f"<t:{stamp}:f>"
