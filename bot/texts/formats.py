@@ -62,7 +62,8 @@ def local_time(dt: datetime, *, zone: bool = False) -> str:
     local = _aware(dt).astimezone(_zone(reader))
     pattern = get_datetime_format("medium", locale=reader.locale)
     text = (pattern.replace("{1}", format_date(local, "medium", locale=reader.locale))
-            .replace("{0}", format_time(local, "short", locale=reader.locale)))
+            .replace("{0}", format_time(local, "short", locale=reader.locale))
+            .replace("\u202f", " "))  # CLDR's narrow space before AM/PM: a plain one
     if reader.timezone in _UTC_NAMES or _zone(reader) is timezone.utc:
         text += " UTC"
     elif zone:

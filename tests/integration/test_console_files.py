@@ -86,9 +86,9 @@ async def test_weekly_summary_is_posted_to_the_board_with_its_picture(app, tmp_p
                                                                        monkeypatch):
     monkeypatch.setenv("GIGBROKER_CONSOLE_FILES", str(tmp_path / "files"))
     out = await run_script(app, SCRIPT + "/as mod\n/stats weekly=on\n/stats\n")
-    assert "[to mod] Weekly summary on: the first is posted to the board on 2026-06-08 09:00 UTC." \
+    assert "[to mod] Weekly summary on: the first is posted to the board on Jun 8, 2026, 9:00 AM UTC." \
         in out  # the app's clock starts on Monday 1 June 2026, 09:00
-    assert "Weekly summary: next on 2026-06-08 09:00 UTC." in out
+    assert "Weekly summary: next on Jun 8, 2026, 9:00 AM UTC." in out
     assert "[board] Weekly summary" not in out
     out = await run_script(app, "/as mod\n/clock +3d\n/as bob\n" + POST.strip()
                            + "\n/as mod\n/clock +3d\n")

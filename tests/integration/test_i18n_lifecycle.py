@@ -111,3 +111,35 @@ async def test_one_lifecycle_reads_right_in_each_language(app, lang, tmp_path, m
     shown = flat(pdf_text(pdf))
     assert case["pdf_title"] in shown and case["pdf_date"] in shown, shown
     assert case["money"] in shown and case["title"] in shown, shown
+
+
+async def test_reminders_and_deadlines_use_the_recipients_zone(app):
+    """bob (Berlin, Spanish) posts and extends; alice (Tokyo, Russian) is reminded and
+    told of the new deadline in her zone and language; the board says UTC."""
+    out = flat(await run_script(app, """
+/as bob
+/settings locale=es timezone=Europe/Berlin
+/as alice
+/settings locale=ru timezone=Asia/Tokyo
+/profile skills=design hours=any
+/as bob
+/post title="Logo" reward=25 currency=eur slots=2 skills=design deliver_in=2d
+/press 1
+/as alice
+/gigs
+/press 1
+/clock +25h
+/as bob
+/extend 1 1d
+"""))
+    alice, bob = said_to(out, "alice"), said_to(out, "bob")
+    # claimed at 2026-06-01 09:00 UTC, due two days later: 18:00 in Tokyo
+    assert "Сдайте работу до 3 июн. 2026 г., 18:00 (через 2 дня)" in alice, alice
+    assert "Напоминание" in alice and "3 июн. 2026 г., 18:00 (через 23 часа)" in alice, alice
+    # extended by a day, told to alice in her zone, confirmed to bob in his
+    assert "4 июн. 2026 г., 18:00" in alice, alice
+    assert "4 jun 2026, 11:00" in bob, bob
+    assert "свободно 1 из 2 мест" in alice and "2 de 2 plazas libres" in bob
+    board = "\n".join(line for line in out.splitlines() if line.startswith("[board]")
+                      or line.startswith("        "))
+    assert "slots open" in board and " UTC" in board
