@@ -16,7 +16,8 @@ ahead of time with ``compile``).
 ``update`` also merges translations kept as Python dicts (``MESSAGES = {msgid:
 text}``; a plural as a list of forms): ``bot/texts/<lang>.py`` and
 ``bot/texts/<lang>_new_*.py`` fill the entries of ``<lang>.po`` that are still
-empty, and are deleted once merged (``--keep`` keeps them)."""
+empty (``--overwrite``: replace what the ``.po`` says too), and are deleted once merged
+(``--keep`` keeps them)."""
 from __future__ import annotations
 
 import ast
@@ -147,8 +148,9 @@ def _messages_of(path: Path) -> dict:
     return {}
 
 
-def merge_dicts(*, keep: bool = False) -> None:
-    """Fill empty entries of each ``.po`` from its language's dict files."""
+def merge_dicts(*, keep: bool = False, overwrite: bool = False) -> None:
+    """Fill empty entries of each ``.po`` from its language's dict files (with
+    ``overwrite``, the dicts' texts also replace translations the ``.po`` has)."""
     from babel.messages.pofile import write_po
     for lang in _languages()[1:]:
         files = _dict_files(lang)
@@ -169,13 +171,13 @@ def merge_dicts(*, keep: bool = False) -> None:
             if isinstance(message.id, (list, tuple)):
                 # real plural forms replace a fuzzy or partial entry; a single text
                 # (the dict predates the plural) only fills an empty one
-                partial = message.fuzzy or not all(message.string)
+                partial = message.fuzzy or not all(message.string) or overwrite
                 if (len(forms) > 1 and partial) or not any(message.string):
                     count = plural_count(lang)  # too few forms: the last one repeats
                     message.string = tuple((forms + forms[-1:] * count)[:count])
                     message.flags.discard("fuzzy")
                     filled += 1
-            elif not message.string or message.fuzzy:
+            elif not message.string or message.fuzzy or (overwrite and message.string != forms[0]):
                 message.string = forms[0]
                 message.flags.discard("fuzzy")
                 filled += 1
@@ -239,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     elif what == "update":
         extract()
         update_po()
-        merge_dicts(keep="--keep" in args)
+        merge_dicts(keep="--keep" in args, overwrite="--overwrite" in args)
         compile_all()
         return check()
     elif what == "compile":
