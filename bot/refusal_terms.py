@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.texts import N_
+from bot.texts.formats import money
+from core.api import Amount
 
 WORD_PARAMS = frozenset({"name", "state", "field", "what"})
 
@@ -40,6 +42,10 @@ FIELD_LABELS = (
 
 
 def translated_params(_: Callable[..., str], params: dict[str, object]) -> dict[str, object]:
-    """``params`` with the words of ``WORD_PARAMS`` in the reader's language."""
-    return {k: (_(v) if k in WORD_PARAMS and isinstance(v, str) and v else v)
-            for k, v in params.items()}
+    """``params`` with the words of ``WORD_PARAMS`` in the reader's language and
+    amounts (``core.api.Amount``) written as the reader writes money."""
+    def one(key: str, value: object) -> object:
+        if isinstance(value, Amount):
+            return money(value.minor, value.currency)
+        return _(value) if key in WORD_PARAMS and isinstance(value, str) and value else value
+    return {k: one(k, v) for k, v in params.items()}

@@ -103,3 +103,8 @@ def test_refusal_parameters_are_translated_too():
         "/resolve necesita encargo. Uso: /resolve 3 12.50"
     assert "plazo de entrega" in _("Write the {name} like 90m, 36h, 2d or 1w.",
                                    **translated_params(_, {"name": "delivery time"}))
+    from core.api import Amount
+    with reading_as(reader("es")):
+        text = _("The reward must be at least {minimum} per slot: below that, fees eat the "
+                 "pay.", **translated_params(_, {"minimum": Amount(50, "usd")}))
+    assert "0,50 US$" in flat(text) and str(Amount(50, "usd")) == "0.50 USD"
