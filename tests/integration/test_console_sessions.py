@@ -159,7 +159,7 @@ async def test_cancel_refunds_unclaimed_slots(app):
 /press Cancel gig
 """)
     assert "1 unclaimed slot refunded: $26.25." in out
-    assert "1 live claim(s) continue to their end." in out
+    assert "1 live claim continues to its end." in out
     balances = await q(app, ledger.all_balances)
     assert balances[(ledger.escrow(1), "usd")] == 2500  # alice's live slot stays in escrow
     assert balances[(ledger.refund_pending(1), "usd")] == 0  # refund executed
