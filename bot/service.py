@@ -47,13 +47,13 @@ class Conversation:
                     is_platform_admin: bool = False,
                     account_created_at: datetime | None = None) -> Actor:
         """``account_created_at``: when the platform says the account was made."""
+        # The language the platform reports is the user's until they choose one with
+        # /settings locale= (then theirs wins, in replies and notifications alike).
         user = await self.engine.resolve_user(platform, str(platform_user_id), display_name,
-                                              username, pick_locale(locale),
+                                              username, pick_locale(locale) if locale else None,
                                               account_created_at=account_created_at)
-        # The platform's language counts on first contact (it became user.locale);
-        # after that the user's own choice (/settings locale=) wins.
         return Actor(user.id, platform, str(platform_user_id), user.display_name,
-                     pick_locale(user.locale or locale), is_platform_admin,
+                     pick_locale(user.locale), is_platform_admin,
                      timezone=await self.engine.user_timezone(user.id))
 
     async def community_place(self, platform: str, chat_id: str, name: str, *,

@@ -43,6 +43,8 @@ def resolve_identity(tx: Tx, platform: str, platform_user_id: str, display_name:
             ident.username = username[:64]
         if account_created_at is not None and ident.account_created_at is None:
             ident.account_created_at = account_created_at
+        if locale and not user.locale_chosen and user.locale != locale:
+            user.locale = locale[:8]  # their app's language changed; they chose none
         return user
     # The platform chose this name (Telegram's first + last name reach 128 characters):
     # shorten it, never refuse someone for it.
@@ -103,7 +105,8 @@ def update_profile(tx: Tx, user_id: int, fields: dict[str, object], *,
                                       value=repr(word[:20])) from None
             profile.notify_all_gigs = every
         elif key == "locale":
-            tx.user(user_id).locale = read_locale(value, languages)
+            user = tx.user(user_id)
+            user.locale, user.locale_chosen = read_locale(value, languages), True
         else:
             raise ValidationError(key, "Unknown profile field {key}. Fields: skills, "
                                   "min_reward, currency, timezone, hours, max_claims, bio, "

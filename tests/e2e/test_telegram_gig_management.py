@@ -116,10 +116,10 @@ async def test_a_recurring_gig_posts_copies_until_stopped(harness, tg):
     await h.say(CLIENT, f"/repost {gig_id}")  # still open: refused, nothing posted
     assert "is still open" in h.last(CLIENT, "still open").text
     await h.say(CLIENT, f"/repost {gig_id} every=7")
-    assert "every 7 day(s)" in h.last(CLIENT, "every 7").text
+    assert "every 7 days" in h.last(CLIENT, "every 7").text
     h.clock.advance(timedelta(days=7, minutes=1))
     await h.settle()  # the clock worker posts the next copy
-    copy = h.last(CLIENT, "Your gig repeats every 7 day(s)")
+    copy = h.last(CLIENT, "Your gig repeats every 7 days")
     assert f"next copy of #{gig_id}" in copy.text and "Pay" in str(copy.reply_markup)
     await h.press(CLIENT, copy, "Stop repeating")
     assert "no longer repeats" in h.last(CLIENT, "no longer repeats").text

@@ -91,7 +91,7 @@ async def test_full_lifecycle_with_a_board_group(harness, tg):
     preview = h.last(CLIENT, "Preview")
     assert "#2 Icon set" in preview.text and "Board: Design Guild" in preview.text
     await h.press(CLIENT, preview, "Pay")
-    assert "1 of 1 slots open" in h.card(2).text
+    assert "1 of 1 slot open" in h.card(2).text
 
     # the state behind it
     def check(t):

@@ -143,3 +143,19 @@ async def test_reminders_and_deadlines_use_the_recipients_zone(app):
     board = "\n".join(line for line in out.splitlines() if line.startswith("[board]")
                       or line.startswith("        "))
     assert "slots open" in board and " UTC" in board
+
+
+async def test_the_platform_language_counts_until_the_user_chooses_one(app):
+    from bot.conversation import Place, PlaceKind
+    conv, place = app.conversation, Place("telegram", PlaceKind.dm, "5")
+    ana = await conv.actor("telegram", "5", "Ana", locale="es-MX")  # first contact
+    assert ana.locale == "es"
+    ana = await conv.actor("telegram", "5", "Ana", locale="ru")  # her app is in Russian now
+    assert ana.locale == "ru"
+    [reply] = await conv.command(ana, place, "settings", "locale=en timezone=Asia/Tokyo")
+    text = reply.text.plain_text()
+    assert text.startswith("Settings") and "Language: English" in text  # this very reply
+    assert "Time zone: Asia/Tokyo" in text
+    ana = await conv.actor("telegram", "5", "Ana", locale="es")  # her choice wins now
+    assert ana.locale == "en" and ana.timezone == "Asia/Tokyo"
+    assert (await app.engine.recipient(ana.user_id)).locale == "en"  # notifications too

@@ -1,6 +1,9 @@
-"""community.language: the language of a community's board cards and posts
+"""community.language, user.locale_chosen
 
-Set with /board language=es; English until then (issue 13).
+community.language: the language of a community's board cards and posts, set with
+/board language=es; English until then. user.locale_chosen: the user picked a
+language with /settings locale=; until then their locale follows the language their
+platform reports (issue 13).
 
 Revision ID: 0014
 Revises: 0010
@@ -18,11 +21,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('community') as batch:
-        batch.add_column(sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8),
-                                   nullable=False, server_default='en'))
+    # plain ADD COLUMN: a batch copy of the table would drop its triggers (matchchange)
+    op.add_column('community', sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8),
+                                         nullable=False, server_default='en'))
+    op.add_column('user', sa.Column('locale_chosen', sa.Boolean(), nullable=False,
+                                    server_default=sa.false()))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('user') as batch:
+        batch.drop_column('locale_chosen')
     with op.batch_alter_table('community') as batch:
         batch.drop_column('language')
