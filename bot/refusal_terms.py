@@ -11,7 +11,7 @@ from bot.texts import N_
 from bot.texts.formats import money
 from core.api import Amount
 
-WORD_PARAMS = frozenset({"name", "state", "field", "what"})
+WORD_PARAMS = frozenset({"name", "state", "field", "what", "usage"})  # usage: its example
 
 STATE_NAMES = (
     # gigs

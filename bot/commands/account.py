@@ -114,7 +114,7 @@ async def help_(ctx: Context, command: str | None = None):
             return [ctx.say(ctx._("There is no /{name}.", name=command[:32]))]
         text = Rich().bold(f"/{spec.name}").add(" — ").add(ctx._(spec.help))
         if spec.usage:
-            text.line(ctx._("Usage:")).add(" ").code(spec.usage)
+            text.line(ctx._("Usage:")).add(" ").code(ctx._(spec.usage))  # examples too
         for arg in spec.args:
             text.line(f"• {arg.name}: ").add(ctx._(arg.help))
         return [ctx.say(text)]

@@ -70,7 +70,7 @@ async def find_user(ctx: Context, ref: str) -> User:
 
 @command("ban", N_("Moderators: ban a member from this board"),
          ArgSpec("user", N_("@username or user id"), required=True),
-         ArgSpec("reason", N_("why"), kind="text"), usage="/ban @spammer scam links",
+         ArgSpec("reason", N_("why"), kind="text"), usage=N_("/ban @spammer scam links"),
          moderator=True)
 async def ban(ctx: Context, user: str, reason: str | None = None):
     community_id = _community(ctx)

@@ -54,7 +54,8 @@ async def _edit_submitted(ctx: Context, values: dict, context: dict):
          ArgSpec("gig", N_("the gig number"), kind="int", required=True, min_value=1),
          ArgSpec("title", N_("the new title")),
          ArgSpec("description", N_("the new description")),
-         usage='/edit 42 title="Logo in SVG, two colours" description="..."', private=True)
+         usage=N_('/edit 42 title="Logo in SVG, two colours" description="..."'),
+         private=True)
 async def edit(ctx: Context, gig: int, title: str | None = None,
                description: str | None = None):
     if title is None and description is None:
