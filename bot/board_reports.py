@@ -16,7 +16,8 @@ Translate = Callable[..., str]
 
 def stats_caption(_: Translate, stats: BoardStats) -> Rich:
     paid = ", ".join(money(v, cur) for cur, v in sorted(stats.paid_out.items())) or "-"
-    text = Rich().bold(_("{name}: last {n} days", name=stats.name, n=len(stats.days)))
+    text = Rich().bold(_.ngettext("{name}: last {n} day", "{name}: last {n} days",
+                                  len(stats.days), name=stats.name))
     text.line(_("Gigs posted: {n} · slots filled: {m}", n=stats.gigs_posted,
                 m=stats.slots_filled))
     text.line(_("Median time to claim: {a} · to approval: {b}",

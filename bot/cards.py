@@ -10,7 +10,8 @@ from typing import Callable
 from bot.conversation import Attachment, Button, Reply, Rich
 from bot.payloads import button_payload
 from core.api import Claim, ClaimStatus, Delivery, Gig, GigStatus, SLOT_HOLDING_STATES
-from core.api import claim_actions, format_amount
+from bot.texts import formats
+from core.api import claim_actions
 from core.api import GigView
 
 DESCRIPTION_PREVIEW = 400
@@ -20,19 +21,23 @@ def gig_key(gig_id: int) -> str:
     return f"gig:{gig_id}"
 
 
-def duration(seconds: int, _: Callable[..., str]) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size and seconds % size == 0:
-            return f"{seconds // size}{unit}"
-    return f"{seconds // 60}m"
+def duration(seconds: int, _: Callable[..., str] | None = None) -> str:
+    """"1 day", "36 hours" in the current reader's language (``_`` is not needed)."""
+    return formats.duration(seconds)
 
 
 def when(dt: datetime | None) -> str:
-    return dt.strftime("%Y-%m-%d %H:%M UTC") if dt else "-"
+    """A moment for the current reader: their zone and locale, or a Discord timestamp."""
+    return formats.when(dt)
 
 
 def money(minor: int, currency: str) -> str:
-    return format_amount(minor, currency)
+    """An amount as the current reader writes money: $25.00, 25,00 US$, 25,00 $."""
+    return formats.money(minor, currency)
+
+
+def day(dt: datetime | None) -> str:
+    return formats.day(dt)
 
 
 def gig_card(view: GigView, _: Callable[..., str], *, full: bool = False,
@@ -44,12 +49,14 @@ def gig_card(view: GigView, _: Callable[..., str], *, full: bool = False,
     text = Rich().bold(f"#{g.id} ").bold(g.title)
     text.line(f"💰 {money(g.reward_minor, g.currency)} ")
     if g.item_count:  # a queue: its progress
-        text.add(_("per item")).add(" · ").add(_("{done} of {total} items done",
-                                                 done=view.items_done, total=g.item_count))
+        text.add(_("per item")).add(" · ").add(_.ngettext(
+            "{done} of {total} item done", "{done} of {total} items done", g.item_count,
+            done=view.items_done, total=g.item_count))
         text.add(" · ").add(_("{open} open", open=max(g.slots_open, 0)))
     else:
-        text.add(_("per slot")).add(" · ").add(_("{open} of {total} slots open",
-                                                   open=max(g.slots_open, 0), total=g.slots))
+        text.add(_("per slot")).add(" · ").add(_.ngettext(
+            "{open} of {total} slot open", "{open} of {total} slots open", g.slots,
+            open=max(g.slots_open, 0), total=g.slots))
     if test_money:
         text.add(" · ").italic(_("test money"))
     line = []

@@ -30,6 +30,7 @@ class Actor:
     display_name: str
     locale: str = "en"
     is_platform_admin: bool = False  # chat admin / Manage Server, as the platform reports it
+    timezone: str = "UTC"  # their profile's: times in replies are shown in it
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Awaitable, Callable
 
 from bot.context import Context
 from bot.conversation import FieldSpec, FormRequest, FormSpec, Reply, Rich
+from bot.refusal_terms import translated_params
 from bot.texts import N_
 from core.api import ConversationState, DomainError, FormChanged, ValidationError
 
@@ -90,7 +91,7 @@ def _next_field(spec: FormSpec, values: dict, start: int = 0) -> int | None:
 
 def error_text(ctx: Context, exc: DomainError) -> str:
     """A domain error's text in the actor's language (its template is a message id)."""
-    return ctx._(exc.template, **exc.params)
+    return ctx._(exc.template, **translated_params(ctx._, exc.params))
 
 
 def prompt_for(ctx: Context, spec: FormSpec, index: int, error: str | None = None) -> Reply:
@@ -169,8 +170,9 @@ async def _apply(ctx: Context, state: ConversationState, text: str,
     elif not text and not attachments:
         return [prompt_for(ctx, spec, state.step, ctx._("Please type an answer."))]
     elif len(text) > f.max_len and not from_file:
-        return [prompt_for(ctx, spec, state.step, ctx._(
-            "That is {n} characters; the limit here is {limit}.", n=len(text), limit=f.max_len))]
+        return [prompt_for(ctx, spec, state.step, ctx._.ngettext(
+            "That is {n} character; the limit here is {limit}.",
+            "That is {n} characters; the limit here is {limit}.", len(text), limit=f.max_len))]
     elif f.choices and text.lower() not in f.choices:
         return [prompt_for(ctx, spec, state.step, ctx._("Choose one of: {choices}.",
                                                          choices=", ".join(f.choices)))]

@@ -8,13 +8,15 @@ there is nothing extra to store and it works the same with Stripe and with the
 sandbox (marked as test money)."""
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
+from bot import receipt_fonts
 from bot.texts import N_
-from core.api import ReceiptFacts, format_amount
+from bot.texts.formats import local_time, money
+from bot.texts.reader import reading_as
+from core.api import ReceiptFacts
 
 # ledger entry kind -> receipt kind; whose receipt it is: the entry's user_id
 RECEIPT_KINDS = {"funding": "payment", "payout": "payout", "refund_sent": "refund"}
@@ -51,11 +53,11 @@ def receipt_from(f: ReceiptFacts, test_money: bool = False) -> Receipt:
         rewards = f.escrow
         fee = f.fee_held
         if rewards:
-            r.lines.append((N_("Rewards: {n} x {amount}"), {"n": gig.slots, "amount": format_amount(
+            r.lines.append((N_("Rewards: {n} x {amount}"), {"n": gig.slots, "amount": money(
                 gig.reward_minor, gig.currency)}, rewards))
         if fee:
             r.lines.append((N_("Platform fee: {n} x {amount}"), {"n": gig.slots, "amount": (
-                format_amount(gig.fee_per_slot, gig.currency))}, fee))
+                money(gig.fee_per_slot, gig.currency))}, fee))
         rest = r.total - rewards - fee
         if rest:
             r.lines.append((N_("Paid after the gig closed: refunded in full"), {}, rest))
@@ -92,25 +94,15 @@ def _refund_reason(key: str) -> str:
 
 
 # -- PDF -------------------------------------------------------------------------
-def _latin1(text: str) -> str:
-    """The PDF's built-in fonts speak Latin-1: fold or replace everything else."""
-    table = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-             "\u2014": "-", "\u2026": "...", "\u00a0": " ", "\u20ac": "EUR"}
-    out = []
-    for ch in str(text):
-        ch = table.get(ch, ch)
-        if len(ch) == 1 and ord(ch) > 255:
-            folded = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
-            # emoji and other symbols are dropped; letters of other scripts show as "?"
-            ch = folded or ("" if unicodedata.category(ch).startswith(("S", "M")) else "?")
-        if len(ch) == 1 and unicodedata.category(ch) == "Cc" and ch not in "\n":
-            ch = " "
-        out.append(ch)
-    return "".join(out)
-
-
 def render_pdf(r: Receipt, _: _) -> bytes:
-    """One A4 page; uncompressed so the text stays searchable and diffable."""
+    """One A4 page in the reader's language, amounts and dates as they write them
+    (``bot.texts.reader``; a PDF has no Discord timestamps), any script printed
+    (``bot.receipt_fonts``); uncompressed so the text stays searchable."""
+    with reading_as(platform=""):
+        return _render_pdf(r, _)
+
+
+def _render_pdf(r: Receipt, _: _) -> bytes:
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
@@ -119,6 +111,10 @@ def render_pdf(r: Receipt, _: _) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_compression(False)
     pdf.set_creation_date(r.at)
+    family, covered = receipt_fonts.setup(pdf)
+
+    def _latin1(value: str) -> str:  # the name it had when only Latin-1 printed
+        return receipt_fonts.printable(value, covered)
     pdf.set_title(_latin1(f"{PLATFORM} {titles[r.kind]} #{r.number}"))
     pdf.set_author(PLATFORM)
     pdf.set_margins(20, 20, 20)
@@ -127,7 +123,7 @@ def render_pdf(r: Receipt, _: _) -> bytes:
 
     def row(label: str, value: str, *, bold: bool = False, size: int = 11) -> None:
         """A label (wrapped when long) and its amount, right-aligned on the first line."""
-        pdf.set_font("Helvetica", "B" if bold else "", size)
+        pdf.set_font(family, "B" if bold else "", size)
         label, top = _latin1(label), pdf.get_y()
         lines = pdf.multi_cell(width * 0.7, 7, label, dry_run=True, output="LINES")
         pdf.multi_cell(width * 0.7, 7, label, new_x=XPos.RIGHT, new_y=YPos.TOP)
@@ -135,7 +131,7 @@ def render_pdf(r: Receipt, _: _) -> bytes:
         pdf.set_xy(pdf.l_margin, top + 7 * max(1, len(lines)))
 
     def text(value: str, *, size: int = 11, style: str = "") -> None:
-        pdf.set_font("Helvetica", style, size)
+        pdf.set_font(family, style, size)
         pdf.multi_cell(width, 6, _latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     text(PLATFORM, size=20, style="B")
@@ -145,7 +141,7 @@ def render_pdf(r: Receipt, _: _) -> bytes:
         text(_("TEST MONEY - not a real payment"), style="B")
         pdf.set_text_color(0, 0, 0)
     pdf.ln(4)
-    text(_("Date: {t}", t=r.at.strftime("%Y-%m-%d %H:%M UTC")))
+    text(_("Date: {t}", t=local_time(r.at, zone=True)))
     payer, payee = {
         "payment": (r.client, _("{platform}, held in escrow", platform=PLATFORM)),
         "payout": (_("{platform}, for {client}", platform=PLATFORM, client=r.client),
@@ -161,10 +157,10 @@ def render_pdf(r: Receipt, _: _) -> bytes:
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + width, pdf.get_y())
     pdf.ln(2)
     for msgid, args, amount in r.lines:
-        row(_(msgid, **args), format_amount(amount, r.currency))
+        row(_(msgid, **args), money(amount, r.currency))
     pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.l_margin + width, pdf.get_y() + 1)
     pdf.ln(3)
-    row(_("Total"), format_amount(r.total, r.currency), bold=True, size=13)
+    row(_("Total"), money(r.total, r.currency), bold=True, size=13)
     pdf.ln(6)
     for note in r.notes:
         text(note, size=9)

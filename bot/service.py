@@ -16,18 +16,20 @@ from bot.context import Context
 from bot.conversation import Actor, Place, PlaceKind, Reply, Rich
 from bot.payloads import BadPayload, decode
 from bot.registry import REGISTRY, coerce_args, parse_text_args
-from bot.texts import pick_locale, translator
+from bot.texts import N_, pick_locale, translator
+from bot.texts.reader import reading_as
 from core.api import Community, DomainError, Engine, metrics
 
 log = logging.getLogger(__name__)
 load_all()
 
 ERROR_LEADS = {
-    "no_slot_left": "No slot left", "not_allowed": "Not allowed", "invalid_state": "Too late",
-    "not_found": "Not found", "invalid_input": "Please check your input",
-    "already_claimed": "Already yours", "claim_limit": "Claim limit reached",
-    "banned": "Banned", "payment_failed": "Payment problem", "payment_declined": "Payment problem",
-    "badge_required": "Badge needed",
+    "no_slot_left": N_("No slot left"), "not_allowed": N_("Not allowed"),
+    "invalid_state": N_("Too late"), "not_found": N_("Not found"),
+    "invalid_input": N_("Please check your input"), "already_claimed": N_("Already yours"),
+    "claim_limit": N_("Claim limit reached"), "banned": N_("Banned"),
+    "payment_failed": N_("Payment problem"), "payment_declined": N_("Payment problem"),
+    "badge_required": N_("Badge needed"),
 }
 
 
@@ -46,11 +48,14 @@ class Conversation:
                     is_platform_admin: bool = False,
                     account_created_at: datetime | None = None) -> Actor:
         """``account_created_at``: when the platform says the account was made."""
+        # The language the platform reports is the user's until they choose one with
+        # /settings locale= (then theirs wins, in replies and notifications alike).
         user = await self.engine.resolve_user(platform, str(platform_user_id), display_name,
-                                              username, pick_locale(locale),
+                                              username, pick_locale(locale) if locale else None,
                                               account_created_at=account_created_at)
         return Actor(user.id, platform, str(platform_user_id), user.display_name,
-                     pick_locale(locale or user.locale), is_platform_admin)
+                     pick_locale(user.locale), is_platform_admin,
+                     timezone=await self.engine.user_timezone(user.id))
 
     async def community_place(self, platform: str, chat_id: str, name: str, *,
                               thread_id: str | None = None,
@@ -130,7 +135,13 @@ class Conversation:
 
     async def _guard(self, ctx: Context, run, *, alert: bool = False,
                      outcome: list[str] | None = None) -> list[Reply]:
-        """``outcome`` (for metrics) gets "refused" or "error" when it was not ok."""
+        """``outcome`` (for metrics) gets "refused" or "error" when it was not ok.
+        Everything inside is rendered for the actor (``bot.texts.reader``)."""
+        with reading_as(ctx.reader()):
+            return await self._guarded(ctx, run, alert=alert, outcome=outcome)
+
+    async def _guarded(self, ctx: Context, run, *, alert: bool,
+                       outcome: list[str] | None) -> list[Reply]:
         try:
             return await run()
         except DomainError as exc:

@@ -101,7 +101,7 @@ from core.domain.gig_input import (
     GigDraft, WorkingHours, normalise_skills, read_whole_number, read_working_hours,
 )
 from core.domain.money import (
-    CURRENCY_EXPONENTS, Price, format_amount, number_symbols, parse_amount, split_currency,
+    CURRENCY_EXPONENTS, Amount, Price, format_amount, number_symbols, parse_amount, split_currency,
 )
 from core.lifecycle.people import check_timezone, parse_hours
 
@@ -153,7 +153,7 @@ __all__ = [
     "OnboardingLink", "OutboxWorker", "PaymentFailed", "PaymentLink", "PaymentProvider", "Price",
     "Profile", "ProfileView", "ProviderDeclined", "ProviderResult", "ReceiptFacts", "RefundOrder", "ReputationStats",
     "RetryLater", "Undeliverable", "SLOT_HOLDING_STATES", "SystemClock", "TransferOrder", "User",
-    "ValidationError", "Wallet", "check_timezone", "format_amount", "keep_index_fresh", "normalise_skills",
+    "ValidationError", "Wallet", "check_timezone", "format_amount", "Amount", "keep_index_fresh", "normalise_skills",
     "number_symbols", "parse_amount", "parse_hours", "read_whole_number", "read_working_hours", "split_currency",
     "WorkingHours", "prune_match_log", "run_due_timers", "upgrade_database", "utcnow",
     "DisputePacket", "PartyHistory", "PartyStatement", "DisputeStatement",  # dispute packets

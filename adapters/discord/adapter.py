@@ -44,6 +44,7 @@ from adapters.discord.render import NO_PINGS, Rendered, clip, plain, render, spl
 log = logging.getLogger(__name__)
 
 CAPABILITIES = Capabilities(modals=True, ephemeral=True, threads=True, dm_needs_start=False,
+                            native_timestamps=True,
                             cards_in_direct_chats=True, max_buttons_per_row=5,
                             max_button_rows=5, max_message_length=2000,
                             max_upload_bytes=8 * 1024 * 1024)

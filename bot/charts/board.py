@@ -36,7 +36,8 @@ def paid_text(stats: BoardStats, money: Money) -> str:
 def texts_for(stats: BoardStats, _: Callable[..., str], locale: str, money: Money) -> BoardTexts:
     return BoardTexts(
         title=stats.name,
-        subtitle=_("Last {n} days, {start} to {end}", n=len(stats.days),
+        subtitle=_.ngettext("Last {n} day, {start} to {end}", "Last {n} days, {start} to {end}",
+                            len(stats.days),
                    start=short_date(stats.days[0], locale), end=short_date(stats.days[-1], locale)),
         tiles=((str(stats.gigs_posted), _("gigs posted")),
                (str(stats.slots_filled), _("slots filled")),

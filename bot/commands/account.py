@@ -6,7 +6,8 @@ from bot.cards import money
 from bot.context import Context
 from bot.conversation import FieldSpec, FormSpec, Rich
 from bot.registry import REGISTRY, ArgSpec, command
-from bot.texts import LANGUAGES, N_
+from bot.texts import LANGUAGES, N_, language_name
+from bot.texts.formats import day
 from core.api import (
     ValidationError, WorkingHours, check_timezone, normalise_skills, parse_amount,
     read_whole_number, read_working_hours, split_currency,
@@ -48,8 +49,12 @@ PROFILE_CHECKS = {
 async def _save_profile(ctx: Context, fields: dict) -> list:
     """Write the fields (amounts in the reader's locale; all or nothing), and say how
     working hours were read when that is not obvious from what was typed."""
-    await ctx.engine.update_profile(ctx.user_id, fields, locale=ctx.actor.locale,
-                                    languages=LANGUAGES)
+    profile = await ctx.engine.update_profile(ctx.user_id, fields, locale=ctx.actor.locale,
+                                              languages=LANGUAGES)
+    if "locale" in fields or "timezone" in fields:
+        # the reply that confirms the change is already in the new language and zone
+        user = await ctx.engine.user(ctx.user_id)
+        ctx.switch_reader(locale=user.locale, timezone=profile.timezone)
     if "hours" not in fields:
         return []
     hours = read_working_hours(fields["hours"])
@@ -110,7 +115,7 @@ async def help_(ctx: Context, command: str | None = None):
             return [ctx.say(ctx._("There is no /{name}.", name=command[:32]))]
         text = Rich().bold(f"/{spec.name}").add(" — ").add(ctx._(spec.help))
         if spec.usage:
-            text.line(ctx._("Usage:")).add(" ").code(spec.usage)
+            text.line(ctx._("Usage:")).add(" ").code(ctx._(spec.usage))  # examples too
         for arg in spec.args:
             text.line(f"• {arg.name}: ").add(ctx._(arg.help))
         return [ctx.say(text)]
@@ -134,15 +139,16 @@ async def show_profile(ctx: Context):
                     hours=hours_text(ctx, WorkingHours(profile.work_start_hour,
                                                        profile.work_end_hour))))
     stars = (stats.rating_sum / stats.rating_count) if stats.rating_count else None
-    text.line(ctx._("Reputation: {score}/100 · {n} approved · {r}",
-                    score=round(100 * view.reputation), n=stats.approved, r=(f"★ {stars:.1f} ({stats.rating_count})" if stars else ctx._("no ratings yet"))))
+    text.line(ctx._.ngettext("Reputation: {score}/100 · {n} approved · {r}",
+                             "Reputation: {score}/100 · {n} approved · {r}", stats.approved,
+                             score=round(100 * view.reputation), n=stats.approved, r=(f"★ {stars:.1f} ({stats.rating_count})" if stars else ctx._("no ratings yet"))))
     badges = await ctx.engine.badges_of(ctx.user_id)
     if badges:
         text.line(ctx._("Badges:"))
         for held in badges:
             text.line(f"🏅 {held.skill}", "bold").add(" — ").add(
                 ctx._("{community}, since {date}", community=held.community,
-                      date=held.granted_at.date().isoformat()))
+                      date=day(held.granted_at)))
     text.line(ctx._("Change a field with /profile skills=design,svg hours=9-17 "
                     "timezone=Europe/Berlin min_reward=10"), "italic")
     return [ctx.say(text, private=True)]
@@ -164,7 +170,8 @@ async def profile(ctx: Context, **fields):
 
 
 @command("settings", N_("Language, notifications and claim limit"),
-         usage="/settings locale=es notify=off max_claims=2", free_form=True, private=True)
+         usage="/settings locale=es timezone=Europe/Berlin notify=off max_claims=2",
+         free_form=True, private=True)
 async def settings(ctx: Context, **fields):
     allowed = {"locale", "notify", "max_claims", "timezone", "hours", "receipts"}
     unknown = set(fields) - allowed
@@ -181,7 +188,8 @@ async def settings(ctx: Context, **fields):
     notes = await _save_profile(ctx, fields) if fields else []
     p, user = await ctx.engine.profile(ctx.user_id), await ctx.engine.user(ctx.user_id)
     text = Rich().bold(ctx._("Settings"))
-    text.line(ctx._("Language: {v}", v=user.locale))
+    text.line(ctx._("Language: {v}", v=language_name(user.locale)))
+    text.line(ctx._("Time zone: {tz}", tz=p.timezone if p else "UTC"))
     text.line(ctx._("New gig notifications: {v}", v=ctx._("on") if p and p.notify_new_gigs
                     else ctx._("off")))
     text.line(ctx._("Max live claims: {v}", v=p.max_live_claims if p else 3))
@@ -197,8 +205,10 @@ async def link(ctx: Context, code: str | None = None):
     if not code:
         link_code = await ctx.engine.create_link_code(ctx.user_id)
         text = Rich().add(ctx._("Your one-time code: ")).code(link_code.code)
-        text.line(ctx._("On your other account send /link {code} within {m} minutes.",
-                        code=link_code.code, m=ctx.engine.config.link_code_minutes))
+        text.line(ctx._.ngettext("On your other account send /link {code} within {m} minute.",
+                                 "On your other account send /link {code} within {m} minutes.",
+                                 ctx.engine.config.link_code_minutes, code=link_code.code,
+                                 m=ctx.engine.config.link_code_minutes))
         return [ctx.say(text, private=True)]
     user = await ctx.engine.redeem_link_code(ctx.user_id, code)
     return [ctx.say(ctx._("Linked: this account is now {name}.", name=user.display_name),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.conversation import Rich
 from bot.registry import ArgSpec, command
-from bot.texts import N_
+from bot.texts import LANGUAGES, N_, language_name
 from core.api import NotAllowed, NotFound, User
 
 
@@ -28,21 +28,27 @@ def _community(ctx: Context) -> int:
                  kind="int", min_value=12, max_value=336),
          ArgSpec("dispute_rule", N_("split when nobody decides: half, freelancer or client"),
                  kind="choice", choices=("half", "freelancer", "client")),
-         usage="/board members", moderator=True)
+         ArgSpec("language", N_("the language of the board's cards and posts"), kind="choice",
+                 choices=LANGUAGES),
+         usage="/board members language=es", moderator=True)
 async def board(ctx: Context, visibility: str | None = None, moderator_role: str | None = None,
                 fee_bps: int | None = None, decide_hours: int | None = None,
-                answer_hours: int | None = None, dispute_rule: str | None = None):
+                answer_hours: int | None = None, dispute_rule: str | None = None,
+                language: str | None = None):
     community_id = _community(ctx)
     community = await ctx.engine.configure_board(
         ctx.user_id, community_id, board_channel_id=ctx.place.chat_id, visibility=visibility,
         moderator_role_id=moderator_role, fee_bps=fee_bps, dispute_decide_hours=decide_hours,
-        platform_admin=ctx.actor.is_platform_admin)
+        language=language, languages=LANGUAGES, platform_admin=ctx.actor.is_platform_admin)
     if answer_hours is not None or dispute_rule is not None:
         await ctx.engine.set_dispute_rules(ctx.user_id, community_id, answer_hours=answer_hours,
                                            rule=dispute_rule)
+    # a reply on the board is for all its members: in the board's language
+    ctx.switch_reader(locale=community.language)
     text = Rich().bold(ctx._("This chat is now the gig board of {name}.", name=community.name))
     text.line(ctx._("Visibility: {v}", v=ctx._("members only") if community.visibility == "members"
                     else ctx._("public")))
+    text.line(ctx._("Language of the cards: {v}", v=language_name(community.language)))
     text.line(ctx._("Members post with /post here; new gigs appear as cards with a Claim "
                     "(or Apply) button."))
     text.line(ctx._("From a private chat with me, post here with /post board={number} "
@@ -72,7 +78,7 @@ async def find_user(ctx: Context, ref: str) -> User:
 
 @command("ban", N_("Moderators: ban a member from this board"),
          ArgSpec("user", N_("@username or user id"), required=True),
-         ArgSpec("reason", N_("why"), kind="text"), usage="/ban @spammer scam links",
+         ArgSpec("reason", N_("why"), kind="text"), usage=N_("/ban @spammer scam links"),
          moderator=True)
 async def ban(ctx: Context, user: str, reason: str | None = None):
     community_id = _community(ctx)

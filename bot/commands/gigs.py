@@ -156,7 +156,8 @@ def _own_part(ctx: Context, view, test: bool) -> tuple[list[str], list[Button]]:
             lines.append(ctx._("…and {n} more claims", n=len(view.claims) - len(shown)))
         pending = [a for a in view.applications if a.status == "pending"]
         if pending:
-            lines.append(ctx._("{n} application(s) waiting: see /mygigs", n=len(pending)))
+            lines.append(ctx._.ngettext("{n} application waiting: see /mygigs",
+                                        "{n} applications waiting: see /mygigs", len(pending)))
         controls = [Button(ctx._("Review claim #{id}", id=c.id),
                            button_payload("show_delivery", c.id), "primary")
                     for c in view.claims if c.status == ClaimStatus.delivered][:3]
@@ -225,8 +226,14 @@ async def feed_page(ctx: Context, offset: int, skill: str | None):
         msg = ctx._("No open gigs for {skill} right now.", skill=tag) if tag else ctx._(
             "No open gigs right now. I'll message you when one fits your profile.")
         return [ctx.say(msg, private=True)]
-    header = Rich().bold(ctx._("Gigs for you ({a}-{b} of {n})", a=offset + 1,
-                               b=offset + len(page), n=total))
+    if total == 1:
+        title = ctx._("One gig for you")
+    elif len(page) == 1:
+        title = ctx._("Gigs for you (number {a} of {n})", a=offset + 1, n=total)
+    else:
+        title = ctx._("Gigs for you ({a}-{b} of {n})", a=offset + 1, b=offset + len(page),
+                      n=total)
+    header = Rich().bold(title)
     replies = [ctx.say(header, private=True)]
     test = bool(ctx.engine.provider.test_mode)
     for view in page:
@@ -265,7 +272,7 @@ async def mygigs(ctx: Context):
         line = f"#{g.id} {g.title} — {ctx._(g.status.replace('_', ' '))}"
         if g.status == GigStatus.open:
             line += (f" · {money(g.reward_minor, g.currency)} × {g.slots} · "
-                     + ctx._("{n} open", n=max(g.slots_open, 0)))
+                     + ctx._.ngettext("{n} open", "{n} open", max(g.slots_open, 0)))
         text.line(line)
     replies.append(ctx.say(text, private=True))
     for a, who in mine.pending_applications:

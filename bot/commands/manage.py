@@ -11,7 +11,7 @@ from bot.commands.buttons import register as register_buttons
 from bot.commands.gigs import show_gig
 from bot.context import Context
 from bot.conversation import Button, FieldSpec, FormSpec, Reply
-from bot.cards import money
+from bot.cards import day, money, when
 from bot.payloads import Payload
 from bot.registry import ArgSpec, command
 from bot.texts import N_
@@ -54,7 +54,8 @@ async def _edit_submitted(ctx: Context, values: dict, context: dict):
          ArgSpec("gig", N_("the gig number"), kind="int", required=True, min_value=1),
          ArgSpec("title", N_("the new title")),
          ArgSpec("description", N_("the new description")),
-         usage='/edit 42 title="Logo in SVG, two colours" description="..."', private=True)
+         usage=N_('/edit 42 title="Logo in SVG, two colours" description="..."'),
+         private=True)
 async def edit(ctx: Context, gig: int, title: str | None = None,
                description: str | None = None):
     if title is None and description is None:
@@ -68,8 +69,9 @@ def _payment_reply(ctx: Context, extra: GigExtra, link: PaymentLink) -> list[Rep
     amount = money(extra.total, extra.currency)
     if extra.status == "paid":
         if extra.kind == "slots":
-            msg = ctx._("Paid {amount}: {n} more slot(s) are open on gig #{id}.", amount=amount,
-                        n=extra.slots, id=extra.gig_id)
+            msg = ctx._.ngettext("Paid {amount}: {n} more slot is open on gig #{id}.",
+                                 "Paid {amount}: {n} more slots are open on gig #{id}.",
+                                 extra.slots, amount=amount, id=extra.gig_id)
         else:
             msg = ctx._("Paid {amount}: your tip is on its way to the freelancer of claim "
                         "#{claim}.", amount=amount, claim=extra.claim_id)
@@ -133,7 +135,7 @@ async def _extend(ctx: Context, claim_id: int, by: str, seen_version: int | None
     claim = await ctx.engine.extend_deadline(ctx.user_id, claim_id, by,
                                              seen_version=seen_version)
     return [ctx.say(ctx._("Claim #{id} is now due {t}. The freelancer has been told.",
-                          id=claim.id, t=claim.deadline_at.strftime("%Y-%m-%d %H:%M UTC")))]
+                          id=claim.id, t=when(claim.deadline_at)))]
 
 
 @command("extend", N_("Give a freelancer more time on their claim"),
@@ -165,10 +167,12 @@ async def repost(ctx: Context, gig: int, every: str | None = None):
     if days is None:
         raise ValidationError("every", "Write every=7 to repeat every 7 days, or every=off.")
     rec = await ctx.engine.repeat_gig(ctx.user_id, gig, days)
-    return [ctx.say(ctx._("Gig #{id} will be posted again every {n} day(s), first on {t}. "
-                          "Each copy waits for your payment. Stop with /repost {id} every=off.",
-                          id=rec.gig_id, n=rec.every_days,
-                          t=rec.next_at.strftime("%Y-%m-%d")))]
+    return [ctx.say(ctx._.ngettext(
+        "Gig #{id} will be posted again every {n} day, first on {t}. Each copy waits for your "
+        "payment. Stop with /repost {id} every=off.",
+        "Gig #{id} will be posted again every {n} days, first on {t}. Each copy waits for your "
+        "payment. Stop with /repost {id} every=off.", rec.every_days, id=rec.gig_id,
+        t=day(rec.next_at)))]
 
 
 async def _stop_repeating(ctx: Context, gig_id: int):

@@ -21,8 +21,9 @@ def card_lines(ctx: Context, card: RateCard) -> Rich:
     low, high, median = _range(card.reward, card.currency)
     where = ctx._("on this board") if card.scope == "community" else ctx._("on public boards")
     text = Rich().bold(f"{', '.join(card.skills)} · {card.currency.upper()}")
-    text.line(ctx._("{n} completed gigs from {clients} clients {where}.", n=card.gigs,
-                    clients=card.clients, where=where))
+    text.line(ctx._.ngettext("{n} completed gig from {clients} clients {where}.",
+                             "{n} completed gigs from {clients} clients {where}.", card.gigs,
+                             clients=card.clients, where=where))
     text.line(ctx._("Reward per slot: {low} to {high}, median {median}.", low=low, high=high,
                     median=median))
     if card.hourly is not None:

@@ -49,7 +49,8 @@ def _community(ctx: Context) -> int:
 def earnings_caption(ctx: Context, report: EarningsReport) -> Rich:
     cur = report.currency
     text = Rich().bold(ctx._("Earnings per week")).add(" · ").add(
-        ctx._("Last {n} weeks · {currency}", n=len(report.weeks), currency=cur.upper()))
+        ctx._.ngettext("Last {n} week · {currency}", "Last {n} weeks · {currency}",
+                       len(report.weeks), currency=cur.upper()))
     text.line(ctx._("Total: {amount}", amount=money(report.total, cur)))
     pct = report.change_pct
     text.line(ctx._("Last 4 weeks: {amount}", amount=money(report.last_4, cur)) if pct is None
@@ -163,7 +164,9 @@ async def export(ctx: Context, what: str | None = None):
                                  "in escrow on the board after each line.",
                                  n=len(statement.lines)))
     if statement.truncated:
-        text.line(ctx._("Only the newest {n} lines are in the file.", n=len(statement.lines)),
+        text.line(ctx._.ngettext("Only the newest {n} line is in the file.",
+                                   "Only the newest {n} lines are in the file.",
+                                   len(statement.lines)),
                   "italic")
     return [ctx.say(text, private=True, attachments=[Attachment(
         platform="generated", file_ref=f"export:{statement.owner}:{ctx.user_id}", name=name,

@@ -13,6 +13,7 @@ from bot.conversation import Attachment, Rich
 from bot.registry import ArgSpec, command
 from bot.statements import render_statement_pdf
 from bot.texts import N_
+from bot.texts.formats import month_name
 
 
 def _zone(name: str):
@@ -30,14 +31,17 @@ async def statement(ctx: Context, month: str | None = None):
     zone = _zone(st.zone)
     data = await asyncio.to_thread(render_statement_pdf, st, ctx._,
                                    lambda line: describe(ctx, line, "user"), zone)
-    label = st.month.strftime("%Y-%m")
-    text = Rich().add(ctx._("Your statement for {month} ({zone}).", month=label, zone=st.zone))
+    label = st.month.strftime("%Y-%m")  # the file's name, not a text
+    text = Rich().add(ctx._("Your statement for {month} ({zone}).", month=month_name(st.month),
+                            zone=st.zone))
     if st.empty:
         text.line(ctx._("No money moved for you in this month."))
     for cur in st.currencies:
-        text.line(ctx._("{currency}: opening {opening}, {n} line(s), closing {closing}",
-                        currency=cur.currency.upper(), opening=money(cur.opening, cur.currency),
-                        n=len(cur.lines), closing=money(cur.closing, cur.currency)))
+        text.line(ctx._.ngettext(
+            "{currency}: opening {opening}, {n} line, closing {closing}",
+            "{currency}: opening {opening}, {n} lines, closing {closing}", len(cur.lines),
+            currency=cur.currency.upper(), opening=money(cur.opening, cur.currency),
+            n=len(cur.lines), closing=money(cur.closing, cur.currency)))
     return [ctx.say(text, private=True, attachments=[Attachment(
         platform="generated", file_ref=f"statement:{ctx.user_id}:{label}",
         name=f"gigbroker-statement-{label}.pdf", kind="document", data=data)])]

@@ -122,7 +122,8 @@ async def _which_claim(ctx: Context, claim: int | None, states, command: str, ve
         return held[0][0].id, None
     if not held:
         raise InvalidTransition("You have no claim to do that with. Find work with /gigs.")
-    text = Rich().add(ctx._("You have {n} claims this can be for; which one?", n=len(held)))
+    text = Rich().add(ctx._.ngettext("You have {n} claim this can be for; which one?",
+                                           "You have {n} claims this can be for; which one?", len(held)))
     for c, g in held:
         text.line(ctx._("claim #{claim} on gig #{gig}: {title}", claim=c.id, gig=g.id,
                         title=g.title))
@@ -137,7 +138,7 @@ async def _which_claim(ctx: Context, claim: int | None, states, command: str, ve
          ArgSpec("claim", N_("claim number (optional if you have only one)"), kind="int",
                  min_value=1),
          ArgSpec("text", N_("your delivery message"), kind="text"),
-         usage="/deliver 12 Here is the logo: https://…", private=True)
+         usage=N_("/deliver 12 Here is the logo: https://…"), private=True)
 async def deliver(ctx: Context, claim: int | None = None, text: str | None = None):
     claim_id, ask = await _which_claim(ctx, claim, CAN_DELIVER, "deliver", "deliver",
                                        N_("Deliver claim #{claim}"))
@@ -163,7 +164,7 @@ async def deliver_form(ctx: Context, claim_id: int):
          ArgSpec("claim", N_("claim number (optional if you have only one)"), kind="int",
                  min_value=1),
          ArgSpec("reason", N_("why the rejection is wrong"), kind="text"),
-         usage="/dispute 12 I delivered what was asked", private=True)
+         usage=N_("/dispute 12 I delivered what was asked"), private=True)
 async def dispute(ctx: Context, claim: int | None = None, reason: str | None = None):
     claim_id, ask = await _which_claim(ctx, claim, (ClaimStatus.rejected,), "dispute",
                                        "dispute", N_("Dispute claim #{claim}"))
@@ -179,7 +180,7 @@ async def dispute(ctx: Context, claim: int | None = None, reason: str | None = N
          ArgSpec("claim", N_("claim number"), kind="int", required=True, min_value=1),
          ArgSpec("stars", N_("1 to 5"), kind="int", required=True, min_value=1, max_value=5),
          ArgSpec("comment", N_("a short comment"), kind="text"),
-         usage="/rate 12 5 great work", private=True)
+         usage=N_("/rate 12 5 great work"), private=True)
 async def rate(ctx: Context, claim: int, stars: int, comment: str | None = None):
     await ctx.engine.rate(ctx.user_id, claim, stars, comment or "")
     return [ctx.say(ctx._("Thanks! Rated {stars}★.", stars=stars), private=True)]
@@ -190,7 +191,7 @@ async def rate(ctx: Context, claim: int, stars: int, comment: str | None = None)
          ArgSpec("share", N_("the freelancer's share, e.g. 12.50 (the rest is refunded)"),
                  kind="money", required=True),
          ArgSpec("note", N_("a note for both sides"), kind="text"),
-         usage="/resolve 12 12.50 half of the work was done", moderator=True)
+         usage=N_("/resolve 12 12.50 half of the work was done"), moderator=True)
 async def resolve(ctx: Context, claim: int, share: str, note: str | None = None):
     gig = await ctx.engine.gig_of_claim(claim)
     amount = parse_amount(share, gig.currency, field="share", locale=ctx.actor.locale,

@@ -16,6 +16,7 @@ from bot.delivery.platform import Platform
 from bot.delivery.roles import apply_role_change
 from bot.delivery.service import PlatformDelivery
 from bot.texts import translator
+from bot.texts.reader import Reader, reading_as
 from core.api import (
     Engine, GigCardChanged, GigStatus, Notification, RetryLater, WeeklySummaryDue,
 )
@@ -73,15 +74,28 @@ class ChatDispatcher:
                                                   note.recipient_id))
             log.info("user %s has no chat identity: %s not sent", note.recipient_id, note.event)
             return
-        reply = await renderers.render(self.engine, note, translator(recipient.locale))
-        if reply is None:
-            return
+        replies: dict[str, object] = {}
         for platform, puid in targets:
-            await self.adapters[platform].notify(puid, reply, dedup_key=note.dedup_key)
+            if platform not in replies:  # rendered for the recipient, as this platform shows it
+                with reading_as(Reader(recipient.locale, recipient.timezone, platform,
+                                       now=self.engine.clock.now)):
+                    replies[platform] = await renderers.render(self.engine, note,
+                                                               translator(recipient.locale))
+            if replies[platform] is None:
+                continue
+            await self.adapters[platform].notify(puid, replies[platform],
+                                                 dedup_key=note.dedup_key)
+
+    def _for_board(self, language: str, platform: str) -> Reader:
+        """A board's members read its cards: its language, UTC named (on Discord each
+        member's own time)."""
+        return Reader(language, "UTC", platform, now=self.engine.clock.now)
 
     async def _board(self, note: Notification) -> None:
-        reply = await renderers.render(self.engine, note, translator("en"))
-        for delivery in list(self.adapters.values()):
+        language = await self.engine.community_language(note.data["community_id"])
+        for name, delivery in list(self.adapters.items()):
+            with reading_as(self._for_board(language, name)):
+                reply = await renderers.render(self.engine, note, translator(language))
             await delivery.post_to_board(note.data["community_id"], reply,
                                          dedup_key=note.dedup_key)
 
@@ -90,9 +104,10 @@ class ChatDispatcher:
         subject = await self.engine.card_subject(gig_id)
         if subject is None or subject.gig.funded_at is None:
             return  # never public: nothing to show or update
-        reply = await renderers.render(self.engine, note, translator("en"))
         status = subject.gig.status
         for name, delivery in list(self.adapters.items()):
+            with reading_as(self._for_board(subject.language, name)):
+                reply = await renderers.render(self.engine, note, translator(subject.language))
             board = subject.board_chat_id if subject.board_platform == name else None
             await delivery.cards.show(gig_card_key(gig_id), reply, board=board,
                                       listed=status not in NOT_LISTED, closed=status in CLOSED)

@@ -48,6 +48,7 @@ class Capabilities:
     max_button_rows: int = 5
     max_message_length: int = 2000  # characters of one message (longer replies are split)
     max_upload_bytes: int = 8 * 1024 * 1024
+    native_timestamps: bool = False  # shows <t:unix:f> in each reader's own time (Discord)
 
 
 # -- addresses and handles ----------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.texts.reader import declare_native_timestamps
 from bot.conversation import Reply
 from bot.delivery.cards import LiveCards
 from bot.delivery.memory import DeliveryLog
@@ -27,6 +28,8 @@ class PlatformDelivery:
                  interactive: Platform | None = None) -> None:
         self.engine = engine
         self.platform = platform
+        if getattr(platform.capabilities, "native_timestamps", False):
+            declare_native_timestamps(platform.name)
         self.cards = LiveCards(engine, platform)
         self.replies = ReplyRouter(engine, interactive or platform, self.cards)
         self.log = DeliveryLog()

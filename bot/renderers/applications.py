@@ -21,8 +21,9 @@ async def add_applicant(text: Rich, engine: Engine, _: Translate, freelancer_id:
     stats = view.stats
     stars = (f"★ {stats.rating_sum / stats.rating_count:.1f} ({stats.rating_count})"
              if stats.rating_count else _("no ratings yet"))
-    text.line(_("Reputation {score}/100 · {n} approved · {r}",
-                score=round(100 * view.reputation), n=stats.approved, r=stars))
+    text.line(_.ngettext("Reputation {score}/100 · {n} approved · {r}",
+                         "Reputation {score}/100 · {n} approved · {r}", stats.approved,
+                         score=round(100 * view.reputation), n=stats.approved, r=stars))
     if view.profile.skills:
         text.line(_("Skills: {skills}", skills=view.profile.skills.replace(",", ", ")))
     await add_badges(text, engine, _, freelancer_id)

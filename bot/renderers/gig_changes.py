@@ -26,9 +26,10 @@ async def edited(s: Scene) -> Reply:
 @renders(SlotsAdded)
 async def slots_added(s: Scene) -> Reply:
     _, e = s._, s.event
-    return s.reply(Rich().add(_("Payment received: {n} more slot(s) on {title}, now {slots} in "
-                                "all ({amount}).", n=e.added, title=s.title, slots=e.slots,
-                                amount=money(e.amount_minor, e.currency))))
+    return s.reply(Rich().add(_.ngettext(
+        "Payment received: {n} more slot on {title}, now {slots} in all ({amount}).",
+        "Payment received: {n} more slots on {title}, now {slots} in all ({amount}).", e.added,
+        title=s.title, slots=e.slots, amount=money(e.amount_minor, e.currency))))
 
 
 @renders(ExtraPaymentRefunded)
@@ -71,9 +72,10 @@ async def recurring_posted(s: Scene) -> Reply:
     view = await s.engine.gig_view(e.gig_id)
     test = bool(s.engine.provider.test_mode)
     card = gig_card(view, _, full=True, test_money=test)
-    card.text.spans[:0] = Rich().bold(_("Your gig repeats every {n} day(s): here is the next "
-                                        "copy of #{source}. Pay to open it.", n=e.every_days,
-                                        source=e.source_gig_id) + "\n").spans
+    card.text.spans[:0] = Rich().bold(_.ngettext(
+        "Your gig repeats every {n} day: here is the next copy of #{source}. Pay to open it.",
+        "Your gig repeats every {n} days: here is the next copy of #{source}. Pay to open it.",
+        e.every_days, source=e.source_gig_id) + "\n").spans
     card.card_key = None  # private until paid, like a new gig's preview
     card.private = True
     card.buttons = [client_controls(view, _, test_money=test),

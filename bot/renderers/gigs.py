@@ -42,10 +42,12 @@ async def closed(s: Scene) -> Reply:
     _, e = s._, s.event
     text = Rich().add(_("{title} is {status}.", title=s.title, status=_(s.gig.status)))
     if e.refunded_slots:
-        text.line(_("{n} unclaimed slot(s) refunded: {amount}.", n=e.refunded_slots,
+        text.line(_.ngettext("{n} unclaimed slot refunded: {amount}.",
+                               "{n} unclaimed slots refunded: {amount}.", e.refunded_slots,
                     amount=money(e.refund_minor, s.currency)))
     if e.live_claims:
-        text.line(_("{n} live claim(s) continue to their end.", n=e.live_claims))
+        text.line(_.ngettext("{n} live claim continues to its end.",
+                               "{n} live claims continue to their end.", e.live_claims))
     return s.reply(text)
 
 
@@ -66,6 +68,8 @@ async def completed(s: Scene) -> Reply:
 @renders(GigPushesHeld, needs_subject=False)
 async def pushes_held(s: Scene) -> Reply:
     _ = s._
-    return s.reply(Rich().add(_(
+    return s.reply(Rich().add(_.ngettext(
         "More gigs matched your skills in the last hour than the {n} I send you in an hour. "
-        "See them all with /gigs.", n=s.event.per_hour)))
+        "See them all with /gigs.",
+        "More gigs matched your skills in the last hour than the {n} I send you in an hour. "
+        "See them all with /gigs.", s.event.per_hour)))

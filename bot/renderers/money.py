@@ -29,8 +29,9 @@ async def refund_sent(s: Scene) -> Reply:
 @renders(PayoutsUnlocked)
 async def payouts_unlocked(s: Scene) -> Reply:
     _ = s._
-    return s.reply(Rich().add(_("Payouts are set up: {n} held payment(s) are on their way.",
-                                n=s.event.transfers)))
+    return s.reply(Rich().add(_.ngettext(
+        "Payouts are set up: {n} held payment is on its way.",
+        "Payouts are set up: {n} held payments are on their way.", s.event.transfers)))
 
 
 @renders(PayoutFailed)

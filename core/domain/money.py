@@ -291,6 +291,21 @@ def format_amount(minor: int, currency: str) -> str:
     return f"{sign}{body} {cur.upper()}"
 
 
+@dataclass(frozen=True)
+class Amount:
+    """An amount among a refusal's parameters: ``str()`` is English (``25.00 USD``);
+    the conversation layer writes it the way its reader writes money."""
+
+    minor: int
+    currency: str
+
+    def __str__(self) -> str:
+        return format_amount(self.minor, self.currency)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
 def fee_for(reward_minor: int, fee_bps: int) -> int:
     """The platform fee on one slot, rounded up to a whole minor unit."""
     return -(-reward_minor * fee_bps // 10_000)

@@ -45,11 +45,14 @@ class BoardWrites(EngineBase):
                               board_channel_id: str | None, visibility: str | None = None,
                               moderator_role_id: str | None = None, fee_bps: int | None = None,
                               dispute_decide_hours: int | None = None,
+                              language: str | None = None, languages: tuple[str, ...] = ("en",),
                               platform_admin: bool = False) -> Community:
+        """``language``: of the board's cards (one of ``languages``)."""
         return await self.tx(lambda t: people.configure_board(
             t, actor_id, community_id, board_channel_id=board_channel_id, visibility=visibility,
             moderator_role_id=moderator_role_id, fee_bps=fee_bps,
-            dispute_decide_hours=dispute_decide_hours, platform_admin=platform_admin))
+            dispute_decide_hours=dispute_decide_hours, language=language, languages=languages,
+            platform_admin=platform_admin))
 
     async def board_to_post_on(self, user_id: int, ref: str) -> Community:
         """The board ``ref`` (number or name) this user may post a gig to from a

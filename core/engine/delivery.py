@@ -37,6 +37,14 @@ class DeliveryWrites(EngineBase):
     async def recipient(self, user_id: int) -> refs.Recipient | None:
         return await self.view(lambda t: refs.recipient(t, user_id))
 
+    async def user_timezone(self, user_id: int) -> str:
+        """The time zone of the user's profile (UTC without one)."""
+        return await self.view(lambda t: refs.timezone_of(t, user_id))
+
+    async def community_language(self, community_id: int) -> str:
+        """The language of a community's board (``/board language=``)."""
+        return await self.view(lambda t: refs.community_language(t, community_id))
+
     async def platform_identity(self, user_id: int, platform: str) -> str | None:
         """The user's id on ``platform`` (their first identity there), if any."""
         return await self.view(lambda t: refs.platform_identity(t, user_id, platform))

@@ -25,10 +25,12 @@ class Transitions(EngineBase):
                            account_created_at: datetime | None = None) -> User:
         """``account_created_at``: when the platform says the account was made, if it
         does (the posting limits for new accounts count from the older of that and
-        first seen)."""
+        first seen). ``locale``: the language the platform reports, if it does (the
+        user's until they choose one with /settings)."""
         known = await self.view(lambda t: people.find_identity(t, platform, str(platform_user_id)))
         if known is not None and (username is None or known[1].username == username) and (
-                account_created_at is None or known[1].account_created_at is not None):
+                account_created_at is None or known[1].account_created_at is not None) and (
+                not locale or known[0].locale_chosen or known[0].locale == locale):
             return known[0]  # the common case needs no write transaction
         return await self.tx(lambda t: people.resolve_identity(
             t, platform, str(platform_user_id), display_name, username, locale,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
 
-from core.domain.records import Community, Gig, Identity, MessageRef, User
+from core.domain.records import Community, Gig, Identity, MessageRef, Profile, User
 from core.lifecycle import people
 from core.lifecycle.tx import Tx
 
@@ -24,6 +24,7 @@ class Recipient:
     user_id: int
     locale: str
     identities: dict[str, list[str]] = field(default_factory=dict)  # platform -> user ids
+    timezone: str = "UTC"  # their profile's: reminders and deadlines are shown in it
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class CardSubject:
     gig: Gig
     board_platform: str | None
     board_chat_id: str | None
+    language: str = "en"  # the community's (/board language=), English without one
 
 
 def remember_card(tx: Tx, platform: str, card_key: str, chat_id: str, message_id: str) -> None:
@@ -79,7 +81,15 @@ def recipient(tx: Tx, user_id: int) -> Recipient | None:
     for ident in tx.s.scalars(select(Identity).where(Identity.user_id == user_id)
                               .order_by(Identity.id)):
         ids.setdefault(ident.platform, []).append(ident.platform_user_id)
-    return Recipient(user.id, user.locale, ids)
+    return Recipient(user.id, user.locale, ids, timezone_of(tx, user_id))
+
+
+def timezone_of(tx: Tx, user_id: int) -> str:
+    return tx.s.scalar(select(Profile.timezone).where(Profile.user_id == user_id)) or "UTC"
+
+
+def community_language(tx: Tx, community_id: int) -> str:
+    return tx.s.scalar(select(Community.language).where(Community.id == community_id)) or "en"
 
 
 def platform_identity(tx: Tx, user_id: int, platform: str) -> str | None:
@@ -102,7 +112,8 @@ def card_subject(tx: Tx, gig_id: int) -> CardSubject | None:
         return None
     community = tx.s.get(Community, gig.community_id) if gig.community_id else None
     return CardSubject(gig, community.platform if community else None,
-                       (community.board_channel_id or None) if community else None)
+                       (community.board_channel_id or None) if community else None,
+                       (community.language or "en") if community else "en")
 
 
 def ensure_board(tx: Tx, platform: str, platform_id: str, name: str,

@@ -43,6 +43,8 @@ def resolve_identity(tx: Tx, platform: str, platform_user_id: str, display_name:
             ident.username = username[:64]
         if account_created_at is not None and ident.account_created_at is None:
             ident.account_created_at = account_created_at
+        if locale and not user.locale_chosen and user.locale != locale:
+            user.locale = locale[:8]  # their app's language changed; they chose none
         return user
     # The platform chose this name (Telegram's first + last name reach 128 characters):
     # shorten it, never refuse someone for it.
@@ -103,7 +105,8 @@ def update_profile(tx: Tx, user_id: int, fields: dict[str, object], *,
                                       value=repr(word[:20])) from None
             profile.notify_all_gigs = every
         elif key == "locale":
-            tx.user(user_id).locale = read_locale(value, languages)
+            user = tx.user(user_id)
+            user.locale, user.locale_chosen = read_locale(value, languages), True
         else:
             raise ValidationError(key, "Unknown profile field {key}. Fields: skills, "
                                   "min_reward, currency, timezone, hours, max_claims, bio, "
@@ -286,6 +289,7 @@ def note_member(tx: Tx, community: Community, user_id: int, *, role_ids: Iterabl
 def configure_board(tx: Tx, actor_id: int, community_id: int, *, board_channel_id: str | None,
                     visibility: str | None = None, moderator_role_id: str | None = None,
                     fee_bps: int | None = None, dispute_decide_hours: int | None = None,
+                    language: str | None = None, languages: tuple[str, ...] = ("en",),
                     platform_admin: bool) -> Community:
     """Admins of the chat/server (checked by the platform adapter) set up the board."""
     community = tx.s.get(Community, community_id)
@@ -311,6 +315,11 @@ def configure_board(tx: Tx, actor_id: int, community_id: int, *, board_channel_i
     if dispute_decide_hours is not None:
         community.dispute_decide_hours = parse_int(
             dispute_decide_hours, "dispute deadline (hours)", minimum=24, maximum=720)
+    if language is not None and read_locale(language, languages) != community.language:
+        community.language = read_locale(language, languages)
+        for gig in tx.s.scalars(select(Gig).where(Gig.community_id == community_id,
+                                                  Gig.status == GigStatus.open)):
+            tx.card_changed(gig)  # the board's cards are shown again in its language
     community.created_by = community.created_by or actor_id
     set_member_role(tx, community_id, actor_id, "moderator")
     tx.audit(actor_id, "moderator", "configure_board", detail=f"community={community_id}")

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 
 from core.domain.errors import PostingLimitReached, ValidationError
 from core.domain.gig_input import GigDraft
-from core.domain.money import CURRENCY_EXPONENTS, format_amount
+from core.domain.money import CURRENCY_EXPONENTS, Amount
 from core.domain.records import (
     Claim, ClaimStatus, Gig, GigStatus, Identity, ReputationStats, User,
 )
@@ -51,7 +51,7 @@ def check_posting_limits(tx: Tx, client: User, draft: GigDraft) -> None:
     if draft.reward_minor < floor:
         raise ValidationError("reward", "The reward must be at least {minimum} per slot: below "
                               "that, fees eat the pay.",
-                              minimum=format_amount(floor, draft.currency))
+                              minimum=Amount(floor, draft.currency))
     newcomer = is_newcomer(tx, client)
     if newcomer:
         ceiling = newcomer_ceiling(draft.currency)
@@ -59,7 +59,7 @@ def check_posting_limits(tx: Tx, client: User, draft: GigDraft) -> None:
             raise PostingLimitReached(
                 "New accounts can post gigs worth up to {maximum} in all (reward x slots) "
                 "until their first gig is completed. Lower the reward or the slots.",
-                maximum=format_amount(ceiling, draft.currency))
+                maximum=Amount(ceiling, draft.currency))
     open_cap = cfg.newcomer_max_open_gigs if newcomer else cfg.max_open_gigs
     open_now = tx.s.scalar(select(func.count()).select_from(Gig).where(
         Gig.client_id == client.id, Gig.status.in_(OPEN_STATES)))

@@ -50,7 +50,7 @@ async def test_members_only_gig_from_the_console_needs_a_linked_member(h: Discor
 
     text = await run(session, out, "/as carol_c", f"/link {code}", "/gig 1", "/press Claim")
     assert "Linked" in text and "Slot 1 is yours" in text, text
-    await h.pump(lambda: "0 of 1 slots open" in card.embeds[0]["description"],
+    await h.pump(lambda: "0 of 1 slot open" in card.embeds[0]["description"],
                  what="the Discord card edited after the linked member's claim")
     # one action, one message (issue 12): the console's answer was the confirmation,
     # not repeated as a Discord DM

@@ -67,7 +67,7 @@ async def test_post_with_modal_pay_and_card_on_board(h: DiscordHarness):
     card = card[0]
     embed = card.embeds[0]
     assert embed["title"].replace("\\", "").startswith("#1 Logo in SVG")
-    assert "1 of 1 slots open" in embed["description"]
+    assert "1 of 1 slot open" in embed["description"]
     assert labels(card) == ["Claim", "Details"]
     assert all(len(b["custom_id"]) <= 100 for b in card.buttons())
     (thread,) = fake.threads_of(h.board)
@@ -85,7 +85,7 @@ async def test_claim_deliver_in_thread_approve_and_a_foreign_approve(h: DiscordH
 
     resp = await h.press(h.bob, card, "Claim")
     assert resp.ephemeral and "Slot 1 is yours" in resp.message.text()
-    await h.pump(lambda: "0 of 1 slots open" in card.embeds[0]["description"],
+    await h.pump(lambda: "0 of 1 slot open" in card.embeds[0]["description"],
                  what="the card edited in place")
     assert labels(card) == ["Details"] and len(h.board_cards()) == 1
     assert await h.dm_with(h.alice, "claimed a slot")
@@ -136,7 +136,7 @@ async def test_restart_keeps_old_buttons_and_open_modals_working(h: DiscordHarne
 
     resp = await h.press(h.bob, card, "Claim")  # a button posted by the previous client
     assert resp.ephemeral and "Slot 1 is yours" in resp.message.text()
-    await h.pump(lambda: "0 of 1 slots open" in card.embeds[0]["description"],
+    await h.pump(lambda: "0 of 1 slot open" in card.embeds[0]["description"],
                  what="the old card edited by the new client")
 
     resp = await h.submit(h.carol, modal, {"title": "Banner", "description": "Wide",

@@ -42,7 +42,7 @@ async def test_wallet_uploads_the_chart_privately(h: DiscordHarness):
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.size == (1080, 1350)
     assert image.convert("RGB").getpixel((2, 2)) == (0x16, 0x1b, 0x22)  # the dark theme
-    assert any("Total: 25.00 USD" in m.text() for m in msgs)
+    assert any("Total: $25.00" in m.text() for m in msgs)
 
 
 async def test_export_uploads_the_ledger_csv(h: DiscordHarness):

@@ -28,7 +28,7 @@ async def test_earnings_wait_for_onboarding_then_are_paid(world):
     balances = await world.check_invariants()
     assert balances[ledger.payable(bob)] == REWARD
     wallet = (await world.command(bob, "wallet"))[0].text.plain_text()
-    assert "waiting for your payout setup: 25.00 USD" in wallet
+    assert "waiting for your payout setup: $25.00" in wallet
 
     # /payout: an Express account and a fresh Account Link as a URL button.
     replies = await world.command(bob, "payout")

@@ -1,6 +1,6 @@
 """Receipts do not depend on Stripe: with the sandbox provider, /receipt lists
 the payment and the payout and sends them as PDFs (marked as test money), in
-the user's language, with text the PDF fonts cannot show folded safely; the
+the user's language, with their amounts and any script the fonts can draw; the
 console prints the attachment's name and size."""
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.runtime.settings import Settings
 from core.domain.clock import ManualClock
 from core.domain.gig_input import GigDraft
 from core.domain.records import LedgerEntry
+from tests.pdf_text import pdf_text
 
 
 async def test_sandbox_receipts_as_pdf_in_chat(tmp_path):
@@ -40,17 +41,19 @@ async def test_sandbox_receipts_as_pdf_in_chat(tmp_path):
         [att] = reply.attachments
         pdf = att.data
         assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
-        for text in ("13.13 EUR", "12.50 EUR", "0.63 EUR", "Recibo de pago", "Carol Peña",
-                     "DINERO DE PRUEBA", "Caf\u00e9"):
-            assert text.encode("latin-1") in pdf, text
+        shown = pdf_text(pdf).replace("\xa0", " ")
+        for text in ("13,13 €", "12,50 €", "0,63 €", "Recibo de pago", "Carol Peña",
+                     "DINERO DE PRUEBA", "für Café “Ñandú”"):
+            assert text in shown, (text, shown)
         assert "Recibo #" in reply.text.plain_text()
         printed = render("[to carol]", reply)
         assert f"[file] {att.name} ({len(pdf):,} bytes)" in printed
 
         [payout] = await conv.command(alice, place, "receipt", str(entries["payout"].id))
         pdf = payout.attachments[0].data
-        assert b"Payout receipt" in pdf and b"12.50 EUR" in pdf and b"alice" in pdf
-        assert b"for Carol Pe\xf1a" in pdf
+        shown = pdf_text(pdf)
+        assert "Payout receipt" in shown and "€12.50" in shown and "alice" in shown
+        assert "for Carol Peña" in shown
         [other] = await conv.command(alice, place, "receipt", str(entries["funding"].id))
         assert other.attachments == []
     finally:

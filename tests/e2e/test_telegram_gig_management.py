@@ -60,7 +60,7 @@ async def test_client_manages_a_live_gig_from_telegram(harness, tg):
     await h.say(CLIENT, f"/gig {gig_id}")
     await h.press(CLIENT, h.last(CLIENT, "approved"), f"Tip #{claim_id}")
     await h.say(CLIENT, "5")  # the tip form's one question
-    assert "tipped you 5.00 USD" in h.last(ANA, "tipped you").text
+    assert "tipped you $5.00" in h.last(ANA, "tipped you").text
     money = await balances(h)
     transfers = {op.idempotency_key.split(":")[1]: op.amount_minor
                  for op in await h.engine.payment_ops(gig_id, "transfer")}
@@ -98,10 +98,10 @@ async def test_rates_and_the_post_preview_warn_about_a_low_reward(harness, tg):
     await h.say(ANA, "/rates design")
     card = h.last(ANA, "Rate card").text
     assert "5 completed gigs from 3 clients" in card
-    assert "22.00 USD to 26.00 USD, median 24.00 USD" in card
+    assert "$22.00 to $26.00, median $24.00" in card
     await h.say(CLIENT, '/post title="Logo in SVG" reward=10 currency=usd skills=design')
     preview = h.last(CLIENT, "Preview").text
-    assert "Gigs like this paid 22.00 USD to 26.00 USD, median 24.00 USD" in preview
+    assert "Gigs like this paid $22.00 to $26.00, median $24.00" in preview
     assert "below what three in four similar gigs paid" in preview
     await h.say(CLIENT, '/post title="Logo in SVG" reward=25 currency=usd skills=design')
     assert "below what three" not in h.last(CLIENT, "Preview").text
@@ -116,10 +116,10 @@ async def test_a_recurring_gig_posts_copies_until_stopped(harness, tg):
     await h.say(CLIENT, f"/repost {gig_id}")  # still open: refused, nothing posted
     assert "is still open" in h.last(CLIENT, "still open").text
     await h.say(CLIENT, f"/repost {gig_id} every=7")
-    assert "every 7 day(s)" in h.last(CLIENT, "every 7").text
+    assert "every 7 days" in h.last(CLIENT, "every 7").text
     h.clock.advance(timedelta(days=7, minutes=1))
     await h.settle()  # the clock worker posts the next copy
-    copy = h.last(CLIENT, "Your gig repeats every 7 day(s)")
+    copy = h.last(CLIENT, "Your gig repeats every 7 days")
     assert f"next copy of #{gig_id}" in copy.text and "Pay" in str(copy.reply_markup)
     await h.press(CLIENT, copy, "Stop repeating")
     assert "no longer repeats" in h.last(CLIENT, "no longer repeats").text

@@ -49,7 +49,7 @@ async def test_wallet_sends_the_earnings_chart_as_a_photo(harness, tg):
     image = Image.open(io.BytesIO(photo.photo.content))
     assert image.format == "PNG" and image.size == (1080, 1350)
     text = "\n".join(h.texts(ANA)[-3:])
-    assert "Ganancias por semana" in text and "Total: 25.00 USD" in text
+    assert "Ganancias por semana" in text and "Total: 25,00\xa0US$" in text  # Babel keeps amount and sign together
 
 
 async def test_export_sends_the_ledger_lines_as_a_csv_document(harness, tg):

@@ -50,7 +50,7 @@ async def test_made_files_are_saved_and_their_paths_printed(app, tmp_path, monke
     assert chart.parent == tmp_path / "files"
     image = Image.open(chart)
     assert image.format == "PNG" and image.size == (1080, 1350)
-    assert "Total: 25.00 USD" in out
+    assert "Total: $25.00" in out
 
     [export] = saved(out, r"gigbroker-ledger\.csv")
     rows = list(csv.DictReader(io.StringIO(export.read_text(encoding="utf-8-sig"))))
@@ -67,7 +67,7 @@ async def test_made_files_are_saved_and_their_paths_printed(app, tmp_path, monke
     assert "[to bob] ⚠️ Only moderators of this board can see its figures." in out
     [stats] = saved(out, r"gigbroker-board-stats\.png")
     assert Image.open(stats).size == (1080, 1350)
-    assert "Gigs posted: 1 · slots filled: 1" in out and "Paid out: 25.00 USD" in out
+    assert "Gigs posted: 1 · slots filled: 1" in out and "Paid out: $25.00" in out
     [board] = saved(out, r"gigbroker-board-1-ledger\.csv")
     rows = list(csv.DictReader(io.StringIO(board.read_text(encoding="utf-8-sig"))))
     assert [(r["amount"], r["balance"]) for r in rows] == [("52.50", "52.50"), ("-26.25", "26.25")]
@@ -86,9 +86,9 @@ async def test_weekly_summary_is_posted_to_the_board_with_its_picture(app, tmp_p
                                                                        monkeypatch):
     monkeypatch.setenv("GIGBROKER_CONSOLE_FILES", str(tmp_path / "files"))
     out = await run_script(app, SCRIPT + "/as mod\n/stats weekly=on\n/stats\n")
-    assert "[to mod] Weekly summary on: the first is posted to the board on 2026-06-08 09:00 UTC." \
+    assert "[to mod] Weekly summary on: the first is posted to the board on Jun 8, 2026, 9:00 AM UTC." \
         in out  # the app's clock starts on Monday 1 June 2026, 09:00
-    assert "Weekly summary: next on 2026-06-08 09:00 UTC." in out
+    assert "Weekly summary: next on Jun 8, 2026, 9:00 AM UTC." in out
     assert "[board] Weekly summary" not in out
     out = await run_script(app, "/as mod\n/clock +3d\n/as bob\n" + POST.strip()
                            + "\n/as mod\n/clock +3d\n")

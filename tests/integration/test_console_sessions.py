@@ -49,7 +49,7 @@ async def test_happy_path_two_slots_two_freelancers(app):
 /as bob
 /mygigs
 """)
-    assert "[to carol] Your delivery for #1 Logo in SVG was approved: 25.00 USD released to you." in out
+    assert "[to carol] Your delivery for #1 Logo in SVG was approved: $25.00 released to you." in out
     assert "[board] #1 Logo in SVG" in out and "0 of 2 slots open" in out
     claims = await q(app, lambda s: sorted(c.status for c in s.scalars(select(Claim))))
     assert claims == ["approved", "delivered"]
@@ -113,7 +113,7 @@ I attached the SVG link, it is vector
 """)
     assert "[to alice] The client rejected your delivery" in out
     assert "A dispute was opened on claim #1" in out
-    assert "Resolved: 10.00 USD to the freelancer, 15.00 USD back to the client." in out
+    assert "Resolved: $10.00 to the freelancer, $15.00 back to the client." in out
     dispute = await q(app, lambda s: s.scalar(select(Dispute)))
     assert dispute.status == "resolved" and dispute.freelancer_share_minor == 1000
     balances = await q(app, ledger.all_balances)
@@ -132,7 +132,7 @@ async def test_silence_auto_approves_via_clock(app):
 /clock +2h
 """)
     assert "[to bob] Reminder: the delivery for claim #1" in out
-    assert "was approved automatically: 25.00 USD released to you." in out
+    assert "was approved automatically: $25.00 released to you." in out
     claim = await q(app, lambda s: s.get(Claim, 1))
     assert claim.status == "auto_approved"
 
@@ -158,8 +158,8 @@ async def test_cancel_refunds_unclaimed_slots(app):
 /gig 1
 /press Cancel gig
 """)
-    assert "1 unclaimed slot(s) refunded: 26.25 USD." in out
-    assert "1 live claim(s) continue to their end." in out
+    assert "1 unclaimed slot refunded: $26.25." in out
+    assert "1 live claim continues to its end." in out
     balances = await q(app, ledger.all_balances)
     assert balances[(ledger.escrow(1), "usd")] == 2500  # alice's live slot stays in escrow
     assert balances[(ledger.refund_pending(1), "usd")] == 0  # refund executed

@@ -42,9 +42,9 @@ async def test_undecided_dispute_goes_to_staff_and_is_split_at_its_deadline(app)
     out = await run_script(app, DISPUTED)
     to_alice, to_bob, to_sam = said_to(out, "alice"), said_to(out, "bob"), said_to(out, "sam")
     # The rule is stated up front to both parties and to the decider.
-    rule = "12.50 USD to you, 12.50 USD back to the client"
+    rule = "$12.50 to you, $12.50 back to the client"
     assert rule in to_alice
-    assert "12.50 USD to the freelancer, 12.50 USD back to the client" in to_bob
+    assert "$12.50 to the freelancer, $12.50 back to the client" in to_bob
     # The staff member gets the whole case; bob, a party, is not asked to decide.
     assert "platform staff" in to_sam
     for fact in ("Not what I asked for", "I did exactly what the brief said", "First take",

@@ -1,43 +1,38 @@
-"""The text catalogue is complete and consistent with the source.
+"""The gettext catalogues are complete and consistent with the source.
 
-Message ids are found by reading the source with ``ast``: of the ``bot`` package,
-and of ``adapters`` (chat adapters translate a few texts of their own). They are
-the first-argument string literals of calls named ``_`` or ``N_`` (``_(...)``,
-``ctx._(...)``, ``self._(...)``, ``N_(...)``, ``translator(locale)(...)``) and the
-literal button labels in the card, notification and command modules; the templates
-of refusals raised as ``core.domain.errors.DomainError`` (or a subclass) across ``core``,
-``bot`` and ``adapters`` (``bot.service.error_reply`` translates them); plus what
-only exists at runtime: command and argument help texts from the registry, form
-titles, field labels, prompts and placeholders, the error leads of ``bot.service``
-and the status names shown via ``_(status)``.
+Message ids are found by reading the source with ``ast`` (``bot.texts.extraction``,
+the same extractor ``pybabel extract -F babel.cfg`` runs): ``_``/``N_`` calls and
+``ngettext`` plurals in ``bot`` and ``adapters``, literal button labels in the card,
+notification and command modules, the templates of refusals raised as
+``core.domain.errors.DomainError`` (or a subclass) across ``core``, ``bot`` and
+``adapters``; plus what only exists at runtime: command and argument help texts
+from the registry, form titles, field labels, prompts and placeholders, the error
+leads of ``bot.service`` and the status names shown via ``_(status)``.
 
-Then: every command has help in every language, every message id has a Spanish
-translation using exactly the same ``{placeholders}``, button payloads fit
-Telegram's 64 bytes and forged ones are refused, and the translator picks and
-falls back as documented."""
+Then: every command has help in every language, every message id (plural forms
+included, as many as the language has) has a translation in every shipped
+``.po`` using exactly the same ``{placeholders}``, ``messages.pot`` holds what the
+code says, button payloads fit Telegram's 64 bytes and forged ones are refused,
+and the translator picks and falls back as documented."""
 from __future__ import annotations
 
 import ast
-import re
 import string
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import pytest
 
-import bot
 from bot import payloads
 from bot.texts import CATALOGUES, LANGUAGES, pick_locale, translator
+from bot.texts import catalogues as po
+from bot.texts.extraction import (
+    ROOT, Msg, call_name, error_classes, error_msgids, error_source_files, first_arg,
+    is_button_module, is_plural, is_str, label_literals, literal_msgids, ordered_calls, parsed,
+    rel, source_files, translator_names,
+)
+from bot.texts.extraction import is_translation as _is_translation
 
-BOT_DIR = Path(bot.__file__).resolve().parent
-ROOT = BOT_DIR.parent
-SOURCE_DIRS = (BOT_DIR, ROOT / "adapters")  # bot first: it holds nearly every text
-# where DomainError templates are raised (core: the refusals themselves)
-ERROR_SOURCE_DIRS = (BOT_DIR, ROOT / "adapters", ROOT / "core")
-ERROR_BASES = {"DomainError"}  # subclasses are found in the source (see error_classes)
-MARKERS = {"_", "N_"}  # translate now / mark for the catalogue
-BUTTON_MODULES = ("cards.py", "notifications.py", "commands/*.py")
+TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
 
 # Platform limits the texts must fit in every language (Discord is the strictest).
 MAX_FORM_TITLE = 45  # modal title
@@ -47,174 +42,18 @@ MAX_COMMAND_HELP = 100  # slash command / option description
 MAX_BUTTON_LABEL = 80
 
 
-@dataclass(frozen=True)
-class Msg:
-    msgid: str
-    source: str  # "bot/cards.py", or where a runtime-only id comes from
-    line: int = 0
-
-    def where(self) -> str:
-        return f"{self.source}:{self.line}" if self.line else self.source
-
-
-# -- extraction -----------------------------------------------------------------
-def source_files() -> list[Path]:
-    """Every module of bot/ (but the catalogue itself), then of adapters/."""
-    return [p for d in SOURCE_DIRS if d.is_dir() for p in sorted(d.rglob("*.py"))
-            if "texts" not in p.relative_to(d).parts]
-
-
-def rel(path: Path) -> str:
-    return path.relative_to(ROOT).as_posix()
-
-
 @lru_cache(maxsize=None)
-def parsed(path: Path) -> ast.Module:
-    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+def names_in(path) -> frozenset[str]:
+    return translator_names(parsed(path))
 
 
-def call_name(node: ast.Call) -> str | None:
-    if isinstance(node.func, ast.Name):
-        return node.func.id
-    if isinstance(node.func, ast.Attribute):
-        return node.func.attr
-    return None
+def is_translation(node: ast.Call, path) -> bool:
+    return _is_translation(node, names_in(path))
 
 
-@lru_cache(maxsize=None)
-def translator_names(path: Path) -> frozenset[str]:
-    """``_``, ``N_`` and any name this module binds to a translator: ``tr =
-    translator(locale)`` or ``tr = ctx._``."""
-    names = set(MARKERS)
-    for node in ast.walk(parsed(path)):
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            value = node.value
-            bound = (isinstance(value, ast.Call) and call_name(value) == "translator") or (
-                isinstance(value, ast.Attribute) and value.attr in MARKERS)
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if bound:
-                names.update(t.id for t in targets if isinstance(t, ast.Name))
-    return frozenset(names)
-
-
-def is_translation(node: ast.Call, path: Path) -> bool:
-    """``_("...")``, ``ctx._("...")``, ``N_("...")``, ``translator(locale)("...")``, or a
-    call of a name bound to a translator in ``path``."""
-    if isinstance(node.func, ast.Call):
-        return call_name(node.func) == "translator"
-    return call_name(node) in (translator_names(path) if isinstance(node.func, ast.Name)
-                               else MARKERS)
-
-
-def first_arg(node: ast.Call, keyword: str) -> ast.expr | None:
-    if node.args and not isinstance(node.args[0], ast.Starred):
-        return node.args[0]
-    return next((k.value for k in node.keywords if k.arg == keyword), None)
-
-
-def is_str(node: ast.expr | None) -> bool:
-    return isinstance(node, ast.Constant) and isinstance(node.value, str)
-
-
-def ordered_calls(tree: ast.AST) -> list[ast.Call]:
-    """Calls in source order (ast.walk is breadth-first)."""
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
-    return sorted(calls, key=lambda n: (n.lineno, n.col_offset))
-
-
-def is_button_module(path: Path) -> bool:
-    return path.is_relative_to(BOT_DIR) and any(
-        path.relative_to(BOT_DIR).match(pattern) for pattern in BUTTON_MODULES)
-
-
-def label_literals(node: ast.expr | None) -> list[ast.Constant]:
-    """String literals a Button label expression can evaluate to."""
-    if is_str(node):
-        return [node]
-    if isinstance(node, ast.IfExp):
-        return label_literals(node.body) + label_literals(node.orelse)
-    if isinstance(node, ast.BoolOp):
-        return [c for v in node.values for c in label_literals(v)]
-    return []
-
-
-def error_source_files() -> list[Path]:
-    return [p for d in ERROR_SOURCE_DIRS if d.is_dir() for p in sorted(d.rglob("*.py"))
-            if "texts" not in p.relative_to(d).parts]
-
-
-@lru_cache(maxsize=None)
-def error_classes() -> tuple[frozenset[str], frozenset[str]]:
-    """(names of DomainError and every subclass defined in the source, the ones that
-    take ``field`` first like ValidationError)."""
-    classes: dict[str, set[str]] = {}
-    for path in error_source_files():
-        for node in ast.walk(parsed(path)):
-            if isinstance(node, ast.ClassDef):
-                classes.setdefault(node.name, set()).update(
-                    b.id if isinstance(b, ast.Name) else getattr(b, "attr", "")
-                    for b in node.bases)
-    errors, fielded = set(ERROR_BASES), {"ValidationError"}
-    changed = True
-    while changed:
-        changed = False
-        for name, bases in classes.items():
-            if name not in errors and bases & errors:
-                errors.add(name)
-                changed = True
-            if name not in fielded and bases & fielded:
-                fielded.add(name)
-                changed = True
-    return frozenset(errors), frozenset(fielded)
-
-
-def error_template(node: ast.Call) -> ast.expr | None | bool:
-    """The template argument of ``raise SomeDomainError(...)``; False if ``node`` does
-    not construct a domain error."""
-    errors, fielded = error_classes()
-    name = call_name(node)
-    if name not in errors:
-        return False
-    index = 1 if name in fielded else 0
-    if len(node.args) > index and not any(isinstance(a, ast.Starred) for a in node.args):
-        return node.args[index]
-    return next((k.value for k in node.keywords if k.arg == "template"), None)
-
-
-def has_words(template: str) -> bool:
-    """'{message}' (a provider's own text passed through) is not worth a catalogue entry."""
-    return any(ch.isalpha() for ch in re.sub(r"\{[^{}]*\}", "", template))
-
-
-def error_msgids() -> list[Msg]:
-    """Templates of domain errors, in source order, file by file (duplicates kept)."""
-    out: list[Msg] = []
-    for path in error_source_files():
-        for call in ordered_calls(parsed(path)):
-            arg = error_template(call)
-            if arg is False:
-                continue
-            for const in label_literals(arg):
-                if has_words(const.value):
-                    out.append(Msg(const.value, rel(path), const.lineno))
-    return out
-
-
-def literal_msgids() -> list[Msg]:
-    """Literal message ids in source order, file by file (duplicates kept)."""
-    out: list[Msg] = []
-    for path in source_files():
-        for call in ordered_calls(parsed(path)):
-            if is_translation(call, path):
-                arg = first_arg(call, "msgid")
-                if is_str(arg):
-                    out.append(Msg(arg.value, rel(path), arg.lineno))
-            elif call_name(call) == "Button" and is_button_module(path):
-                # a label that is a plain literal is shown as-is; it still needs an entry
-                for const in label_literals(first_arg(call, "label")):
-                    if any(ch.isalpha() for ch in const.value):
-                        out.append(Msg(const.value, rel(path), const.lineno))
-    return out
+def error_template(node: ast.Call):
+    from bot.texts.extraction import error_template as template
+    return template(node)
 
 
 def button_label_msgids() -> set[str]:
@@ -372,6 +211,16 @@ def test_placeholders_are_passed_by_the_call():
             if wanted and wanted != given:
                 bad.append(f"{rel(path)}:{arg.lineno} {arg.value!r} needs {sorted(wanted)}, "
                            f"gets {sorted(given)}")
+        for call in ordered_calls(parsed(path)):
+            # _.ngettext("{n} slot", "{n} slots", n, ...): n fills {n} unless given
+            if not is_plural(call) or len(call.args) < 3 or not all(
+                    is_str(a) for a in call.args[:2]):
+                continue
+            wanted = placeholders(call.args[0].value) | placeholders(call.args[1].value)
+            given = {k.arg for k in call.keywords} | {"n"}
+            if not wanted <= given or (given - {"n"}) - wanted:
+                bad.append(f"{rel(path)}:{call.lineno} {call.args[1].value!r} needs "
+                           f"{sorted(wanted)}, gets {sorted(given)}")
     assert not bad, "\n".join(bad)
 
 
@@ -395,20 +244,70 @@ def test_every_command_has_help_in_every_language(lang):
     assert not missing, f"{lang}: " + "\n".join(missing)
 
 
-# -- the Spanish catalogue ------------------------------------------------------------
-def test_every_msgid_has_a_spanish_translation():
-    es = CATALOGUES["es"]
+# -- the shipped catalogues -------------------------------------------------------------
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_msgid_has_a_translation(lang):
+    cat = CATALOGUES[lang]
     missing = [f"{m.where()}: {m.msgid!r}" for m in all_msgids().values()
-               if not (isinstance(es.get(m.msgid), str) and es[m.msgid].strip())]
-    assert not missing, f"{len(missing)} untranslated:\n" + "\n".join(missing)
+               if m.plural is None and not (isinstance(cat.get(m.msgid), str)
+                                            and cat[m.msgid].strip())]
+    assert not missing, f"{lang}: {len(missing)} untranslated:\n" + "\n".join(missing)
 
 
-def test_no_obsolete_spanish_entries():
-    stale = sorted(set(CATALOGUES["es"]) - set(all_msgids()))
-    assert not stale, f"entries no source uses any more: {stale}"
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_plural_has_all_its_forms(lang):
+    forms = po.plurals(lang)
+    wanted = po.plural_count(lang)
+    bad = []
+    for m in all_msgids().values():
+        if m.plural is None:
+            continue
+        got = forms.get((m.msgid, m.plural))
+        if got is None or len(got) != wanted or not all(f.strip() for f in got):
+            bad.append(f"{m.where()}: {m.msgid!r} has {got!r}, needs {wanted} forms")
+            continue
+        for form in got:
+            extra = placeholders(form) - placeholders(m.msgid) - placeholders(m.plural)
+            lost = (placeholders(m.msgid) | placeholders(m.plural)) - {"n"} - placeholders(form)
+            if extra or lost:
+                bad.append(f"{m.msgid!r}: {form!r} adds {sorted(extra)}, loses {sorted(lost)}")
+    assert not bad, f"{lang}:\n" + "\n".join(bad)
 
 
-@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_plurals_are_found_in_the_source():
+    plural = [m for m in all_msgids().values() if m.plural]
+    assert len(plural) >= 5, plural
+    assert any(m.source == "bot/cards.py" for m in plural)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_no_obsolete_entries(lang):
+    stale = sorted(set(CATALOGUES[lang]) - set(all_msgids()))
+    assert not stale, f"{lang}: entries no source uses any more: {stale}"
+
+
+def test_the_template_holds_what_the_code_says():
+    """``messages.pot`` is what ``pybabel extract -F babel.cfg`` finds now, and that is
+    every message id of the source (run ``python -m bot.texts update`` when not)."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+    from babel.messages.pofile import read_po
+    with (ROOT / "babel.cfg").open() as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    found = set()
+    for top in ("bot", "adapters", "core"):
+        for _file, _line, message, _c, _ctx in extract_from_dir(
+                ROOT / top, method_map, options_map):
+            found.add(message[0] if isinstance(message, tuple) else message)
+    source = {m.msgid for m in literal_msgids() + error_msgids()}
+    assert found == source
+    with po.POT.open("rb") as fh:
+        template = {m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(fh) if m.id}
+    assert found - template == set(), "run python -m bot.texts update"
+    assert all_msgids().keys() <= template | set(), sorted(set(all_msgids()) - template)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
 def test_translations_keep_exactly_the_placeholders(lang):
     bad = []
     for msgid, text in CATALOGUES[lang].items():
@@ -423,6 +322,22 @@ def test_translations_keep_exactly_the_placeholders(lang):
             bad.append(f"{msgid!r} has {sorted(placeholders(msgid))}, "
                        f"{text!r} has {sorted(placeholders(text))}")
     assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_catalogue_check_passes(lang):
+    """What ``python -m bot.texts check`` says: nothing untranslated, nothing broken."""
+    assert po.problems(lang) == []
+
+
+def test_the_catalogue_check_finds_a_lost_placeholder_and_a_missing_form():
+    from babel.messages.catalog import Catalog
+    cat = Catalog(locale="ru")
+    cat.add("Deliver by {t}", "Сдать скоро")
+    cat.add(("{n} slot open", "{n} slots open"), ("{n} место", "{n} места", ""))
+    cat.add("Fine {x}", "Хорошо {x}")
+    found = po.problems("ru", cat)
+    assert len(found) == 2 and "placeholders" in found[0] and "untranslated" in found[1], found
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -212,7 +212,7 @@ async def test_console_session_reads_phone_input(app):
               "/gig ²\n/profile hours=9-5\n")
     await ConsoleSession(app, out).run(io.StringIO(script))
     printed = out.getvalue()
-    assert "12.50 EUR per slot" in printed and "#1 Logo in SVG" in printed
+    assert "€12.50 per slot" in printed and "#1 Logo in SVG" in printed
     assert "id must be a number" in printed and "I read 9-5 as 09:00-17:00" in printed
     assert "something went wrong" not in printed and "Traceback" not in printed
     ana = await app.conversation.actor("console", "ana", "ana")

@@ -14,6 +14,9 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     display_name: str = Field(max_length=64)
     locale: str = Field(default="en", max_length=8)
+    # True once the user picked a language (/settings locale=); until then ``locale``
+    # follows the language their platform reports
+    locale_chosen: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     # Set by the payment provider once this user can receive payouts.
     payout_account: str | None = Field(default=None, max_length=64)
@@ -106,6 +109,7 @@ class Community(SQLModel, table=True):
     listing_days: int | None = None
     max_revisions: int | None = None
     created_by: int | None = Field(default=None, foreign_key="user.id")
+    language: str = Field(default="en", max_length=8)  # of the board's cards and posts
 
 
 class CommunityMember(SQLModel, table=True):
