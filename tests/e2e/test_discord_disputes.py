@@ -22,7 +22,7 @@ async def test_dispute_packet_statement_and_split_button(h: DiscordHarness):
     await h.make_board()  # alice, the server owner, moderates the board
     await h.make_profile(h.carol)
     card = await h.post_and_pay(h.bob)
-    receipt = await h.dm_with(h.bob, "Receipt #1: your payment of 26.25 USD")
+    receipt = await h.dm_with(h.bob, "Receipt #1: your payment of $26.25")
     assert receipt.attachments and receipt.attachments[0]["filename"].endswith(".pdf")
     await h.press(h.carol, card, "Claim")
     e = h.app.engine
@@ -37,7 +37,7 @@ async def test_dispute_packet_statement_and_split_button(h: DiscordHarness):
     for fact in ("Wrong colours", "The brief named no colours", "History of Bob",
                  "Statements (one per side) until", "Still no statement from Bob"):
         assert fact in packet.text(), fact
-    assert labels(packet)[:4] == ["All to the freelancer (25.00 USD)", "Half (12.50 USD each)",
+    assert labels(packet)[:4] == ["All to the freelancer ($25.00)", "Half ($12.50 each)",
                                   "All back to the client", "Custom split…"]
 
     resp = await h.dm(h.bob, "respond", {"claim": claim_id, "text": "Blue was in the brief"})
@@ -48,7 +48,7 @@ async def test_dispute_packet_statement_and_split_button(h: DiscordHarness):
     assert "Still no statement from Bob" not in again.text()
 
     resp = await h.press(h.alice, again, "Half")
-    assert "Resolved: 12.50 USD to the freelancer" in resp.message.text()
+    assert "Resolved: $12.50 to the freelancer" in resp.message.text()
     resp = await h.press(h.alice, packet, "All to the freelancer")
     assert "already settled" in resp.message.text()
     claim = await e.view(lambda t: t.s.get(Claim, claim_id))

@@ -176,8 +176,6 @@ FORM_ANSWERS = ("Icon set", "Twelve line icons, 24px grid.", "15 usd", "1", "des
                 "-", "-", "-", "-", "-")
 
 
-@pytest.mark.xfail(strict=False, reason="needs per-user ordering across processes (issue 14, "
-                   "the roles branch): answers handled by different processes out of order")
 async def test_form_answers_in_quick_succession_land_in_their_fields(cluster):
     tg = cluster.tg
     clients = CLIENTS[:3]
@@ -193,4 +191,4 @@ async def test_form_answers_in_quick_succession_land_in_their_fields(cluster):
                       what="a preview for every form")
     for uid in clients:
         preview = [t for t in texts(tg, uid) if "Preview" in t][-1]
-        assert "Icon set" in preview and "15.00 USD per slot" in preview, preview
+        assert "Icon set" in preview and "$15.00 per slot" in preview, preview

@@ -50,8 +50,8 @@ async def test_dispute_packet_statements_and_split_buttons(harness, tg):
                  "It is not blue", "The brief never said blue",
                  "Still no statement from Carla"):
         assert fact in packet.text, fact
-    assert packet.button_texts[:4] == ["All to the freelancer (25.00 USD)",
-                                       "Half (12.50 USD each)", "All back to the client",
+    assert packet.button_texts[:4] == ["All to the freelancer ($25.00)",
+                                       "Half ($12.50 each)", "All back to the client",
                                        "Custom split…"]
     # The delivery's file came with the packet, by reference.
     assert any(m.document is not None and m.document.file_id == source.file_id
@@ -77,13 +77,13 @@ async def test_dispute_packet_statements_and_split_buttons(harness, tg):
     assert "the client added their statement" in h.last(ANA, "added their statement").text
 
     # Only a decider may press; the client's press on a forwarded copy is refused.
-    refused = await h.press(CLIENT, again, "Half (12.50 USD each)")
+    refused = await h.press(CLIENT, again, "Half ($12.50 each)")
     assert refused is not None and refused.show_alert
     assert (await h.engine.view(lambda t: t.s.get(Claim, 1))).status == "disputed"
 
-    await h.press(CAT, again, "Half (12.50 USD each)")
-    assert "Resolved: 12.50 USD to the freelancer" in " ".join(h.texts(CAT)[-3:])
-    answer = await h.press(CAT, packet, "All to the freelancer (25.00 USD)")
+    await h.press(CAT, again, "Half ($12.50 each)")
+    assert "Resolved: $12.50 to the freelancer" in " ".join(h.texts(CAT)[-3:])
+    answer = await h.press(CAT, packet, "All to the freelancer ($25.00)")
     assert answer is not None and "already settled" in (answer.text or "")
     claim = await h.engine.view(lambda t: t.s.get(Claim, 1))
     assert claim.status == "resolved" and claim.paid_minor == 1250

@@ -43,9 +43,9 @@ async def test_receipts_come_by_themselves_once_per_money_event(app, tmp_path, m
     out = await run_script(app, PAID_AND_APPROVED.format(payout="/payout", n=1)
                            + "/gig 1\n/press Cancel gig\n")
     to_bob, to_alice = said_to(out, "bob"), said_to(out, "alice")
-    assert "Receipt #1: your payment of 52.50 USD for #1 Logo." in to_bob
-    assert re.search(r"Receipt #\d+: your payout of 25\.00 USD for #1 Logo\.", to_alice)
-    assert re.search(r"Receipt #\d+: your refund of 26\.25 USD for #1 Logo\.", to_bob)
+    assert "Receipt #1: your payment of $52.50 for #1 Logo." in to_bob
+    assert re.search(r"Receipt #\d+: your payout of \$25\.00 for #1 Logo\.", to_alice)
+    assert re.search(r"Receipt #\d+: your refund of \$26\.25 for #1 Logo\.", to_bob)
     assert "/settings receipts=off" in to_bob
     for path in pdfs(out, "bob") + pdfs(out, "alice"):
         data = path.read_bytes()
@@ -71,8 +71,8 @@ async def test_receipts_off_and_still_on_request(app, tmp_path, monkeypatch):
                            + "/as bob\n/receipt 1\n")
     to_bob = said_to(out, "bob")
     assert "your payment of" not in to_bob  # no automatic receipt for bob
-    assert "Receipt #1: Payment of 52.50 USD for gig #1." in to_bob  # asked for
-    assert "your payout of 25.00 USD" in said_to(out, "alice")  # alice kept hers
+    assert "Receipt #1: Payment of $52.50 for gig #1." in to_bob  # asked for
+    assert "your payout of $25.00" in said_to(out, "alice")  # alice kept hers
 
 
 async def test_monthly_statement_in_the_users_time_zone(app, tmp_path, monkeypatch):
@@ -103,11 +103,11 @@ async def test_monthly_statement_in_the_users_time_zone(app, tmp_path, monkeypat
 /statement 2026-07
 """)
     to_alice = said_to(out, "alice")
-    june = "Your statement for 2026-06 (America/New_York)."
+    june = "Your statement for June 2026 (America/New_York)."
     assert to_alice.count(june) == 2  # asked for, and bare /statement on July 1st (NY)
-    assert to_alice.count("USD: opening 0.00 USD, 2 line(s), closing 50.00 USD") == 2
-    assert "Your statement for 2026-07 (America/New_York)." in to_alice
-    assert "USD: opening 50.00 USD, 0 line(s), closing 50.00 USD" in to_alice
+    assert to_alice.count("USD: opening $0.00, 2 lines, closing $50.00") == 2
+    assert "Your statement for July 2026 (America/New_York)." in to_alice
+    assert "USD: opening $50.00, 0 lines, closing $50.00" in to_alice
     assert "Give the month as year-month, e.g. /statement 2026-06." in to_alice
     assert to_alice.count("Give the month as year-month") == 2
     assert "2026-07 has not begun yet" in to_alice  # 22:00 on June 30th in New York

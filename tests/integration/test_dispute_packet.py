@@ -45,8 +45,8 @@ async def test_answer_deadline_and_the_boards_rule(app):
     dispute = await app.engine.view(lambda t: t.s.scalar(select(Dispute)))
     assert (dispute.answer_by - dispute.opened_at).total_seconds() == 24 * 3600
     assert dispute.fallback_share_minor == 0  # the board chose: all back to the client
-    assert "0.00 USD to the freelancer, 25.00 USD back to the client" in to_mia
-    assert "0.00 USD to the freelancer, 25.00 USD back to the client" in to_bob
+    assert "$0.00 to the freelancer, $25.00 back to the client" in to_mia
+    assert "$0.00 to the freelancer, $25.00 back to the client" in to_bob
     assert "/respond 1" in to_bob and "Add my statement" in to_bob
     assert "Still no statement from bob (the client)" in to_mia
 
@@ -86,10 +86,10 @@ async def test_custom_split_from_the_packet_and_the_parties_history(app):
                                 "/as mia\n/press Custom split…\n7.50\n"
                                 "/press Custom split…\n")
     assert "Only a moderator of this board can resolve disputes." in said_to(out, "bob")
-    assert "Resolved: 7.50 USD to the freelancer, 17.50 USD back to the client." in \
+    assert "Resolved: $7.50 to the freelancer, $17.50 back to the client." in \
         said_to(out, "mia")
-    assert "was settled: 7.50 USD to the freelancer" in said_to(out, "alice")
-    assert "already settled: 7.50 USD to the freelancer" in said_to(out, "mia")
+    assert "was settled: $7.50 to the freelancer" in said_to(out, "alice")
+    assert "already settled: $7.50 to the freelancer" in said_to(out, "mia")
     claim = await app.engine.view(lambda t: t.s.get(Claim, 1))
     assert claim.status == "resolved" and claim.paid_minor == 750
     ops = await app.engine.view(lambda t: sorted((o.kind, o.amount_minor)
