@@ -58,9 +58,12 @@ class MaskFilter(logging.Filter):
             return True
         record.msg, record.args = self.secrets.mask(message), None
         if record.exc_info:
-            record.exc_text = self.secrets.mask(logging.Formatter().formatException(
-                record.exc_info))
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
+        if record.exc_text:  # also when a mask on a logger above turned it into text
+            record.exc_text = self.secrets.mask(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.secrets.mask(record.stack_info)
         return True
 
 

@@ -26,8 +26,10 @@ def issue(tx: Tx, entry: LedgerEntry | None) -> None:
     kind = RECEIPT_KINDS.get(entry.kind)
     if kind is None or not wants_receipts(tx, entry.user_id):
         return
+    # Keyed on the entry's idempotency key, not its id: a retried transaction (a killed
+    # process) gets another id from a PostgreSQL sequence, but must not send another receipt.
     tx.emit(ReceiptIssued(recipient_id=entry.user_id, gig_id=entry.gig_id, entry_id=entry.id,
-                          kind=kind), key=f"receipt:{entry.id}")
+                          kind=kind), key=f"receipt:{entry.idempotency_key}")
 
 
 def set_auto_receipts(tx: Tx, user_id: int, on: bool) -> bool:
