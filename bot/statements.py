@@ -7,7 +7,7 @@ for the reader (``bot.texts.formats``), the zone named since a document is read 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timezone
 
 from bot import receipt_fonts
 from bot.texts.formats import local_time, money, month_name
@@ -19,19 +19,20 @@ Translate = Callable[..., str]
 Describe = Callable[[StatementLine], str]
 
 
-def render_statement_pdf(st: MonthStatement, _: Translate, describe: Describe, zone) -> bytes:
-    """``zone``: the user's tzinfo; times are shown in it (a PDF has no Discord timestamps)."""
+def render_statement_pdf(st: MonthStatement, _: Translate, describe: Describe) -> bytes:
+    """Times are shown in the statement's zone (``st.zone``, the user's), as plain text:
+    a PDF has no Discord timestamps."""
     with reading_as(platform="", timezone=st.zone):
-        return _render(st, _, describe, zone)
+        return _render(st, _, describe)
 
 
-def _render(st: MonthStatement, _: Translate, describe: Describe, zone) -> bytes:
+def _render(st: MonthStatement, _: Translate, describe: Describe) -> bytes:
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
     pdf = FPDF(format="A4")
     pdf.set_compression(False)
-    pdf.set_creation_date(datetime.now(zone))
+    pdf.set_creation_date(datetime.now(timezone.utc))
     pdf.set_author(PLATFORM)
     family, covered = receipt_fonts.setup(pdf)
 

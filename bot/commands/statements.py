@@ -3,8 +3,6 @@ last month), in their time zone (/profile timezone=...)."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.cards import money
 from bot.commands.reports import describe
@@ -16,21 +14,13 @@ from bot.texts import N_
 from bot.texts.formats import month_name
 
 
-def _zone(name: str):
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
 @command("statement", N_("Your monthly statement as a PDF (opening balance, lines, closing)"),
          ArgSpec("month", N_("the month as year-month, e.g. 2026-11 (default: last month)")),
          usage="/statement 2026-11", private=True)
 async def statement(ctx: Context, month: str | None = None):
     st = await ctx.engine.month_statement(ctx.user_id, month)
-    zone = _zone(st.zone)
     data = await asyncio.to_thread(render_statement_pdf, st, ctx._,
-                                   lambda line: describe(ctx, line, "user"), zone)
+                                   lambda line: describe(ctx, line, "user"))
     label = st.month.strftime("%Y-%m")  # the file's name, not a text
     text = Rich().add(ctx._("Your statement for {month} ({zone}).", month=month_name(st.month),
                             zone=st.zone))
