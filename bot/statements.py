@@ -34,7 +34,7 @@ def _render(st: MonthStatement, _: Translate, describe: Describe) -> bytes:
     pdf.set_compression(False)
     pdf.set_creation_date(datetime.now(timezone.utc))
     pdf.set_author(PLATFORM)
-    family, covered = receipt_fonts.setup(pdf)
+    family, covered = receipt_fonts.setup(pdf, ("", "B"))
 
     def clean(value: str) -> str:
         return receipt_fonts.printable(value, covered)
