@@ -18,7 +18,7 @@ from bot.payloads import BadPayload, decode
 from bot.registry import REGISTRY, coerce_args, parse_text_args
 from bot.texts import N_, pick_locale, translator
 from bot.texts.reader import reading_as
-from core.api import Community, DomainError, Engine, metrics
+from core.api import Community, DomainError, Engine, UpdateTakenOver, metrics
 
 log = logging.getLogger(__name__)
 load_all()
@@ -148,6 +148,8 @@ class Conversation:
             if outcome is not None:
                 outcome.append("refused")
             return [self.error_reply(ctx, exc, alert=alert)]
+        except UpdateTakenOver:
+            raise  # another process handles this update and answers it
         except Exception:  # noqa: BLE001 - no traceback ever reaches a chat
             if outcome is not None:
                 outcome.append("error")

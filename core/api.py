@@ -103,6 +103,7 @@ from core.domain.gig_input import (
 from core.domain.money import (
     CURRENCY_EXPONENTS, Amount, Price, format_amount, number_symbols, parse_amount, split_currency,
 )
+from core.lifecycle.inbox import UpdateTakenOver
 from core.lifecycle.people import check_timezone, parse_hours
 
 # -- for the composition root --------------------------------------------------
@@ -163,4 +164,4 @@ __all__ = [
 
 # -- several processes on one database (roles): compare-and-swap form state -------
 from core.domain.errors import FormChanged  # noqa: E402
-__all__ += ["FormChanged"]
+__all__ += ["FormChanged", "UpdateTakenOver"]

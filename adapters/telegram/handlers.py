@@ -39,6 +39,7 @@ from bot.delivery.routing import ReplyRouter
 from bot.payloads import BadPayload, decode
 from bot.service import Conversation
 from bot.texts import translator
+from core.api import UpdateTakenOver
 
 log = logging.getLogger(__name__)
 
@@ -302,4 +303,7 @@ class Handlers:
     # -- errors ---------------------------------------------------------------------
     async def on_error(self, update: object, context: Ctx) -> None:
         uid = update.update_id if isinstance(update, Update) else None
+        if isinstance(context.error, UpdateTakenOver):
+            log.info("telegram update %s: %s", uid, context.error)
+            return
         log.error("telegram update %s failed: %r", uid, context.error, exc_info=context.error)

@@ -26,7 +26,9 @@ from core.api import Engine
 
 log = logging.getLogger(__name__)
 
-LEASE_SECONDS = 30.0
+# short, so a killed process's updates pass to another in time to answer a press
+# (Telegram drops an answer to a button after about 15 s); renewed while handling
+LEASE_SECONDS = 8.0
 POLL_EVERY = 0.25  # seconds between a worker's looks for updates nobody holds
 LOCAL_GRACE = 2.0  # seconds a process that stored an update has to take it itself
 
@@ -49,7 +51,7 @@ class SenderTurns:
         self.handle = handle
         self.bot = bot
         self.lease_for = timedelta(seconds=lease_seconds)
-        self.renew_every = lease_seconds / 3
+        self.renew_every = lease_seconds / 4
         self.handled = 0
 
     async def drain(self, sender: str | None, local: Update | None = None, *,
@@ -74,7 +76,7 @@ class SenderTurns:
                     try:
                         if update is not None:
                             # the handler's first write finishes the update with it
-                            with self.engine.handling_inbound(PLATFORM, k):
+                            with self.engine.handling_inbound(PLATFORM, k, self.owner):
                                 await self.handle(update)
                     except Exception:  # noqa: BLE001 - PTB reports handler errors itself
                         log.exception("handling Telegram update %s failed", k)
@@ -84,7 +86,7 @@ class SenderTurns:
             finally:
                 renewer.cancel()
             if sender is None:
-                await self.engine.finish_inbound(PLATFORM, *done)
+                await self.engine.finish_inbound(PLATFORM, *done, owner=self.owner)
                 return handled
 
     def _parse(self, key: str, payload: str) -> Update | None:

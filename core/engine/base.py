@@ -45,7 +45,7 @@ class EngineBase:
             tx = Tx(session, now, self.config)
             result = fn(tx)
             if handling is not None:
-                inbox.finish_inbound(tx, *handling)
+                inbox.finish_handled(tx, *handling)
             tx.finish()
             return result
         return run

@@ -56,19 +56,22 @@ class IntakeWrites(EngineBase):
                              finishes_update=False)
 
     @contextmanager
-    def handling_inbound(self, platform: str, key: str) -> Iterator[None]:
+    def handling_inbound(self, platform: str, key: str,
+                         owner: str | None = None) -> Iterator[None]:
         """While the current task handles this update, its first committed write
-        finishes it too (see ``core.lifecycle.inbox``)."""
-        token = inbox.HANDLING.set((platform, key))
+        finishes it too; with the ``owner`` that leased it, only while that owner
+        still holds it (see ``core.lifecycle.inbox``)."""
+        token = inbox.HANDLING.set((platform, key, owner))
         try:
             yield
         finally:
             inbox.HANDLING.reset(token)
 
-    async def finish_inbound(self, platform: str, *keys: str) -> None:
-        """These updates are handled (those a write already finished stay as they are)."""
+    async def finish_inbound(self, platform: str, *keys: str, owner: str | None = None) -> None:
+        """These updates are handled (those a write already finished stay as they are;
+        with ``owner``, those another process took over stay its own)."""
         if keys:
-            await self.tx(lambda t: inbox.finish_inbound(t, platform, *keys))
+            await self.tx(lambda t: inbox.finish_inbound(t, platform, *keys, owner=owner))
 
     async def take_unfinished_inbound(self, platform: str) -> list[tuple[str, str]]:
         """``(key, payload)`` stored by an earlier process and never finished."""

@@ -16,7 +16,13 @@ transaction-level advisory lock on that sender, and hands out nothing while anot
 process holds a live lease on any of them. The holder handles them in order,
 finishes each, and takes again until nothing is left, so one person's quick
 successive answers are applied in the order they arrived whichever process
-received them (``ready_senders`` is what a worker polls for)."""
+received them (``ready_senders`` is what a worker polls for).
+
+The lease is short (a killed process's updates pass to another within seconds, in
+time to answer a button press) and fenced: the write that finishes an update checks
+that this process still holds it (``finish_handled``), so a process that stalled
+past its lease and lost the update to another one rolls its write back
+(``UpdateTakenOver``) instead of doing the update's work a second time."""
 from __future__ import annotations
 
 from contextvars import ContextVar
@@ -29,8 +35,19 @@ from core.domain.records import InboundUpdate
 from core.lifecycle.tx import Tx
 
 MAX_ATTEMPTS = 3
-# (platform, key) of the update the current task is handling, if any
-HANDLING: ContextVar[tuple[str, str] | None] = ContextVar("inbound_handling", default=None)
+# (platform, key, lease owner or None) of the update the current task is handling
+HANDLING: ContextVar[tuple[str, str, str | None] | None] = ContextVar(
+    "inbound_handling", default=None)
+
+
+class UpdateTakenOver(Exception):
+    """The update being handled is another process's now (this one held it past its
+    lease): the write that would have finished it is rolled back, and nobody is told
+    anything, since the new holder handles it and answers."""
+
+    def __init__(self, platform: str, key: str) -> None:
+        super().__init__(f"{platform} update {key} was taken over by another process")
+        self.key = key
 
 
 def store_inbound(tx: Tx, platform: str, updates: list[tuple]) -> set[str]:
@@ -51,11 +68,36 @@ def store_inbound(tx: Tx, platform: str, updates: list[tuple]) -> set[str]:
     return new
 
 
-def finish_inbound(tx: Tx, platform: str, *keys: str) -> None:
-    tx.conn.execute(update(InboundUpdate).where(
-        InboundUpdate.platform == platform, InboundUpdate.key.in_(keys),
-        InboundUpdate.status == "pending").values(status="done", done_at=tx.now,
-                                                  lease_until=None))
+def finish_inbound(tx: Tx, platform: str, *keys: str, owner: str | None = None) -> None:
+    """Mark these pending updates done; with ``owner``, only those it holds (or that
+    nobody leased), so a process never finishes what another one took over."""
+    where = [InboundUpdate.platform == platform, InboundUpdate.key.in_(keys),
+             InboundUpdate.status == "pending"]
+    if owner is not None:
+        where.append((InboundUpdate.lease_owner == owner) | InboundUpdate.lease_owner.is_(None))
+    tx.conn.execute(update(InboundUpdate).where(*where).values(
+        status="done", done_at=tx.now, lease_until=None))
+
+
+def finish_handled(tx: Tx, platform: str, key: str, owner: str | None) -> None:
+    """Finish the update whose handling this write is part of. Held by ``owner``
+    (several processes): the write goes ahead only while it still holds the update,
+    or when an earlier write of the same handling finished it already; otherwise
+    ``UpdateTakenOver`` rolls it back."""
+    if owner is None:
+        finish_inbound(tx, platform, key)
+        return
+    row = tx.s.execute(select(InboundUpdate.status, InboundUpdate.lease_owner).where(
+        InboundUpdate.platform == platform, InboundUpdate.key == key)
+        .with_for_update()).first()
+    if row is None or row.lease_owner not in (owner, None):
+        if row is not None:
+            raise UpdateTakenOver(platform, key)
+        return  # never stored (nothing to fence)
+    if row.status == "pending":
+        finish_inbound(tx, platform, key)
+    elif row.status != "done":
+        raise UpdateTakenOver(platform, key)
 
 
 def take_sender(tx: Tx, platform: str, sender: str | None, owner: str, lease_for: timedelta,
@@ -71,7 +113,7 @@ def take_sender(tx: Tx, platform: str, sender: str | None, owner: str, lease_for
         tx.conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
                         {"k": f"inbound:{platform}:{sender or 'update:' + str(key)}"})
     if finished:
-        finish_inbound(tx, platform, *finished)
+        finish_inbound(tx, platform, *finished, owner=owner)
     who = InboundUpdate.sender == sender if sender is not None else InboundUpdate.key == key
     rows = tx.s.execute(select(InboundUpdate.id, InboundUpdate.key, InboundUpdate.payload,
                                InboundUpdate.attempts, InboundUpdate.lease_owner,

@@ -50,7 +50,8 @@ class Cluster:
     nodes: list[Node] = field(default_factory=list)
     posted: dict[int, int] = field(default_factory=dict)  # update_id -> node that took it
     queries: dict[str, int] = field(default_factory=dict)  # callback query id -> node
-    killed_holding: set[str] = field(default_factory=set)  # queries a killed node had taken
+    query_of: dict[int, str] = field(default_factory=dict)  # update_id -> callback query id
+    killed_pids: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.nodes = [Node(free_port()) for _ in range(self.size)]
@@ -100,13 +101,31 @@ class Cluster:
         return self
 
     def kill(self, i: int) -> None:
-        self.killed_holding |= {q for q, node in self.queries.items() if node == i}
+        self.killed_pids.add(self.nodes[i].proc.pid)
         self.nodes[i].proc.send_signal(signal.SIGKILL)
         self.nodes[i].proc.wait(10)
 
     async def restart(self, i: int) -> None:
         self._spawn(i)
         await self._ready(i)
+
+    def handled_by_killed(self, handlers: dict[str, str | None]) -> set[str]:
+        """The callback queries whose update a killed process handled last, from
+        ``handlers`` (update key -> the inbox lease owner, ``host:pid:...``): the
+        process that stored an update is not always the one that handles it."""
+        pids = {str(pid) for pid in self.killed_pids}
+        return {self.query_of[int(key)] for key, owner in handlers.items()
+                if owner and owner.split(":")[1:2] and owner.split(":")[1] in pids
+                and int(key) in self.query_of}
+
+    def who_handled(self, queries: set[str], handlers: dict[str, str | None]) -> list[str]:
+        """For a failure message: each query's update, the node it was posted to and
+        the owner that handled it, with every node's pid."""
+        updates = {q: u for u, q in self.query_of.items()}
+        return [f"{q}: update {updates.get(q)} posted to node {self.queries.get(q)}, handled "
+                f"by {handlers.get(str(updates.get(q)))}" for q in sorted(queries)] + [
+            f"pids: {[n.proc.pid if n.proc else None for n in self.nodes]}, "
+            f"killed {sorted(self.killed_pids)}"]
 
     def log_of(self, i: int) -> str:
         log = self.nodes[i].log
@@ -123,6 +142,7 @@ class Cluster:
                 self.posted[update["update_id"]] = i
                 if "callback_query" in update:
                     self.queries[update["callback_query"]["id"]] = i
+                    self.query_of[update["update_id"]] = update["callback_query"]["id"]
                 return
             await asyncio.sleep(0.02 * min(attempt, 10))
         raise AssertionError(f"no process took update {update['update_id']}")

@@ -7,6 +7,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import select
+
+from core.api import UpdateTakenOver
+from core.domain.records import Claim
 from core.lifecycle.inbox import MAX_ATTEMPTS
 
 TG = "telegram"
@@ -48,3 +53,28 @@ async def test_a_poll_leaves_fresh_updates_to_the_process_that_stored_them(engin
     assert await engine.ready_inbound(TG, older_than=2.0) == []
     clock.advance(timedelta(seconds=3))
     assert await engine.ready_inbound(TG, older_than=2.0) == [("user:9", "5")]
+
+
+async def test_a_holder_that_stalled_past_its_lease_cannot_do_the_update_twice(
+        engine, clock, world):
+    """A stalls past its lease while handling a claim press, B takes the update over and
+    claims; A's claim is rolled back (``UpdateTakenOver``), so the slot is claimed once,
+    and A's end-of-batch finish leaves B's update alone."""
+    client = await world.user("cleo")
+    alice = await world.user("alice")
+    gig = await world.gig(client, slots=2)
+    await engine.store_inbound(TG, [("20", "press", "user:alice")])
+    assert await engine.take_sender_inbound(TG, "user:alice", "A", LEASE) == [("20", "press")]
+    clock.advance(LEASE + timedelta(seconds=1))  # A's loop stalls; its lease ends
+    assert await engine.take_sender_inbound(TG, "user:alice", "B", LEASE) == [("20", "press")]
+    with engine.handling_inbound(TG, "20", "A"), pytest.raises(UpdateTakenOver):
+        await engine.claim_slot(alice, gig)
+    await engine.finish_inbound(TG, "20", owner="A")  # A's batch end: not A's any more
+    assert await engine.take_sender_inbound(TG, "user:alice", "A", LEASE) is None
+    with engine.handling_inbound(TG, "20", "B"):
+        await engine.claim_slot(alice, gig)
+        await engine.update_profile(alice, {"hours": "any"})  # a second write, same handling
+    assert await engine.take_sender_inbound(TG, "user:alice", "B", LEASE) == []
+    claims = await engine.view(lambda t: t.s.scalars(select(Claim).where(
+        Claim.gig_id == gig)).all())
+    assert [c.freelancer_id for c in claims] == [alice]
