@@ -1,9 +1,14 @@
 """Shared fixtures: a real database (a SQLite file, and PostgreSQL when
 GIGBROKER_TEST_POSTGRES_URL is set), an engine on a manual clock with the
 sandbox provider, and helpers that create people and funded gigs through the
-engine itself (no fakes of our own code)."""
+engine itself (no fakes of our own code).
+
+Under pytest-xdist (one worker per core) each worker has its own PostgreSQL
+database, ``<name>_gwN`` beside the one in GIGBROKER_TEST_POSTGRES_URL, made on
+first use; the variable is set to it before any test module reads it."""
 from __future__ import annotations
 
+import asyncio
 import os
 from datetime import datetime, timezone
 
@@ -15,6 +20,39 @@ from core.storage.db import Database
 from core.domain.gig_input import GigDraft
 from core.engine import Engine
 
+
+
+def _worker_database(url: str | None) -> str | None:
+    """This xdist worker's own database on the server of ``url`` (created if missing)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    head, _, tail = url.partition("?")
+    base, _, name = head.rpartition("/")
+    mine = f"{name}_{worker}"
+
+    async def create() -> None:
+        import asyncpg
+        for attempt in range(20):  # CREATE DATABASE fails while another copies template1
+            conn = await asyncpg.connect(head.replace("postgresql+asyncpg://", "postgresql://"))
+            try:
+                if await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", mine):
+                    return
+                await conn.execute(f'CREATE DATABASE "{mine}"')
+                return
+            except asyncpg.PostgresError:
+                if attempt == 19:
+                    raise
+            finally:
+                await conn.close()
+            await asyncio.sleep(0.2)
+    asyncio.run(create())
+    return f"{base}/{mine}" + (f"?{tail}" if tail else "")
+
+
+if os.environ.get("GIGBROKER_TEST_POSTGRES_URL"):
+    os.environ["GIGBROKER_TEST_POSTGRES_URL"] = _worker_database(
+        os.environ["GIGBROKER_TEST_POSTGRES_URL"])
 PG_URL = os.environ.get("GIGBROKER_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.skipif(
     not PG_URL, reason="set GIGBROKER_TEST_POSTGRES_URL to run against PostgreSQL")])]
