@@ -190,8 +190,13 @@ async def settings(ctx: Context, **fields):
     text = Rich().bold(ctx._("Settings"))
     text.line(ctx._("Language: {v}", v=language_name(user.locale)))
     text.line(ctx._("Time zone: {tz}", tz=p.timezone if p else "UTC"))
-    text.line(ctx._("New gig notifications: {v}", v=ctx._("on") if p and p.notify_new_gigs
-                    else ctx._("off")))
+    if p and p.notify_all_gigs:
+        pushes = ctx._("every new gig")
+    elif p and p.notify_new_gigs:
+        pushes = ctx._("gigs that match your skills")
+    else:
+        pushes = ctx._("off")
+    text.line(ctx._("New gig notifications: {v}", v=pushes))
     text.line(ctx._("Max live claims: {v}", v=p.max_live_claims if p else 3))
     text.line(ctx._("Automatic PDF receipts: {v}", v=ctx._("on") if p is None or p.auto_receipts
                     else ctx._("off")))

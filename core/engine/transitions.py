@@ -1,17 +1,15 @@
-"""Engine methods for the lifecycle: people and profiles, posting and funding
+"""Engine methods for the lifecycle: posting and funding
 gigs, claims, deliveries, reviews, disputes, ratings and payout setup. Each is one
 transaction (see ``EngineBase``): it checks who acts, performs the transition and
 records its side effects, or raises a typed ``DomainError`` and writes nothing."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from core.domain.errors import DomainError, InvalidTransition, NotAllowed
 from core.domain.gig_input import GigDraft
-from core.domain.records import Gig, GigStatus, User
+from core.domain.records import Gig, GigStatus
 from core.engine.base import EngineBase
 from core.failpoints import failpoint
-from core.lifecycle import claims, disputes, gigs, people, slots
+from core.lifecycle import claims, disputes, gigs, slots
 from core.lifecycle.funding_recovery import funding_order
 from core.lifecycle.tx import Tx
 from core.workers import metrics
@@ -19,29 +17,6 @@ from core.ports.payments import PaymentLink
 
 
 class Transitions(EngineBase):
-    # -- people ------------------------------------------------------------
-    async def resolve_user(self, platform: str, platform_user_id: str, display_name: str,
-                           username: str | None = None, locale: str | None = None, *,
-                           account_created_at: datetime | None = None) -> User:
-        """``account_created_at``: when the platform says the account was made, if it
-        does (the posting limits for new accounts count from the older of that and
-        first seen). ``locale``: the language the platform reports, if it does (the
-        user's until they choose one with /settings)."""
-        known = await self.view(lambda t: people.find_identity(t, platform, str(platform_user_id)))
-        if known is not None and (username is None or known[1].username == username) and (
-                account_created_at is None or known[1].account_created_at is not None) and (
-                not locale or known[0].locale_chosen or known[0].locale == locale):
-            return known[0]  # the common case needs no write transaction
-        return await self.tx(lambda t: people.resolve_identity(
-            t, platform, str(platform_user_id), display_name, username, locale,
-            account_created_at=account_created_at), finishes_update=False)
-
-    async def update_profile(self, user_id: int, fields: dict[str, object], *,
-                             locale: str | None = "en", languages: tuple[str, ...] = ("en",)):
-        """``locale``: the writer's, for amounts; ``languages``: what /settings may pick."""
-        return await self.tx(lambda t: people.update_profile(t, user_id, fields, locale=locale,
-                                                             languages=languages))
-
     # -- gigs --------------------------------------------------------------
     async def post_gig(self, client_id: int, draft: GigDraft) -> Gig:
         return await self.tx(lambda t: gigs.post_gig(t, client_id, draft))
