@@ -137,6 +137,7 @@ class FakeTelegram(BotApiMethods):
         self._poller: Poller | None = None
         self._allowed_updates: list[str] | None = None
         self._time_offset = 0.0
+        self._frozen_at: float | None = None
         self._changed = asyncio.Event()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -199,7 +200,13 @@ class FakeTelegram(BotApiMethods):
 
     def now(self) -> float:
         """Monotonic clock used for flood control and callback expiry."""
-        return time.monotonic() + self._time_offset
+        base = self._frozen_at if self._frozen_at is not None else time.monotonic()
+        return base + self._time_offset
+
+    def freeze_time(self) -> None:
+        """Stop the clock: only ``advance_time`` moves it (for tests of the limits'
+        windows that must not depend on how fast a loaded machine runs them)."""
+        self._frozen_at = time.monotonic()
 
     def advance_time(self, seconds: float) -> None:
         """Pretend ``seconds`` have passed (expires callbacks, refills rate buckets)."""

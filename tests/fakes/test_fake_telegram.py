@@ -182,6 +182,7 @@ async def test_url_buttons_must_be_public_http(tg, bot, url):
 
 async def test_rate_limit_surfaces_as_retry_after(tg, bot):
     tg.rate_limits.chat_burst = 3
+    tg.freeze_time()
     tg.user_started(USER)
     for i in range(3):
         await bot.send_message(USER, f"m{i}")
@@ -208,6 +209,7 @@ async def test_rate_limit_surfaces_as_retry_after(tg, bot):
 
 async def test_global_rate_limit_is_a_sliding_window(tg, bot):
     tg.rate_limits.global_per_second = 5
+    tg.freeze_time()
     for uid in range(1, 8):
         tg.user_started(uid)
     for uid in range(1, 6):
