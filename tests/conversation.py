@@ -89,6 +89,10 @@ class Chats:
         self.app.engine.clock.advance(timedelta(minutes=int(n) * _UNITS[unit]))
         await self.tick()
 
+    def shown(self, since: dict[str, int] | None = None) -> str:
+        """Everything every platform recorded, to anyone, as text."""
+        return "\n".join(s.shown() for name in self.deliveries for s in self._log(name, since))
+
     def _log(self, platform: str, since: dict[str, int] | None) -> list[Sent]:
         return self.deliveries[platform].platform.log[(since or {}).get(platform, 0):]
 
