@@ -183,19 +183,22 @@ class Person:
                       "kind": "document", "content": data}
         return await self.says(text, at=at, files=[attachment])
 
-    def button(self, label: str, *, at: Room | None = None):
+    def button(self, label: str | int, *, at: Room | None = None):
         """The button ``label`` (or the first starting with it) of the newest message sent
-        to them that has one, else of the newest in the room they act in."""
+        to them that has one, else of the newest in the room they act in. A number
+        ``n``: the n-th button of the newest message with buttons (theirs first)."""
         where = at or self.at
         for source in (self.sent(), where.sent() if where else []):
             for sent in reversed(source):
                 found = _pick(sent, label)
                 if found is not None:
                     return found
+                if isinstance(label, int) and sent.buttons:
+                    raise AssertionError(f"{self.name}'s latest buttons: {sent.labels}")
         shown = [s.labels for s in self.sent()[-3:]]
         raise AssertionError(f"{self.name} has no button {label!r}; latest: {shown}")
 
-    async def press(self, label: str | None = None, *, payload: str | None = None,
+    async def press(self, label: str | int | None = None, *, payload: str | None = None,
                     at: Room | None = None) -> list[Reply] | str:
         """Press a button they were sent (or one with ``payload``). A URL button gives its URL."""
         if payload is None:
@@ -227,8 +230,10 @@ class Person:
         return "\n".join(s.shown() for s in self.sent(since))
 
 
-def _pick(sent: Sent, label: str):
+def _pick(sent: Sent, label: str | int):
     buttons = [b for row in sent.buttons for b in row]
+    if isinstance(label, int):
+        return buttons[label - 1] if 0 < label <= len(buttons) else None
     wanted = label.lower()
     return next((b for b in buttons if b.label.lower() == wanted), None) or next(
         (b for b in buttons if b.label.lower().startswith(wanted)), None)
