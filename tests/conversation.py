@@ -109,8 +109,10 @@ class Room:
 
     def sent(self, since: dict[str, int] | None = None) -> list[Sent]:
         """What everyone in the room sees: posts, card edits and public answers."""
-        return [s for s in self.chats._log(self.platform, since)
-                if s.where == self.chat_id and not s.private and s.kind != "form"]
+        return [s for s in self.chats._log(self.platform, since) if self.shows(s)]
+
+    def shows(self, s: Sent) -> bool:
+        return s.where == self.chat_id and not s.private and s.kind != "form"
 
     def shown(self, since: dict[str, int] | None = None) -> str:
         return "\n".join(s.shown() for s in self.sent(since))
@@ -184,18 +186,17 @@ class Person:
         return await self.says(text, at=at, files=[attachment])
 
     def button(self, label: str | int, *, at: Room | None = None):
-        """The button ``label`` (or the first starting with it) of the newest message sent
-        to them that has one, else of the newest in the room they act in. A number
-        ``n``: the n-th button of the newest message with buttons (theirs first)."""
+        """The button ``label`` (or the first starting with it) of the newest message they
+        can see that has one: sent to them, or in the room they act in. A number ``n``:
+        the n-th button of the newest message with buttons."""
         where = at or self.at
-        for source in (self.sent(), where.sent() if where else []):
-            for sent in reversed(source):
-                found = _pick(sent, label)
-                if found is not None:
-                    return found
-                if isinstance(label, int) and sent.buttons:
-                    raise AssertionError(f"{self.name}'s latest buttons: {sent.labels}")
-        shown = [s.labels for s in self.sent()[-3:]]
+        for sent in reversed(self.seen(where)):
+            found = _pick(sent, label)
+            if found is not None:
+                return found
+            if isinstance(label, int) and sent.buttons:
+                raise AssertionError(f"{self.name}'s latest buttons: {sent.labels}")
+        shown = [s.labels for s in self.seen(where)[-3:]]
         raise AssertionError(f"{self.name} has no button {label!r}; latest: {shown}")
 
     async def press(self, label: str | int | None = None, *, payload: str | None = None,
@@ -220,9 +221,15 @@ class Person:
     def sent(self, since: dict[str, int] | None = None) -> list[Sent]:
         """What reached them: their private chat (answers, notifications, its edits)
         and what answered them privately in a room."""
-        mine = (self.name, f"dm:{self.name}")
-        return [s for s in self.chats._log(self.platform, since)
-                if s.where in mine or (s.private and s.speaker == self.name)]
+        return [s for s in self.chats._log(self.platform, since) if self.reached(s)]
+
+    def reached(self, s: Sent) -> bool:
+        return s.where in (self.name, f"dm:{self.name}") or (s.private and s.speaker == self.name)
+
+    def seen(self, room: Room | None = None) -> list[Sent]:
+        """What reached them and what is in ``room``, in the order it was sent."""
+        return [s for s in self.chats._log(self.platform, None)
+                if self.reached(s) or (room is not None and room.shows(s))]
 
     def told(self, since: dict[str, int] | None = None) -> str:
         """Everything they were sent, as text, message after message (with each
