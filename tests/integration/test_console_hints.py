@@ -1,6 +1,8 @@
 """The console as a newcomer meets it: plain text gets a hint, /help names the
 console's own commands, /press reads the latest message addressed to you
-(not a board card printed after it), and Ctrl-C leaves without a traceback."""
+(not a board card printed after it), /file of a path that is not there says how
+to use it and leaves the open form as it was, and Ctrl-C leaves without a
+traceback."""
 from __future__ import annotations
 
 import os
@@ -56,6 +58,23 @@ async def test_press_uses_my_latest_message_not_a_later_board_card(app):
     claims = await app.engine.view(lambda t: sorted(
         (c.freelancer_id, c.status) for c in t.s.scalars(select(Claim))))
     assert [s for _, s in claims] == ["active", "active"]
+
+
+async def test_file_of_a_missing_path_says_how_and_the_form_goes_on(app, tmp_path):
+    csv = tmp_path / "photos.csv"
+    csv.write_bytes(b"url;label\nhttp://x/1.jpg;cat\nhttp://x/2.jpg;dog\n")
+    out = await run_script(app, f"""
+/as bob
+/post
+Tag photos
+-
+2 usd
+/file {tmp_path / "missing.csv"}
+/file {csv}
+""")
+    missing = out.split("missing.csv", 1)[1].split("bob> /file", 1)[0]
+    assert "Usage: /file PATH" in missing
+    assert "Post a gig (5/10)" in out.rsplit("photos.csv", 1)[1]  # the file answered its step
 
 
 def test_ctrl_c_quits_cleanly(tmp_path):
