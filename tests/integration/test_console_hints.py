@@ -1,6 +1,7 @@
 """The console as a newcomer meets it: plain text gets a hint, /help names the
 console's own commands, /press reads the latest message addressed to you
-(not a board card printed after it), /file of a path that is not there says how
+(not a board card printed after it) and a number it cannot read is no button,
+/file of a path that is not there says how
 to use it and leaves the open form as it was, and Ctrl-C leaves without a
 traceback."""
 from __future__ import annotations
@@ -58,6 +59,13 @@ async def test_press_uses_my_latest_message_not_a_later_board_card(app):
     claims = await app.engine.view(lambda t: sorted(
         (c.freelancer_id, c.status) for c in t.s.scalars(select(Claim))))
     assert [s for _, s in claims] == ["active", "active"]
+
+
+async def test_press_of_a_number_in_another_script_is_no_button(app):
+    out = await run_script(app, "/as ana\n/post title=Logo reward=12,50 currency=eur\n"
+                                "/press ²\n")  # '²' is a digit int() refuses
+    assert "No button '²'. Buttons: 1 Pay" in out
+    assert "something went wrong" not in out and "Traceback" not in out
 
 
 async def test_file_of_a_missing_path_says_how_and_the_form_goes_on(app, tmp_path):
