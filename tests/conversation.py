@@ -219,12 +219,13 @@ class Person:
             a, p, request.form.name, {**request.values, **values}, request.context))
 
     def sent(self, since: dict[str, int] | None = None) -> list[Sent]:
-        """What reached them: their private chat (answers, notifications, its edits)
-        and what answered them privately in a room."""
+        """What reached them: their private chat (answers, notifications, its edits),
+        what answered them privately in a room and the forms opened for them there."""
         return [s for s in self.chats._log(self.platform, since) if self.reached(s)]
 
     def reached(self, s: Sent) -> bool:
-        return s.where in (self.name, f"dm:{self.name}") or (s.private and s.speaker == self.name)
+        return s.where in (self.name, f"dm:{self.name}") or (
+            (s.private or s.kind == "form") and s.speaker == self.name)
 
     def seen(self, room: Room | None = None) -> list[Sent]:
         """What reached them and what is in ``room``, in the order it was sent."""

@@ -3,11 +3,14 @@ split when nobody decides) are stated to both parties and the decider when the
 dispute opens; each party adds one statement before the answer deadline and none
 after it; when the time to answer ends with a statement missing the decider is
 told; the Custom split asks the share (read like every amount), refuses more than
-the reward, pays once and a second press only says how it was settled; the
-parties' history counts settled disputes."""
+the reward, pays once and a second press only says how it was settled (and, where
+the platform has modals, opens as a form submitted in one go); the parties'
+history counts settled disputes."""
 from __future__ import annotations
 
 from sqlalchemy import select
+
+from bot.delivery.platform import Capabilities
 
 from core.domain.records import Claim, Dispute, DisputeStatement, PaymentOp
 from core.lifecycle import ledger
@@ -25,8 +28,8 @@ async def disputed(alice, bob, claim: int = 1) -> None:
     await alice.says(f"/dispute {claim} I did exactly what the brief said")
 
 
-async def cast(chats):
-    board = await chats.board("Makers")
+async def cast(chats, platform: str = "fake"):
+    board = await chats.board("Makers", platform=platform)
     alice, bob, mia = (chats.person(n, at=board) for n in ("alice", "bob", "mia"))
     mia.admin = True  # a chat admin: /board makes her its moderator
     return alice, bob, mia
@@ -118,3 +121,26 @@ async def test_custom_split_from_the_packet_and_the_parties_history(chats):
     to_mia = mia.told(mark)
     assert "History of bob: 0 completed · disputes won 1, lost 0, split 0" in to_mia
     assert "History of alice: 0 completed · disputes won 0, lost 1, split 0" in to_mia
+
+
+async def test_custom_split_opens_as_a_form_where_the_platform_has_modals(chats):
+    # bot.forms opens a form as a modal for Discord (by the platform's name)
+    chats.platform("discord", capabilities=Capabilities(modals=True, ephemeral=True))
+    alice, bob, mia = await cast(chats, "discord")
+    await mia.says("/board")
+    await alice.says("/profile skills=design hours=any", "/payout")
+    await bob.says('/post title="Logo" reward=25 currency=usd skills=design')
+    await bob.press("Pay")
+    await alice.press("Claim")
+    await alice.says("/deliver 1 First take https://example.com/v1.svg")
+    await bob.press("Reject")
+    await bob.submits({"reason": "Not what I asked for"})
+    await alice.says("/dispute 1 I did exactly what the brief said")
+    assert "Not what I asked for" in mia.told()  # the packet
+    await mia.press("Custom split…")
+    assert [s.form.form.name for s in mia.sent() if s.kind == "form"] == ["resolve_custom"]
+    await mia.submits({"share": "7.50"})
+    assert "Resolved: $7.50 to the freelancer, $17.50 back to the client." in mia.told()
+    claim = await chats.app.engine.view(lambda t: t.s.get(Claim, 1))
+    assert claim.status == "resolved" and claim.paid_minor == 750
+    await _balanced(chats.app)
