@@ -238,6 +238,31 @@ async def app(tmp_path):
     await application.close()
 
 
+@pytest.fixture(params=BACKENDS)
+async def chats(request, tmp_path, migrated_db):
+    """The conversation tests' driver (``tests.conversation.Chats``) on the whole
+    composition root, migrated, with a manual clock (2026-06-01 09:00 UTC, as ``app``):
+    on a SQLite file, and on PostgreSQL when GIGBROKER_TEST_POSTGRES_URL is set."""
+    import shutil
+
+    from bot.runtime.app import App
+    from bot.runtime.settings import Settings
+    from tests.conversation import Chats
+    if request.param == "sqlite":
+        shutil.copyfile(migrated_db, tmp_path / "app.db")
+        url = f"sqlite:///{tmp_path / 'app.db'}"
+    else:
+        url = PG_URL
+        fresh = Database(url)
+        await fresh.drop_schema()  # App.prepare migrates it
+        await fresh.dispose()
+    application = App(Settings(database_url=url, _env_file=None),
+                      clock=ManualClock(datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)))
+    await application.prepare()
+    yield Chats(application)
+    await application.close()
+
+
 @pytest.fixture(scope="session")
 def migrated_db(tmp_path_factory):
     """An empty SQLite database at the current schema, migrated once per session;

@@ -2,12 +2,15 @@
 implements ``bot.delivery.platform.Platform`` (and ``Exchange`` for one
 incoming event) by recording what would be sent, edited and deleted, and can
 be told to refuse (``refuse``: a platform user or chat id -> the outcome to
-raise) or to have lost a message (``gone``)."""
+raise) or to have lost a message (``gone``). Each record keeps what the
+person would see: the text (links with their URL, as every adapter shows them),
+the buttons, the files, and the form a reply opens."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.conversation import Actor, Attachment, Place, PlaceKind, Reply
+from bot.conversation import Actor, Attachment, Button, FormRequest, Place, PlaceKind, Reply
+from bot.delivery.text import plain
 from bot.delivery.platform import (
     Capabilities, Chat, MessageGone, Origin, Posted, Progress,
 )
@@ -24,6 +27,26 @@ class Sent:
     message_id: str = ""
     private: bool = False
     card_key: str | None = None
+    buttons: list[list[Button]] = field(default_factory=list)
+    files: list[Attachment] = field(default_factory=list)
+    form: FormRequest | None = None
+    speaker: str | None = None  # an answer: the platform user id of whom it answers
+
+    @property
+    def labels(self) -> list[str]:
+        return [b.label for row in self.buttons for b in row]
+
+    def shown(self) -> str:
+        """The text, then a line per file and one of the button labels."""
+        lines = [self.text] + [f"[file] {f.name}" for f in self.files]
+        if self.buttons:
+            lines.append("  ".join(f"[{label}]" for label in self.labels))
+        return "\n".join(lines)
+
+
+def record(kind: str, where: str, reply: Reply, message_id: str = "", **extra) -> Sent:
+    return Sent(kind, where, plain(reply.text.spans), message_id, card_key=reply.card_key,
+                buttons=reply.buttons, files=list(reply.attachments), form=reply.form, **extra)
 
 
 @dataclass
@@ -51,8 +74,7 @@ class RecordingPlatform:
                    progress: Progress | None = None) -> list[Posted]:
         self._check(chat.id)
         posted = self._next(chat.id)
-        self.log.append(Sent("send", chat.id, reply.text.plain_text(), posted.message_id,
-                             card_key=reply.card_key))
+        self.log.append(record("send", chat.id, reply, posted.message_id))
         return [posted]
 
     async def send_direct(self, user_id: str, reply: Reply, *,
@@ -61,16 +83,14 @@ class RecordingPlatform:
         posted = self._next(f"dm:{user_id}")
         if progress is not None:
             progress.part_sent()
-        self.log.append(Sent("direct", user_id, reply.text.plain_text(), posted.message_id,
-                             card_key=reply.card_key))
+        self.log.append(record("direct", user_id, reply, posted.message_id))
         return [posted]
 
     async def edit(self, message: Posted, reply: Reply) -> None:
         if message.message_id in self.gone:
             raise MessageGone(message.message_id)
         self._check(message.chat_id)
-        self.log.append(Sent("edit", message.chat_id, reply.text.plain_text(),
-                             message.message_id, card_key=reply.card_key))
+        self.log.append(record("edit", message.chat_id, reply, message.message_id))
 
     async def delete(self, message: Posted) -> None:
         if message.message_id in self.gone:
@@ -79,7 +99,8 @@ class RecordingPlatform:
 
     async def upload(self, chat: Chat, attachment: Attachment) -> Posted:
         posted = self._next(chat.id)
-        self.log.append(Sent("upload", chat.id, attachment.name, posted.message_id))
+        self.log.append(Sent("upload", chat.id, attachment.name, posted.message_id,
+                             files=[attachment]))
         return posted
 
     def start_link(self, gig_id: int | None = None) -> str | None:
@@ -104,13 +125,13 @@ class RecordingExchange:
 
     async def answer(self, reply: Reply, *, private: bool) -> list[Posted]:
         posted = self.platform._next(self.origin.chat.id)
-        self.platform.log.append(Sent("answer", self.origin.chat.id, reply.text.plain_text(),
-                                      posted.message_id, private=private,
-                                      card_key=reply.card_key))
+        self.platform.log.append(record("answer", self.origin.chat.id, reply, posted.message_id,
+                                        private=private, speaker=self.origin.speaker_id))
         return [] if private else [posted]
 
     async def open_form(self, reply: Reply) -> None:
-        self.platform.log.append(Sent("form", self.origin.chat.id, reply.form.form.name))
+        self.platform.log.append(Sent("form", self.origin.chat.id, reply.form.form.name,
+                                      form=reply.form, speaker=self.origin.speaker_id))
 
     async def finish(self) -> None:
         self.finished = True

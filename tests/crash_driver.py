@@ -2,8 +2,9 @@
 
 ``python -m tests.crash_driver scenario`` is the bot: the real composition root
 (``bot.runtime.app.App``: database from ``DATABASE_URL``, sandbox payments, the
-outbox and clock workers in-process after every step) with the console platform
-attached, so notifications really print. carol posts a 2-slot gig and pays,
+outbox and clock workers in-process after every step) with the conversation
+tests' recording platform attached (``tests.conversation``), so notifications are
+really delivered. On its board carol posts a 2-slot gig and pays,
 alice claims, delivers and is approved (a transfer), carol cancels (a refund of
 the open slot). Every step looks at the database first and does only what is
 still to do - as people who come back after a crash would - so the same command
@@ -26,12 +27,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from adapters.console.session import ConsoleSession
 from bot.payloads import button_payload
 from bot.runtime.app import App
 from bot.runtime.settings import Settings
 from core.api import OffsetClock
-from core.domain.records import Claim, ClaimStatus, Gig, GigStatus, Identity
+from core.domain.records import Claim, ClaimStatus, Gig, GigStatus
+from tests.conversation import Chats
 
 TITLE = "Logo in SVG"
 POST = f'/post title="{TITLE}" reward=10 currency=usd slots=2 skills=design'
@@ -40,22 +41,17 @@ POST = f'/post title="{TITLE}" reward=10 currency=usd slots=2 skills=design'
 class Driver:
     def __init__(self, app: App) -> None:
         self.app = app
-        self.session = ConsoleSession(app, sys.stdout)
+        self.chats = Chats(app)
 
-    async def line(self, text: str) -> None:
-        await self.session.handle_line(text)
+    async def setup(self) -> None:
+        """The board, and with it the recording platform on the app's dispatcher."""
+        board = await self.chats.board("Makers")
+        self.alice = self.chats.person("alice", at=board)
+        self.carol = self.chats.person("carol", at=board)
 
-    async def press(self, verb: str, entity_id: int) -> None:
-        """A button press from the console, through the conversation layer."""
-        session = self.session
-        replies = await self.app.conversation.press(await session.actor(), session.place,
-                                                    button_payload(verb, entity_id))
-        await session._deliver(replies)
-        await self.app.tick()
-
-    async def _user(self, name: str) -> int | None:
-        return await self.app.engine.view(lambda t: t.s.scalar(select(Identity.user_id).where(
-            Identity.platform == "console", Identity.platform_user_id == name)))
+    async def press(self, person, verb: str, entity_id: int) -> None:
+        """A button press, through the conversation layer."""
+        await person.press(payload=button_payload(verb, entity_id))
 
     async def _gig(self, client_id: int) -> Gig | None:
         return await self.app.engine.view(lambda t: t.s.scalar(select(Gig).where(
@@ -66,33 +62,27 @@ class Driver:
             Claim.gig_id == gig_id, Claim.freelancer_id == freelancer_id)))
 
     async def scenario(self) -> None:
-        await self.line("/as alice")
-        await self.line("/profile skills=design")
-        await self.line("/payout")
-        await self.line("/as carol")
-        carol, alice = await self._user("carol"), await self._user("alice")
-        gig = await self._gig(carol)
+        alice, carol = self.alice, self.carol
+        await alice.says("/profile skills=design", "/payout")
+        carol_id, alice_id = await carol.user_id(), await alice.user_id()
+        gig = await self._gig(carol_id)
         if gig is None:
-            await self.line(POST)
-            gig = await self._gig(carol)
+            await carol.says(POST)
+            gig = await self._gig(carol_id)
         if gig.status == GigStatus.awaiting_funding:
-            await self.press("pay", gig.id)
-        claim = await self._claim(gig.id, alice)
+            await self.press(carol, "pay", gig.id)
+        claim = await self._claim(gig.id, alice_id)
         if claim is None:
-            await self.line("/as alice")
-            await self.press("claim", gig.id)
-            claim = await self._claim(gig.id, alice)
+            await self.press(alice, "claim", gig.id)
+            claim = await self._claim(gig.id, alice_id)
         if claim.status == ClaimStatus.active:
-            await self.line("/as alice")
-            await self.line(f"/deliver {claim.id} done https://example.com/logo.svg")
-            claim = await self._claim(gig.id, alice)
+            await alice.says(f"/deliver {claim.id} done https://example.com/logo.svg")
+            claim = await self._claim(gig.id, alice_id)
         if claim.status == ClaimStatus.delivered:
-            await self.line("/as carol")
-            await self.press("approve", claim.id)
-        gig = await self._gig(carol)
+            await self.press(carol, "approve", claim.id)
+        gig = await self._gig(carol_id)
         if gig.status == GigStatus.open:
-            await self.line("/as carol")
-            await self.press("cancel", gig.id)
+            await self.press(carol, "cancel", gig.id)
         await self.app.tick()
 
 
@@ -105,7 +95,7 @@ async def main(mode: str) -> int:
     await app.prepare()
     try:
         driver = Driver(app)
-        await driver.session.setup()
+        await driver.setup()
         if mode == "restart":
             await app.tick()
             print("RECOVERED", flush=True)

@@ -1,6 +1,9 @@
 """The console as a newcomer meets it: plain text gets a hint, /help names the
 console's own commands, /press reads the latest message addressed to you
-(not a board card printed after it), and Ctrl-C leaves without a traceback."""
+(not a board card printed after it) and a number it cannot read is no button,
+/file of a path that is not there says how
+to use it and leaves the open form as it was, and Ctrl-C leaves without a
+traceback."""
 from __future__ import annotations
 
 import os
@@ -56,6 +59,30 @@ async def test_press_uses_my_latest_message_not_a_later_board_card(app):
     claims = await app.engine.view(lambda t: sorted(
         (c.freelancer_id, c.status) for c in t.s.scalars(select(Claim))))
     assert [s for _, s in claims] == ["active", "active"]
+
+
+async def test_press_of_a_number_in_another_script_is_no_button(app):
+    out = await run_script(app, "/as ana\n/post title=Logo reward=12,50 currency=eur\n"
+                                "/press ²\n")  # '²' is a digit int() refuses
+    assert "No button '²'. Buttons: 1 Pay" in out
+    assert "something went wrong" not in out and "Traceback" not in out
+
+
+async def test_file_of_a_missing_path_says_how_and_the_form_goes_on(app, tmp_path):
+    csv = tmp_path / "photos.csv"
+    csv.write_bytes(b"url;label\nhttp://x/1.jpg;cat\nhttp://x/2.jpg;dog\n")
+    out = await run_script(app, f"""
+/as bob
+/post
+Tag photos
+-
+2 usd
+/file {tmp_path / "missing.csv"}
+/file {csv}
+""")
+    missing = out.split("missing.csv", 1)[1].split("bob> /file", 1)[0]
+    assert "Usage: /file PATH" in missing
+    assert "Post a gig (5/10)" in out.rsplit("photos.csv", 1)[1]  # the file answered its step
 
 
 def test_ctrl_c_quits_cleanly(tmp_path):

@@ -1,5 +1,5 @@
-"""Disputes as moderators and parties meet them in the console: the decider gets
-the whole case (rejection reason, dispute reason, every delivery revision, the
+"""Disputes as moderators and parties meet them in chat: the decider gets the
+whole case (rejection reason, dispute reason, every delivery revision, the
 timestamps); with no moderator able to act it goes to the platform staff; and a
 dispute nobody decides is settled at its deadline by the split stated when it
 opened (half by default), paid through the ledger like a moderator's split."""
@@ -10,37 +10,41 @@ from sqlalchemy import select
 
 from core.domain.records import Claim, Dispute, PaymentOp
 from core.lifecycle import ledger
-from tests.console_script import run_script, said_to, user_of
 
 
-DISPUTED = """
-/as alice
-/profile skills=design hours=any
-/payout
-/as bob
-/post title="Logo" reward=25 currency=usd skills=design max_revisions=1
-/press Pay
-/as alice
-/press Claim
-/deliver 1 First take https://example.com/v1.svg
-/as bob
-/press Request revision
-Make it blue please
-/as alice
-/deliver 1 Blue now https://example.com/v2.svg
-/as bob
-/press Reject
-Not what I asked for
-/as alice
-/dispute 1 I did exactly what the brief said
-"""
+async def disputed(alice, bob) -> None:
+    """bob rejects alice's second take; alice disputes."""
+    await alice.says("/profile skills=design hours=any", "/payout")
+    await bob.says('/post title="Logo" reward=25 currency=usd skills=design max_revisions=1')
+    await bob.press("Pay")
+    await alice.press("Claim")
+    await alice.says("/deliver 1 First take https://example.com/v1.svg")
+    await bob.press("Request revision")
+    await bob.says("Make it blue please")
+    await alice.says("/deliver 1 Blue now https://example.com/v2.svg")
+    await bob.press("Reject")
+    await bob.says("Not what I asked for")
+    await alice.says("/dispute 1 I did exactly what the brief said")
 
 
-async def test_undecided_dispute_goes_to_staff_and_is_split_at_its_deadline(app):
-    await run_script(app, "/as sam\n/as bob\n/board\n")  # bob, the client, is the only moderator
-    await app.engine.grant_staff([await user_of(app, "sam")])
-    out = await run_script(app, DISPUTED)
-    to_alice, to_bob, to_sam = said_to(out, "alice"), said_to(out, "bob"), said_to(out, "sam")
+async def cast(chats, *names: str):
+    board = await chats.board("Makers")
+    return [chats.person(n, at=board) for n in names]
+
+
+async def balances_of(chats) -> dict:
+    return await chats.app.engine.view(lambda t: ledger.all_balances(t.s))
+
+
+async def test_undecided_dispute_goes_to_staff_and_is_split_at_its_deadline(chats):
+    app = chats.app
+    alice, bob, sam = await cast(chats, "alice", "bob", "sam")
+    bob.admin = True
+    await bob.says("/board")  # bob, the client, is the only moderator
+    await app.engine.grant_staff([await sam.user_id()])
+    mark = chats.mark()
+    await disputed(alice, bob)
+    to_alice, to_bob, to_sam = alice.told(mark), bob.told(mark), sam.told(mark)
     # The rule is stated up front to both parties and to the decider.
     rule = "$12.50 to you, $12.50 back to the client"
     assert rule in to_alice
@@ -61,15 +65,16 @@ async def test_undecided_dispute_goes_to_staff_and_is_split_at_its_deadline(app)
     assert dispute.fallback_share_minor == 1250
     assert (dispute.decide_by - dispute.opened_at).total_seconds() == 168 * 3600
 
-    out = await run_script(app, "/as alice\n/clock +6d\n")
+    await chats.clock("+6d")
     claim = await app.engine.view(lambda t: t.s.get(Claim, 1))
     assert claim.status == "disputed"  # not yet
-    out = await run_script(app, "/as alice\n/clock +1d\n")
-    assert "Nobody decided the dispute on claim #1" in said_to(out, "alice")
-    assert "Nobody decided the dispute on claim #1" in said_to(out, "bob")
+    mark = chats.mark()
+    await chats.clock("+1d")
+    assert "Nobody decided the dispute on claim #1" in alice.told(mark)
+    assert "Nobody decided the dispute on claim #1" in bob.told(mark)
     claim = await app.engine.view(lambda t: t.s.get(Claim, 1))
     assert claim.status == "resolved" and claim.paid_minor == 1250
-    balances = await app.engine.view(lambda t: ledger.all_balances(t.s))
+    balances = await balances_of(chats)
     assert sum(balances.values()) == 0
     assert balances.get((ledger.escrow(1), "usd"), 0) == 0
     assert balances.get((ledger.fee_held(1), "usd"), 0) == 0
@@ -79,22 +84,27 @@ async def test_undecided_dispute_goes_to_staff_and_is_split_at_its_deadline(app)
     dispute = await app.engine.view(lambda t: t.s.scalar(select(Dispute)))
     assert dispute.status == "resolved" and dispute.resolver_id is None
     # Later clocks change nothing more.
-    await run_script(app, "/as alice\n/clock +30d\n")
-    assert await app.engine.view(lambda t: ledger.all_balances(t.s)) == balances
+    await chats.clock("+30d")
+    assert await balances_of(chats) == balances
 
 
-async def test_a_moderator_who_is_not_a_party_decides_and_the_deadline_then_does_nothing(app):
-    await run_script(app, "/as sam\n/as mia\n/board decide_hours=48\n")
-    await app.engine.grant_staff([await user_of(app, "sam")])
-    out = await run_script(app, DISPUTED)
-    assert "Not what I asked for" in said_to(out, "mia")
-    assert said_to(out, "sam") == ""  # the board has a moderator who can act
+async def test_a_moderator_who_is_not_a_party_decides_and_the_deadline_then_does_nothing(chats):
+    app = chats.app
+    alice, bob, sam, mia = await cast(chats, "alice", "bob", "sam", "mia")
+    mia.admin = True
+    await sam.user_id()
+    await mia.says("/board decide_hours=48")
+    await app.engine.grant_staff([await sam.user_id()])
+    mark = chats.mark()
+    await disputed(alice, bob)
+    assert "Not what I asked for" in mia.told(mark)
+    assert sam.told(mark) == ""  # the board has a moderator who can act
     dispute = await app.engine.view(lambda t: t.s.scalar(select(Dispute)))
     assert (dispute.decide_by - dispute.opened_at).total_seconds() == 48 * 3600
-    out = await run_script(app, "/as mia\n/resolve 1 20\n")
+    await mia.says("/resolve 1 20")
     claim = await app.engine.view(lambda t: t.s.get(Claim, 1))
     assert claim.status == "resolved" and claim.paid_minor == 2000
-    balances = await app.engine.view(lambda t: ledger.all_balances(t.s))
-    await run_script(app, "/as alice\n/clock +3d\n")
-    assert await app.engine.view(lambda t: ledger.all_balances(t.s)) == balances
+    balances = await balances_of(chats)
+    await chats.clock("+3d")
+    assert await balances_of(chats) == balances
     assert await app.engine.view(lambda t: t.s.get(Claim, 1).paid_minor) == 2000

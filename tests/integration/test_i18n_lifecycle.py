@@ -1,5 +1,5 @@
 """One gig's whole life (post, pay, claim, deliver, approve, wallet, receipt) in
-every shipped language and a time zone of its own, through the console: amounts as
+every shipped language and a time zone of its own, in chat: amounts as
 the reader writes money, the deadline in the reader's zone with a relative time,
 plural forms, the PDF receipt in the reader's language, and no English phrase of
 the catalogue in any reply of a non-English reader."""
@@ -12,7 +12,6 @@ import pytest
 
 from bot.texts import CATALOGUES, LANGUAGES
 from bot.texts import catalogues as po
-from tests.console_script import run_script, said_to
 from tests.pdf_text import pdf_text
 
 # the app fixture's clock starts at 2026-06-01 09:00 UTC; deliver_in=2d
@@ -60,89 +59,79 @@ def english_phrases(lang: str) -> set[str]:
     return out
 
 
-SCRIPT = """
-/as bob
-/settings locale={lang} timezone={tz}
-/as alice
-/settings locale={lang} timezone={tz}
-/profile skills=design,svg hours=any
-/payout
-/as bob
-/post title="{title}" reward=25 currency=usd slots=1 skills=design deliver_in=2d
-/press 1
-/as alice
-/gigs
-/press 1
-/deliver 1 https://example.com/logo.svg
-/as bob
-/press 1
-/as alice
-/wallet
-/receipt
-"""
+async def lifecycle(chats, lang: str, case: dict):
+    """bob posts and pays, alice claims and delivers, bob approves; alice looks at her
+    wallet and receipts. Both read ``lang`` in the zone ``case["tz"]``."""
+    board = await chats.board("Makers")
+    alice, bob = chats.person("alice", at=board), chats.person("bob", at=board)
+    await bob.says(f"/settings locale={lang} timezone={case['tz']}")
+    await alice.says(f"/settings locale={lang} timezone={case['tz']}",
+                     "/profile skills=design,svg hours=any", "/payout")
+    await bob.says(f'/post title="{case["title"]}" reward=25 currency=usd slots=1 '
+                   "skills=design deliver_in=2d")
+    await bob.press(1)
+    await alice.says("/gigs")
+    await alice.press(1)
+    await alice.says("/deliver 1 https://example.com/logo.svg")
+    await bob.press(1)
+    await alice.says("/wallet", "/receipt")
+    return alice, bob
 
 
 @pytest.mark.parametrize("lang", sorted(CASES))
-async def test_one_lifecycle_reads_right_in_each_language(app, lang, tmp_path, monkeypatch):
-    monkeypatch.setenv("GIGBROKER_CONSOLE_FILES", str(tmp_path / "files"))
+async def test_one_lifecycle_reads_right_in_each_language(chats, lang):
     case = CASES[lang]
-    out = flat(await run_script(app, SCRIPT.format(lang=lang, **case)))
-    alice, bob = said_to(out, "alice"), said_to(out, "bob")
+    alice, bob = await lifecycle(chats, lang, case)
+    told_alice, told_bob = flat(alice.told()), flat(bob.told())
     # amounts as the reader writes money, in the card, the Pay button and the releases
-    assert case["money"] in bob and case["fee_total"] in bob
-    assert case["money"] in alice
+    assert case["money"] in told_bob and case["fee_total"] in told_bob
+    assert case["money"] in told_alice
     # plural forms: one slot, in the card before and after the claim
-    assert case["open1"] in alice and case["open0"] in alice
-    assert case["within"] in alice
+    assert case["open1"] in told_alice and case["open0"] in told_alice
+    assert case["within"] in told_alice
     # the deadline in alice's zone and language, with how far off it is
-    assert case["deadline"] in alice, alice
+    assert case["deadline"] in told_alice, told_alice
     if case["tz"] != "UTC":
-        assert " UTC" not in alice and " UTC" not in bob
+        assert " UTC" not in told_alice and " UTC" not in told_bob
     if lang != "en":
-        assert not re.search(r"\d USD", alice + bob)  # never the old "25.00 USD"
-        leaked = sorted(p for p in english_phrases(lang) if p in alice or p in bob)
+        assert not re.search(r"\d USD", told_alice + told_bob)  # never the old "25.00 USD"
+        leaked = sorted(p for p in english_phrases(lang) if p in told_alice or p in told_bob)
         assert not leaked, f"English in a {lang} reply: {leaked}"
     # the receipt: listed, then as a PDF in alice's language with her zone and amounts
-    listed = re.findall(r"#(\d+) · [^\n]*" + re.escape(case["money"]), alice)
-    assert listed, alice
-    out = flat(await run_script(app, f"/as alice\n/receipt {listed[-1]}"))
-    assert "[file] gigbroker-receipt-" in out
-    pdf = (tmp_path / "files" / f"gigbroker-receipt-{listed[-1]}.pdf").read_bytes()
+    listed = re.findall(r"#(\d+) · [^\n]*" + re.escape(case["money"]), told_alice)
+    assert listed, told_alice
+    mark = chats.mark()
+    await alice.says(f"/receipt {listed[-1]}")
+    [pdf] = [f.data for s in alice.sent(mark) for f in s.files
+             if f.name == f"gigbroker-receipt-{listed[-1]}.pdf"]
     shown = flat(pdf_text(pdf))
     assert case["pdf_title"] in shown and case["pdf_date"] in shown, shown
     assert case["money"] in shown and case["title"] in shown, shown
 
 
-async def test_reminders_and_deadlines_use_the_recipients_zone(app):
+async def test_reminders_and_deadlines_use_the_recipients_zone(chats):
     """bob (Berlin, Spanish) posts and extends; alice (Tokyo, Russian) is reminded and
     told of the new deadline in her zone and language; the board says UTC."""
-    out = flat(await run_script(app, """
-/as bob
-/settings locale=es timezone=Europe/Berlin
-/as alice
-/settings locale=ru timezone=Asia/Tokyo
-/profile skills=design hours=any
-/as bob
-/post title="Logo" reward=25 currency=eur slots=2 skills=design deliver_in=2d
-/press 1
-/as alice
-/gigs
-/press 1
-/clock +25h
-/as bob
-/extend 1 1d
-"""))
-    alice, bob = said_to(out, "alice"), said_to(out, "bob")
+    board = await chats.board("Makers")
+    alice, bob = chats.person("alice", at=board), chats.person("bob", at=board)
+    await bob.says("/settings locale=es timezone=Europe/Berlin")
+    await alice.says("/settings locale=ru timezone=Asia/Tokyo", "/profile skills=design hours=any")
+    await bob.says('/post title="Logo" reward=25 currency=eur slots=2 skills=design deliver_in=2d')
+    await bob.press(1)
+    await alice.says("/gigs")
+    await alice.press(1)
+    await chats.clock("+25h")
+    await bob.says("/extend 1 1d")
+    told_alice, told_bob = flat(alice.told()), flat(bob.told())
     # claimed at 2026-06-01 09:00 UTC, due two days later: 18:00 in Tokyo
-    assert "Сдайте работу до 3 июн. 2026 г., 18:00 (через 2 дня)" in alice, alice
-    assert "Напоминание" in alice and "3 июн. 2026 г., 18:00 (через 23 часа)" in alice, alice
+    assert "Сдайте работу до 3 июн. 2026 г., 18:00 (через 2 дня)" in told_alice, told_alice
+    assert "Напоминание" in told_alice and "3 июн. 2026 г., 18:00 (через 23 часа)" in told_alice
     # extended by a day, told to alice in her zone, confirmed to bob in his
-    assert "4 июн. 2026 г., 18:00" in alice, alice
-    assert "4 jun 2026, 11:00" in bob, bob
-    assert "свободно 1 из 2 мест" in alice and "2 de 2 plazas libres" in bob
-    board = "\n".join(line for line in out.splitlines() if line.startswith("[board]")
-                      or line.startswith("        "))
-    assert "slots open" in board and " UTC" in board
+    assert "4 июн. 2026 г., 18:00" in told_alice, told_alice
+    assert "4 jun 2026, 11:00" in told_bob, told_bob
+    assert "свободно 1 из 2 мест" in told_alice and "2 de 2 plazas libres" in told_bob
+    on_board = flat(board.shown())
+    assert "slots open" in on_board and " UTC" in on_board
 
 
 async def test_the_platform_language_counts_until_the_user_chooses_one(app):

@@ -1,5 +1,5 @@
 """Crash tests that really kill: the bot (``tests/crash_driver.py``: the real app
-with the console platform, sandbox payments and its workers) runs a whole money
+with the recording platform, sandbox payments and its workers) runs a whole money
 scenario - fund, claim, deliver, approve and transfer, cancel and refund - with
 ``GIGBROKER_FAILPOINT`` set to each name of ``core.failpoints.FAILPOINTS`` in
 turn, and SIGKILLs itself there. A new process on the same database then runs

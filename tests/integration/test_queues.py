@@ -1,5 +1,5 @@
 """Task queues and "Next similar task" (issue 16 item 2), through the engine and
-the console: a gig whose slots are items, the one-slot-per-freelancer default of
+in chat: a gig whose slots are items, the one-slot-per-freelancer default of
 a multi-slot gig and ``repeat=yes``, the item each claim works on, the next task
 offered after a delivery and an approval, and its one-tap claim. Checked on the
 database (items, claims, ledger) and on what users were told; every refusal
@@ -12,7 +12,6 @@ from sqlalchemy import select
 from core.api import AlreadyClaimed, GigDraft, InvalidTransition, ValidationError
 from core.domain.records import Claim, Gig, GigItem, OutboxMessage
 from core.lifecycle import ledger
-from tests.console_script import run_script, said_to
 
 
 async def refused(snapshot, make, error):
@@ -137,87 +136,56 @@ async def test_a_queue_takes_no_added_slots_and_is_reposted_with_its_items(engin
     assert await items_in_db(engine, copy.id) == [(1, "a"), (2, "b")]
 
 
-async def test_console_queue_with_next_similar_task(app):
-    out = await run_script(app, """
-/as ann
-/profile skills=tagging hours=any
-/as bob
-/post title="Tag images" reward=2 skills=tagging items="cat.jpg|dog.jpg|cow.jpg"
-/press Pay
-/as ann
-/gig 1
-/press Claim
-/deliver a cat
-/as bob
-/press Approve
-/as ann
-/press Next similar task
-/deliver a dog
-/as cid
-/profile skills=tagging hours=any
-/gig 1
-/press Claim
-/as ann
-/press Next similar task
-/mygigs
-/as bob
-/gig 1
-""")
-    ann = said_to(out, "ann")
-    assert "Item 1: cat.jpg" in ann  # the claim card names its item
-    assert "Next similar task: item 2 of 3 on #1 Tag images" in ann
-    assert "Item 2: dog.jpg" in ann
+async def test_queue_in_chat_with_next_similar_task(chats):
+    board = await chats.board("Makers")
+    ann, bob, cid = (chats.person(n, at=board) for n in ("ann", "bob", "cid"))
+    await ann.says("/profile skills=tagging hours=any")
+    await bob.says('/post title="Tag images" reward=2 skills=tagging items="cat.jpg|dog.jpg|cow.jpg"')
+    await bob.press("Pay")
+    await ann.says("/gig 1")
+    await ann.press("Claim")
+    await ann.says("/deliver a cat")
+    await bob.press("Approve")
+    await ann.press("Next similar task")
+    await ann.says("/deliver a dog")
+    await cid.says("/profile skills=tagging hours=any", "/gig 1")
+    await cid.press("Claim")
+    await ann.press("Next similar task")
+    await ann.says("/mygigs")
+    mark = chats.mark()
+    await bob.says("/gig 1")
+    told = ann.told()
+    assert "Item 1: cat.jpg" in told  # the claim card names its item
+    assert "Next similar task: item 2 of 3 on #1 Tag images" in told
+    assert "Item 2: dog.jpg" in told
     # cid took the last item before ann pressed: the stale offer says so, politely
-    stale = ann.rsplit("Next similar task: item 3 of 3", 1)[1]
+    stale = told.rsplit("Next similar task: item 3 of 3", 1)[1]
     assert "No slot left on gig #1" in stale
     assert "item: dog.jpg" in stale.split("As a freelancer", 1)[1]  # /mygigs
-    bob = said_to(out, "bob")
-    assert "1 of 3 items done · 0 open" in out.rsplit("bob> /gig 1", 1)[1]  # the card
-    assert "ann started on your queue #1 Tag images: item 1 of 3" in bob
-    claims = await app.engine.view(lambda t: sorted(
+    assert "1 of 3 items done · 0 open" in chats.shown(mark)  # the card
+    assert "ann started on your queue #1 Tag images: item 1 of 3" in bob.told()
+    claims = await chats.app.engine.view(lambda t: sorted(
         (c.slot_no, c.status) for c in t.s.scalars(select(Claim))))
     assert claims == [(1, "approved"), (2, "delivered"), (3, "active")]
 
 
-async def test_console_guided_post_takes_items_typed_or_as_a_csv_file(app, tmp_path):
-    csv = tmp_path / "photos.csv"
-    csv.write_bytes(b"\xef\xbb\xbfurl;label\nhttp://x/1.jpg;cat\n\nhttp://x/2.jpg;dog\n")
-    out = await run_script(app, f"""
-/as bob
-/post
-Tag photos
--
-2 usd
-cat.jpg|dog.jpg|cat.jpg
-/file {tmp_path / "missing.csv"}
-/file {csv}
-tagging
--
--
--
--
--
-/post
-Count birds
--
-1 usd
-north|south
-design
--
--
--
--
--
-""")
-    bob = said_to(out, "bob")
-    assert "Item 3 repeats item 1" in bob  # the typed list: refused at its step
-    assert "Usage: /file PATH" in out
-    assert "1. url: http://x/1.jpg; label: cat" in bob and "0 of 2 items done" in bob
-    gigs = await app.engine.view(lambda t: [
+async def test_guided_post_takes_items_typed_or_as_a_csv_file(chats):
+    board = await chats.board("Makers")
+    bob = chats.person("bob", at=board)
+    await bob.says("/post", "Tag photos", "-", "2 usd", "cat.jpg|dog.jpg|cat.jpg")
+    await bob.sends_file("photos.csv",
+                         b"\xef\xbb\xbfurl;label\nhttp://x/1.jpg;cat\n\nhttp://x/2.jpg;dog\n")
+    await bob.says("tagging", "-", "-", "-", "-", "-")
+    await bob.says("/post", "Count birds", "-", "1 usd", "north|south", "design",
+                   "-", "-", "-", "-", "-")
+    told = bob.told()
+    assert "Item 3 repeats item 1" in told  # the typed list: refused at its step
+    assert "1. url: http://x/1.jpg; label: cat" in told and "0 of 2 items done" in told
+    gigs = await chats.app.engine.view(lambda t: [
         (g.title, g.slots, g.item_count) for g in t.s.scalars(select(Gig).order_by(Gig.id))])
     assert gigs == [("Tag photos", 2, 2), ("Count birds", 2, 2)]
-    assert await items_in_db(app.engine, 1) == [(1, "url: http://x/1.jpg; label: cat"),
-                                               (2, "url: http://x/2.jpg; label: dog")]
+    assert await items_in_db(chats.app.engine, 1) == [(1, "url: http://x/1.jpg; label: cat"),
+                                                     (2, "url: http://x/2.jpg; label: dog")]
 
 
 async def test_a_double_tap_on_next_similar_task_takes_one_item(engine, world):

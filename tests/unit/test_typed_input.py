@@ -202,18 +202,14 @@ async def test_rate_refuses_a_superscript_star_count(app):
     assert "stars must be a number" in text_of(replies)
 
 
-# -- the console, as a user types into it ----------------------------------------------
-async def test_console_session_reads_phone_input(app):
-    import io
-
-    from adapters.console.session import ConsoleSession
-    out = io.StringIO()
-    script = ("/as ana\n/post title=“Logo in SVG” reward=12,50 currency=eur\n/press ²\n"
-              "/gig ²\n/profile hours=9-5\n")
-    await ConsoleSession(app, out).run(io.StringIO(script))
-    printed = out.getvalue()
-    assert "€12.50 per slot" in printed and "#1 Logo in SVG" in printed
-    assert "id must be a number" in printed and "I read 9-5 as 09:00-17:00" in printed
-    assert "something went wrong" not in printed and "Traceback" not in printed
-    ana = await app.conversation.actor("console", "ana", "ana")
-    assert await titles(app, ana.user_id) == ["Logo in SVG"]
+# -- in chat, as a user types it --------------------------------------------------------
+async def test_a_chat_reads_phone_input(chats):
+    board = await chats.board("Makers")
+    ana = chats.person("ana", at=board)
+    await ana.says("/post title=“Logo in SVG” reward=12,50 currency=eur", "/gig ²",
+                   "/profile hours=9-5")
+    told = chats.shown()
+    assert "€12.50 per slot" in told and "#1 Logo in SVG" in told
+    assert "id must be a number" in told and "I read 9-5 as 09:00-17:00" in told
+    assert "something went wrong" not in told and "Traceback" not in told
+    assert await titles(chats.app, await ana.user_id()) == ["Logo in SVG"]
