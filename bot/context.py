@@ -21,6 +21,7 @@ class Context:
     place: Place
     _: Callable[..., str]
     public_base_url: str = ""
+    modal_forms: bool = False  # the actor's platform opens a form as one dialog
 
     @property
     def user_id(self) -> int:

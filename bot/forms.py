@@ -116,7 +116,7 @@ async def start(ctx: Context, name: str, *, context: dict | None = None,
     ctx_data = context or {}
     if entry.before is not None:
         await entry.before(ctx, ctx_data)  # a refusal now, not after the user typed answers
-    if ctx.actor.platform == "discord":
+    if ctx.modal_forms:
         return [Reply(Rich().add(ctx._(entry.spec.title)), private=True,
                       form=FormRequest(entry.spec, ctx_data, 0, values))]
     index = _next_field(entry.spec, values)
@@ -203,7 +203,7 @@ async def submit(ctx: Context, name: str, values: dict, context: dict) -> list[R
         replies = await entry.submit(ctx, values, context)
     except ValidationError as exc:
         names = [f.name for f in entry.spec.fields]
-        if ctx.actor.platform == "discord":
+        if ctx.modal_forms:
             if exc.field not in names:
                 await clear(ctx)  # the modal cannot fix it: nothing to reopen
             raise

@@ -13,6 +13,7 @@ import uuid
 from bot import forms
 from bot.commands import load_all
 from bot.context import Context
+from bot.delivery.platform import Capabilities
 from bot.conversation import Actor, Place, PlaceKind, Reply, Rich
 from bot.payloads import BadPayload, decode
 from bot.registry import REGISTRY, coerce_args, parse_text_args
@@ -37,6 +38,15 @@ class Conversation:
     def __init__(self, engine: Engine, *, public_base_url: str = "") -> None:
         self.engine = engine
         self.public_base_url = public_base_url
+        self.modal_platforms: set[str] = set()  # whose forms open as one dialog
+
+    def serve(self, platform: str, capabilities: Capabilities) -> None:
+        """Events come from ``platform``, which can do what ``capabilities`` says
+        (each adapter says so once, at start)."""
+        if capabilities.modals:
+            self.modal_platforms.add(platform)
+        else:
+            self.modal_platforms.discard(platform)
 
     @property
     def test_money(self) -> bool:
@@ -73,7 +83,8 @@ class Conversation:
         return Place(platform, kind, str(chat_id), community.id, community.name, thread_id)
 
     def context(self, actor: Actor, place: Place) -> Context:
-        return Context(self.engine, actor, place, translator(actor.locale), self.public_base_url)
+        return Context(self.engine, actor, place, translator(actor.locale), self.public_base_url,
+                       modal_forms=actor.platform in self.modal_platforms)
 
     # -- events ----------------------------------------------------------------
     async def command(self, actor: Actor, place: Place, name: str,

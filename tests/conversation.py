@@ -48,6 +48,7 @@ class Chats:
             platform = RecordingPlatform(name=name, capabilities=capabilities or Capabilities())
             self.deliveries[name] = self.app.dispatcher.register(
                 PlatformDelivery(self.app.engine, platform))
+            self.app.conversation.serve(name, platform.capabilities)
         return self.deliveries[name].platform
 
     async def board(self, name: str, *, platform: str = DEFAULT_PLATFORM,

@@ -131,6 +131,7 @@ class ConsoleSession:
         self._latest: dict[str | None, tuple[int, list[Button]]] = {}
         self.delivery = app.dispatcher.register(PlatformDelivery(app.engine,
                                                                  ConsolePlatform(self)))
+        app.conversation.serve(self.delivery.platform.name, self.delivery.platform.capabilities)
 
     async def setup(self) -> None:
         community = await self.app.engine.ensure_board(CONSOLE, "console", "Console board", BOARD)

@@ -102,6 +102,7 @@ class DiscordAdapter:
         self._shown: dict[tuple[str, str], str] = {}  # (channel, message) -> digest last sent
         self._closed_threads: set[int] = set()
         self.delivery = PlatformDelivery(self.engine, self)
+        app.conversation.serve(self.name, self.capabilities)
 
     async def ensure_ready(self) -> None:
         if self.client.is_closed():

@@ -105,6 +105,7 @@ class TelegramService:
         self.notifier = TelegramPlatform(self.sender, policy=BULK)  # notifications and cards
         self.delivery = PlatformDelivery(app.engine, self.notifier, interactive=TelegramPlatform(
             self.sender, policy=INTERACTIVE))
+        app.conversation.serve(self.notifier.name, self.notifier.capabilities)
         self.handlers = Handlers(app.conversation, self.delivery.replies, on_started=self._started)
         self._add_handlers()
         # several processes (PostgreSQL): each sender's updates in order, via the inbox
