@@ -12,7 +12,8 @@ A message id is
 - a literal button label in the card, notification and command modules;
 - the template of a refusal raised as ``core.domain.errors.DomainError`` (or a
   subclass) anywhere in ``core``, ``bot`` and ``adapters``
-  (``bot.service.error_reply`` translates it)."""
+  (``bot.service.error_reply`` translates it); a ``Plural("one", "other",
+  count=...)`` template is a message with plural forms."""
 from __future__ import annotations
 
 import ast
@@ -166,6 +167,31 @@ def error_template(node: ast.Call) -> ast.expr | None | bool:
     return next((k.value for k in node.keywords if k.arg == "template"), None)
 
 
+def is_plural_template(node: ast.expr | None) -> bool:
+    """``Plural("{n} item", "{n} items", count="n")`` with two literal forms."""
+    return (isinstance(node, ast.Call) and call_name(node) == "Plural" and len(node.args) >= 2
+            and is_str(node.args[0]) and is_str(node.args[1]))
+
+
+def plural_count(node: ast.Call) -> str | None:
+    """The parameter a ``Plural`` template counts by (``n`` unless given)."""
+    given = node.args[2] if len(node.args) > 2 else next(
+        (k.value for k in node.keywords if k.arg == "count"), None)
+    if given is None:
+        return "n"
+    return given.value if is_str(given) else None
+
+
+def template_parts(node: ast.expr | None) -> list[ast.Constant | ast.Call]:
+    """The templates an error's template argument can be: literals and ``Plural``
+    calls (``a if c else Plural(...)`` gives both)."""
+    if is_plural_template(node):
+        return [node]
+    if isinstance(node, ast.IfExp):
+        return template_parts(node.body) + template_parts(node.orelse)
+    return list(label_literals(node))
+
+
 def has_words(template: str) -> bool:
     """'{message}' (a provider's own text passed through) is not worth an entry."""
     return any(ch.isalpha() for ch in re.sub(r"\{[^{}]*\}", "", template))
@@ -192,9 +218,12 @@ def messages_in(tree: ast.Module, path: Path, *, texts: bool, errors: bool) -> I
         if errors:
             arg = error_template(call)
             if arg is not False:
-                for const in label_literals(arg):
-                    if has_words(const.value):
-                        yield Msg(const.value, where, const.lineno)
+                for part in template_parts(arg):
+                    if isinstance(part, ast.Call):
+                        one, other = part.args[0], part.args[1]
+                        yield Msg(one.value, where, one.lineno, plural=other.value)
+                    elif has_words(part.value):
+                        yield Msg(part.value, where, part.lineno)
 
 
 def literal_msgids() -> list[Msg]:

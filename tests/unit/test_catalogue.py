@@ -27,8 +27,8 @@ from bot.texts import CATALOGUES, LANGUAGES, pick_locale, translator
 from bot.texts import catalogues as po
 from bot.texts.extraction import (
     ROOT, Msg, call_name, error_classes, error_msgids, error_source_files, first_arg,
-    is_button_module, is_plural, is_str, label_literals, literal_msgids, ordered_calls, parsed,
-    rel, source_files, translator_names,
+    is_button_module, is_plural, is_plural_template, is_str, label_literals, literal_msgids,
+    ordered_calls, parsed, plural_count, rel, source_files, template_parts, translator_names,
 )
 from bot.texts.extraction import is_translation as _is_translation
 
@@ -157,25 +157,33 @@ def test_msgids_are_literals_not_built_strings():
     assert not bad, f"message ids built at runtime: {bad}"
 
 
+def _is_template(node: ast.expr) -> bool:
+    return is_str(node) or is_plural_template(node)
+
+
 def test_error_templates_are_literals():
     """``raise NoSlotLeft(f"... {gig.id} ...")`` cannot be translated: the template must
-    be a literal (or a conditional choice of literals) and values go in as kwargs."""
+    be a literal, a ``Plural`` of two literals counted by a literal parameter name (or a
+    conditional choice of those) and values go in as kwargs."""
     bad = []
     for path in error_source_files():
         for call in ordered_calls(parsed(path)):
             arg = error_template(call)
             if arg is False:
                 continue
-            if arg is None or not label_literals(arg) or (
+            parts = template_parts(arg)
+            if arg is None or not parts or (
                     isinstance(arg, ast.IfExp) and not all(
-                        is_str(v) for v in (arg.body, arg.orelse))):
+                        _is_template(v) for v in (arg.body, arg.orelse))) or any(
+                    isinstance(p, ast.Call) and plural_count(p) is None for p in parts):
                 bad.append(f"{rel(path)}:{call.lineno} {ast.unparse(call)[:80]}")
     assert not bad, "templates built at runtime:\n" + "\n".join(bad)
 
 
 def test_error_templates_get_their_parameters():
     """Each ``raise SomeError("... {x} ...", x=...)`` passes every placeholder as a plain
-    name (no attribute, index or format spec, which a translator cannot rely on)."""
+    name (no attribute, index or format spec, which a translator cannot rely on); a
+    ``Plural`` template also passes its count and uses it in the plural form."""
     bad = []
     for path in error_source_files():
         for call in ordered_calls(parsed(path)):
@@ -183,7 +191,17 @@ def test_error_templates_get_their_parameters():
             if arg is False or any(k.arg is None for k in call.keywords):
                 continue
             given = {k.arg for k in call.keywords}
-            for const in label_literals(arg):
+            consts = []
+            for part in template_parts(arg):
+                if isinstance(part, ast.Call):
+                    count = plural_count(part)
+                    if count not in given or count not in placeholders(part.args[1].value):
+                        bad.append(f"{rel(path)}:{part.lineno} Plural counts by {count!r}, "
+                                   f"not a placeholder it is given")
+                    consts += part.args[:2]
+                else:
+                    consts.append(part)
+            for const in consts:
                 fields = [(f, spec, conv) for _, f, spec, conv
                           in string.Formatter().parse(const.value) if f is not None]
                 if fields and ("template" in given or "field" in given):
