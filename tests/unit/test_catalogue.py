@@ -111,10 +111,11 @@ def runtime_msgids() -> list[Msg]:
 
 
 def all_msgids() -> dict[str, Msg]:
-    """Every message id, mapped to its first occurrence (source order)."""
+    """Every message, by its catalogue key (``Msg.key``: the id, or context + EOT + id),
+    mapped to its first occurrence (source order)."""
     out: dict[str, Msg] = {}
     for msg in literal_msgids() + error_msgids() + runtime_msgids():
-        out.setdefault(msg.msgid, msg)
+        out.setdefault(msg.key, msg)
     return out
 
 
@@ -267,8 +268,8 @@ def test_every_command_has_help_in_every_language(lang):
 def test_every_msgid_has_a_translation(lang):
     cat = CATALOGUES[lang]
     missing = [f"{m.where()}: {m.msgid!r}" for m in all_msgids().values()
-               if m.plural is None and not (isinstance(cat.get(m.msgid), str)
-                                            and cat[m.msgid].strip())]
+               if m.plural is None and not (isinstance(cat.get(m.key), str)
+                                            and cat[m.key].strip())]
     assert not missing, f"{lang}: {len(missing)} untranslated:\n" + "\n".join(missing)
 
 
@@ -312,15 +313,18 @@ def test_the_template_holds_what_the_code_says():
     from babel.messages.pofile import read_po
     with (ROOT / "babel.cfg").open() as fh:
         method_map, options_map = parse_mapping_cfg(fh)
+    def key(msgid, context) -> str:
+        return Msg(msgid, "", context=context).key
     found = set()
     for top in ("bot", "adapters", "core"):
-        for _file, _line, message, _c, _ctx in extract_from_dir(
+        for _file, _line, message, _c, context in extract_from_dir(
                 ROOT / top, method_map, options_map):
-            found.add(message[0] if isinstance(message, tuple) else message)
-    source = {m.msgid for m in literal_msgids() + error_msgids()}
+            found.add(key(message[0] if isinstance(message, tuple) else message, context))
+    source = {m.key for m in literal_msgids() + error_msgids()}
     assert found == source
     with po.POT.open("rb") as fh:
-        template = {m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(fh) if m.id}
+        template = {key(m.id[0] if isinstance(m.id, tuple) else m.id, m.context)
+                    for m in read_po(fh) if m.id}
     assert found - template == set(), "run python -m bot.texts update"
     assert all_msgids().keys() <= template | set(), sorted(set(all_msgids()) - template)
 
