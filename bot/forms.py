@@ -19,7 +19,7 @@ from typing import Awaitable, Callable
 
 from bot.context import Context
 from bot.conversation import FieldSpec, FormRequest, FormSpec, Reply, Rich
-from bot.refusal_terms import translated_params
+from bot.refusal_terms import refusal_text
 from bot.texts import N_
 from core.api import ConversationState, DomainError, FormChanged, ValidationError
 
@@ -91,7 +91,7 @@ def _next_field(spec: FormSpec, values: dict, start: int = 0) -> int | None:
 
 def error_text(ctx: Context, exc: DomainError) -> str:
     """A domain error's text in the actor's language (its template is a message id)."""
-    return ctx._(exc.template, **translated_params(ctx._, exc.params))
+    return refusal_text(ctx._, exc)
 
 
 def prompt_for(ctx: Context, spec: FormSpec, index: int, error: str | None = None) -> Reply:

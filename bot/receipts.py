@@ -111,10 +111,9 @@ def _render_pdf(r: Receipt, _: _) -> bytes:
     pdf = FPDF(format="A4")
     pdf.set_compression(False)
     pdf.set_creation_date(r.at)
-    family, covered = receipt_fonts.setup(pdf)
-
-    def _latin1(value: str) -> str:  # the name it had when only Latin-1 printed
-        return receipt_fonts.printable(value, covered)
+    fonts = receipt_fonts.setup(pdf)
+    family = fonts.family
+    _latin1 = fonts.printable  # the name it had when only Latin-1 printed
     pdf.set_title(_latin1(f"{PLATFORM} {titles[r.kind]} #{r.number}"))
     pdf.set_author(PLATFORM)
     pdf.set_margins(20, 20, 20)

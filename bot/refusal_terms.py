@@ -1,15 +1,19 @@
-"""The words refusals fill into their templates, translated like the templates:
-state names (``Gig #3 is {state}``), field labels (``Write the {name} like 90m``),
-argument names (``/resolve needs {name}``). Core raises them in English (its message
-ids); ``bot.forms.error_text`` translates each parameter listed in ``WORD_PARAMS``
-that the catalogue knows, so a Spanish refusal never carries an English word."""
+"""Refusals (``core.api.DomainError``) as text in the reader's language, and the words
+they fill into their templates, translated like the templates: state names (``Gig #3
+is {state}``), field labels (``Write the {name} like 90m``), argument names
+(``/resolve needs {name}``). Core raises them in English (its message ids);
+``refusal_text`` translates the template and each parameter listed in
+``WORD_PARAMS`` that the catalogue knows, so a Spanish refusal never carries an
+English word. A template about a count (``core.api.Plural``: "At most {max_skills}
+skills") is a plural message: the form is picked by the reader's rule (Russian: 1
+навык, 2 навыка, 5 навыков, 21 навык) and the count written as they write numbers."""
 from __future__ import annotations
 
 from typing import Callable
 
-from bot.texts import N_
-from bot.texts.formats import money
-from core.api import Amount
+from bot.texts import N_, Translator
+from bot.texts.formats import money, number
+from core.api import Amount, DomainError
 
 WORD_PARAMS = frozenset({"name", "state", "field", "what", "usage"})  # usage: its example
 
@@ -49,3 +53,15 @@ def translated_params(_: Callable[..., str], params: dict[str, object]) -> dict[
             return money(value.minor, value.currency)
         return _(value) if key in WORD_PARAMS and isinstance(value, str) and value else value
     return {k: one(k, v) for k, v in params.items()}
+
+
+def refusal_text(_: Translator, exc: DomainError) -> str:
+    """``exc`` in the language of ``_``: its template (or, for a ``Plural``, the form
+    for its count) filled in with its translated parameters."""
+    params = translated_params(_, exc.params)
+    plural = getattr(exc, "plural", None)
+    if plural is None:
+        return _(exc.template, **params)
+    count = exc.params[plural.count]
+    params[plural.count] = number(count)
+    return _.ngettext(plural.one, plural.other, count, **params)

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 
-from core.api import ValidationError, read_whole_number
+from core.api import Plural, ValidationError, read_whole_number
 
 MAX_ARGS_TEXT = 6000
 
@@ -124,8 +124,9 @@ def parse_text_args(spec: CommandSpec, text: str) -> dict[str, object]:
     """'42 share=10 note="half done"' -> {'claim': '42', 'share': '10', 'note': 'half done'}."""
     text = (text or "").strip()
     if len(text) > MAX_ARGS_TEXT:
-        raise ValidationError("arguments", "That is too long ({length} characters).",
-                              length=f"{len(text):,}")
+        raise ValidationError("arguments", Plural("That is too long ({length} character).",
+                                                  "That is too long ({length} characters).",
+                                                  count="length"), length=len(text))
     if not text:
         return {}
     rest_arg = next((a for a in spec.args if a.kind == "text"), None)

@@ -34,10 +34,8 @@ def _render(st: MonthStatement, _: Translate, describe: Describe) -> bytes:
     pdf.set_compression(False)
     pdf.set_creation_date(datetime.now(timezone.utc))
     pdf.set_author(PLATFORM)
-    family, covered = receipt_fonts.setup(pdf, ("", "B"))
-
-    def clean(value: str) -> str:
-        return receipt_fonts.printable(value, covered)
+    fonts = receipt_fonts.setup(pdf, ("", "B"))
+    family, clean = fonts.family, fonts.printable
     month = month_name(st.month)
     pdf.set_title(clean(f"{PLATFORM} {_('Monthly statement')} {month}"))
     pdf.set_margins(15, 15, 15)

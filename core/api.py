@@ -36,7 +36,7 @@ from core.reports import (
 # -- errors --------------------------------------------------------------------
 from core.domain.errors import (
     AlreadyClaimed, Banned, ClaimLimitReached, DomainError, InvalidTransition, NoSlotLeft,
-    NotAllowed, NotFound, PaymentFailed, ValidationError,
+    NotAllowed, NotFound, PaymentFailed, Plural, ValidationError,
 )
 
 # -- domain events -------------------------------------------------------------
@@ -165,3 +165,4 @@ __all__ = [
 # -- several processes on one database (roles): compare-and-swap form state -------
 from core.domain.errors import FormChanged  # noqa: E402
 __all__ += ["FormChanged", "UpdateTakenOver"]
+__all__ += ["Plural"]  # refusal templates with plural forms (core.domain.errors)

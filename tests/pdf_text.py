@@ -64,10 +64,15 @@ def pdf_text(data: bytes) -> str:
         if not stream or b" Tj" not in stream.group(1):
             continue
         cmap: dict[int, str] = {}
-        for token in re.finditer(rb"/(F\d+) [\d.]+ Tf|BT|\(((?:\\.|[^\\)])*)\) Tj",
-                                 stream.group(1), re.S):
+        saved: list[dict[int, str]] = []  # q ... Q: the font is graphics state
+        for token in re.finditer(rb"/(F\d+) [\d.]+ Tf|BT|(?<!\S)[qQ](?=\s)|"
+                                 rb"\(((?:\\.|[^\\)])*)\) Tj", stream.group(1), re.S):
             if token.group(1):
                 cmap = names.get(token.group(1), {})
+            elif token.group(0) == b"q":
+                saved.append(cmap)
+            elif token.group(0) == b"Q":
+                cmap = saved.pop() if saved else cmap
             elif token.group(0) == b"BT":
                 lines.append("")
             else:

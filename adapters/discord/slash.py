@@ -2,7 +2,9 @@
 ``/mod`` groups (adapters/discord/command_names.py says which command is where)
 whose subcommands are the registry's commands, with typed options (integer ranges,
 fixed choices, string lengths), descriptions from the catalogue (<= 100 chars)
-and their translations as Discord localizations (``CatalogueTranslator``).
+and, through ``CatalogueTranslator``, Discord localizations of the descriptions and
+of the names of commands, options and choices (``adapters/discord/localized_names.py``
+checks every name against Discord's rules first).
 
 A few options are Discord-typed where Discord can do better than text: the
 board channel and moderator role of ``/gig board``, the member of ``/gig ban``,
@@ -18,13 +20,15 @@ from typing import Any, Awaitable, Callable
 
 import discord
 from discord import app_commands
-from discord.app_commands import Choice, Range, locale_str
+from discord.app_commands import Choice, Range, TranslationContextLocation as Where, locale_str
 
 from bot.registry import REGISTRY, ArgSpec, CommandSpec
-from bot.texts import LANGUAGES, N_, pick_locale, translator
+from bot.texts import LANGUAGES, N_, language_name, pick_locale, translator
 from core.api import CURRENCY_EXPONENTS
 
 from adapters.discord.command_names import GROUP_HELP, MAX_SUBCOMMANDS, RENAMES, group_of
+from adapters.discord.localized_names import (
+    COMMAND, OPTION, localized_choice, localized_siblings)
 from adapters.discord.render import clip
 
 log = logging.getLogger(__name__)
@@ -144,6 +148,11 @@ def options_for(spec: CommandSpec) -> list[Option]:
     return sorted(options, key=lambda o: not o.required)[:25]
 
 
+def choice_name(option: str, value: str) -> str:
+    """What a fixed choice is called in the picker: a language by its own name."""
+    return language_name(value) if option in ("locale", "language") else value
+
+
 def make_command(spec: CommandSpec, on_command: OnCommand) -> app_commands.Command:
     options = options_for(spec)
 
@@ -160,7 +169,11 @@ def make_command(spec: CommandSpec, on_command: OnCommand) -> app_commands.Comma
     callback.__qualname__ = callback.__name__ = f"gig_{spec.name}"
     callback.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
         o.name: described(o.help) for o in options}
-    choices = {o.name: [Choice(name=c, value=c) for c in o.choices] for o in options if o.choices}
+    # a locale_str name: discord.py then asks the translator for the option's name too
+    callback.__discord_app_commands_param_rename__ = {  # type: ignore[attr-defined]
+        o.name: locale_str(o.name) for o in options}
+    choices = {o.name: [Choice(name=choice_name(o.name, c), value=c) for c in o.choices]
+               for o in options if o.choices}
     if choices:
         callback.__discord_app_commands_param_choices__ = choices  # type: ignore[attr-defined]
     command = app_commands.Command(name=RENAMES.get(spec.name, spec.name),
@@ -186,18 +199,34 @@ def build_groups(on_command: OnCommand) -> list[app_commands.Group]:
     return list(groups.values())
 
 
+def _siblings(context: app_commands.TranslationContextTypes) -> tuple[str, ...]:
+    """The names a command's or option's localised name must differ from."""
+    data = context.data
+    if context.location is Where.parameter_name:
+        return tuple(p.name for p in data.command.parameters)
+    parent = getattr(data, "parent", None)
+    return tuple(c.name for c in parent.commands) if parent is not None else tuple(GROUP_HELP)
+
+
 class CatalogueTranslator(app_commands.Translator):
-    """Descriptions and choice names in every catalogue language, as Discord
-    localizations (es -> es-ES and es-419). Names stay as they are, so commands
-    are the same everywhere."""
+    """Descriptions and the names of commands, subcommands, options and choices in every
+    catalogue language, as Discord localizations (es -> es-ES and es-419). A name that
+    Discord would refuse is left out (``localized_names``); the English name stays the
+    command's name everywhere."""
 
     async def translate(self, string: locale_str, locale: discord.Locale,
                         context: app_commands.TranslationContextTypes) -> str | None:
-        msgid = string.extras.get("msgid")
-        if not msgid:
-            return None
         lang = pick_locale(locale.value)
         if lang == "en":
+            return None
+        where = context.location
+        if where in (Where.command_name, Where.group_name, Where.parameter_name):
+            kind = OPTION if where is Where.parameter_name else COMMAND
+            return localized_siblings(lang, kind, _siblings(context)).get(string.message)
+        if where is Where.choice_name:
+            return localized_choice(lang, string.message)
+        msgid = string.extras.get("msgid")
+        if not msgid:
             return None
         text = translator(lang)(msgid)
         return clip(text, DESCRIPTION_LIMIT) if text != msgid else None

@@ -7,7 +7,10 @@ see ``bot.texts.catalogues``). ``translator(locale)`` returns a ``_``-like
 - ``_("Deliver by {t}", t=...)``: one message, ``str.format`` placeholders;
 - ``_.ngettext("{n} slot open", "{n} slots open", n)``: a message with plural
   forms by the language's rule (Russian has three); ``n`` is also the
-  ``{n}`` placeholder unless given, written as the reader writes numbers.
+  ``{n}`` placeholder unless given, written as the reader writes numbers;
+- ``_.pgettext("Discord command name ...", "post")``: a message in a context
+  (gettext's ``msgctxt``), for short ids that mean something else elsewhere;
+  ``NC_(context, msgid)`` marks one for the catalogue.
 
 Amounts, dates and times are formatted for the current reader
 (``bot.texts.reader``, ``bot.texts.formats``)."""
@@ -52,6 +55,10 @@ class Translator:
         text = self._t.ngettext(singular, plural, count)
         return _filled(text, singular if count == 1 else plural, kwargs)
 
+    def pgettext(self, context: str, msgid: str, /, **kwargs: object) -> str:
+        """``msgid`` as meant in ``context`` (its ``msgctxt`` in the catalogue)."""
+        return _filled(self._t.pgettext(context, msgid), msgid, kwargs)
+
     def __repr__(self) -> str:
         return f"Translator({self.locale!r})"
 
@@ -81,6 +88,11 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+def NC_(context: str, msgid: str) -> str:
+    """Mark a message id in a context (``Translator.pgettext``) for the catalogue."""
+    return msgid
+
+
 class _Catalogues(Mapping):
     """``CATALOGUES[lang]``: msgid -> translation (singular messages), read from the
     ``.po`` files on first use (tests and tools; the bot itself uses ``translator``)."""
@@ -98,5 +110,5 @@ class _Catalogues(Mapping):
 
 
 CATALOGUES = _Catalogues()
-__all__ = ["CATALOGUES", "LANGUAGES", "N_", "Translator", "language_name", "pick_locale",
-           "translator"]
+__all__ = ["CATALOGUES", "LANGUAGES", "NC_", "N_", "Translator", "language_name",
+           "pick_locale", "translator"]

@@ -15,8 +15,8 @@ ahead of time with ``compile``).
 
 ``update`` also merges translations kept as Python dicts (``MESSAGES = {msgid:
 text}``; a plural as a list of forms): ``bot/texts/<lang>.py`` and
-``bot/texts/<lang>_new_*.py`` fill the entries of ``<lang>.po`` that are still
-empty (``--overwrite``: replace what the ``.po`` says too), and are deleted once merged
+``bot/texts/<lang>_new_*.py`` (a message in a context keyed ``"context\\x04msgid"``) fill
+the entries of ``<lang>.po`` that are still empty (``--overwrite``: replace what the ``.po`` says too), and are deleted once merged
 (``--keep`` keeps them)."""
 from __future__ import annotations
 
@@ -83,11 +83,12 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict[str, str]:
-    """msgid -> translation of the singular messages of ``lang`` (empty: English)."""
+    """msgid -> translation of the singular messages of ``lang`` (empty: English); a
+    message with a context is keyed ``context + "\\x04" + msgid``, as in a ``.mo``."""
     if lang == SOURCE:
         return {}
-    return {m.id: m.string for m in _read(lang) if m.id and isinstance(m.id, str)
-            and m.string and not m.fuzzy}
+    return {(f"{m.context}\x04{m.id}" if m.context else m.id): m.string for m in _read(lang)
+            if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
 
 
 @lru_cache(maxsize=None)
@@ -164,7 +165,8 @@ def merge_dicts(*, keep: bool = False, overwrite: bool = False) -> None:
                 if msgid not in texts or isinstance(text, (list, tuple)):
                     texts[msgid] = text
         for msgid, text in texts.items():
-            message = cat.get(msgid)
+            context, _, bare = msgid.rpartition("\x04")  # "context\x04msgid": in a context
+            message = cat.get(bare, context=context or None)
             if message is None:
                 continue
             forms = list(text) if isinstance(text, (list, tuple)) else [text]

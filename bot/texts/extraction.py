@@ -9,10 +9,14 @@ A message id is
   ``adapters/``;
 - the two first literals of ``ngettext(singular, plural, n)`` (``_.ngettext``,
   ``ctx._.ngettext``): a message with plural forms;
+- the two literals of ``NC_(context, msgid)`` and ``pgettext(context, msgid)``: a
+  message in a context (``msgctxt``; the context may be a module-level string
+  constant, ``COMMAND = "Discord command name..."``);
 - a literal button label in the card, notification and command modules;
 - the template of a refusal raised as ``core.domain.errors.DomainError`` (or a
   subclass) anywhere in ``core``, ``bot`` and ``adapters``
-  (``bot.service.error_reply`` translates it)."""
+  (``bot.service.error_reply`` translates it); a ``Plural("one", "other",
+  count=...)`` template is a message with plural forms."""
 from __future__ import annotations
 
 import ast
@@ -29,6 +33,8 @@ ERROR_SOURCE_DIRS = (BOT_DIR, ROOT / "adapters", ROOT / "core")
 ERROR_BASES = {"DomainError"}  # subclasses are found in the source (see error_classes)
 MARKERS = {"_", "N_"}  # translate now / mark for the catalogue
 PLURAL_MARKERS = {"ngettext"}
+CONTEXT_MARKERS = {"NC_", "pgettext"}  # (context, msgid)
+CONTEXT_SEP = "\x04"  # gettext's: a catalogue key is context + CONTEXT_SEP + msgid
 BUTTON_MODULES = ("cards.py", "notifications.py", "commands/*.py")
 
 
@@ -38,6 +44,12 @@ class Msg:
     source: str  # "bot/cards.py", or where a runtime-only id comes from
     line: int = 0
     plural: str | None = None  # the plural message id of an ngettext message
+    context: str | None = None  # the msgctxt of an NC_ / pgettext message
+
+    @property
+    def key(self) -> str:
+        """How catalogues (``bot.texts.CATALOGUES``) key it: gettext's context + EOT + id."""
+        return f"{self.context}{CONTEXT_SEP}{self.msgid}" if self.context else self.msgid
 
     def where(self) -> str:
         return f"{self.source}:{self.line}" if self.line else self.source
@@ -166,18 +178,56 @@ def error_template(node: ast.Call) -> ast.expr | None | bool:
     return next((k.value for k in node.keywords if k.arg == "template"), None)
 
 
+def is_plural_template(node: ast.expr | None) -> bool:
+    """``Plural("{n} item", "{n} items", count="n")`` with two literal forms."""
+    return (isinstance(node, ast.Call) and call_name(node) == "Plural" and len(node.args) >= 2
+            and is_str(node.args[0]) and is_str(node.args[1]))
+
+
+def plural_count(node: ast.Call) -> str | None:
+    """The parameter a ``Plural`` template counts by (``n`` unless given)."""
+    given = node.args[2] if len(node.args) > 2 else next(
+        (k.value for k in node.keywords if k.arg == "count"), None)
+    if given is None:
+        return "n"
+    return given.value if is_str(given) else None
+
+
+def template_parts(node: ast.expr | None) -> list[ast.Constant | ast.Call]:
+    """The templates an error's template argument can be: literals and ``Plural``
+    calls (``a if c else Plural(...)`` gives both)."""
+    if is_plural_template(node):
+        return [node]
+    if isinstance(node, ast.IfExp):
+        return template_parts(node.body) + template_parts(node.orelse)
+    return list(label_literals(node))
+
+
 def has_words(template: str) -> bool:
     """'{message}' (a provider's own text passed through) is not worth an entry."""
     return any(ch.isalpha() for ch in re.sub(r"\{[^{}]*\}", "", template))
 
 
+def string_constants(tree: ast.Module) -> dict[str, str]:
+    """``NAME = "literal"`` at the top of a module."""
+    return {t.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
+            and is_str(node.value) for t in node.targets if isinstance(t, ast.Name)}
+
+
 def messages_in(tree: ast.Module, path: Path, *, texts: bool, errors: bool) -> Iterator[Msg]:
     """The message ids of one module, in source order."""
     names = translator_names(tree)
+    constants = string_constants(tree)
     buttons = texts and is_button_module(path)
     where = rel(path) if path.is_relative_to(ROOT) else str(path)
     for call in ordered_calls(tree):
-        if texts and is_plural(call):
+        if texts and call_name(call) in CONTEXT_MARKERS:
+            args = call.args
+            context = args[0].value if args and is_str(args[0]) else (
+                constants.get(args[0].id) if args and isinstance(args[0], ast.Name) else None)
+            if len(args) >= 2 and context is not None and is_str(args[1]):
+                yield Msg(args[1].value, where, args[1].lineno, context=context)
+        elif texts and is_plural(call):
             args = call.args
             if len(args) >= 2 and is_str(args[0]) and is_str(args[1]):
                 yield Msg(args[0].value, where, args[0].lineno, plural=args[1].value)
@@ -192,9 +242,12 @@ def messages_in(tree: ast.Module, path: Path, *, texts: bool, errors: bool) -> I
         if errors:
             arg = error_template(call)
             if arg is not False:
-                for const in label_literals(arg):
-                    if has_words(const.value):
-                        yield Msg(const.value, where, const.lineno)
+                for part in template_parts(arg):
+                    if isinstance(part, ast.Call):
+                        one, other = part.args[0], part.args[1]
+                        yield Msg(one.value, where, one.lineno, plural=other.value)
+                    elif has_words(part.value):
+                        yield Msg(part.value, where, part.lineno)
 
 
 def literal_msgids() -> list[Msg]:
@@ -208,10 +261,10 @@ def error_msgids() -> list[Msg]:
 
 
 def source_msgids() -> dict[str, Msg]:
-    """Every message id found in the source, mapped to its first occurrence."""
+    """Every message found in the source (by ``Msg.key``), mapped to its first occurrence."""
     out: dict[str, Msg] = {}
     for msg in literal_msgids() + error_msgids():
-        out.setdefault(msg.msgid, msg)
+        out.setdefault(msg.key, msg)
     return out
 
 
@@ -224,7 +277,9 @@ def extract(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
     in_texts = any(path.is_relative_to(d) and not _skip(path, d) for d in SOURCE_DIRS)
     in_errors = any(path.is_relative_to(d) and not _skip(path, d) for d in ERROR_SOURCE_DIRS)
     for msg in messages_in(tree, path, texts=in_texts, errors=in_errors):
-        if msg.plural is not None:
+        if msg.context is not None:
+            yield msg.line, "pgettext", (msg.context, msg.msgid), []
+        elif msg.plural is not None:
             yield msg.line, "ngettext", (msg.msgid, msg.plural, None), []
         else:
             yield msg.line, "_", msg.msgid, []

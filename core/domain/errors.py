@@ -5,10 +5,32 @@ The text is a *template* with ``{named}`` placeholders plus its parameters, not 
 finished sentence: ``NoSlotLeft("No slot left on gig #{gig_id}.", gig_id=7)``. The
 English ``message`` is the template filled in; the conversation layer translates
 the template (a catalogue message id) and fills in the same parameters. Values
-that need formatting (thousands separators, quoting) go in pre-formatted."""
+that need formatting (thousands separators, quoting) go in pre-formatted.
+
+A sentence about a number of things is a ``Plural``: its English singular and plural
+templates and the name of the parameter that holds the count (an ``int``), e.g.
+``ValidationError("skills", Plural("At most {max_skills} skill, please.", "At most
+{max_skills} skills, please.", count="max_skills"), max_skills=12)``. The
+conversation layer picks the reader's form with ``ngettext`` (Russian has three) and
+writes the count as the reader writes numbers; core never imports gettext."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Plural:
+    """A refusal template with plural forms: ``one`` and ``other`` are the English
+    forms (the catalogue's singular and plural message ids), ``count`` names the
+    parameter whose number chooses the form."""
+
+    one: str
+    other: str
+    count: str = "n"
+
+    def english(self, n: int) -> str:
+        return self.one if n == 1 else self.other
 
 
 class DomainError(Exception):
@@ -16,11 +38,21 @@ class DomainError(Exception):
 
     code = "domain_error"
 
-    def __init__(self, template: str, **params: Any) -> None:
+    def __init__(self, template: str | Plural, **params: Any) -> None:
+        plural = template if isinstance(template, Plural) else None
+        if plural is not None:
+            count = params[plural.count]
+            if not isinstance(count, int) or isinstance(count, bool):
+                raise TypeError(f"the count {plural.count}= of a Plural must be an int")
+            template = plural.english(count)
+            shown = {**params, plural.count: f"{count:,}"}
+        else:
+            shown = params
         # like the translator: a template without parameters is shown as it is
-        message = template.format(**params) if params else template
+        message = template.format(**shown) if params else template
         super().__init__(message)
-        self.template = template
+        self.template = plural.one if plural is not None else template
+        self.plural = plural  # None: one form for every count
         self.params = params
         self.message = message
 

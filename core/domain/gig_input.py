@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Iterator
 
-from core.domain.errors import ValidationError
+from core.domain.errors import Plural, ValidationError
 from core.domain.queue_items import check_items, read_items
 from core.domain.money import (
     CURRENCY_EXPONENTS, MAX_REWARD_MAJOR, MAX_SLOTS, ascii_digits, normalise_currency,
@@ -42,12 +42,16 @@ def clean_text(value: object, field_name: str, *, max_len: int, min_len: int = 0
     if single_line:
         cleaned = re.sub(r"\s+", " ", cleaned)
     if len(cleaned) < min_len:
-        raise ValidationError(field_name, "The {name} needs at least {min_len} characters.",
-                              name=field_name, min_len=min_len)
+        raise ValidationError(field_name, Plural(
+            "The {name} needs at least {min_len} character.",
+            "The {name} needs at least {min_len} characters.", count="min_len"),
+            name=field_name, min_len=min_len)
     if len(cleaned) > max_len:
-        raise ValidationError(field_name, "The {name} is {length} characters long; "
-                              "the limit is {max_len}.", name=field_name,
-                              length=f"{len(cleaned):,}", max_len=f"{max_len:,}", limit=max_len)
+        raise ValidationError(field_name, Plural(
+            "The {name} is {length} character long; the limit is {max_len}.",
+            "The {name} is {length} characters long; the limit is {max_len}.",
+            count="length"), name=field_name, length=len(cleaned), max_len=f"{max_len:,}",
+            limit=max_len)
     return cleaned
 
 
@@ -62,8 +66,9 @@ def normalise_skills(value: object) -> list[str]:
         if tag and tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_SKILLS:
-        raise ValidationError("skills", "At most {max_skills} skills, please.",
-                              max_skills=MAX_SKILLS)
+        raise ValidationError("skills", Plural(
+            "At most {max_skills} skill, please.", "At most {max_skills} skills, please.",
+            count="max_skills"), max_skills=MAX_SKILLS)
     return tags
 
 
@@ -219,9 +224,11 @@ class GigDraft:
                     if opt(raw_key) not in (None, "") else None
         items = read_items(opt("items")) if opt("items") not in (None, "") else []
         if items and opt("slots") not in (None, "") and read_whole_number(opt("slots")) != len(items):
-            raise ValidationError("slots", "A queue has one slot per item: {n} items, so leave "
-                                  "slots out (you wrote slots={slots}).", n=len(items),
-                                  slots=str(opt("slots"))[:10])
+            raise ValidationError("slots", Plural(
+                "A queue has one slot per item: {n} item, so leave slots out (you wrote "
+                "slots={slots}).",
+                "A queue has one slot per item: {n} items, so leave slots out (you wrote "
+                "slots={slots})."), n=len(items), slots=str(opt("slots"))[:10])
         repeat = read_switch(opt("repeat"), "repeat") if opt("repeat") not in (None, "") else None
         return cls(
             items=items, repeat=repeat,

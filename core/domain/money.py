@@ -12,7 +12,7 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal, get_currency_symbol, get_decimal_symbol, get_group_symbol
 
-from core.domain.errors import ValidationError
+from core.domain.errors import Plural, ValidationError
 
 # ISO 4217 minor-unit exponents for the currencies we accept.
 CURRENCY_EXPONENTS: dict[str, int] = {
@@ -217,9 +217,12 @@ def _ambiguous(s: str, sep: str, refuse: _Refusal) -> ValidationError:
                                **refuse.params(text=refuse.text, whole=whole_text, decimal=_written(
                                    fraction.normalize(), 0, refuse.locale)))
     places = min(3, max(refuse.exp, -fraction.normalize().as_tuple().exponent))
-    return ValidationError(refuse.field, "{currency} has {exp} decimal places, so I can't "
-                           "tell whether {text} means {whole} or {decimal}. Write {whole}, or "
-                           "{exp} decimals like {example}.", **refuse.params(
+    return ValidationError(refuse.field, Plural(
+        "{currency} has {exp} decimal place, so I can't tell whether {text} means {whole} or "
+        "{decimal}. Write {whole}, or {exp} decimal like {example}.",
+        "{currency} has {exp} decimal places, so I can't tell whether {text} means {whole} or "
+        "{decimal}. Write {whole}, or {exp} decimals like {example}.", count="exp"),
+        **refuse.params(
                                text=refuse.text, whole=whole_text, exp=refuse.exp,
                                decimal=_written(fraction, places, refuse.locale)))
 
@@ -270,9 +273,10 @@ def parse_amount(value: object, currency: str, *, field: str = "reward",
     fraction = fraction[:exp] + fraction[exp:].rstrip("0")  # 25.00 JPY is 25: no guess
     if len(fraction) > exp:
         raise ValidationError(field, "{currency} has no decimal places; write the {name} "
-                              "like {example}." if exp == 0 else
-                              "{currency} has {exp} decimal places; {text} has more.",
-                              **refuse.params(exp=exp, text=text[:24]))
+                              "like {example}." if exp == 0 else Plural(
+                                  "{currency} has {exp} decimal place; {text} has more.",
+                                  "{currency} has {exp} decimal places; {text} has more.",
+                                  count="exp"), **refuse.params(exp=exp, text=text[:24]))
     amount = Decimal(f"{integer}.{fraction or 0}")
     if amount == 0 and not allow_zero:
         raise ValidationError(field, "The {name} must be more than zero.", **refuse.params())

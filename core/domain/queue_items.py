@@ -13,7 +13,7 @@ import io
 import re
 import unicodedata
 
-from core.domain.errors import ValidationError
+from core.domain.errors import Plural, ValidationError
 
 MAX_ITEMS = 500
 ITEM_MAX = 500  # characters per item
@@ -48,9 +48,10 @@ def check_items(raw: list[str]) -> list[str]:
             continue
         n = len(items) + 1
         if len(text) > ITEM_MAX:
-            raise ValidationError("items", "Item {n} is {length} characters long; an item may "
-                                  "have at most {max_len}.", n=n, length=f"{len(text):,}",
-                                  max_len=ITEM_MAX, limit=ITEM_MAX)
+            raise ValidationError("items", Plural(
+                "Item {n} is {length} character long; an item may have at most {max_len}.",
+                "Item {n} is {length} characters long; an item may have at most {max_len}.",
+                count="length"), n=n, length=len(text), max_len=ITEM_MAX, limit=ITEM_MAX)
         key = text.casefold()
         if key in seen:
             raise ValidationError("items", "Item {n} repeats item {first} ({text}); each item "
@@ -59,9 +60,10 @@ def check_items(raw: list[str]) -> list[str]:
         seen[key] = n
         items.append(text)
         if len(items) > MAX_ITEMS:
-            raise ValidationError("items", "A queue takes at most {max_items} items; split "
-                                  "the rest into another gig.", max_items=MAX_ITEMS,
-                                  limit=MAX_ITEMS)
+            raise ValidationError("items", Plural(
+                "A queue takes at most {max_items} item; split the rest into another gig.",
+                "A queue takes at most {max_items} items; split the rest into another gig.",
+                count="max_items"), max_items=MAX_ITEMS, limit=MAX_ITEMS)
     if not items:
         raise ValidationError("items", "The list of items is empty. Write one item per line, "
                               "or items=\"first|second|third\".")

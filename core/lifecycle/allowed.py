@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from core.domain.errors import (
-    AlreadyClaimed, DomainError, InvalidTransition, NoSlotLeft, NotAllowed,
+    AlreadyClaimed, DomainError, InvalidTransition, NoSlotLeft, NotAllowed, Plural,
 )
 from core.domain.records import Application, Claim, ClaimStatus, Gig, GigMode
 from core.lifecycle.slots import another_slot_refusal, check_eligible
@@ -47,9 +47,10 @@ def claim_refusal(claim: Claim, gig: Gig, actor_id: int, action: str) -> DomainE
                                  claim_id=claim.id, state=claim.status.replace("_", " "),
                                  doing=DOING[action], status=claim.status)
     if action == "revise" and claim.revisions_used >= gig.max_revisions:
-        return InvalidTransition("All {max_revisions} revisions are used; approve or reject "
-                                 "this delivery.", max_revisions=gig.max_revisions,
-                                 limit=gig.max_revisions)
+        return InvalidTransition(Plural(
+            "The {max_revisions} revision allowed is used; approve or reject this delivery.",
+            "All {max_revisions} revisions are used; approve or reject this delivery.",
+            count="max_revisions"), max_revisions=gig.max_revisions, limit=gig.max_revisions)
     return None
 
 

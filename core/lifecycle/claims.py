@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from core.lifecycle import ledger
-from core.domain.errors import InvalidTransition, NotAllowed, ValidationError
+from core.domain.errors import InvalidTransition, NotAllowed, Plural, ValidationError
 from core.lifecycle.badges import grant_for_approval
 from core.lifecycle.gigs import maybe_complete, refund_slots
 from core.events import (
@@ -90,16 +90,21 @@ def deliver(tx: Tx, actor_id: int, claim_id: int, text: str, links: list[str],
     text = clean_text(text, "delivery text", max_len=4000)
     links = [clean_text(u, "link", max_len=500, single_line=True) for u in links]
     if len(links) > MAX_LINKS or len(files) > MAX_FILES:
-        raise ValidationError("delivery", "At most {max_links} links and {max_files} files.",
-                              max_links=MAX_LINKS, max_files=MAX_FILES)
+        # one plural, by the links: translations keep the files part free of agreement
+        raise ValidationError("delivery", Plural(
+            "At most {max_links} link and {max_files} files.",
+            "At most {max_links} links and {max_files} files.", count="max_links"),
+            max_links=MAX_LINKS, max_files=MAX_FILES)
     for url in links:
         if not url.lower().startswith(("http://", "https://")):
             raise ValidationError("link", "{url} is not a web link (http:// or https://).",
                                   url=repr(url[:60]))
     if len("\n".join(links)) > MAX_LINKS_CHARS:
-        raise ValidationError("link", "The links are too long together (at most "
-                              "{max_chars} characters); share a folder link instead.",
-                              max_chars=f"{MAX_LINKS_CHARS:,}")
+        raise ValidationError("link", Plural(
+            "The links are too long together (at most {max_chars} character); share a "
+            "folder link instead.",
+            "The links are too long together (at most {max_chars} characters); share a "
+            "folder link instead.", count="max_chars"), max_chars=MAX_LINKS_CHARS)
     if not (text or links or files):
         raise ValidationError("delivery", "A delivery needs some text, a link or a file.")
     before = claim.status

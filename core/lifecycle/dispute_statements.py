@@ -10,7 +10,8 @@ import json
 
 from sqlalchemy import select
 
-from core.domain.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
+from core.domain.errors import (
+    InvalidTransition, NotAllowed, NotFound, Plural, ValidationError)
 from core.domain.gig_input import clean_text, parse_int
 from core.domain.records import Claim, ClaimStatus, Community, Dispute, DisputeStatement
 from core.events import DisputeAnswerClosed, DisputeStatementAdded
@@ -30,7 +31,8 @@ def _dispute_of(tx: Tx, claim: Claim) -> Dispute:
 
 def _evidence(files: list[dict]) -> str:
     if len(files) > MAX_FILES:
-        raise ValidationError("files", "Attach at most {n} files.", n=MAX_FILES)
+        raise ValidationError("files", Plural("Attach at most {n} file.",
+                                              "Attach at most {n} files."), n=MAX_FILES)
     kept = [{k: str(f[k]) for k in FILE_KEYS if f.get(k) is not None}
             for f in files if isinstance(f, dict) and f.get("file_ref")]
     return json.dumps(kept)

@@ -18,7 +18,8 @@ from datetime import timedelta
 
 from sqlalchemy import exists, select
 
-from core.domain.errors import InvalidTransition, NotAllowed, PaymentFailed, ValidationError
+from core.domain.errors import (
+    InvalidTransition, NotAllowed, PaymentFailed, Plural, ValidationError)
 from core.domain.gig_input import (
     DESCRIPTION_MAX, TITLE_MAX, TITLE_MIN, clean_text, parse_duration, reported_as,
 )
@@ -111,15 +112,21 @@ def request_slots(tx: Tx, actor_id: int, gig_id: int, count: int,
                                 "{gig_id} instead.", gig_id=gig.id, state=_state(gig),
                                 status=gig.status)
     if gig.item_count:
-        raise InvalidTransition("Gig #{gig_id} is a queue of {n} items, one slot each; post "
-                                "more items as a new gig.", gig_id=gig.id, n=gig.item_count)
+        raise InvalidTransition(Plural(
+            "Gig #{gig_id} is a queue of {n} item, one slot each; post more items as a new "
+            "gig.",
+            "Gig #{gig_id} is a queue of {n} items, one slot each; post more items as a new "
+            "gig."), gig_id=gig.id, n=gig.item_count)
     if type(count) is not int or not 1 <= count <= MAX_ADDED_SLOTS:
-        raise ValidationError("slots", "Add between 1 and {maximum} slots at a time.",
-                              maximum=MAX_ADDED_SLOTS)
+        raise ValidationError("slots", Plural(
+            "Add between 1 and {maximum} slot at a time.",
+            "Add between 1 and {maximum} slots at a time.", count="maximum"),
+            maximum=MAX_ADDED_SLOTS)
     if gig.slots + count > MAX_SLOTS:
-        raise ValidationError("slots", "A gig has at most {maximum} slots; gig #{gig_id} has "
-                              "{slots}.", maximum=f"{MAX_SLOTS:,}", gig_id=gig.id,
-                              slots=gig.slots)
+        raise ValidationError("slots", Plural(
+            "A gig has at most {maximum} slot; gig #{gig_id} has {slots}.",
+            "A gig has at most {maximum} slots; gig #{gig_id} has {slots}.",
+            count="maximum"), maximum=MAX_SLOTS, gig_id=gig.id, slots=gig.slots)
     client = tx.user(actor_id)
     if client.banned or client.flagged:
         raise NotAllowed("Your account is on hold; contact support before adding money "

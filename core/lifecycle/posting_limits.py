@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, or_, select
 
-from core.domain.errors import PostingLimitReached, ValidationError
+from core.domain.errors import Plural, PostingLimitReached, ValidationError
 from core.domain.gig_input import GigDraft
 from core.domain.money import CURRENCY_EXPONENTS, Amount
 from core.domain.records import (
@@ -64,16 +64,20 @@ def check_posting_limits(tx: Tx, client: User, draft: GigDraft) -> None:
     open_now = tx.s.scalar(select(func.count()).select_from(Gig).where(
         Gig.client_id == client.id, Gig.status.in_(OPEN_STATES)))
     if open_now >= open_cap:
-        raise PostingLimitReached(
+        raise PostingLimitReached(Plural(
+            "You have {n} gig open or waiting for payment, the most you can have at once. "
+            "Cancel or finish it (see /mygigs) before you post another.",
             "You have {n} gigs open or waiting for payment, the most you can have at once. "
-            "Cancel or finish one (see /mygigs) before you post another.", n=open_now)
+            "Cancel or finish one (see /mygigs) before you post another."), n=open_now)
     day_ago = tx.now - timedelta(days=1)
     today = tx.s.scalar(select(func.count()).select_from(Gig).where(
         Gig.client_id == client.id, Gig.created_at > day_ago))
     if today >= cfg.max_gigs_per_day:
-        raise PostingLimitReached(
+        raise PostingLimitReached(Plural(
+            "You have posted {n} gig in the last 24 hours, the most for one day. Try again "
+            "tomorrow.",
             "You have posted {n} gigs in the last 24 hours, the most for one day. Try again "
-            "tomorrow.", n=today)
+            "tomorrow."), n=today)
 
 
 def is_newcomer(tx: Tx, user: User) -> bool:

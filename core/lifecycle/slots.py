@@ -16,7 +16,7 @@ from sqlalchemy.engine import Row
 from core.domain.gig_input import clean_text
 from core.domain.errors import (
     AlreadyClaimed, Banned, ClaimLimitReached, InvalidTransition, NoSlotLeft, NotAllowed,
-    NotFound,
+    NotFound, Plural,
 )
 from core.events import (
     ApplicationAccepted, ApplicationClosed, ApplicationDeclined, ApplicationReceived,
@@ -151,19 +151,17 @@ def _refuse_over_cap(tx: Tx, facts: Row, approved: int, live_with_this: int) -> 
     count = live_with_this - 1
     if count < cap:
         return
-    one = count == 1
     if approved == 0:
-        raise ClaimLimitReached(
+        raise ClaimLimitReached(Plural(
             "You hold {count} live claim, your limit is {cap}. Deliver or withdraw one "
-            "first. New freelancers start with one at a time." if one else
-            "You hold {count} live claims, your limit is {cap}. Deliver or withdraw one "
             "first. New freelancers start with one at a time.",
+            "You hold {count} live claims, your limit is {cap}. Deliver or withdraw one "
+            "first. New freelancers start with one at a time.", count="count"),
             count=count, cap=cap, limit=cap)
-    raise ClaimLimitReached(
-        "You hold {count} live claim, your limit is {cap}. Deliver or withdraw one first."
-        if one else
+    raise ClaimLimitReached(Plural(
+        "You hold {count} live claim, your limit is {cap}. Deliver or withdraw one first.",
         "You hold {count} live claims, your limit is {cap}. Deliver or withdraw one first.",
-        count=count, cap=cap, limit=cap)
+        count="count"), count=count, cap=cap, limit=cap)
 
 
 def _take_slot(tx: Tx, user_id: int, gig_id: int, role: str, *, by_claim: bool) -> Claim:
@@ -182,8 +180,10 @@ def _take_slot(tx: Tx, user_id: int, gig_id: int, role: str, *, by_claim: bool) 
     _refuse_over_cap(tx, facts, counted.approved, counted.live_claims)
     version = tx.conn.execute(_GRAB_SLOT, {"gig_id": gig_id}).scalar()
     if version is None:
-        raise NoSlotLeft("No slot left on gig #{gig_id}: all {slots} are taken.",
-                         gig_id=facts.id, slots=facts.slots)
+        # English says "all 1 are taken" too (tests/integration/test_conversation_hostile.py)
+        raise NoSlotLeft(Plural("No slot left on gig #{gig_id}: all {slots} are taken.",
+                                "No slot left on gig #{gig_id}: all {slots} are taken.",
+                                count="slots"), gig_id=facts.id, slots=facts.slots)
     held = set(tx.conn.execute(_HELD_SLOTS, {"gig_id": gig_id}).scalars())
     slot_no = next(n for n in range(1, facts.slots + 1) if n not in held)
     row = dict(gig_id=gig_id, freelancer_id=user_id, slot_no=slot_no,

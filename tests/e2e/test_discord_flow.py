@@ -17,8 +17,8 @@ async def test_commands_are_synced_to_the_dev_guilds(h: DiscordHarness):
     assert {"post", "show", "gigs", "deliver", "board", "ban", "wallet"} <= set(subs)
     post = {o["name"]: o for o in subs["post"]["options"]}
     assert post["slots"]["type"] == 4 and post["slots"]["min_value"] == 1
-    assert post["mode"]["choices"] == [{"name": "claim", "value": "claim"},
-                                       {"name": "apply", "value": "apply"}]
+    assert [(c["name"], c["value"]) for c in post["mode"]["choices"]] == [
+        ("claim", "claim"), ("apply", "apply")]
     board = {o["name"]: o for o in subs["board"]["options"]}
     assert board["channel"]["type"] == 7 and board["moderator_role"]["type"] == 8
     assert board["visibility"]["choices"][1]["value"] == "members"

@@ -27,8 +27,8 @@ from bot.texts import CATALOGUES, LANGUAGES, pick_locale, translator
 from bot.texts import catalogues as po
 from bot.texts.extraction import (
     ROOT, Msg, call_name, error_classes, error_msgids, error_source_files, first_arg,
-    is_button_module, is_plural, is_str, label_literals, literal_msgids, ordered_calls, parsed,
-    rel, source_files, translator_names,
+    is_button_module, is_plural, is_plural_template, is_str, label_literals, literal_msgids,
+    ordered_calls, parsed, plural_count, rel, source_files, template_parts, translator_names,
 )
 from bot.texts.extraction import is_translation as _is_translation
 
@@ -111,10 +111,11 @@ def runtime_msgids() -> list[Msg]:
 
 
 def all_msgids() -> dict[str, Msg]:
-    """Every message id, mapped to its first occurrence (source order)."""
+    """Every message, by its catalogue key (``Msg.key``: the id, or context + EOT + id),
+    mapped to its first occurrence (source order)."""
     out: dict[str, Msg] = {}
     for msg in literal_msgids() + error_msgids() + runtime_msgids():
-        out.setdefault(msg.msgid, msg)
+        out.setdefault(msg.key, msg)
     return out
 
 
@@ -157,25 +158,33 @@ def test_msgids_are_literals_not_built_strings():
     assert not bad, f"message ids built at runtime: {bad}"
 
 
+def _is_template(node: ast.expr) -> bool:
+    return is_str(node) or is_plural_template(node)
+
+
 def test_error_templates_are_literals():
     """``raise NoSlotLeft(f"... {gig.id} ...")`` cannot be translated: the template must
-    be a literal (or a conditional choice of literals) and values go in as kwargs."""
+    be a literal, a ``Plural`` of two literals counted by a literal parameter name (or a
+    conditional choice of those) and values go in as kwargs."""
     bad = []
     for path in error_source_files():
         for call in ordered_calls(parsed(path)):
             arg = error_template(call)
             if arg is False:
                 continue
-            if arg is None or not label_literals(arg) or (
+            parts = template_parts(arg)
+            if arg is None or not parts or (
                     isinstance(arg, ast.IfExp) and not all(
-                        is_str(v) for v in (arg.body, arg.orelse))):
+                        _is_template(v) for v in (arg.body, arg.orelse))) or any(
+                    isinstance(p, ast.Call) and plural_count(p) is None for p in parts):
                 bad.append(f"{rel(path)}:{call.lineno} {ast.unparse(call)[:80]}")
     assert not bad, "templates built at runtime:\n" + "\n".join(bad)
 
 
 def test_error_templates_get_their_parameters():
     """Each ``raise SomeError("... {x} ...", x=...)`` passes every placeholder as a plain
-    name (no attribute, index or format spec, which a translator cannot rely on)."""
+    name (no attribute, index or format spec, which a translator cannot rely on); a
+    ``Plural`` template also passes its count and uses it in the plural form."""
     bad = []
     for path in error_source_files():
         for call in ordered_calls(parsed(path)):
@@ -183,7 +192,17 @@ def test_error_templates_get_their_parameters():
             if arg is False or any(k.arg is None for k in call.keywords):
                 continue
             given = {k.arg for k in call.keywords}
-            for const in label_literals(arg):
+            consts = []
+            for part in template_parts(arg):
+                if isinstance(part, ast.Call):
+                    count = plural_count(part)
+                    if count not in given or count not in placeholders(part.args[1].value):
+                        bad.append(f"{rel(path)}:{part.lineno} Plural counts by {count!r}, "
+                                   f"not a placeholder it is given")
+                    consts += part.args[:2]
+                else:
+                    consts.append(part)
+            for const in consts:
                 fields = [(f, spec, conv) for _, f, spec, conv
                           in string.Formatter().parse(const.value) if f is not None]
                 if fields and ("template" in given or "field" in given):
@@ -249,8 +268,8 @@ def test_every_command_has_help_in_every_language(lang):
 def test_every_msgid_has_a_translation(lang):
     cat = CATALOGUES[lang]
     missing = [f"{m.where()}: {m.msgid!r}" for m in all_msgids().values()
-               if m.plural is None and not (isinstance(cat.get(m.msgid), str)
-                                            and cat[m.msgid].strip())]
+               if m.plural is None and not (isinstance(cat.get(m.key), str)
+                                            and cat[m.key].strip())]
     assert not missing, f"{lang}: {len(missing)} untranslated:\n" + "\n".join(missing)
 
 
@@ -294,15 +313,18 @@ def test_the_template_holds_what_the_code_says():
     from babel.messages.pofile import read_po
     with (ROOT / "babel.cfg").open() as fh:
         method_map, options_map = parse_mapping_cfg(fh)
+    def key(msgid, context) -> str:
+        return Msg(msgid, "", context=context).key
     found = set()
     for top in ("bot", "adapters", "core"):
-        for _file, _line, message, _c, _ctx in extract_from_dir(
+        for _file, _line, message, _c, context in extract_from_dir(
                 ROOT / top, method_map, options_map):
-            found.add(message[0] if isinstance(message, tuple) else message)
-    source = {m.msgid for m in literal_msgids() + error_msgids()}
+            found.add(key(message[0] if isinstance(message, tuple) else message, context))
+    source = {m.key for m in literal_msgids() + error_msgids()}
     assert found == source
     with po.POT.open("rb") as fh:
-        template = {m.id[0] if isinstance(m.id, tuple) else m.id for m in read_po(fh) if m.id}
+        template = {key(m.id[0] if isinstance(m.id, tuple) else m.id, m.context)
+                    for m in read_po(fh) if m.id}
     assert found - template == set(), "run python -m bot.texts update"
     assert all_msgids().keys() <= template | set(), sorted(set(all_msgids()) - template)
 
