@@ -19,7 +19,7 @@ import discord
 from bot.conversation import Actor, FormRequest, Place, Reply, Rich
 from bot.registry import REGISTRY, parse_text_args
 from bot.texts import N_
-from core.api import MAX_ITEMS, DomainError, ValidationError, read_items_csv
+from core.api import MAX_ITEMS, DomainError, Plural, ValidationError, read_items_csv
 
 from adapters.discord import files as discord_files
 from adapters.discord.answering import InteractionAnswerer, links_in
@@ -83,9 +83,10 @@ class SlashCommandIntake:
     async def _items_of(att: discord.Attachment) -> str:
         """A queue's items from an attached CSV file, one per line."""
         if att.size > CSV_MAX:
-            raise ValidationError("items", "That file is larger than {max_kb} KB; a queue "
-                                  "takes at most {max_items} items.", max_kb=CSV_MAX // 1024,
-                                  max_items=MAX_ITEMS)
+            raise ValidationError("items", Plural(
+                "That file is larger than {max_kb} KB; a queue takes at most {max_items} item.",
+                "That file is larger than {max_kb} KB; a queue takes at most {max_items} items.",
+                count="max_items"), max_kb=CSV_MAX // 1024, max_items=MAX_ITEMS)
         try:
             data = await att.read()
         except discord.HTTPException as exc:
