@@ -215,15 +215,21 @@ class FakeProcess:
 # -- the bot ---------------------------------------------------------------------------
 async def seed_world(app, w: dict, known_members: bool) -> tuple[int, int]:
     """The server as a community with its board, the client, every member a matching
-    freelancer (``known_members``: who used the bot in this server before)."""
+    freelancer (``known_members``: who used the bot in this server before, so their
+    identity is recorded as the Discord adapter records it: with the account's date)."""
+    from discord.utils import snowflake_time
+
     from core.lifecycle import people
 
     def seed(t):
         community = people.ensure_community(t, "discord", str(w["guild"]), "Bench")
         community.board_channel_id = str(w["board"])
-        client = people.resolve_identity(t, "discord", str(w["owner"]), "client", "client")
+        client = people.resolve_identity(t, "discord", str(w["owner"]), "client", "client",
+                                         account_created_at=snowflake_time(w["owner"]))
         for i, uid in enumerate(w["users"]):
-            user = people.resolve_identity(t, "discord", str(uid), f"member{i}", f"member{i}")
+            user = people.resolve_identity(
+                t, "discord", str(uid), f"member{i}", f"member{i}",
+                account_created_at=snowflake_time(uid) if known_members else None)
             people.update_profile(t, user.id, {"skills": "design", "hours": "any"})
             if known_members:
                 people.note_member(t, community, user.id)
