@@ -12,6 +12,7 @@ from core.domain.records import Gig, GigStatus, User
 from core.engine.base import EngineBase
 from core.failpoints import failpoint
 from core.lifecycle import claims, disputes, gigs, people, slots
+from core.lifecycle.card_refs import timezone_of
 from core.lifecycle.funding_recovery import funding_order
 from core.lifecycle.tx import Tx
 from core.workers import metrics
@@ -27,14 +28,37 @@ class Transitions(EngineBase):
         does (the posting limits for new accounts count from the older of that and
         first seen). ``locale``: the language the platform reports, if it does (the
         user's until they choose one with /settings)."""
-        known = await self.view(lambda t: people.find_identity(t, platform, str(platform_user_id)))
+        user, _zone = await self.resolve_user_and_zone(
+            platform, platform_user_id, display_name, username, locale,
+            account_created_at=account_created_at, with_zone=False)
+        return user
+
+    async def resolve_user_and_zone(self, platform: str, platform_user_id: str,
+                                    display_name: str, username: str | None = None,
+                                    locale: str | None = None, *,
+                                    account_created_at: datetime | None = None,
+                                    with_zone: bool = True) -> tuple[User, str | None]:
+        """``resolve_user`` and the user's time zone (UTC without one) in the same
+        read: who acts, for every event that comes in."""
+        puid = str(platform_user_id)
+
+        def zone(t: Tx, user: User) -> str | None:
+            return timezone_of(t, user.id) if with_zone else None
+
+        def read(t: Tx):
+            known = people.find_identity(t, platform, puid)
+            return known, zone(t, known[0]) if known is not None else None
+        known, tz = await self.view(read)
         if known is not None and (username is None or known[1].username == username) and (
                 account_created_at is None or known[1].account_created_at is not None) and (
                 not locale or known[0].locale_chosen or known[0].locale == locale):
-            return known[0]  # the common case needs no write transaction
-        return await self.tx(lambda t: people.resolve_identity(
-            t, platform, str(platform_user_id), display_name, username, locale,
-            account_created_at=account_created_at), finishes_update=False)
+            return known[0], tz  # the common case needs no write transaction
+
+        def write(t: Tx):
+            user = people.resolve_identity(t, platform, puid, display_name, username, locale,
+                                           account_created_at=account_created_at)
+            return user, zone(t, user)
+        return await self.tx(write, finishes_update=False)
 
     async def update_profile(self, user_id: int, fields: dict[str, object], *,
                              locale: str | None = "en", languages: tuple[str, ...] = ("en",)):
