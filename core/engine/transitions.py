@@ -8,7 +8,7 @@ from datetime import datetime
 
 from core.domain.errors import DomainError, InvalidTransition, NotAllowed
 from core.domain.gig_input import GigDraft
-from core.domain.records import Gig, GigStatus, User
+from core.domain.records import Community, Gig, GigStatus, User
 from core.engine.base import EngineBase
 from core.failpoints import failpoint
 from core.lifecycle import claims, disputes, gigs, people, slots
@@ -17,6 +17,15 @@ from core.lifecycle.funding_recovery import funding_order
 from core.lifecycle.tx import Tx
 from core.workers import metrics
 from core.ports.payments import PaymentLink
+
+
+def _up_to_date(known, username: str | None, locale: str | None,
+                account_created_at: datetime | None) -> bool:
+    """A known identity that has nothing new to record (what the platform reports
+    now is what is stored)."""
+    return known is not None and (username is None or known[1].username == username) and (
+        account_created_at is None or known[1].account_created_at is not None) and (
+        not locale or known[0].locale_chosen or known[0].locale == locale)
 
 
 class Transitions(EngineBase):
@@ -49,9 +58,7 @@ class Transitions(EngineBase):
             known = people.find_identity(t, platform, puid)
             return known, zone(t, known[0]) if known is not None else None
         known, tz = await self.view(read)
-        if known is not None and (username is None or known[1].username == username) and (
-                account_created_at is None or known[1].account_created_at is not None) and (
-                not locale or known[0].locale_chosen or known[0].locale == locale):
+        if _up_to_date(known, username, locale, account_created_at):
             return known[0], tz  # the common case needs no write transaction
 
         def write(t: Tx):
@@ -59,6 +66,33 @@ class Transitions(EngineBase):
                                            account_created_at=account_created_at)
             return user, zone(t, user)
         return await self.tx(write, finishes_update=False)
+
+    async def who_and_where(self, platform: str, platform_user_id: str, display_name: str,
+                            username: str | None, locale: str | None, *,
+                            account_created_at: datetime | None, community_platform_id: str,
+                            community_name: str, role_ids: tuple[str, ...] = (),
+                            platform_admin: bool = False) -> tuple[User, str, Community]:
+        """Who acts (``resolve_user_and_zone``) in a platform's group or server, and
+        that community with their membership (``enter_community``): in one read when
+        nothing needs recording, as every press by a known member is."""
+        puid, cpid = str(platform_user_id), str(community_platform_id)
+
+        def read(t: Tx):
+            known = people.find_identity(t, platform, puid)
+            if not _up_to_date(known, username, locale, account_created_at):
+                return None
+            user = known[0]
+            community = people.known_community(t, platform, cpid, member_id=user.id,
+                                               role_ids=role_ids, platform_admin=platform_admin)
+            return (user, timezone_of(t, user.id), community) if community else None
+        seen = await self.view(read)
+        if seen is not None:
+            return seen
+        user, zone = await self.resolve_user_and_zone(
+            platform, puid, display_name, username, locale, account_created_at=account_created_at)
+        community = await self.enter_community(platform, cpid, community_name, member_id=user.id,
+                                               role_ids=role_ids, platform_admin=platform_admin)
+        return user, zone, community
 
     async def update_profile(self, user_id: int, fields: dict[str, object], *,
                              locale: str | None = "en", languages: tuple[str, ...] = ("en",)):
