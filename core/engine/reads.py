@@ -72,7 +72,7 @@ class Reads(EngineBase):
         def read(t):
             view = queries.gig_view(t.s, gig_id)
             item = None
-            if claim_id is not None:
+            if claim_id is not None and view.gig.item_count:  # a queue gig
                 claim = t.claim(claim_id, lock=False)
                 item = queues.item_texts(t.s, gig_id, [claim.slot_no]).get(claim.slot_no)
             return view, allowed.viewer_actions(t, user_id, gig_id, claims=view.claims), item

@@ -78,3 +78,19 @@ async def test_a_gig_as_its_claimant_sees_it_comes_in_one_read(engine, world):
     assert actions == await engine.viewer_actions(fay, gig)
     assert item == await engine.item_of_claim(claim.id) == "cat.jpg"
     assert (await engine.gig_seen_by(fay, gig))[2] is None
+
+
+async def test_a_member_and_their_community_come_in_one_read(engine):
+    from core.domain.records import CommunityMember
+
+    args = dict(account_created_at=None, community_platform_id="g-1", community_name="Makers")
+    ana, zone, makers = await engine.who_and_where("discord", "501", "Ana", "ana", "en", **args)
+    assert zone == "UTC" and makers.name == "Makers"  # first sight: both recorded
+    member = await engine.view(lambda t: t.s.get(CommunityMember, (makers.id, ana.id)))
+    assert member is not None and member.role == "member"
+    again, _, same = await engine.who_and_where("discord", "501", "Ana", "ana", "en", **args)
+    assert (again.id, same.id) == (ana.id, makers.id)
+    _, _, same = await engine.who_and_where("discord", "501", "Ana", "ana", "en",
+                                            platform_admin=True, **args)  # now an admin
+    member = await engine.view(lambda t: t.s.get(CommunityMember, (makers.id, ana.id)))
+    assert same.id == makers.id and member.role == "moderator"
