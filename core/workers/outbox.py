@@ -38,7 +38,7 @@ from core.ports.notifications import (
 )
 
 log = logging.getLogger(__name__)
-YIELD_AT_MOST, YIELD_STEP = 1.0, 0.02  # seconds a batch waits for answers in progress
+YIELD_AT_MOST, YIELD_STEP = 1.0, 0.02  # seconds a lease waits for answers in progress
 
 
 def lease(tx: Tx, owner: str, *, limit: int, lease_for: timedelta,
@@ -215,7 +215,7 @@ class OutboxWorker:
                 dedup_key=msg.dedup_key, created_at=msg.created_at, happened=happened))
 
     def yield_to(self, answering: Callable[[], bool]) -> None:
-        """Before each batch, wait (at most ``YIELD_AT_MOST`` seconds) while
+        """Before each lease, wait (at most ``YIELD_AT_MOST`` seconds) while
         ``answering()`` says users are being answered in this process: their answers
         go first, notifications follow (the adapters register their intake)."""
         self._answering.append(answering)
