@@ -34,6 +34,11 @@ ERROR_LEADS = {
 }
 
 
+def _place(platform: str, community: Community, chat_id: str, thread_id: str | None) -> Place:
+    kind = PlaceKind.board if community.board_channel_id == str(chat_id) else PlaceKind.group
+    return Place(platform, kind, str(chat_id), community.id, community.name, thread_id)
+
+
 class Conversation:
     def __init__(self, engine: Engine, *, public_base_url: str = "") -> None:
         self.engine = engine
@@ -60,12 +65,11 @@ class Conversation:
         """``account_created_at``: when the platform says the account was made."""
         # The language the platform reports is the user's until they choose one with
         # /settings locale= (then theirs wins, in replies and notifications alike).
-        user = await self.engine.resolve_user(platform, str(platform_user_id), display_name,
-                                              username, pick_locale(locale) if locale else None,
-                                              account_created_at=account_created_at)
+        user, zone = await self.engine.resolve_user_and_zone(
+            platform, str(platform_user_id), display_name, username,
+            pick_locale(locale) if locale else None, account_created_at=account_created_at)
         return Actor(user.id, platform, str(platform_user_id), user.display_name,
-                     pick_locale(user.locale), is_platform_admin,
-                     timezone=await self.engine.user_timezone(user.id))
+                     pick_locale(user.locale), is_platform_admin, timezone=zone)
 
     async def community_place(self, platform: str, chat_id: str, name: str, *,
                               thread_id: str | None = None,
@@ -79,8 +83,24 @@ class Conversation:
         community: Community = await self.engine.enter_community(
             platform, platform_id, name, member_id=member.user_id if member else None,
             role_ids=member_role_ids, platform_admin=bool(member and member.is_platform_admin))
-        kind = PlaceKind.board if community.board_channel_id == str(chat_id) else PlaceKind.group
-        return Place(platform, kind, str(chat_id), community.id, community.name, thread_id)
+        return _place(platform, community, chat_id, thread_id)
+
+    async def member_in(self, platform: str, platform_user_id: str, display_name: str, *,
+                        chat_id: str, community_platform_id: str, community_name: str,
+                        thread_id: str | None = None, username: str | None = None,
+                        locale: str | None = None, is_platform_admin: bool = False,
+                        account_created_at: datetime | None = None,
+                        member_role_ids: tuple[str, ...] = ()) -> tuple[Actor, Place]:
+        """``actor`` and ``community_place`` at once, for a member the platform vouches
+        for (one read when nothing needs recording)."""
+        user, zone, community = await self.engine.who_and_where(
+            platform, str(platform_user_id), display_name, username,
+            pick_locale(locale) if locale else None, account_created_at=account_created_at,
+            community_platform_id=str(community_platform_id), community_name=community_name,
+            role_ids=member_role_ids, platform_admin=is_platform_admin)
+        actor = Actor(user.id, platform, str(platform_user_id), user.display_name,
+                      pick_locale(user.locale), is_platform_admin, timezone=zone)
+        return actor, _place(platform, community, chat_id, thread_id)
 
     def context(self, actor: Actor, place: Place) -> Context:
         return Context(self.engine, actor, place, translator(actor.locale), self.public_base_url,

@@ -101,6 +101,7 @@ class DiscordAdapter:
         self._dm_remembered: set[int] = set()  # DM channels known from the database
         self._shown: dict[tuple[str, str], str] = {}  # (channel, message) -> digest last sent
         self._closed_threads: set[int] = set()
+        self._threads: dict[str, int] = {}  # card key -> its thread (a card keeps its thread)
         self.delivery = PlatformDelivery(self.engine, self)
         app.conversation.serve(self.name, self.capabilities)
 
@@ -272,7 +273,7 @@ class DiscordAdapter:
     # -- threads ---------------------------------------------------------------
     async def card_posted(self, card_key: str, message: Posted, reply: Reply) -> None:
         """Open the thread of a card newly posted on a board."""
-        if await store.thread_of_card(self.engine, card_key) is not None:
+        if await self.thread_of(card_key) is not None:
             return
         first, _ = split_first_line(reply.text.spans)
         name = clip(plain(first).strip() or card_key, 100)
@@ -284,10 +285,22 @@ class DiscordAdapter:
             log.warning("no thread for card %s: %s", card_key, getattr(exc, "text", exc))
             return
         await store.remember_thread(self.engine, card_key, thread.id)
+        self._threads[card_key] = thread.id
         try:
             await thread.send(translator("en")(THREAD_WELCOME), allowed_mentions=NO_PINGS)
         except discord.HTTPException as exc:
             log.info("thread %s: welcome not posted: %s", thread.id, exc.text)
+
+    async def thread_of(self, card_key: str) -> int | None:
+        """The thread of a card (remembered here once known: every claim joins it)."""
+        thread_id = self._threads.get(card_key)
+        if thread_id is None:
+            thread_id = await store.thread_of_card(self.engine, card_key)
+            if thread_id is not None:
+                if len(self._threads) > SHOWN_MEMORY:
+                    self._threads.pop(next(iter(self._threads)))
+                self._threads[card_key] = thread_id
+        return thread_id
 
     async def _thread(self, thread_id: int) -> discord.Thread | None:
         channel = self.client.get_channel(thread_id)
@@ -299,7 +312,7 @@ class DiscordAdapter:
         return channel if isinstance(channel, discord.Thread) else None
 
     async def card_closed(self, card_key: str) -> None:
-        thread_id = await store.thread_of_card(self.engine, card_key)
+        thread_id = await self.thread_of(card_key)
         if thread_id is None or thread_id in self._closed_threads:
             return
         thread = await self._thread(thread_id)
@@ -313,7 +326,7 @@ class DiscordAdapter:
 
     async def join_thread(self, card_key: str, user_id: int) -> None:
         """Add a claimant to the gig's thread so it shows in their sidebar (best effort)."""
-        thread_id = await store.thread_of_card(self.engine, card_key)
+        thread_id = await self.thread_of(card_key)
         thread = await self._thread(thread_id) if thread_id else None
         if thread is None or thread.archived:
             return

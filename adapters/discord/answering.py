@@ -6,9 +6,9 @@ budget, and a friendly reply with a reference id when something fails.
   permissions) is reported as platform admin. Where: a DM, or the guild as a
   community (the board channel, or another channel / a thread of it); the
   member's roles go with it so core knows members and moderators.
-- Every interaction is handled once: the dynamic items, the modal and the
-  fallback for leftovers (``intake.InteractionIntake.on_interaction``) race for
-  it through ``InteractionAnswerer.take``, and across processes (two receiving the
+- Every interaction is handled once: the modal and the fallback for leftovers
+  (``intake.InteractionIntake.on_interaction``) race for it through
+  ``InteractionAnswerer.take``, and across processes (two receiving the
   same event) through ``claimed``: the first to store its id in the database acts.
 - ``answer`` runs the conversation for one interaction and hands its replies to
   ``respond.Responder`` (deferring first when the conversation is slow)."""
@@ -106,12 +106,9 @@ class InteractionAnswerer:
 
     async def place_of(self, channel: Any, guild_id: int | None, guild_name: str | None,
                        actor: Actor, user: Any) -> Place:
-        channel_id = getattr(channel, "id", None)
         if guild_id is None:
-            return Place(PLATFORM, PlaceKind.dm, str(channel_id))
-        chat_id, thread_id = channel_id, None
-        if getattr(channel, "type", None) in THREAD_TYPES and getattr(channel, "parent_id", None):
-            chat_id, thread_id = channel.parent_id, str(channel_id)  # a gig's thread: its board
+            return Place(PLATFORM, PlaceKind.dm, str(getattr(channel, "id", None)))
+        chat_id, thread_id = self.chat_of(channel)
         roles = tuple(str(r.id) for r in getattr(user, "roles", ()) or ())
         return await self.conv.community_place(
             PLATFORM, str(chat_id), guild_name or str(guild_id), thread_id=thread_id,
@@ -120,11 +117,27 @@ class InteractionAnswerer:
     async def who_where(self, interaction: discord.Interaction,
                         channel: Any = None) -> tuple[Actor, Place]:
         admin = bool(interaction.guild_id) and interaction.permissions.manage_guild
-        actor = await self.actor_of(interaction.user, locale=str(interaction.locale), admin=admin)
+        user, guild_id = interaction.user, interaction.guild_id
+        channel = channel or interaction.channel
+        if guild_id is None:
+            actor = await self.actor_of(user, locale=str(interaction.locale), admin=admin)
+            return actor, await self.place_of(channel, None, None, actor, user)
+        chat_id, thread_id = self.chat_of(channel)
         guild = interaction.guild
-        place = await self.place_of(channel or interaction.channel, interaction.guild_id,
-                                    guild.name if guild else None, actor, interaction.user)
-        return actor, place
+        return await self.conv.member_in(
+            PLATFORM, str(user.id), user.display_name, chat_id=chat_id, thread_id=thread_id,
+            community_platform_id=str(guild_id), community_name=guild.name if guild else
+            str(guild_id), username=user.name, locale=str(interaction.locale),
+            is_platform_admin=admin, account_created_at=user.created_at,
+            member_role_ids=tuple(str(r.id) for r in getattr(user, "roles", ()) or ()))
+
+    @staticmethod
+    def chat_of(channel: Any) -> tuple[str, str | None]:
+        """(the chat, the thread) of a channel: a gig's thread is its board's."""
+        channel_id = getattr(channel, "id", None)
+        if getattr(channel, "type", None) in THREAD_TYPES and getattr(channel, "parent_id", None):
+            return str(channel.parent_id), str(channel_id)
+        return str(channel_id), None
 
     # -- the common path of every interaction --------------------------------------
     async def answer(self, interaction: discord.Interaction, work: Work, *,

@@ -30,12 +30,12 @@ async def claimed(ctx: Context, claim, gig_id: int):
     """The one confirmation of a claim (the freelancer gets no second message):
     their own card with Deliver in the thumb spot, no Claim; on a queue, the item
     the claim works on first."""
-    replies = await show_gig(ctx, gig_id)
+    view, actions, item = await ctx.engine.gig_seen_by(ctx.user_id, gig_id, claim_id=claim.id)
+    replies = await show_gig(ctx, gig_id, seen=(view, actions))
     head = ctx._("✅ Slot {n} is yours: {claim}. Deliver by {t} with /deliver {c}.",
                  n=claim.slot_no, claim=claim_ref(ctx._, claim.id, gig_id),
                  t=when(claim.deadline_at), c=claim.id) + "\n"
     spans = [Span(head, "bold")]
-    item = await ctx.engine.item_of_claim(claim.id)
     if item is not None:
         spans.append(Span(item_line(ctx._, claim.slot_no, item) + "\n\n", "bold"))
     replies[0].text.spans[0:0] = spans

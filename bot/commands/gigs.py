@@ -175,13 +175,18 @@ def _own_part(ctx: Context, view, test: bool) -> tuple[list[str], list[Button]]:
 
 
 async def show_gig(ctx: Context, gig_id: int, *, full: bool = True, private: bool = True,
-                   live: bool = True):
+                   live: bool = True, seen: tuple | None = None):
     """A gig on request. ``private`` (a press's answer, a DM): the viewer's own
     card, with their claim lines, their controls first (the thumb spot) and only
     buttons they can use. Not private (/gig in a public chat): the public card,
     which is everyone's, and the viewer's part of it privately (DM / ephemeral).
-    ``live=False``: a one-off answer, never edited into the card later."""
-    view = await ctx.engine.gig_view(gig_id)
+    ``live=False``: a one-off answer, never edited into the card later.
+    ``seen``: the gig and the viewer's actions on it, when the caller has read them
+    (``Engine.gig_seen_by``); else they are read here, in one read."""
+    if seen is None:
+        seen = (await ctx.engine.gig_seen_by(ctx.user_id, gig_id))[:2] if private else \
+            (await ctx.engine.gig_view(gig_id), None)
+    view, actions = seen
     g = view.gig
     if g.status in (GigStatus.draft, GigStatus.awaiting_funding) and g.client_id != ctx.user_id:
         from core.api import NotFound
@@ -197,7 +202,6 @@ async def show_gig(ctx: Context, gig_id: int, *, full: bool = True, private: boo
         for line in lines:
             own.line(line)
         return [card, ctx.say(own, buttons=[controls] if controls else [], private=True)]
-    actions = await ctx.engine.viewer_actions(ctx.user_id, gig_id)
     card = gig_card(view, ctx._, full=full, test_money=test, can_take=actions.can_take)
     for line in lines:
         card.text.line(line)

@@ -5,13 +5,20 @@ identity (none running here: retried later, for another process or this one once
 the adapter is back, never dropped); a gig card change re-renders the card and edits every message that
 shows it, on every platform, posting it on its community's board when it is
 not there yet (``bot.delivery.cards``); a badge's role is given or taken on
-the community's platform (``bot.delivery.roles``)."""
+the community's platform (``bot.delivery.roles``).
+
+A card is rendered from the gig as it is now, so changes of one card that queue
+up while it is being refreshed (read, rendered, edited: the edit may wait for
+the platform's rate limit) are served by one more refresh with the latest state
+(``memory.LatestOnly``): ten claims on one gig in quick succession give one or
+two edits, not ten, and no change is left unshown."""
 from __future__ import annotations
 
 import logging
 
 from bot import renderers
 from bot.delivery.cards import gig_card_key
+from bot.delivery.memory import LatestOnly
 from bot.delivery.platform import Platform
 from bot.delivery.roles import apply_role_change
 from bot.delivery.service import PlatformDelivery
@@ -33,6 +40,7 @@ class ChatDispatcher:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.adapters: dict[str, PlatformDelivery] = {}
+        self.card_refreshes = LatestOnly()
 
     def register(self, delivery: PlatformDelivery | Platform) -> PlatformDelivery:
         """Deliver through this platform from now on. A ``Platform`` that carries its
@@ -101,6 +109,11 @@ class ChatDispatcher:
 
     async def _card(self, note: Notification) -> None:
         gig_id = note.data["gig_id"]
+        await self.card_refreshes.run(gig_id, lambda: self._refresh_card(gig_id, note))
+
+    async def _refresh_card(self, gig_id: int, note: Notification) -> None:
+        """The card as the gig is now (the renderer reads it; only ``gig_id`` of the
+        note counts), on every platform."""
         subject = await self.engine.card_subject(gig_id)
         if subject is None or subject.gig.funded_at is None:
             return  # never public: nothing to show or update

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core import read_models as queries
 from core.domain.records import Claim, ConversationState, Gig, Profile, User
 from core.engine.base import EngineBase
-from core.lifecycle import allowed
+from core.lifecycle import allowed, queues
 from core.lifecycle.slots import check_eligible
 
 
@@ -63,6 +63,20 @@ class Reads(EngineBase):
     async def viewer_actions(self, user_id: int, gig_id: int) -> allowed.ViewerActions:
         """What this viewer can do on this gig now (to show only usable buttons)."""
         return await self.view(lambda t: allowed.viewer_actions(t, user_id, gig_id))
+
+    async def gig_seen_by(self, user_id: int, gig_id: int, *, claim_id: int | None = None
+                          ) -> tuple[queries.GigView, allowed.ViewerActions, str | None]:
+        """A viewer's own copy of a gig in one read (a press's answer is one of many
+        a second): the gig, what the viewer can do on it now, and, with ``claim_id``,
+        the item of a queue gig that claim works on (else None)."""
+        def read(t):
+            view = queries.gig_view(t.s, gig_id)
+            item = None
+            if claim_id is not None and view.gig.item_count:  # a queue gig
+                claim = t.claim(claim_id, lock=False)
+                item = queues.item_texts(t.s, gig_id, [claim.slot_no]).get(claim.slot_no)
+            return view, allowed.viewer_actions(t, user_id, gig_id, claims=view.claims), item
+        return await self.view(read)
 
     async def profile_view(self, user_id: int) -> queries.ProfileView:
         return await self.view(lambda t: queries.profile_view(t.s, user_id))

@@ -101,9 +101,12 @@ class ViewerActions:
         return self.claims.get(claim_id, frozenset())
 
 
-def viewer_actions(tx: Tx, actor_id: int, gig_id: int) -> ViewerActions:
+def viewer_actions(tx: Tx, actor_id: int, gig_id: int, *,
+                   claims: list[Claim] | None = None) -> ViewerActions:
+    """``claims``: the gig's claims when the caller has just read them."""
     gig = tx.gig(gig_id)
-    claims = tx.s.scalars(select(Claim).where(Claim.gig_id == gig_id)).all()
+    if claims is None:
+        claims = tx.s.scalars(select(Claim).where(Claim.gig_id == gig_id)).all()
     mine = {c.id: claim_actions(c, gig, actor_id) for c in claims
             if actor_id in (c.freelancer_id, gig.client_id)}
     return ViewerActions(gig_id, take_refusal(tx, actor_id, gig_id) is None, mine)

@@ -9,7 +9,13 @@ A ``notify`` row whose event type core does not know, or that the dispatcher cal
 its error, never done; other failures retry and end dead after the last attempt.
 
 A process leases only the channels it can deliver (``serves``): one without any chat
-adapter leaves ``notify`` rows to the processes that have one."""
+adapter leaves ``notify`` rows to the processes that have one.
+
+``run_forever`` keeps a pipeline: it leases more rows once half a batch or less is
+in hand, instead of waiting for a whole batch to finish, so
+a slow row (a send waiting for its rate limit, a card edit waiting for the next
+refresh) never holds the rows behind it and the platforms' budgets are used to
+their limit while the next rows are read and rendered."""
 from __future__ import annotations
 
 import asyncio
@@ -32,7 +38,7 @@ from core.ports.notifications import (
 )
 
 log = logging.getLogger(__name__)
-YIELD_AT_MOST, YIELD_STEP = 1.0, 0.02  # seconds a batch waits for answers in progress
+YIELD_AT_MOST, YIELD_STEP = 1.0, 0.02  # seconds a lease waits for answers in progress
 
 
 def lease(tx: Tx, owner: str, *, limit: int, lease_for: timedelta,
@@ -209,7 +215,7 @@ class OutboxWorker:
                 dedup_key=msg.dedup_key, created_at=msg.created_at, happened=happened))
 
     def yield_to(self, answering: Callable[[], bool]) -> None:
-        """Before each batch, wait (at most ``YIELD_AT_MOST`` seconds) while
+        """Before each lease, wait (at most ``YIELD_AT_MOST`` seconds) while
         ``answering()`` says users are being answered in this process: their answers
         go first, notifications follow (the adapters register their intake)."""
         self._answering.append(answering)
@@ -222,16 +228,43 @@ class OutboxWorker:
             waited += YIELD_STEP
 
     async def run_forever(self, stop: asyncio.Event, idle: float = 0.5) -> None:
-        while not stop.is_set():
-            await self._let_answers_go_first(stop)
-            try:
-                n = await self.run_once(self.serves() if self.serves is not None else None)
-                self.rounds += 1
-            except Exception:  # noqa: BLE001 - keep the worker alive; log and back off
-                log.exception("outbox worker round failed")
-                n = 0
-            if not n:
-                try:
-                    await asyncio.wait_for(stop.wait(), idle)
-                except asyncio.TimeoutError:
-                    pass
+        """Deliver until ``stop``. Rows are handled as soon as they are leased; more
+        are leased (up to ``batch``) once half a batch or less is in hand. When a
+        lease finds fewer rows than it asked for, nothing more is due: the next
+        lease comes after ``idle`` seconds. On ``stop`` the rows in hand are
+        finished first."""
+        in_hand: set[asyncio.Task] = set()
+        stopping = asyncio.ensure_future(stop.wait())
+        renewer = asyncio.create_task(self._keep_leases())
+        try:
+            while not stop.is_set():
+                await self._let_answers_go_first(stop)
+                drained = False
+                if len(in_hand) <= self.batch // 2:
+                    try:
+                        drained = await self._lease_into(in_hand) < self.batch
+                        self.rounds += 1
+                    except Exception:  # noqa: BLE001 - keep the worker alive; log, back off
+                        log.exception("outbox worker round failed")
+                        drained = True
+                if drained:
+                    await asyncio.wait({stopping}, timeout=idle)
+                elif in_hand:  # wait until a row is done and another lease may be taken
+                    await asyncio.wait(in_hand | {stopping}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if in_hand:
+                await asyncio.gather(*in_hand, return_exceptions=True)
+            renewer.cancel()
+            stopping.cancel()
+
+    async def _lease_into(self, in_hand: set[asyncio.Task]) -> int:
+        channels = self.serves() if self.serves is not None else None
+        msgs = await self.engine.tx(lambda t: lease(t, self.owner, limit=self.batch,
+                                                    lease_for=self.lease_for, channels=channels))
+        for msg in msgs:
+            self._handling.add(msg.id)
+            task = asyncio.create_task(self._handle(msg))
+            in_hand.add(task)
+            task.add_done_callback(lambda done, i=msg.id: (in_hand.discard(done),
+                                                           self._handling.discard(i)))
+        return len(msgs)

@@ -85,4 +85,17 @@ def test_buttons_and_modals_find_their_handler_through_the_client():
     for name in ("components.py", "modals.py"):
         text = (PACKAGE / name).read_text()
         assert "client.router" not in text and "type: ignore" not in text, name
-        assert "intake_of(interaction)" in text, name
+    assert "intake_of(interaction)" in (PACKAGE / "modals.py").read_text()
+    # a press is read from its custom_id by the client's intake, not by a callback
+    assert "def callback" not in (PACKAGE / "components.py").read_text()
+    assert "self.answered_by().on_interaction(interaction)" in (
+        PACKAGE / "client.py").read_text()
+
+
+def test_a_press_is_read_from_its_custom_id():
+    from adapters.discord.components import Pressed, action_button, form_button, pressed
+
+    assert pressed(action_button("cl:42").custom_id) == Pressed(payload="cl:42")
+    assert pressed(form_button("post", 1).custom_id) == Pressed(form="post", page=1)
+    assert pressed("gb:" + "x" * 65) is None  # longer than a payload: the fallback says so
+    assert pressed("someone-elses-button") is None and pressed("") is None
