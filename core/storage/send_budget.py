@@ -79,6 +79,8 @@ SELECT s.req, s.at, s.ready, s.now, s.at <= s.now + CAST(:within AS float8) AS g
        (SELECT MAX(b.tat) FROM booked b WHERE b.key = :shared) AS shared_tat
 FROM slot s ORDER BY s.req
 """)
+_CLOCK = text(f"SELECT {_NOW} AS now")
+CLOCK_WARM_UP = 5  # quick round trips that set the offset before the first booking
 _CREATE = text("INSERT INTO sendbudget (key, tat) SELECT unnest(CAST(:keys AS varchar[])), 0 "
                "ON CONFLICT (key) DO NOTHING")
 _PAUSE = text(f"""
@@ -98,6 +100,10 @@ class DatabaseClock:
 
     def sample(self, sent: float, received: float, db_now: float) -> None:
         self._samples.append((received - sent, db_now - (sent + received) / 2))
+
+    @property
+    def samples(self) -> int:
+        return len(self._samples)
 
     def local(self, db_time: float) -> float:
         """``db_time`` on this process's monotonic clock."""
@@ -127,6 +133,10 @@ class SharedBudget:
     async def _run(self, statement, keys: list[str], params: dict):
         async with self.engine.connect() as conn:
             conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            while self.clock.samples < CLOCK_WARM_UP:  # a new connection's first answers
+                sent = time.monotonic()  # are slow: take the offset from quick ones
+                db_now = (await conn.execute(_CLOCK)).scalar_one()
+                self.clock.sample(sent, time.monotonic(), float(db_now))
             await self._ensure(conn, keys)
             sent = time.monotonic()
             rows = (await conn.execute(statement, params)).all()
