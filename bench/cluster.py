@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import resource
 import sys
 from pathlib import Path
 
@@ -77,8 +78,11 @@ async def _serve(conn, kind: str, config: dict) -> None:
     await worker
     pacer = service.pacer
     budget = app.engine.send_budget()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     figures = {"retries": getattr(pacer, "retries", 0), "waited": round(pacer.waited, 2),
-               "budget_statements": getattr(budget, "statements", 0)}
+               "budget_statements": getattr(budget, "statements", 0),
+               "rebooked": getattr(pacer, "rebooked", 0),
+               "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1)}
     await service.stop()
     if http is not None:
         await http.stop()
@@ -163,7 +167,8 @@ async def start_nodes(kind: str, configs: list[dict]) -> list[Node]:
 
 async def stop_nodes(nodes: list[Node]) -> dict:
     figures = await asyncio.gather(*(n.stop() for n in nodes), return_exceptions=True)
-    total = {"retries": 0, "waited": 0.0, "budget_statements": 0}
+    total = {"retries": 0, "waited": 0.0, "budget_statements": 0, "rebooked": 0,
+             "cpu_seconds": 0.0}
     for f in figures:
         if isinstance(f, dict):
             for k in total:

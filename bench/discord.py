@@ -387,6 +387,7 @@ async def fanout_three(args, url: str) -> dict:
                 "max_in_any_1s_window": max_in_window(dm),
                 "rate_limited_429": stats["rate_limited"], "dms_lost": args.members - got,
                 "budget_statements": figures["budget_statements"],
+                "slots_missed_rebooked": figures["rebooked"],
                 "pass": rate / ceiling >= 0.9 and stats["rate_limited"] == 0
                 and got == args.members}
     finally:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import itertools
 import time
 from pathlib import Path
 
@@ -52,44 +51,42 @@ def _node_config(url: str, tg, ceiling: float, n: int, *, hook: str | None = Non
             "engine": {"match_notify_limit": max(n, 1)}}
 
 
-async def fan_out_three(watched, rate_limits, url: str, n: int, ceiling: float) -> dict:
-    from bench.telegram import post_gig, seed
-    async with watched(rate_limits=rate_limits(global_per_second=ceiling)) as tg:
+async def fan_out_three(url: str, n: int, ceiling: float) -> dict:
+    from bench.telegram import FIRST_USER, MATCHED, post_gig, seed, send_rate
+    from bench.telegram_fake import FakeTelegram
+    async with FakeTelegram(ceiling) as tg:
         await reset_schema(url)
         app = await _app_on(url, tg, n)
         try:
             users = await seed(app, tg, n)
-            tg.user_started(10)
+            await tg.call("started", [10])
             nodes = await start_nodes("telegram", [_node_config(url, tg, ceiling, n)] * 3)
             try:
+                await tg.call("mark")
                 t0 = time.perf_counter()
                 await post_gig(app)
                 deadline = t0 + 60 + 2 * n / ceiling
-                while time.perf_counter() < deadline:
-                    got = sum(1 for u in users if any("New gig for you" in (m.text or "")
-                                                      for m in tg.messages_to(u)))
-                    if got >= n:
-                        break
+                got = {"got": 0, "dupes": 0}
+                while got["got"] < n and time.perf_counter() < deadline:
                     await asyncio.sleep(0.5)
+                    got = await tg.call("delivered", (users, MATCHED))
                 wall = time.perf_counter() - t0
             finally:
                 figures = await stop_nodes(nodes)
+            sends = await tg.call("sends", FIRST_USER)
         finally:
             await app.close()
-        sends = [e for e in tg.accepted_sends if e.chat_id in set(users)]
-        counts = [sum(1 for m in tg.messages_to(u) if "New gig for you" in (m.text or ""))
-                  for u in users]
-        window = sends[-1].at - sends[0].at if len(sends) > 1 else float("nan")
-        return {"sent": len(sends), "window": window,
-                "rate": (len(sends) - 1) / window if len(sends) > 1 else 0.0, "wall": wall,
-                "throttled": len(tg.throttled), "lost": sum(1 for c in counts if c == 0),
-                "dupes": sum(c - 1 for c in counts if c > 1), **figures}
+        window, rate = send_rate(sends["times"])
+        return {"sent": len(sends["times"]), "window": window, "rate": rate, "wall": wall,
+                "throttled": sends["throttled"], "lost": n - got["got"], "dupes": got["dupes"],
+                **figures}
 
 
-async def presses_three(watched, rate_limits, url: str, users: int, seconds: float,
-                        rounds: int) -> list[dict]:
+async def presses_three(url: str, users: int, seconds: float, rounds: int) -> list[dict]:
     from bench.telegram import drive_presses, post_gig, seed
-    async with watched(rate_limits=rate_limits(enabled=False)) as tg:
+    from bench.telegram_fake import FakeTelegram
+    async with FakeTelegram() as tg:
+        await tg.call("limits", False)
         await reset_schema(url)
         app = await _app_on(url, tg, users)
         ports = [free_port() for _ in range(3)]
@@ -101,20 +98,16 @@ async def presses_three(watched, rate_limits, url: str, users: int, seconds: flo
             nodes = await start_nodes("telegram", [
                 _node_config(url, tg, 30, users, hook=h, port=p, limits=off)
                 for h, p in zip(hooks, ports)])
-            stop = asyncio.Event()
-            pump = asyncio.create_task(_round_robin(tg, hooks, stop))
+            await tg.call("round_robin", hooks)
             await post_gig(app)
-            cards: dict = {}
             for _ in range(300):
-                cards = {u: next((m for m in tg.messages_to(u) if m.buttons), None) for u in ids}
-                if all(cards.values()):
+                if len(await tg.call("cards", ids)) == len(ids):
                     break
                 await asyncio.sleep(0.2)
-            await drive_presses(tg, cards, min(0.5, seconds / 5), wait_reply=True)  # warm up
-            runs = [await drive_presses(tg, cards, seconds, wait_reply=True)
+            await drive_presses(tg, ids, min(0.5, seconds / 5), wait_reply=True)  # warm up
+            runs = [await drive_presses(tg, ids, seconds, wait_reply=True)
                     for _ in range(rounds)]
-            stop.set()
-            await pump
+            await tg.call("round_robin", None)
             return runs
         finally:
             if nodes:
@@ -122,27 +115,13 @@ async def presses_three(watched, rate_limits, url: str, users: int, seconds: flo
             await app.close()
 
 
-async def _round_robin(tg, hooks: list[str], stop: asyncio.Event) -> None:
-    """The load balancer: each queued update to the next process."""
-    turn = itertools.cycle(hooks)
-    pending: set[asyncio.Task] = set()
-    while not stop.is_set():
-        while tg._updates:
-            task = asyncio.create_task(tg.post_webhook_update(tg._updates.popleft(),
-                                                              url=next(turn)))
-            pending.add(task)
-            task.add_done_callback(pending.discard)
-        await asyncio.sleep(0.002)
-    if pending:
-        await asyncio.gather(*pending, return_exceptions=True)
-
-
-async def presses_during_fan_out(watched, rate_limits, directory: Path, n: int, users: int,
-                                 seconds: float, ceiling: float, *, fifo: bool) -> dict:
+async def presses_during_fan_out(directory: Path, n: int, users: int, seconds: float,
+                                 ceiling: float, *, fifo: bool) -> dict:
     """(c): one process on SQLite, limits on; ``fifo``: notifications book like answers."""
     from adapters.telegram.limits import BULK, Limits
-    from bench.telegram import drive_presses, make_app, post_gig, seed
-    async with watched(rate_limits=rate_limits(global_per_second=ceiling)) as tg:
+    from bench.telegram import deliver_all, drive_presses, make_app, post_gig, seed
+    from bench.telegram_fake import FakeTelegram
+    async with FakeTelegram(ceiling) as tg:
         directory.mkdir(parents=True, exist_ok=True)
         limits = Limits(**pacing(ceiling))
         app, service = await make_app(tg, directory, limits, freelancers=n + users)
@@ -153,19 +132,19 @@ async def presses_during_fan_out(watched, rate_limits, directory: Path, n: int, 
                 service.notifier.policy = dataclasses.replace(BULK, bulk=False)
             ids = await seed(app, tg, users)
             await post_gig(app)  # the pressers' cards first
-            while await app.outbox.drain():
-                pass
-            cards = {u: next(m for m in tg.messages_to(u) if m.buttons) for u in ids}
+            await deliver_all(app, tg, ids, timeout=60)
             from core.domain.gig_input import GigDraft
             from core.lifecycle import people
 
+            late = list(range(300_000, 300_000 + n))
+
             def more(t):  # others, with a skill the pressers lack
-                for uid in range(300_000, 300_000 + n):
+                for uid in late:
                     user = people.resolve_identity(t, "telegram", str(uid), f"Late {uid}")
                     people.update_profile(t, user.id, {"skills": "icons", "hours": "any"})
             await app.engine.tx(more)
-            for uid in range(300_000, 300_000 + n):
-                tg.user_started(uid)
+            await tg.call("started", late)
+            await tg.call("mark")
             client = await app.engine.resolve_user("telegram", "10", "Client")
             gig = await app.engine.post_gig(client.id, GigDraft.parse(
                 {"title": "Icon set", "reward": "25", "currency": "usd", "skills": "icons"}))
@@ -173,10 +152,10 @@ async def presses_during_fan_out(watched, rate_limits, directory: Path, n: int, 
             worker = asyncio.create_task(app.outbox.run_forever(stop, idle=0.05))
             await asyncio.sleep(2.0)  # the fan-out at full speed
             # one press per user every 1.2 s: Telegram's 1/s per chat is not what is measured
-            result = await drive_presses(tg, cards, seconds, wait_reply=True, spacing=1.2)
+            result = await drive_presses(tg, ids, seconds, wait_reply=True, spacing=1.2)
             stop.set()
             await worker
-            result["throttled"] = len(tg.throttled)
+            result["throttled"] = (await tg.call("sends", 0))["throttled"]
             return result
         finally:
             stop.set()

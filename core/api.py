@@ -84,7 +84,8 @@ from core.domain.records import DisputeStatement
 from core.events import DisputeAnswerClosed, DisputeStatementAdded, ReceiptIssued
 from core.monthly_statements import CurrencyMonth, MonthStatement
 # -- the platforms' send budgets, shared by every process (core.send_budget) ----
-from core.send_budget import Booking, Limit, LocalBudget, SendBudget
+from core.send_budget import Booking, Bookings, Limit, LocalBudget, SendBudget
+from core.send_slots import SlotQueue
 
 # -- ports ---------------------------------------------------------------------
 from core.ports.notifications import Notification, NotificationDispatcher, RetryLater, Undeliverable
@@ -134,7 +135,7 @@ __all__ = [
     "BadgeEarned", "BadgeHeld", "BadgeRequired", "BadgeRevoked", "BadgeRoleRefused", "BoardBadge",
     "CommunityBadge", "MemberBadge", "ROLE_PROBLEMS", "RoleChange",
     "ApplicationClosed",
-    "Booking", "Limit", "LocalBudget", "SendBudget",  # core.send_budget
+    "Booking", "Bookings", "Limit", "LocalBudget", "SendBudget", "SlotQueue",  # core.send_budget
     # domain events (core.events)
     "ApplicationAccepted", "ApplicationDeclined", "ApplicationReceived", "ChargebackOpened",
     "ClaimAbandoned", "ClaimApproved", "ClaimAutoApproved", "ClaimRejected", "ClaimWithdrawn",

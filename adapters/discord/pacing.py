@@ -24,16 +24,18 @@ counted in /metrics."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 
 import aiohttp
 
-from core.api import Limit, SendBudget, metrics
+from core.api import Limit, SendBudget, SlotQueue, metrics
 
 GLOBAL_KEY = "discord:global"
 SHARED_MARGIN = 0.94  # of the limit, booked in the shared budget (47 of Discord's 50/s)
 EXEMPT = ("/interactions/", "/webhooks/")  # not bound to the global limit
 LATE, MAX_REBOOKINGS = 0.03, 3  # a slot missed by more than 30 ms is booked again
+LOOKAHEAD = 0.2  # how far ahead a process books slots of the shared budget
 
 
 class Pacer:
@@ -51,6 +53,8 @@ class Pacer:
         self._released = asyncio.Event()
         self.granted = 0
         self.waited = 0.0  # total seconds callers spent waiting (for metrics and benches)
+        self._queue: SlotQueue | None = None  # shared-budget bookings of this process
+        self.rebooked = 0  # shared slots missed because the process was busy
 
     async def acquire(self) -> None:
         loop = asyncio.get_running_loop()
@@ -75,19 +79,22 @@ class Pacer:
 
     async def book_shared(self, url: str) -> None:
         """Right before a request leaves (after discord.py's own per-route waits): its
-        slot of the budget every process shares, booked again if this process woke up
-        late for it. Interaction callbacks and webhooks are exempt, as at Discord."""
+        slot of the budget every process shares, booked together with this process's
+        other waiting requests (``SlotQueue``, slots within ``LOOKAHEAD``), and booked
+        again if this process woke up late for it. Interaction callbacks and webhooks
+        are exempt, as at Discord."""
         if self.budget is None or not self.budget.shared or any(
                 part in url for part in EXEMPT):
             return
-        loop = asyncio.get_running_loop()
+        if self._queue is None or self._queue.budget is not self.budget:
+            self._queue = SlotQueue(self.budget, self.shared_limit, within=LOOKAHEAD)
         for _ in range(MAX_REBOOKINGS):
-            wait = (await self.budget.reserve([self.shared_limit])).wait
-            due = loop.time() + wait
-            if wait > 0:
-                await asyncio.sleep(wait)
-            if loop.time() - due <= LATE:
+            at = (await self._queue.book()).at
+            if at > time.monotonic():
+                await asyncio.sleep(at - time.monotonic())
+            if time.monotonic() - at <= LATE:
                 return
+            self.rebooked += 1
 
     def release(self) -> None:
         self._in_flight -= 1

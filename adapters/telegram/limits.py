@@ -33,7 +33,7 @@ from collections.abc import Callable, Coroutine
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from core.api import LocalBudget, Limit, SendBudget, metrics
+from core.api import LocalBudget, Limit, SendBudget, SlotQueue, metrics
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,6 @@ INTERACTIVE = SendPolicy(max_retries=3, max_wait=30.0)
 BULK = SendPolicy(max_retries=2, max_wait=5.0, bulk=True)
 GLOBAL_KEY = "telegram:global"
 LOOKAHEAD = 0.2  # how far ahead a bulk send may book its slot
-HEAD_OF_LINE = 1.0  # a bulk send waiting longer than this lets the next one ask
 LATE, MAX_REBOOKINGS = 0.03, 3  # a slot missed by more than 30 ms is booked again
 
 
@@ -96,7 +95,13 @@ class Pacer(BaseRateLimiter[SendPolicy]):
         self.default = default
         self.budget: SendBudget = budget or LocalBudget(clock)
         self.lookahead = lookahead
-        self._bulk_turn = asyncio.Lock()  # one bulk send of this process asks at a time
+        self.clock = clock
+        self._queues: dict[Limit, SlotQueue] = {}  # bulk sends, booked together
+        # one chat's sends go out in the order they were asked for, even when one is
+        # woken late and books its slot again (a chat takes one message a second
+        # anyway); answers and notifications keep separate turns, so an answer never
+        # waits behind a notification that is waiting for its chat's slot
+        self._chat_turns: dict[object, tuple[asyncio.Lock, int]] = {}
         self.retries = 0  # 429s seen (for metrics and the benchmark)
         self.rebooked = 0  # slots missed because the process was busy
         self.waited = 0.0  # seconds requests spent waiting for their slot
@@ -130,23 +135,26 @@ class Pacer(BaseRateLimiter[SendPolicy]):
                                 lim.group_burst))
         return limits
 
+    def _queue(self, shared: Limit) -> SlotQueue:
+        queue = self._queues.get(shared)
+        if queue is None:  # the limits may change (benchmarks turn them off and on)
+            queue = self._queues[shared] = SlotQueue(self.budget, shared, within=self.lookahead)
+        return queue
+
     async def _book(self, limits: list[Limit], policy: SendPolicy) -> float:
-        """Seconds until this call's slot. Interactive calls take the next slot; bulk
-        ones only a slot within ``lookahead``, so they never queue far ahead of an
-        answer to someone pressing a button."""
+        """When this call's slot is (on ``clock``). Interactive calls take the next
+        slot; bulk ones only a slot within ``lookahead``, booked together with the
+        other notifications this process has waiting (``SlotQueue``), so they never
+        queue far ahead of an answer to someone pressing a button."""
         if not policy.bulk:
-            return (await self.budget.reserve(limits)).wait
+            return (await self.budget.reserve(limits)).at
         while True:
-            async with self._bulk_turn:
-                booking = await self.budget.reserve(limits, within=self.lookahead)
-                while not booking.granted and booking.wait <= HEAD_OF_LINE:
-                    await asyncio.sleep(max(booking.wait - self.lookahead, 0.005))
-                    booking = await self.budget.reserve(limits, within=self.lookahead)
+            booking = await self._queue(limits[0]).book(limits[1:])
             if booking.granted:
-                return booking.wait
+                return booking.at
             if booking.wait > policy.max_wait:  # back to the outbox, retried later
                 raise RetryAfter(math.ceil(booking.wait))
-            await asyncio.sleep(booking.wait - self.lookahead)  # a chat far ahead: not in turn
+            await asyncio.sleep(booking.wait - self.lookahead)  # its chat is busy: later
 
     async def _slot(self, limits: list[Limit], policy: SendPolicy) -> None:
         """Wait for this call's slot. A call the event loop wakes late (a busy
@@ -154,16 +162,15 @@ class Pacer(BaseRateLimiter[SendPolicy]):
         no second at Telegram's end holds more than the limit."""
         if not limits:
             return
-        began = time.monotonic()
+        began = self.clock()
         for _ in range(MAX_REBOOKINGS):
-            wait = await self._book(limits, policy)
-            due = time.monotonic() + wait
-            if wait > 0:
-                await asyncio.sleep(wait)
-            if time.monotonic() - due <= LATE:
+            at = await self._book(limits, policy)
+            if at > self.clock():
+                await asyncio.sleep(at - self.clock())
+            if self.clock() - at <= LATE:
                 break
             self.rebooked += 1
-        waited = time.monotonic() - began
+        waited = self.clock() - began
         metrics.pacer_waited("telegram", waited)
         self.waited += waited
 
@@ -174,6 +181,24 @@ class Pacer(BaseRateLimiter[SendPolicy]):
         policy = rate_limit_args or self.default
         chat_id = data.get("chat_id")
         buckets = self.buckets(endpoint, chat_id)
+        if not buckets:
+            return await self._send(callback, args, kwargs, endpoint, chat_id, buckets, policy)
+        key = (str(chat_id), policy.bulk)
+        turn, users = self._chat_turns.get(key, (asyncio.Lock(), 0))
+        self._chat_turns[key] = (turn, users + 1)
+        try:
+            async with turn:
+                return await self._send(callback, args, kwargs, endpoint, chat_id, buckets,
+                                        policy)
+        finally:
+            turn, users = self._chat_turns[key]
+            if users <= 1:
+                del self._chat_turns[key]
+            else:
+                self._chat_turns[key] = (turn, users - 1)
+
+    async def _send(self, callback, args, kwargs, endpoint: str, chat_id, buckets: list[Limit],
+                    policy: SendPolicy) -> Any:
         for attempt in range(policy.max_retries + 1):
             await self._slot(buckets, policy)
             try:

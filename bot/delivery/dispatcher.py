@@ -68,10 +68,18 @@ class ChatDispatcher:
             return
         if note.recipient_id is None:
             return
-        recipient = await self.engine.recipient(note.recipient_id)
-        targets = [(platform, puid) for platform, ids in (
-            recipient.identities.items() if recipient else ()) if platform in self.adapters
-            for puid in ids]
+        async with self.engine.reading():  # the recipient and the render: one connection
+            recipient = await self.engine.recipient(note.recipient_id)
+            targets = [(platform, puid) for platform, ids in (
+                recipient.identities.items() if recipient else ()) if platform in self.adapters
+                for puid in ids]
+            replies: dict[str, object] = {}
+            for platform, _puid in targets:
+                if platform not in replies:  # rendered for the recipient, as the platform shows it
+                    with reading_as(Reader(recipient.locale, recipient.timezone, platform,
+                                           now=self.engine.clock.now)):
+                        replies[platform] = await renderers.render(
+                            self.engine, note, translator(recipient.locale))
         if not targets:
             if recipient is not None and recipient.identities:
                 # Another process may serve that platform (or this one will, once it is
@@ -82,13 +90,7 @@ class ChatDispatcher:
                                                   note.recipient_id))
             log.info("user %s has no chat identity: %s not sent", note.recipient_id, note.event)
             return
-        replies: dict[str, object] = {}
         for platform, puid in targets:
-            if platform not in replies:  # rendered for the recipient, as this platform shows it
-                with reading_as(Reader(recipient.locale, recipient.timezone, platform,
-                                       now=self.engine.clock.now)):
-                    replies[platform] = await renderers.render(self.engine, note,
-                                                               translator(recipient.locale))
             if replies[platform] is None:
                 continue
             await self.adapters[platform].notify(puid, replies[platform],

@@ -3,6 +3,8 @@ matched a freelancer, it closed (cancelled, expired, completed), a late payment
 was refunded."""
 from __future__ import annotations
 
+import time
+
 from bot.cards import gig_card, money
 from bot.conversation import Reply, Rich
 from bot.renderers.registry import Scene, renders
@@ -25,10 +27,30 @@ async def opened(s: Scene) -> Reply:
                                 "slot.", title=s.title)))
 
 
+SHARED_VIEW_FOR = 1.0  # seconds a fan-out's freelancers share one read of the gig
+_shared_views: dict[int, tuple[float, int, object]] = {}  # gig id -> (read at, version, view)
+
+
+async def shared_view(s: Scene):
+    """The gig's view for a "new gig for you" DM: a fan-out sends the same gig to
+    hundreds of freelancers, so they share one read of it while the gig's version
+    stays the same, for at most ``SHARED_VIEW_FOR`` (a DM is a snapshot anyway; a
+    press is checked against the gig as it is then)."""
+    now = time.monotonic()
+    held = _shared_views.get(s.gig.id)
+    if held is not None and held[1] == s.gig.version and now - held[0] < SHARED_VIEW_FOR:
+        return held[2]
+    view = await s.engine.gig_view(s.gig.id)
+    if len(_shared_views) > 256:
+        _shared_views.clear()
+    _shared_views[s.gig.id] = (now, s.gig.version, view)
+    return view
+
+
 @renders(GigMatched)
 async def matched(s: Scene) -> Reply:
     _ = s._
-    view = await s.engine.gig_view(s.gig.id)
+    view = await shared_view(s)
     # A DM is this freelancer's own copy: Claim only if they can still take a slot.
     actions = await s.engine.viewer_actions(s.event.recipient_id, s.gig.id)
     card = gig_card(view, _, test_money=s.engine.provider.test_mode, can_take=actions.can_take)

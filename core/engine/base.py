@@ -3,7 +3,7 @@ on, and the two ways a unit of work runs (``tx`` writes, ``view`` reads). Every
 engine method is one such unit; nothing outside core/ calls ``tx``/``view``."""
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from typing import AsyncContextManager, Callable, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,12 @@ class EngineBase:
 
     async def view(self, fn: Callable[[Tx], T]) -> T:
         return await self.db.read(self._unit(fn))
+
+    def reading(self) -> AsyncContextManager[None]:
+        """The engine's reads inside (``async with engine.reading():``) share one
+        connection and transaction: for several reads that belong together, such as
+        rendering one notification; never around a write or a wait."""
+        return self.db.reading()
 
     def _unit(self, fn: Callable[[Tx], T], *,
               handling: tuple[str, str] | None = None) -> Callable[[Session], T]:

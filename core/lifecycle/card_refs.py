@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from core.domain.records import Community, Gig, Identity, MessageRef, Profile, User
 from core.lifecycle import people
@@ -73,15 +73,22 @@ def card_in_chat(tx: Tx, platform: str, chat_id: str, key_suffix: str = "") -> s
     return tx.s.scalar(stmt.order_by(MessageRef.id).limit(1))
 
 
+# read for every notification: built once, two queries
+_RECIPIENT = (select(User.id, User.locale, Profile.timezone)
+              .outerjoin(Profile, Profile.user_id == User.id)
+              .where(User.id == bindparam("user_id")))
+_IDENTITIES = (select(Identity.platform, Identity.platform_user_id)
+               .where(Identity.user_id == bindparam("user_id")).order_by(Identity.id))
+
+
 def recipient(tx: Tx, user_id: int) -> Recipient | None:
-    user = tx.s.get(User, user_id)
-    if user is None:
+    row = tx.s.execute(_RECIPIENT, {"user_id": user_id}).first()
+    if row is None:
         return None
     ids: dict[str, list[str]] = {}
-    for ident in tx.s.scalars(select(Identity).where(Identity.user_id == user_id)
-                              .order_by(Identity.id)):
-        ids.setdefault(ident.platform, []).append(ident.platform_user_id)
-    return Recipient(user.id, user.locale, ids, timezone_of(tx, user_id))
+    for platform, platform_user_id in tx.s.execute(_IDENTITIES, {"user_id": user_id}):
+        ids.setdefault(platform, []).append(platform_user_id)
+    return Recipient(row.id, row.locale, ids, row.timezone or "UTC")
 
 
 def timezone_of(tx: Tx, user_id: int) -> str:

@@ -6,14 +6,23 @@ transaction runs in one thread call on its own connection (WAL, FULL sync,
 ``BEGIN IMMEDIATE`` so read-then-write never deadlocks), which is ~5x fewer
 thread hops than an async driver per statement. On PostgreSQL (asyncpg) the same
 function runs through ``AsyncSession.run_sync``; serialization failures and
-deadlocks are retried."""
+deadlocks are retried.
+
+``reading()`` groups the reads that belong together (rendering one notification:
+its recipient, the gig, what they may do) on one PostgreSQL connection and
+transaction: each read otherwise costs a pool checkout with its ping, BEGIN and
+COMMIT, four round trips around one query. Reads inside run one at a time and see
+what was read before (the session's identity map), so nothing that writes belongs
+in one. On SQLite it changes nothing (reads are one thread call each)."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, TypeVar
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Callable, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
@@ -30,6 +39,9 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 DEFAULT_URL = "sqlite:///gigbroker.db"
+# the session of the ``Database.reading()`` in progress, with the lock its reads take turns on
+_READING: contextvars.ContextVar[tuple[AsyncSession, asyncio.Lock] | None] = \
+    contextvars.ContextVar("gb_reading", default=None)
 
 
 def database_url(url: str) -> str:
@@ -122,11 +134,32 @@ class Database:
         return await self._run_pg(fn)
 
     async def read(self, fn: Callable[[Session], T]) -> T:
+        reading = _READING.get()
+        if reading is not None and self._async is not None and \
+                reading[0].bind is self._async:
+            session, turn = reading
+            async with turn:
+                return await session.run_sync(fn)
         if self._sync is not None:
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(self._readers, self._run_sqlite, fn,
                                               self._reader_engine)
         return await self._run_pg(fn)
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[None]:
+        """Reads inside share one connection and transaction (see the module
+        docstring); nested, the outer one is used."""
+        if self._async is None or _READING.get() is not None:
+            yield
+            return
+        session = AsyncSession(self._async, expire_on_commit=False)
+        token = _READING.set((session, asyncio.Lock()))
+        try:
+            yield
+        finally:
+            _READING.reset(token)
+            await session.close()  # rolls back: nothing was written
 
     @staticmethod
     def _run_sqlite(fn: Callable[[Session], T], bind) -> T:

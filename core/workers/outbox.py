@@ -26,7 +26,7 @@ import socket
 from datetime import timedelta
 from typing import Callable
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from core.events import event_from
 from core.failpoints import failpoint
@@ -69,10 +69,14 @@ def renew(tx: Tx, owner: str, ids: list[int], lease_for: timedelta) -> int:
     return int(res.rowcount or 0)
 
 
+_OUTBOX = OutboxMessage.__table__
+_COMPLETE = (_OUTBOX.update()  # a plain table UPDATE: one per delivered row, built once
+             .where(_OUTBOX.c.id == bindparam("msg_id"), _OUTBOX.c.lease_owner == bindparam("owner"))
+             .values(status="done", done_at=bindparam("now"), lease_until=None, last_error=None))
+
+
 def complete(tx: Tx, msg_id: int, owner: str) -> None:
-    tx.s.execute(update(OutboxMessage).where(OutboxMessage.id == msg_id,
-                                             OutboxMessage.lease_owner == owner)
-                 .values(status="done", done_at=tx.now, lease_until=None, last_error=None))
+    tx.s.execute(_COMPLETE, {"msg_id": msg_id, "owner": owner, "now": tx.now})
 
 
 def fail(tx: Tx, msg_id: int, owner: str, error: str, *, retry_in: float | None = None,
@@ -228,43 +232,55 @@ class OutboxWorker:
             waited += YIELD_STEP
 
     async def run_forever(self, stop: asyncio.Event, idle: float = 0.5) -> None:
-        """Deliver until ``stop``. Rows are handled as soon as they are leased; more
-        are leased (up to ``batch``) once half a batch or less is in hand. When a
-        lease finds fewer rows than it asked for, nothing more is due: the next
-        lease comes after ``idle`` seconds. On ``stop`` the rows in hand are
-        finished first."""
-        in_hand: set[asyncio.Task] = set()
-        stopping = asyncio.ensure_future(stop.wait())
+        """Deliver until ``stop``: rows are handled as a stream, not batch by batch.
+        Whenever a quarter of ``batch`` has finished, the worker leases as many new
+        rows, so a fan-out keeps ``concurrency`` sends busy (waiting for their slots
+        of the platform's rate limit) instead of pausing at the end of every batch
+        for its slowest send. On ``stop`` the rows in hand are finished first."""
+        in_flight: set[asyncio.Task] = set()
         renewer = asyncio.create_task(self._keep_leases())
+        refill_at = self.batch - max(1, self.batch // 4)
+        loop = asyncio.get_running_loop()
+        next_lease = loop.time()
         try:
             while not stop.is_set():
-                await self._let_answers_go_first(stop)
-                drained = False
-                if len(in_hand) <= self.batch // 2:
+                taken = 0
+                if len(in_flight) <= refill_at and loop.time() >= next_lease:
+                    await self._let_answers_go_first(stop)
                     try:
-                        drained = await self._lease_into(in_hand) < self.batch
+                        taken = await self._take(self.batch - len(in_flight), in_flight)
                         self.rounds += 1
-                    except Exception:  # noqa: BLE001 - keep the worker alive; log, back off
+                    except Exception:  # noqa: BLE001 - keep the worker alive; log and back off
                         log.exception("outbox worker round failed")
-                        drained = True
-                if drained:
-                    await asyncio.wait({stopping}, timeout=idle)
-                elif in_hand:  # wait until a row is done and another lease may be taken
-                    await asyncio.wait(in_hand | {stopping}, return_when=asyncio.FIRST_COMPLETED)
+                    if not taken:  # nothing due: look again after ``idle``
+                        next_lease = loop.time() + idle
+                if in_flight:  # until one finishes (room for more), or new rows may be due
+                    await asyncio.wait(in_flight, timeout=idle,
+                                       return_when=asyncio.FIRST_COMPLETED)
+                elif not taken:
+                    try:
+                        await asyncio.wait_for(stop.wait(), idle)
+                    except asyncio.TimeoutError:
+                        pass
+            if in_flight:
+                await asyncio.gather(*in_flight, return_exceptions=True)
         finally:
-            if in_hand:
-                await asyncio.gather(*in_hand, return_exceptions=True)
             renewer.cancel()
-            stopping.cancel()
 
-    async def _lease_into(self, in_hand: set[asyncio.Task]) -> int:
+    async def _take(self, limit: int, in_flight: set[asyncio.Task]) -> int:
         channels = self.serves() if self.serves is not None else None
-        msgs = await self.engine.tx(lambda t: lease(t, self.owner, limit=self.batch,
+        msgs = await self.engine.tx(lambda t: lease(t, self.owner, limit=limit,
                                                     lease_for=self.lease_for, channels=channels))
         for msg in msgs:
             self._handling.add(msg.id)
             task = asyncio.create_task(self._handle(msg))
-            in_hand.add(task)
-            task.add_done_callback(lambda done, i=msg.id: (in_hand.discard(done),
-                                                           self._handling.discard(i)))
+            in_flight.add(task)
+            task.add_done_callback(lambda done, msg_id=msg.id: self._handled(
+                done, msg_id, in_flight))
         return len(msgs)
+
+    def _handled(self, task: asyncio.Task, msg_id: int, in_flight: set[asyncio.Task]) -> None:
+        in_flight.discard(task)
+        self._handling.discard(msg_id)
+        if not task.cancelled() and task.exception() is not None:  # its lease runs out: retried
+            log.error("outbox %s could not be recorded: %r", msg_id, task.exception())
