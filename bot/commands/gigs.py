@@ -202,6 +202,8 @@ async def show_gig(ctx: Context, gig_id: int, *, full: bool = True, private: boo
         for line in lines:
             own.line(line)
         return [card, ctx.say(own, buttons=[controls] if controls else [], private=True)]
+    if actions is None:  # not listed yet: its client's own copy, even in public
+        actions = await ctx.engine.viewer_actions(ctx.user_id, gig_id)
     card = gig_card(view, ctx._, full=full, test_money=test, can_take=actions.can_take)
     for line in lines:
         card.text.line(line)
