@@ -4,6 +4,7 @@ was refunded."""
 from __future__ import annotations
 
 import time
+from weakref import WeakKeyDictionary
 
 from bot.cards import gig_card, money
 from bot.conversation import Reply, Rich
@@ -28,7 +29,9 @@ async def opened(s: Scene) -> Reply:
 
 
 SHARED_VIEW_FOR = 1.0  # seconds a fan-out's freelancers share one read of the gig
-_shared_views: dict[int, tuple[float, int, object]] = {}  # gig id -> (read at, version, view)
+# engine -> gig id -> (read at, version, view): per engine, since one process may run
+# several (tests do, one after another, each with its own database and gig #1)
+_shared_views: WeakKeyDictionary = WeakKeyDictionary()
 
 
 async def shared_view(s: Scene):
@@ -37,13 +40,14 @@ async def shared_view(s: Scene):
     stays the same, for at most ``SHARED_VIEW_FOR`` (a DM is a snapshot anyway; a
     press is checked against the gig as it is then)."""
     now = time.monotonic()
-    held = _shared_views.get(s.gig.id)
+    views = _shared_views.setdefault(s.engine, {})
+    held = views.get(s.gig.id)
     if held is not None and held[1] == s.gig.version and now - held[0] < SHARED_VIEW_FOR:
         return held[2]
     view = await s.engine.gig_view(s.gig.id)
-    if len(_shared_views) > 256:
-        _shared_views.clear()
-    _shared_views[s.gig.id] = (now, s.gig.version, view)
+    if len(views) > 256:
+        views.clear()
+    views[s.gig.id] = (now, s.gig.version, view)
     return view
 
 
