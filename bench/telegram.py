@@ -52,6 +52,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rounds", type=int, default=3, help="press rounds per variant (3)")
     p.add_argument("--press-rate", type=float, default=100.0,
                    help="presses/s of the paced press rounds (100)")
+    p.add_argument("--press-users", type=int, default=150,
+                   help="users pressing in the paced rounds, each about once a second (150)")
     p.add_argument("--skip-fanout", action="store_true", help="only run (b)")
     p.add_argument("--skip-three", action="store_true", help="no 3-process runs (a3, b3)")
     p.add_argument("--skip-priority", action="store_true", help="no (c)")
@@ -196,10 +198,12 @@ def median_run(runs: list[dict]) -> dict:
 
 
 async def press_rounds(tg, service, users, seconds: float, rounds: int,
-                       spacing: float) -> dict[str, list[dict]]:
+                       paced: list[int], spacing: float) -> dict[str, list[dict]]:
     """Variants take turns, ``rounds`` times, so a busy moment of the machine hits all:
-    as fast as each is answered (ours, bare PTB on httpx, bare PTB on our transport),
-    then at the paced rate (``spacing``: each user presses once in that many seconds)."""
+    ``users`` press as fast as each is answered (ours, bare PTB on httpx, bare PTB on
+    our transport), then ``paced`` users press once every ``spacing`` seconds each (a
+    steady rate from more people: a user pressing faster than once a second for long
+    is a flood, which the bot stops reading)."""
     bare = bare_application(tg, len(users), aiohttp_transport=False)
     fast = bare_application(tg, len(users), aiohttp_transport=True)
     runs: dict[str, list[dict]] = {"ours": [], "bare": [], "fast": [], "ours_paced": [],
@@ -217,7 +221,7 @@ async def press_rounds(tg, service, users, seconds: float, rounds: int,
                                                          wait_reply=reply))
                 for key, application, reply in (("ours_paced", ours_app, True),
                                                 ("fast_paced", fast, False)):
-                    runs[key].append(await polling_round(application, tg, users, seconds,
+                    runs[key].append(await polling_round(application, tg, paced, seconds,
                                                          wait_reply=reply, spacing=spacing))
         finally:
             await bare.stop()
@@ -237,10 +241,11 @@ async def run(args) -> int:
           "127.0.0.1, the bot in one process")
     with tempfile.TemporaryDirectory(prefix="gb-bench-tg-") as tmp:
         async with FakeTelegram(ceiling) as tg:
-            app, service = await make_app(tg, Path(tmp), pacing, freelancers=max(n, args.users))
+            pressing = args.users + args.press_users
+            app, service = await make_app(tg, Path(tmp), pacing, freelancers=max(n, pressing))
             await service.start()
             try:
-                users = await seed(app, tg, max(n, args.users))
+                users = await seed(app, tg, max(n, pressing))
                 if n:
                     print(f"\n(a) fan-out of one new gig to {n:,} matching freelancers; "
                           f"fake ceiling {ceiling:g} msg/s in any sliding second, pacer "
@@ -258,21 +263,21 @@ async def run(args) -> int:
                           f"{a['dupes']}   outbox not done: {a['left']}")
                 else:
                     await post_gig(app)
-                    await deliver_all(app, tg, users[:args.users], timeout=60)
+                    await deliver_all(app, tg, users, timeout=60)
                 # (b) needs each pressing user to hold a card with a Details button
-                pressers = users[:args.users]
-                holding = await tg.call("cards", pressers)
-                if len(holding) < len(pressers):
-                    raise SystemExit(f"{len(pressers) - len(holding)} users got no gig card; "
+                pressers, paced = users[:args.users], users[args.users:pressing]
+                holding = await tg.call("cards", users[:pressing])
+                if len(holding) < pressing:
+                    raise SystemExit(f"{pressing - len(holding)} users got no gig card; "
                                      "cannot run (b)")
                 await tg.call("limits", False)
                 service.pacer.limits = Limits(enabled=False)
-                spacing = len(pressers) / args.press_rate
+                spacing = len(paced) / args.press_rate
                 print(f"\n(b) button presses: {len(pressers)} users pressing Details; "
                       f"{args.rounds} rounds of {args.seconds:g} s per variant, taking turns; "
                       "flood limits off on both sides")
                 runs = await press_rounds(tg, service, pressers, args.seconds, args.rounds,
-                                          spacing)
+                                          paced, spacing)
             finally:
                 await service.stop()
                 await app.close()

@@ -15,8 +15,9 @@ it measures what it sees itself. Operations (``FakeTelegram.call(op, arg)``):
 - ``cards`` (user ids): who holds a card with a Details button (the press plan);
 - ``presses`` ((user ids, seconds, wait_reply, spacing)): each presses Details on
   their card, waits until it is handled (callback answered and, with
-  ``wait_reply``, a message sent to them), again until time is up: presses/s and
-  p50/p99 from press to completion, in ms;
+  ``wait_reply``, a message sent to them), again until time is up (``spacing``: at
+  most one press per user in that many seconds, the users' presses spread evenly
+  over it): presses/s and p50/p99 from press to completion, in ms;
 - ``round_robin`` (webhook URLs or None): hand queued updates to the URLs in turn
   (a load balancer in front of several processes), or stop doing so."""
 from __future__ import annotations
@@ -84,9 +85,10 @@ async def _serve(conn, ceiling: float) -> None:
         latencies: list[float] = []
         deadline = time.perf_counter() + seconds
 
-        async def user(uid: int) -> None:
+        async def user(uid: int, offset: float) -> None:
             card = card_of(uid)
             data = card.button("Details")["callback_data"]
+            await asyncio.sleep(offset)
             while time.perf_counter() < deadline:
                 answered = loop.create_future()
                 replied = loop.create_future() if wait_reply else None
@@ -101,9 +103,9 @@ async def _serve(conn, ceiling: float) -> None:
                 if spacing:
                     await asyncio.sleep(max(0.0, spacing - (tg.now() - t0)))
 
-        start = time.perf_counter()
-        await asyncio.gather(*(user(uid) for uid in uids))
-        elapsed = time.perf_counter() - start
+        start = time.perf_counter()  # paced: users take turns, evenly spread over ``spacing``
+        await asyncio.gather(*(user(uid, i * spacing / len(uids)) for i, uid in enumerate(uids)))
+        elapsed = seconds if spacing else time.perf_counter() - start  # paced: the rate offered
         return {"presses": len(latencies), "rate": len(latencies) / elapsed,
                 "p50": pct(latencies, 0.5) * 1000, "p99": pct(latencies, 0.99) * 1000}
 

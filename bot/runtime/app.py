@@ -93,6 +93,7 @@ class App:
                     await self.engine.recover_unrecorded_payments()
                     await prune_match_log(self.engine)
                     await self.engine.prune_inbound()  # finished updates older than 2 days
+                    await self.engine.prune_send_budget()  # limits idle for a day
                     await keep_index_fresh(self.engine)
                     self.last_clock_round = time.monotonic()
                 except Exception:  # noqa: BLE001 - keep the clock alive

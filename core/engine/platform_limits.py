@@ -25,6 +25,11 @@ class PlatformLimits(EngineBase):
             self._send_budget = SharedBudget(shared) if shared is not None else LocalBudget()
         return self._send_budget
 
+    async def prune_send_budget(self) -> int:
+        """Forget the send budget's idle limits (a row per chat ever messaged on
+        PostgreSQL); at most every few minutes per process, however often called."""
+        return await self.send_budget().prune()
+
     async def direct_channel(self, platform: str, platform_user_id: str) -> str | None:
         return await self.view(lambda t: t.s.scalar(select(DirectChannel.channel_id).where(
             DirectChannel.platform == platform,

@@ -69,3 +69,43 @@ async def test_a_dead_workers_rows_are_free_after_one_lease(engine, clock):
     clock.advance(timedelta(seconds=LEASE + 1))
     assert await OutboxWorker(engine, fresh, owner="fresh").run_once() == 1
     assert fresh.sent == 1
+
+
+class FirstHangs:
+    """A dispatcher whose first notification hangs until released; the rest go at once."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.sent: list[int] = []
+        self.first: int | None = None
+
+    async def deliver(self, note) -> None:
+        if self.first is None:
+            self.first = note.id
+            await self.release.wait()
+        self.sent.append(note.id)
+
+
+async def test_a_slow_send_does_not_hold_up_the_rows_after_it(engine):
+    """The worker delivers a stream: while one send waits (its chat is rate-limited,
+    say), it leases and delivers the rows behind it instead of waiting at the end of
+    its batch for the slow one."""
+    user = (await engine.resolve_user("console", "ana", "Ana")).id
+    for i in range(12):
+        await engine.tx(lambda t, i=i: t.emit(GigPushesHeld(recipient_id=user, per_hour=i),
+                                              key=f"k{i}"))
+    slow = FirstHangs()
+    worker = OutboxWorker(engine, slow, owner="stream", batch=4, concurrency=4)
+    stop = asyncio.Event()
+    running = asyncio.create_task(worker.run_forever(stop, idle=0.01))
+    for _ in range(500):
+        if len(slow.sent) == 11:
+            break
+        await asyncio.sleep(0.01)
+    assert len(slow.sent) == 11 and slow.first not in slow.sent  # three batches' worth
+    stop.set()
+    slow.release.set()  # on stop the worker finishes the row in hand
+    await running
+    assert len(slow.sent) == 12
+    statuses = await engine.view(lambda t: set(t.s.scalars(select(OutboxMessage.status))))
+    assert statuses == {"done"}

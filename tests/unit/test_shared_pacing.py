@@ -45,3 +45,43 @@ def test_a_global_discord_429_is_recognised():
     assert global_retry_after({"X-RateLimit-Scope": "global"}) == 1.0
     assert global_retry_after({"X-RateLimit-Scope": "user", "Retry-After": "2"}) is None
     assert DiscordPacer(50, 1.0).shared_limit.per_second == pytest.approx(47.0)
+
+
+async def test_a_processs_waiting_notifications_book_their_slots_together():
+    import asyncio
+
+    from core.api import Limit, SlotQueue
+    budget = LocalBudget()
+    shared = Limit("test:global", 100.0, 1)
+    queue = SlotQueue(budget, shared, within=0.5, lead=0.0)
+    chats = [Limit(f"test:chat:{i}", 1.0, 1) for i in range(10)]
+    bookings = await asyncio.gather(*(queue.book([chat]) for chat in chats))
+    assert all(b.granted for b in bookings)
+    gaps = [b.at - a.at for a, b in zip(bookings, bookings[1:])]
+    assert all(abs(gap - 0.01) < 1e-9 for gap in gaps)  # consecutive, in the order they asked
+    assert queue.statements == 1  # one booking for all ten
+
+    again = await asyncio.gather(queue.book([chats[0]]), queue.book([chats[0]]),
+                                 queue.book([Limit("test:chat:new", 1.0, 1)]))
+    # chat 0 had a message a moment ago: both its sends are refused with how far its
+    # own limit is (about a second, past ``within``); the other chat's send goes
+    assert [b.granted for b in again] == [False, False, True]
+    assert all(0.5 < b.wait <= 1.0 for b in again[:2])
+    assert queue.statements == 3  # two sends to one chat never share a booking
+
+
+async def test_bulk_telegram_sends_share_bookings_and_keep_the_global_spacing():
+    import asyncio
+    import time
+
+    budget = LocalBudget()
+    pacer = Pacer(Limits(per_second=200.0), budget=budget)
+    sent: list[float] = []
+
+    async def send():
+        sent.append(time.monotonic())
+    await asyncio.gather(*(pacer.process_request(send, (), {}, "sendMessage", {"chat_id": chat},
+                                                 BULK) for chat in range(1, 41)))
+    assert len(sent) == 40
+    queue = next(iter(pacer._queues.values()))  # noqa: SLF001 - what booking cost
+    assert queue.statements < 40  # batches, not one booking per send
