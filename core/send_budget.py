@@ -28,6 +28,11 @@ from dataclasses import dataclass
 from typing import Protocol, Sequence
 
 FORGET_AFTER = 4096  # in-memory buckets kept before idle ones are dropped
+# slots are spaced a hair (0.2 %) wider than 1/rate: sums of float seconds round,
+# and each process turns the database's slot into its own clock with an offset
+# known to some tens of microseconds; slots that much too close put one send too
+# many into a sliding second at the window's edge
+STEP_MARGIN = 2e-3
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class Limit:
 
     @property
     def step(self) -> float:
-        return 1.0 / self.per_second
+        return (1.0 + STEP_MARGIN) / self.per_second
 
     @property
     def tolerance(self) -> float:
