@@ -33,6 +33,7 @@ from collections.abc import Callable, Coroutine
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from bot.delivery.memory import KeyedLocks
 from core.api import LocalBudget, Limit, SendBudget, SlotQueue, metrics
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,7 @@ class Pacer(BaseRateLimiter[SendPolicy]):
         # woken late and books its slot again (a chat takes one message a second
         # anyway); answers and notifications keep separate turns, so an answer never
         # waits behind a notification that is waiting for its chat's slot
-        self._chat_turns: dict[object, tuple[asyncio.Lock, int]] = {}
+        self._chat_turns = KeyedLocks()
         self.retries = 0  # 429s seen (for metrics and the benchmark)
         self.rebooked = 0  # slots missed because the process was busy
         self.waited = 0.0  # seconds requests spent waiting for their slot
@@ -183,19 +184,8 @@ class Pacer(BaseRateLimiter[SendPolicy]):
         buckets = self.buckets(endpoint, chat_id)
         if not buckets:
             return await self._send(callback, args, kwargs, endpoint, chat_id, buckets, policy)
-        key = (str(chat_id), policy.bulk)
-        turn, users = self._chat_turns.get(key, (asyncio.Lock(), 0))
-        self._chat_turns[key] = (turn, users + 1)
-        try:
-            async with turn:
-                return await self._send(callback, args, kwargs, endpoint, chat_id, buckets,
-                                        policy)
-        finally:
-            turn, users = self._chat_turns[key]
-            if users <= 1:
-                del self._chat_turns[key]
-            else:
-                self._chat_turns[key] = (turn, users - 1)
+        async with self._chat_turns.hold((str(chat_id), policy.bulk)):
+            return await self._send(callback, args, kwargs, endpoint, chat_id, buckets, policy)
 
     async def _send(self, callback, args, kwargs, endpoint: str, chat_id, buckets: list[Limit],
                     policy: SendPolicy) -> Any:
