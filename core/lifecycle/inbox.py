@@ -68,15 +68,16 @@ def store_inbound(tx: Tx, platform: str, updates: list[tuple]) -> set[str]:
     return new
 
 
-def finish_inbound(tx: Tx, platform: str, *keys: str, owner: str | None = None) -> None:
+def finish_inbound(tx: Tx, platform: str, *keys: str, owner: str | None = None) -> int:
     """Mark these pending updates done; with ``owner``, only those it holds (or that
-    nobody leased), so a process never finishes what another one took over."""
+    nobody leased), so a process never finishes what another one took over. How many
+    were finished."""
     where = [InboundUpdate.platform == platform, InboundUpdate.key.in_(keys),
              InboundUpdate.status == "pending"]
     if owner is not None:
         where.append((InboundUpdate.lease_owner == owner) | InboundUpdate.lease_owner.is_(None))
-    tx.conn.execute(update(InboundUpdate).where(*where).values(
-        status="done", done_at=tx.now, lease_until=None))
+    return int(tx.conn.execute(update(InboundUpdate).where(*where).values(
+        status="done", done_at=tx.now, lease_until=None)).rowcount or 0)
 
 
 def finish_handled(tx: Tx, platform: str, key: str, owner: str | None) -> None:
@@ -84,20 +85,15 @@ def finish_handled(tx: Tx, platform: str, key: str, owner: str | None) -> None:
     (several processes): the write goes ahead only while it still holds the update,
     or when an earlier write of the same handling finished it already; otherwise
     ``UpdateTakenOver`` rolls it back."""
-    if owner is None:
-        finish_inbound(tx, platform, key)
-        return
+    if finish_inbound(tx, platform, key, owner=owner) or owner is None:
+        return  # the common case: one statement, which also locks the row until commit
     row = tx.s.execute(select(InboundUpdate.status, InboundUpdate.lease_owner).where(
-        InboundUpdate.platform == platform, InboundUpdate.key == key)
-        .with_for_update()).first()
-    if row is None or row.lease_owner not in (owner, None):
-        if row is not None:
-            raise UpdateTakenOver(platform, key)
+        InboundUpdate.platform == platform, InboundUpdate.key == key)).first()
+    if row is None:
         return  # never stored (nothing to fence)
-    if row.status == "pending":
-        finish_inbound(tx, platform, key)
-    elif row.status != "done":
-        raise UpdateTakenOver(platform, key)
+    if row.status == "done" and row.lease_owner in (owner, None):
+        return  # an earlier write of this same handling finished it
+    raise UpdateTakenOver(platform, key)
 
 
 def take_sender(tx: Tx, platform: str, sender: str | None, owner: str, lease_for: timedelta,
