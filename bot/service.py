@@ -50,12 +50,11 @@ class Conversation:
         """``account_created_at``: when the platform says the account was made."""
         # The language the platform reports is the user's until they choose one with
         # /settings locale= (then theirs wins, in replies and notifications alike).
-        user = await self.engine.resolve_user(platform, str(platform_user_id), display_name,
-                                              username, pick_locale(locale) if locale else None,
-                                              account_created_at=account_created_at)
+        user, timezone = await self.engine.resolve_actor(
+            platform, str(platform_user_id), display_name, username,
+            pick_locale(locale) if locale else None, account_created_at=account_created_at)
         return Actor(user.id, platform, str(platform_user_id), user.display_name,
-                     pick_locale(user.locale), is_platform_admin,
-                     timezone=await self.engine.user_timezone(user.id))
+                     pick_locale(user.locale), is_platform_admin, timezone=timezone)
 
     async def community_place(self, platform: str, chat_id: str, name: str, *,
                               thread_id: str | None = None,

@@ -181,7 +181,11 @@ async def show_gig(ctx: Context, gig_id: int, *, full: bool = True, private: boo
     buttons they can use. Not private (/gig in a public chat): the public card,
     which is everyone's, and the viewer's part of it privately (DM / ephemeral).
     ``live=False``: a one-off answer, never edited into the card later."""
-    view = await ctx.engine.gig_view(gig_id)
+    actions = None
+    if private:  # the viewer's own card: the gig and what they may do, in one read
+        view, actions = await ctx.engine.gig_for_viewer(gig_id, ctx.user_id)
+    else:
+        view = await ctx.engine.gig_view(gig_id)
     g = view.gig
     if g.status in (GigStatus.draft, GigStatus.awaiting_funding) and g.client_id != ctx.user_id:
         from core.api import NotFound
@@ -197,7 +201,8 @@ async def show_gig(ctx: Context, gig_id: int, *, full: bool = True, private: boo
         for line in lines:
             own.line(line)
         return [card, ctx.say(own, buttons=[controls] if controls else [], private=True)]
-    actions = await ctx.engine.viewer_actions(ctx.user_id, gig_id)
+    if actions is None:
+        actions = await ctx.engine.viewer_actions(ctx.user_id, gig_id)
     card = gig_card(view, ctx._, full=full, test_money=test, can_take=actions.can_take)
     for line in lines:
         card.text.line(line)

@@ -60,6 +60,12 @@ class Reads(EngineBase):
                 raise refusal
         await self.view(check)
 
+    async def gig_for_viewer(self, gig_id: int,
+                             user_id: int) -> tuple[queries.GigView, allowed.ViewerActions]:
+        """``gig_view`` and ``viewer_actions`` in one read (a press on Details)."""
+        return await self.view(lambda t: (queries.gig_view(t.s, gig_id),
+                                          allowed.viewer_actions(t, user_id, gig_id)))
+
     async def viewer_actions(self, user_id: int, gig_id: int) -> allowed.ViewerActions:
         """What this viewer can do on this gig now (to show only usable buttons)."""
         return await self.view(lambda t: allowed.viewer_actions(t, user_id, gig_id))

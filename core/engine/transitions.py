@@ -27,14 +27,23 @@ class Transitions(EngineBase):
         does (the posting limits for new accounts count from the older of that and
         first seen). ``locale``: the language the platform reports, if it does (the
         user's until they choose one with /settings)."""
-        known = await self.view(lambda t: people.find_identity(t, platform, str(platform_user_id)))
+        return (await self.resolve_actor(platform, platform_user_id, display_name, username,
+                                         locale, account_created_at=account_created_at))[0]
+
+    async def resolve_actor(self, platform: str, platform_user_id: str, display_name: str,
+                            username: str | None = None, locale: str | None = None, *,
+                            account_created_at: datetime | None = None) -> tuple[User, str]:
+        """``resolve_user`` and the user's time zone: one read in the common case
+        (someone known, nothing changed), as every update a platform sends needs both."""
+        known = await self.view(lambda t: people.find_actor(t, platform, str(platform_user_id)))
         if known is not None and (username is None or known[1].username == username) and (
                 account_created_at is None or known[1].account_created_at is not None) and (
                 not locale or known[0].locale_chosen or known[0].locale == locale):
-            return known[0]  # the common case needs no write transaction
-        return await self.tx(lambda t: people.resolve_identity(
+            return known[0], known[2]  # the common case needs no write transaction
+        user = await self.tx(lambda t: people.resolve_identity(
             t, platform, str(platform_user_id), display_name, username, locale,
             account_created_at=account_created_at), finishes_update=False)
+        return user, await self.user_timezone(user.id)
 
     async def update_profile(self, user_id: int, fields: dict[str, object], *,
                              locale: str | None = "en", languages: tuple[str, ...] = ("en",)):

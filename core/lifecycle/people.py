@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.domain.gig_input import (
@@ -25,6 +25,20 @@ from core.domain.records import (
 from core.domain.money import normalise_currency, parse_amount
 
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+# who is acting, with their time zone: read for every update a platform sends
+_ACTOR = (select(User, Identity, Profile.timezone).join(Identity, Identity.user_id == User.id)
+          .outerjoin(Profile, Profile.user_id == User.id)
+          .where(Identity.platform == bindparam("platform"),
+                 Identity.platform_user_id == bindparam("platform_user_id")))
+
+
+def find_actor(tx: Tx, platform: str, platform_user_id: str) -> tuple[User, Identity, str] | None:
+    """The identity's user, the identity and the user's time zone (UTC without one)."""
+    row = tx.s.execute(_ACTOR, {"platform": platform,
+                                "platform_user_id": platform_user_id}).first()
+    return (row[0], row[1], row[2] or "UTC") if row else None
 
 
 def find_identity(tx: Tx, platform: str, platform_user_id: str) -> tuple[User, Identity] | None:
