@@ -196,7 +196,7 @@ async def polling_round(application, tg, users, seconds: float, *, wait_reply: b
     await application.updater.start_polling(poll_interval=0, timeout=2)
     try:
         await drive_presses(tg, users, min(0.5, seconds / 5), wait_reply=wait_reply,
-                            at_once=at_once or len(users))
+                            at_once=at_once or min(len(users), 20))
         return await drive_presses(tg, users, seconds, wait_reply=wait_reply, spacing=spacing,
                                    at_once=at_once)
     finally:

@@ -104,9 +104,19 @@ async def _serve(conn, ceiling: float) -> None:
             latencies.append(max(done) - t0)
             return t0
 
+        busy: set[int] = set()
+
         async def presser() -> None:  # closed loop: the next user presses once this is done
             while time.perf_counter() < deadline:
-                await press(next(turn))
+                uid = next(turn)
+                if uid in busy:  # their last press is still being handled
+                    await asyncio.sleep(0)
+                    continue
+                busy.add(uid)
+                try:
+                    await press(uid)
+                finally:
+                    busy.discard(uid)
 
         async def user(uid: int, offset: float) -> None:  # paced: every ``spacing`` s
             await asyncio.sleep(offset)
