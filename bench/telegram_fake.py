@@ -163,7 +163,10 @@ async def _serve(conn, ceiling: float) -> None:
     def sends(first_user: int) -> dict:
         return {"times": [e.at for e in tg.accepted_sends[marks["sends"]:]
                           if e.chat_id >= first_user],
-                "throttled": len(tg.throttled) - marks["throttled"]}
+                "throttled": len(tg.throttled) - marks["throttled"],
+                "throttled_at": [e.at for e in tg.throttled[marks["throttled"]:]],
+                "chats": [e.chat_id for e in tg.accepted_sends[marks["sends"]:]
+                          if e.chat_id >= first_user]}
 
     def delivered(arg) -> dict:
         uids, text = arg
