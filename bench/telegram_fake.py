@@ -13,11 +13,13 @@ it measures what it sees itself. Operations (``FakeTelegram.call(op, arg)``):
 - ``delivered`` ((user ids, text)): how many got a message containing ``text``, and
   how many got it more than once;
 - ``cards`` (user ids): who holds a card with a Details button (the press plan);
-- ``presses`` ((user ids, seconds, wait_reply, spacing)): each presses Details on
-  their card, waits until it is handled (callback answered and, with
-  ``wait_reply``, a message sent to them), again until time is up (``spacing``: at
-  most one press per user in that many seconds, the users' presses spread evenly
-  over it): presses/s and p50/p99 from press to completion, in ms;
+- ``presses`` ((user ids, seconds, wait_reply, spacing, at_once)): users press
+  Details on their card and wait until it is handled (callback answered and, with
+  ``wait_reply``, a message sent to them), until time is up: with ``spacing``, each
+  user once every ``spacing`` seconds, their presses spread evenly over it; without,
+  ``at_once`` presses in flight, each followed by the next user's as soon as it is
+  done (the users take turns, so none of them presses faster than a person would):
+  presses/s and p50/p99 from press to completion, in ms;
 - ``round_robin`` (webhook URLs or None): hand queued updates to the URLs in turn
   (a load balancer in front of several processes), or stop doing so."""
 from __future__ import annotations
@@ -80,31 +82,54 @@ async def _serve(conn, ceiling: float) -> None:
         return next((m for m in reversed(tg.messages_to(uid)) if m.buttons
                      and any(b.get("text") == "Details" for b in m.buttons)), None)
 
-    async def presses(uids: list[int], seconds: float, wait_reply: bool,
-                      spacing: float) -> dict:
+    async def presses(uids: list[int], seconds: float, wait_reply: bool, spacing: float,
+                      at_once: int = 0) -> dict:
         latencies: list[float] = []
         deadline = time.perf_counter() + seconds
+        cards = {uid: card_of(uid) for uid in uids}
+        turn = itertools.cycle(uids)
 
-        async def user(uid: int, offset: float) -> None:
-            card = card_of(uid)
-            data = card.button("Details")["callback_data"]
+        async def press(uid: int) -> float:
+            card = cards[uid]
+            answered = loop.create_future()
+            replied = loop.create_future() if wait_reply else None
+            t0 = tg.now()
+            tg.answered[tg.inject_callback(uid, card, card.button("Details")["callback_data"])] \
+                = answered
+            if replied is not None:
+                tg.chat_waiters[uid] = replied
+            done = [await asyncio.wait_for(answered, 30)]
+            if replied is not None:
+                done.append(await asyncio.wait_for(replied, 30))
+            latencies.append(max(done) - t0)
+            return t0
+
+        busy: set[int] = set()
+
+        async def presser() -> None:  # closed loop: the next user presses once this is done
+            while time.perf_counter() < deadline:
+                uid = next(turn)
+                if uid in busy:  # their last press is still being handled
+                    await asyncio.sleep(0)
+                    continue
+                busy.add(uid)
+                try:
+                    await press(uid)
+                finally:
+                    busy.discard(uid)
+
+        async def user(uid: int, offset: float) -> None:  # paced: every ``spacing`` s
             await asyncio.sleep(offset)
             while time.perf_counter() < deadline:
-                answered = loop.create_future()
-                replied = loop.create_future() if wait_reply else None
-                t0 = tg.now()
-                tg.answered[tg.inject_callback(uid, card, data)] = answered
-                if replied is not None:
-                    tg.chat_waiters[uid] = replied
-                done = [await asyncio.wait_for(answered, 30)]
-                if replied is not None:
-                    done.append(await asyncio.wait_for(replied, 30))
-                latencies.append(max(done) - t0)
-                if spacing:
-                    await asyncio.sleep(max(0.0, spacing - (tg.now() - t0)))
+                t0 = await press(uid)
+                await asyncio.sleep(max(0.0, spacing - (tg.now() - t0)))
 
-        start = time.perf_counter()  # paced: users take turns, evenly spread over ``spacing``
-        await asyncio.gather(*(user(uid, i * spacing / len(uids)) for i, uid in enumerate(uids)))
+        start = time.perf_counter()
+        if spacing:  # users take turns, evenly spread over ``spacing``
+            await asyncio.gather(*(user(uid, i * spacing / len(uids))
+                                   for i, uid in enumerate(uids)))
+        else:
+            await asyncio.gather(*(presser() for _ in range(at_once or len(uids))))
         elapsed = seconds if spacing else time.perf_counter() - start  # paced: the rate offered
         return {"presses": len(latencies), "rate": len(latencies) / elapsed,
                 "p50": pct(latencies, 0.5) * 1000, "p99": pct(latencies, 0.99) * 1000}
@@ -138,7 +163,10 @@ async def _serve(conn, ceiling: float) -> None:
     def sends(first_user: int) -> dict:
         return {"times": [e.at for e in tg.accepted_sends[marks["sends"]:]
                           if e.chat_id >= first_user],
-                "throttled": len(tg.throttled) - marks["throttled"]}
+                "throttled": len(tg.throttled) - marks["throttled"],
+                "throttled_at": [e.at for e in tg.throttled[marks["throttled"]:]],
+                "chats": [e.chat_id for e in tg.accepted_sends[marks["sends"]:]
+                          if e.chat_id >= first_user]}
 
     def delivered(arg) -> dict:
         uids, text = arg

@@ -82,7 +82,8 @@ async def fan_out_three(url: str, n: int, ceiling: float) -> dict:
                 **figures}
 
 
-async def presses_three(url: str, users: int, seconds: float, rounds: int) -> list[dict]:
+async def presses_three(url: str, users: int, at_once: int, seconds: float,
+                        rounds: int) -> list[dict]:
     from bench.telegram import drive_presses, post_gig, seed
     from bench.telegram_fake import FakeTelegram
     async with FakeTelegram() as tg:
@@ -104,8 +105,9 @@ async def presses_three(url: str, users: int, seconds: float, rounds: int) -> li
                 if len(await tg.call("cards", ids)) == len(ids):
                     break
                 await asyncio.sleep(0.2)
-            await drive_presses(tg, ids, min(0.5, seconds / 5), wait_reply=True)  # warm up
-            runs = [await drive_presses(tg, ids, seconds, wait_reply=True)
+            await drive_presses(tg, ids, min(0.5, seconds / 5), wait_reply=True,
+                                at_once=at_once)  # warm up
+            runs = [await drive_presses(tg, ids, seconds, wait_reply=True, at_once=at_once)
                     for _ in range(rounds)]
             await tg.call("round_robin", None)
             return runs

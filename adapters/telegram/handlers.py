@@ -191,11 +191,16 @@ class Handlers:
             replies = await self.conv.press(origin.actor, origin.place, query.data or "")
             alerts = [r for r in replies if r.alert]
             rest = [r for r in replies if not r.alert]
+            answering = None
             if alerts:
                 await answer(render.plain_line(alerts[0].text.spans), alert=True)
-            elif origin.direct:
-                await answer()  # stop the spinner first; the replies follow
-            outcome = await self.replies.deliver(ex, rest)
+            elif origin.direct:  # the spinner stops while the replies go out
+                answering = asyncio.ensure_future(answer())
+            try:
+                outcome = await self.replies.deliver(ex, rest)
+            finally:
+                if answering is not None:
+                    await answering
             if outcome.dm_refused:
                 await answer(url=self.platform.start_link(origin.gig_id))
             elif outcome.to_dm:

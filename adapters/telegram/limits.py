@@ -9,8 +9,11 @@ database when several processes share PostgreSQL, so the limits hold for the bot
 as a whole); a request books its slot in every bucket it needs at once, then
 sleeps until that slot. Answers to a user (``INTERACTIVE``) take the next free
 slot; notifications (``BULK``) only book a slot that is near, so they never
-queue ahead of an answer. Other methods (answering callbacks, getChatMember,
-...) are not paced.
+queue ahead of an answer, and the notifications a process has waiting book their
+slots together (``core.send_slots.SlotQueue``: one statement for a run of them).
+A slot comes back on this process's clock, so a send the busy event loop wakes
+more than ``LATE`` after it books again rather than go out on top of the next
+ones. Other methods (answering callbacks, getChatMember, ...) are not paced.
 
 If Telegram still answers 429, the request waits ``retry_after`` and is retried
 (up to ``SendPolicy.max_retries``); the chat (and, for a private chat, the whole
