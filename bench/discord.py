@@ -34,6 +34,7 @@ import asyncio
 import json
 import logging
 import math
+import os
 import multiprocessing
 import sys
 import tempfile
@@ -444,6 +445,7 @@ async def presses(args, tmp: Path) -> dict:
         plan = [(uid, *cards[i % len(cards)]) for i, uid in enumerate(world["users"])]
         worker = asyncio.create_task(bot.app.outbox.run_forever(stop, idle=0.05))
         cpu = process_cpu()
+        print(f"  pressing (pid {os.getpid()}) ...", flush=True)
         seen = await fake.call("presses", (plan, args.rate))
         cpu = process_cpu() - cpu
         claims = await bot.app.engine.view(lambda t: t.s.query(Claim).count())

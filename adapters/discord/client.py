@@ -29,7 +29,7 @@ class Intake(Protocol):
     """What the client hands incoming events to."""
 
     async def install(self, client: "GigClient") -> None:
-        """Register the translator and the commands on ``client``."""
+        """Register the dynamic items, the translator and the commands on ``client``."""
 
     async def on_interaction(self, interaction: discord.Interaction) -> None: ...
 

@@ -2,17 +2,18 @@
 module that handles its kind (the ``client.Intake`` the client calls):
 
 - slash commands -> ``command_intake.SlashCommandIntake``;
-- button presses (our custom_ids, ``components.pressed``) -> ``press_intake.ButtonPressIntake``,
-  read straight from the interaction as it arrives;
+- button presses (``components`` dynamic items) -> ``press_intake.ButtonPressIntake``;
 - modal submissions (``modals.FormModal``) -> ``modal_intake.ModalSubmitIntake``;
 - messages (files in a gig thread, DMs) -> ``message_intake.MessageIntake``;
 
 all sharing one ``answering.InteractionAnswerer`` (who and where, each
 interaction once, the acknowledgement budget, failures with a reference).
 
-It also installs what it answers on the client (the ``/gig`` group, the
-catalogue translator) and catches leftovers: submissions discord.py dropped (a
-modal opened before a restart) and components that are not ours."""
+It also installs what it answers on the client (the persistent button types,
+the ``/gig`` group, the catalogue translator) and catches leftovers: presses
+and submissions discord.py dropped (a dynamic item whose message could not be
+parsed or no longer has the button, a modal opened before a restart) and
+components that are not ours."""
 from __future__ import annotations
 
 import asyncio
@@ -25,7 +26,7 @@ from bot.texts import N_, translator
 from adapters.discord.answering import InteractionAnswerer
 from adapters.discord.client import GigClient
 from adapters.discord.command_intake import SlashCommandIntake
-from adapters.discord.components import PAYLOAD_PREFIX, parse_form_id, pressed
+from adapters.discord.components import ActionButton, FormButton, PAYLOAD_PREFIX, parse_form_id
 from adapters.discord.message_intake import MessageIntake
 from adapters.discord.modal_intake import ModalSubmitIntake
 from adapters.discord.press_intake import ButtonPressIntake
@@ -39,8 +40,8 @@ LEFTOVER_TYPES = (discord.InteractionType.component, discord.InteractionType.mod
 
 class InteractionIntake:
     def __init__(self, answerer: InteractionAnswerer, *, fallback_delay: float = 0.3) -> None:
-        """``fallback_delay``: how long a submission is left to its modal before the
-        fallback takes it."""
+        """``fallback_delay``: how long a press or submission is left to the dynamic
+        items and modals before the fallback takes it."""
         self.answerer = answerer
         self.commands = SlashCommandIntake(answerer)
         self.presses = ButtonPressIntake(answerer)
@@ -49,11 +50,12 @@ class InteractionIntake:
         self.fallback_delay = fallback_delay
 
     async def install(self, client: GigClient) -> None:
+        client.add_dynamic_items(ActionButton, FormButton)
         await client.tree.set_translator(CatalogueTranslator())
         for group in build_groups(self.commands.on_command):
             client.tree.add_command(group)
 
-    # -- what the client and the modals call ------------------------------------------
+    # -- what the client, the dynamic items and the modals call ---------------------
     async def on_press(self, interaction: discord.Interaction, payload: str) -> None:
         await self.presses.on_press(interaction, payload)
 
@@ -71,21 +73,13 @@ class InteractionIntake:
         await self.answerer.report_failure(interaction, error)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """A press of one of our buttons is handled at once; submissions nothing else
-        handled (a modal opened before a restart) are handled here after
-        ``fallback_delay``, and any other component gets a polite answer instead of
+        """Presses and submissions nothing else handled after ``fallback_delay``
+        (one discord.py could not match to its dynamic item, a modal opened before a
+        restart): ours are handled here, any other gets a polite answer instead of
         "This interaction failed"."""
         if interaction.type not in LEFTOVER_TYPES:
             return
         custom_id = str((interaction.data or {}).get("custom_id", ""))
-        button = pressed(custom_id) if interaction.type == discord.InteractionType.component \
-            else None
-        if button is not None and button.payload is not None:
-            await self.presses.on_press(interaction, button.payload)
-            return
-        if button is not None:
-            await self.presses.on_form_button(interaction, button.form, button.page)
-            return
         started = asyncio.get_running_loop().time()
         await asyncio.sleep(self.fallback_delay)
         if self.answerer.is_taken(interaction) or interaction.response.is_done():

@@ -1,4 +1,4 @@
-"""Button presses coming in (our custom_ids, ``components``):
+"""Button presses coming in (the ``components`` dynamic items):
 
 - an action button (``gb:<payload>``): the neutral payload goes to the
   conversation layer, which decides at press time from the database who may do

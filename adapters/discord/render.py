@@ -4,8 +4,8 @@ Rich spans become markdown in which every piece of text is escaped
 (``escape_markdown`` + ``escape_mentions``), so user text can neither format nor
 ping; on top of that every send carries ``AllowedMentions.none()``. Gig cards
 (replies with a ``card_key``) and long texts become embeds. Buttons become
-components: action buttons carry the neutral payload in their custom_id
-(``components``), URL buttons are link buttons. Discord's limits
+components: action buttons are ``ActionButton`` dynamic items whose custom_id
+carries the neutral payload, URL buttons are link buttons. Discord's limits
 (2,000-char content, 4,096-char embed description, 256-char title, 5 rows of 5
 buttons, 80-char labels) are respected: text that does not fit is cut at a span
 boundary and the whole text travels as a file."""
@@ -24,7 +24,7 @@ from bot.conversation import Button, Reply, Span
 from bot.delivery.text import linkable, plain as plain_text
 
 from adapters.discord.command_names import GROUP_HELP, SUBCOMMANDS, discord_name
-from adapters.discord.components import action_button
+from adapters.discord.components import ActionButton
 
 CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
@@ -165,8 +165,7 @@ plain = plain_text  # spans as plain text (bot.delivery.text)
 def build_view(rows: list[list[Button]]) -> discord.ui.View | None:
     """Rows of neutral buttons as a view (at most 5 rows of 5; longer rows wrap).
     The view is stopped before sending so discord.py does not keep it in memory:
-    presses are read from their custom_id as they come (``components``), also after a
-    restart."""
+    presses are dispatched by the ``ActionButton`` dynamic item, also after a restart."""
     flat_rows: list[list[Button]] = []
     for row in rows:
         for i in range(0, len(row), PER_ROW):
@@ -180,7 +179,7 @@ def build_view(rows: list[list[Button]]) -> discord.ui.View | None:
                 if url is not None:
                     view.add_item(discord.ui.Button(label=label, url=url, row=r))
             elif b.payload:
-                view.add_item(action_button(b.payload, label=label, row=r, style=STYLES.get(
+                view.add_item(ActionButton(b.payload, label=label, row=r, style=STYLES.get(
                     b.style, discord.ButtonStyle.secondary)))
     view.stop()
     return view if view.children else None

@@ -85,17 +85,18 @@ def test_buttons_and_modals_find_their_handler_through_the_client():
     for name in ("components.py", "modals.py"):
         text = (PACKAGE / name).read_text()
         assert "client.router" not in text and "type: ignore" not in text, name
-    assert "intake_of(interaction)" in (PACKAGE / "modals.py").read_text()
-    # a press is read from its custom_id by the client's intake, not by a callback
-    assert "def callback" not in (PACKAGE / "components.py").read_text()
-    assert "self.answered_by().on_interaction(interaction)" in (
-        PACKAGE / "client.py").read_text()
+        assert "intake_of(interaction)" in text, name
 
 
-def test_a_press_is_read_from_its_custom_id():
-    from adapters.discord.components import Pressed, action_button, form_button, pressed
+def test_buttons_are_dynamic_items_that_match_their_own_custom_id():
+    from adapters.discord.components import ActionButton, FormButton
 
-    assert pressed(action_button("cl:42").custom_id) == Pressed(payload="cl:42")
-    assert pressed(form_button("post", 1).custom_id) == Pressed(form="post", page=1)
-    assert pressed("gb:" + "x" * 65) is None  # longer than a payload: the fallback says so
-    assert pressed("someone-elses-button") is None and pressed("") is None
+    claim = ActionButton("cl:42", label="Claim")
+    assert claim.custom_id == "gb:cl:42"
+    assert ActionButton.__discord_ui_compiled_template__.fullmatch(claim.custom_id)["payload"] \
+        == "cl:42"
+    page = FormButton("post", 1).custom_id
+    match = FormButton.__discord_ui_compiled_template__.fullmatch(page)
+    assert (match["form"], match["page"]) == ("post", "1")
+    # longer than a payload may be: no item matches, the intake's fallback answers it
+    assert ActionButton.__discord_ui_compiled_template__.fullmatch("gb:" + "x" * 65) is None
