@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.domain.config import EngineConfig
@@ -43,18 +43,29 @@ class GigView:
                    for c in self.claims)
 
 
+# A gig's card is read for every press and every notification about it: the gig,
+# its client, its community and its escrow in one statement, built once.
+_ESCROW = (select(func.coalesce(func.sum(LedgerPosting.amount), 0))
+           .where(LedgerPosting.account == bindparam("escrow")).scalar_subquery())
+_GIG_VIEW = (select(Gig, User, Community, _ESCROW)
+             .join(User, User.id == Gig.client_id)
+             .outerjoin(Community, Community.id == Gig.community_id)
+             .where(Gig.id == bindparam("gig_id")))
+_GIG_CLAIMS = select(Claim).where(Claim.gig_id == bindparam("gig_id")).order_by(Claim.id)
+_GIG_APPLICATIONS = (select(Application).where(Application.gig_id == bindparam("gig_id"))
+                     .order_by(Application.id))
+
+
 def gig_view(s: Session, gig_id: int) -> GigView:
-    gig = s.get(Gig, gig_id)
-    if gig is None:
+    row = s.execute(_GIG_VIEW, {"gig_id": gig_id, "escrow": ledger.escrow(gig_id)}).first()
+    if row is None:
         raise NotFound("There is no gig #{gig_id}.", gig_id=gig_id)
-    claims = list(s.scalars(select(Claim).where(Claim.gig_id == gig_id).order_by(Claim.id)))
-    apps = list(s.scalars(select(Application).where(Application.gig_id == gig_id)
-                          .order_by(Application.id)))
+    gig, client, community, escrow = row
+    claims = list(s.scalars(_GIG_CLAIMS, {"gig_id": gig_id}))
+    apps = list(s.scalars(_GIG_APPLICATIONS, {"gig_id": gig_id}))
     items = queues.item_texts(s, gig_id, [c.slot_no for c in claims]) if gig.item_count else {}
-    return GigView(gig=gig, client=s.get(User, gig.client_id),
-                   community=s.get(Community, gig.community_id) if gig.community_id else None,
-                   claims=claims, applications=apps,
-                   escrow_minor=ledger.balance(s, ledger.escrow(gig_id)), claim_items=items,
+    return GigView(gig=gig, client=client, community=community, claims=claims,
+                   applications=apps, escrow_minor=int(escrow or 0), claim_items=items,
                    first_items=queues.first_items(s, gig_id) if gig.item_count else [])
 
 

@@ -47,8 +47,10 @@ class PeopleWrites(EngineBase):
             return timezone_of(t, user.id) if with_zone else None
 
         def read(t: Tx):
-            known = people.find_identity(t, platform, puid)
-            return known, zone(t, known[0]) if known is not None else None
+            if not with_zone:
+                return people.find_identity(t, platform, puid), None
+            actor = people.find_actor(t, platform, puid)
+            return (actor[:2], actor[2]) if actor is not None else (None, None)
         known, tz = await self.view(read)
         if _up_to_date(known, username, locale, account_created_at):
             return known[0], tz  # the common case needs no write transaction
@@ -70,13 +72,13 @@ class PeopleWrites(EngineBase):
         puid, cpid = str(platform_user_id), str(community_platform_id)
 
         def read(t: Tx):
-            known = people.find_identity(t, platform, puid)
-            if not _up_to_date(known, username, locale, account_created_at):
+            actor = people.find_actor(t, platform, puid)
+            if actor is None or not _up_to_date(actor[:2], username, locale, account_created_at):
                 return None
-            user = known[0]
+            user = actor[0]
             community = people.known_community(t, platform, cpid, member_id=user.id,
                                                role_ids=role_ids, platform_admin=platform_admin)
-            return (user, timezone_of(t, user.id), community) if community else None
+            return (user, actor[2], community) if community else None
         seen = await self.view(read)
         if seen is not None:
             return seen

@@ -75,7 +75,8 @@ class Reads(EngineBase):
             if claim_id is not None and view.gig.item_count:  # a queue gig
                 claim = t.claim(claim_id, lock=False)
                 item = queues.item_texts(t.s, gig_id, [claim.slot_no]).get(claim.slot_no)
-            return view, allowed.viewer_actions(t, user_id, gig_id, claims=view.claims), item
+            return view, allowed.viewer_actions(t, user_id, gig_id, gig=view.gig,
+                                                claims=view.claims), item
         return await self.view(read)
 
     async def profile_view(self, user_id: int) -> queries.ProfileView:

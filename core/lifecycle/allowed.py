@@ -101,10 +101,10 @@ class ViewerActions:
         return self.claims.get(claim_id, frozenset())
 
 
-def viewer_actions(tx: Tx, actor_id: int, gig_id: int, *,
+def viewer_actions(tx: Tx, actor_id: int, gig_id: int, *, gig: Gig | None = None,
                    claims: list[Claim] | None = None) -> ViewerActions:
-    """``claims``: the gig's claims when the caller has just read them."""
-    gig = tx.gig(gig_id)
+    """``gig``, ``claims``: the gig and its claims when the caller has just read them."""
+    gig = gig if gig is not None else tx.gig(gig_id)
     if claims is None:
         claims = tx.s.scalars(select(Claim).where(Claim.gig_id == gig_id)).all()
     mine = {c.id: claim_actions(c, gig, actor_id) for c in claims

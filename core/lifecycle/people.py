@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.domain.gig_input import (
@@ -27,10 +27,26 @@ from core.domain.money import normalise_currency, parse_amount
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
+# who acts, read for every update a platform sends: built once
+_IDENTITY = (select(User, Identity).join(Identity, Identity.user_id == User.id)
+             .where(Identity.platform == bindparam("platform"),
+                    Identity.platform_user_id == bindparam("platform_user_id")))
+_ACTOR = (_IDENTITY.add_columns(Profile.timezone)
+          .outerjoin(Profile, Profile.user_id == User.id))
+
+
 def find_identity(tx: Tx, platform: str, platform_user_id: str) -> tuple[User, Identity] | None:
-    row = tx.s.execute(select(User, Identity).join(Identity, Identity.user_id == User.id).where(
-        Identity.platform == platform, Identity.platform_user_id == platform_user_id)).first()
+    row = tx.s.execute(_IDENTITY, {"platform": platform,
+                                   "platform_user_id": platform_user_id}).first()
     return (row[0], row[1]) if row else None
+
+
+def find_actor(tx: Tx, platform: str, platform_user_id: str
+               ) -> tuple[User, Identity, str] | None:
+    """``find_identity`` and the user's time zone (UTC without one), in one statement."""
+    row = tx.s.execute(_ACTOR, {"platform": platform,
+                                "platform_user_id": platform_user_id}).first()
+    return (row[0], row[1], row[2] or "UTC") if row else None
 
 
 def resolve_identity(tx: Tx, platform: str, platform_user_id: str, display_name: str,

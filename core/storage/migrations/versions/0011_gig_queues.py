@@ -9,7 +9,6 @@ Create Date: 2026-12-03 12:40:00
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
 
 
 revision = '0011'
