@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import discord
 import pytest
 
 from adapters.discord.client import GigClient
@@ -29,7 +31,10 @@ from bot.runtime.settings import Settings
 from core.domain.clock import ManualClock
 
 from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.discord_models import CallbackRecord, InteractionRecord, StoredMessage
+from tests.fakes.discord_models import (
+    CB_DEFERRED_MESSAGE, CB_DEFERRED_UPDATE, CallbackRecord, InteractionRecord,
+    StoredMessage,
+)
 
 T0 = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -155,19 +160,41 @@ class DiscordHarness:
         group, sub = subcommand_path(name)
         it = await self.fake.inject_slash(user, None, None, group, options or {}, subcommand=sub)
         self.last = it
-        return await self.fake.wait_for_response(it)
+        return await self.answer(it)
 
     async def press(self, user: Any, message: StoredMessage, label: str) -> CallbackRecord:
         """``user`` presses the button labelled ``label`` (prefix match) on ``message``."""
         button = find_button(message, label)
         it = await self.fake.inject_button(user, message, button["custom_id"])
         self.last = it
-        return await self.fake.wait_for_response(it)
+        return await self.answer(it)
+
+    async def answer(self, it: InteractionRecord, timeout: float = 5.0) -> CallbackRecord:
+        """The interaction's answer as the user sees it: its first response, or, when
+        that was a deferral (the bot was slow, as on a loaded machine), what followed
+        it: the "thinking" message once edited, or the first followup of a silent
+        deferral, once the bot has finished with the interaction (SQLite: taking an
+        interaction and counting it in progress happen in one step)."""
+        resp = await self.fake.wait_for_response(it, timeout)
+        if resp.type == CB_DEFERRED_MESSAGE:
+            await self.fake.wait_for(lambda: resp.message is not None
+                                     and not resp.message.loading, timeout,
+                                     what=f"the answer to {it.id}")
+        if resp.type != CB_DEFERRED_UPDATE:
+            return resp
+        answerer = self.service.answerer
+        await self.fake.wait_for(lambda: it.followup_ids or (
+            answerer.is_taken(discord.Object(it.id)) and answerer.in_progress == 0),
+            timeout, what=f"the bot to finish {it.id}")
+        if not it.followup_ids:
+            return resp  # a press that changed a card and said nothing
+        msg = self.fake.messages[it.followup_ids[0]]  # the deferral, with what followed it
+        return dataclasses.replace(resp, data={**resp.data, "flags": msg.flags}, message=msg)
 
     async def submit(self, user: Any, modal: dict, values: dict[str, str]) -> CallbackRecord:
         it = await self.fake.inject_modal_submit(user, None, modal["custom_id"], values)
         self.last = it
-        return await self.fake.wait_for_response(it)
+        return await self.answer(it)
 
     async def replies(self, it: InteractionRecord | None = None, count: int = 1,
                       timeout: float = 5.0) -> list[StoredMessage]:

@@ -132,9 +132,9 @@ async def test_leftover_presses_get_an_answer(h: DiscordHarness):
     # a button discord.py cannot find on the message (e.g. edited away): still handled
     assert "gb:dt:1:v0" not in card.custom_ids()
     it = await h.fake.inject_button(h.bob, card, "gb:dt:1:v0", check=False)
-    resp = await h.fake.wait_for_response(it)
+    resp = await h.answer(it)
     assert resp.ephemeral and "Logo in SVG" in resp.message.text()
     # a custom_id from another app version: a polite answer, not "interaction failed"
     it = await h.fake.inject_button(h.bob, card, "legacy:claim:1", check=False)
-    resp = await h.fake.wait_for_response(it)
+    resp = await h.answer(it)
     assert resp.ephemeral and "not valid any more" in resp.message.text()
