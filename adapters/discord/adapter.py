@@ -105,6 +105,10 @@ class DiscordAdapter:
         self.delivery = PlatformDelivery(self.engine, self)
         app.conversation.serve(self.name, self.capabilities)
 
+    @property
+    def command_ids(self) -> dict[str, int]:
+        return getattr(self.client, "command_ids", {})
+
     async def ensure_ready(self) -> None:
         if self.client.is_closed():
             raise TryLater(30, "the Discord client is not running")
@@ -143,7 +147,7 @@ class DiscordAdapter:
     async def rendered(self, reply: Reply) -> Rendered:
         """``reply`` as a Discord message, its files fetched and attached."""
         files, links = await self.files.prepare(reply) if reply.attachments else ([], [])
-        rendered = render(reply, extra_lines=links)
+        rendered = render(reply, extra_lines=links, command_ids=self.command_ids)
         rendered.files = files
         return rendered
 
@@ -190,7 +194,7 @@ class DiscordAdapter:
     # -- editing ---------------------------------------------------------------
     async def edit(self, message: Posted, reply: Reply) -> None:
         await self.ensure_ready()
-        rendered = render(reply)
+        rendered = render(reply, command_ids=self.command_ids)
         digest = _digest(rendered)
         key = (message.chat_id, message.message_id)
         if self._shown.get(key) == digest:
@@ -287,7 +291,9 @@ class DiscordAdapter:
         await store.remember_thread(self.engine, card_key, thread.id)
         self._threads[card_key] = thread.id
         try:
-            await thread.send(translator("en")(THREAD_WELCOME), allowed_mentions=NO_PINGS)
+            welcome = Reply(Rich().add(translator("en")(THREAD_WELCOME)))
+            await thread.send(render(welcome, command_ids=self.command_ids).content,
+                              allowed_mentions=NO_PINGS)
         except discord.HTTPException as exc:
             log.info("thread %s: welcome not posted: %s", thread.id, exc.text)
 

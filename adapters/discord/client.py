@@ -119,6 +119,21 @@ class GigClient(discord.AutoShardedClient):
                 await self.sync()
             except discord.HTTPException:
                 log.exception("syncing slash commands failed; the previous set stays")
+        if not self.synced and not self.dev_guild_ids:  # a process that does not sync
+            try:
+                self.synced = await self.tree.fetch_commands()
+            except discord.HTTPException as exc:
+                log.warning("could not read the bot's Discord commands (%s): texts name "
+                            "commands without mentions", exc)
+
+    @property
+    def command_ids(self) -> dict[str, int]:
+        """The global commands' ids by name, for mentions in texts (``</gig post:ID>``:
+        shown in the reader's language, started by a click). Empty with dev guilds,
+        whose commands have other ids in each guild and none in DMs."""
+        if self.dev_guild_ids:
+            return {}
+        return {c.name: c.id for c in self.synced}
 
     async def sync(self) -> list[app_commands.AppCommand]:
         """Publish the commands: instantly to the dev guilds, else globally (Discord

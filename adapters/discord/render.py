@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import io
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 from urllib.parse import quote
 
 import discord
@@ -23,7 +24,9 @@ from discord.utils import escape_markdown, escape_mentions
 from bot.conversation import Button, Reply, Span
 from bot.delivery.text import linkable, plain as plain_text
 
-from adapters.discord.command_names import GROUP_HELP, SUBCOMMANDS, discord_name
+from adapters.discord.command_names import (
+    GROUP_HELP, SUBCOMMANDS, discord_name, subcommand_path,
+)
 from adapters.discord.components import ActionButton
 
 CONTENT_LIMIT = 2000
@@ -43,27 +46,42 @@ _URL_SAFE = ":/?#[]@!$&'*+,;=%~-._"
 
 
 # a command, and the word after it (to tell "/gig 42" from an already Discord-style "/gig deliver")
-_COMMAND_RE = re.compile(r"(?<![\w/])/([a-z]+)\b(?=(\s+[a-z]+\b)?)")
+_COMMAND_RE = re.compile(r"(?<![\w/])/([a-z]+)\b(?:(\s+)([a-z]+)\b)?")
+# The bot's slash command ids by top-level name (gig, me, mod), for the ``render`` under
+# way: set by the adapter that knows them (``GigClient.command_ids``); empty: plain names.
+_COMMAND_IDS: ContextVar[Mapping[str, int]] = ContextVar("discord_command_ids", default={})
 
 
-def discord_commands(text: str) -> str:
+def discord_commands(text: str, *, mentions: bool = True) -> str:
     """Bot texts name commands as ``/deliver``; on Discord they live under ``/gig``,
     ``/me`` or ``/mod`` (adapters/discord/command_names.py). Texts already written the
-    Discord way (``/gig deliver``, ``/gig show 3``) stay as they are."""
+    Discord way (``/gig deliver``, ``/gig show 3``) keep their command. With the
+    commands' ids known (and ``mentions``), each becomes a mention (``</gig
+    deliver:ID>``): Discord shows it in the reader's language, and a click starts it."""
     from bot.commands import load_all
     load_all()
+    ids = _COMMAND_IDS.get() if mentions else {}
+
+    def named(path: str) -> str:  # "/gig deliver"
+        group, _, sub = path[1:].partition(" ")
+        command_id = ids.get(group)
+        return f"</{group} {sub}:{command_id}>" if command_id and sub else path
 
     def swap(m: re.Match) -> str:
-        name, after = m.group(1), (m.group(2) or "").strip()
+        name, space, after = m.group(1), m.group(2) or "", m.group(3) or ""
         if name in GROUP_HELP and after and (discord_name(after) or after in SUBCOMMANDS):
-            return m.group(0)  # already "/gig deliver", "/me wallet", "/gig show"
-        return discord_name(name) or m.group(0)
+            # already "/gig deliver", "/me wallet", "/gig show"
+            real = discord_name(after) or "/{} {}".format(*subcommand_path(after))
+            return named(real) if real == f"/{name} {after}" else m.group(0)
+        path = discord_name(name)
+        return named(path) + space + after if path else m.group(0)
     return _COMMAND_RE.sub(swap, text)
 
 
-def escape(text: str) -> str:
-    """User or bot text made inert: no markdown, no mentions."""
-    return escape_mentions(escape_markdown(discord_commands(str(text))))
+def escape(text: str, *, mentions: bool = True) -> str:
+    """User or bot text made inert: no markdown, no mentions of people or roles (of
+    commands, with ``mentions``: see ``discord_commands``)."""
+    return escape_mentions(escape_markdown(discord_commands(str(text), mentions=mentions)))
 
 
 def clip(text: str, limit: int) -> str:
@@ -152,10 +170,10 @@ def _title(spans: list[Span]) -> str | None:
     text = plain(spans).strip()
     if not text:
         return None
-    escaped = escape(text)
+    escaped = escape(text, mentions=False)  # titles show a mention as its raw text
     while len(escaped) > TITLE_LIMIT and text:
         text = text[:-max(len(text) // 10, 1)]
-        escaped = escape(text.rstrip() + "…")
+        escaped = escape(text.rstrip() + "…", mentions=False)
     return escaped
 
 
@@ -216,10 +234,20 @@ class Rendered:
         return kw
 
 
-def render(reply: Reply, *, extra_lines: list[str] | None = None) -> Rendered:
+def render(reply: Reply, *, extra_lines: list[str] | None = None,
+           command_ids: Mapping[str, int] | None = None) -> Rendered:
     """A reply as a message: an embed for a card (title = its first line) or a text
     longer than a message; otherwise plain content. ``extra_lines`` are bot-made
-    markdown lines appended (e.g. links to files that could not be attached)."""
+    markdown lines appended (e.g. links to files that could not be attached).
+    ``command_ids``: the bot's command ids, to mention the commands the text names."""
+    token = _COMMAND_IDS.set(command_ids or {})
+    try:
+        return _render(reply, extra_lines)
+    finally:
+        _COMMAND_IDS.reset(token)
+
+
+def _render(reply: Reply, extra_lines: list[str] | None) -> Rendered:
     spans = list(reply.text.spans)
     tail = ("\n" + "\n".join(extra_lines)) if extra_lines else ""
     view = build_view(reply.buttons)

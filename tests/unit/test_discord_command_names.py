@@ -31,6 +31,42 @@ def test_commands_are_named_once_the_discord_way(text, shown):
     assert discord_commands(text) == shown
 
 
+IDS = {"gig": 11, "me": 22, "mod": 33}
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("/deliver 3", "</gig deliver:11> 3"),
+    ("/gig 42", "</gig show:11> 42"),
+    ("see /gig", "see </gig show:11>"),
+    ("send /gig deliver now", "send </gig deliver:11> now"),
+    ("/gig show 3", "</gig show:11> 3"),
+    ("/wallet and /gig 5", "</me wallet:22> and </gig show:11> 5"),
+    ("/resolve 4 split=50", "</mod resolve:33> 4 split=50"),
+    ("or use /me wallet", "or use </me wallet:22>"),
+    # a subcommand under the wrong group is no command: left as written
+    ("/me deliver, /me show", "/me deliver, /me show"),
+    ("a/deliver path and /nosuchcommand", "a/deliver path and /nosuchcommand"),
+])
+def test_with_the_command_ids_known_commands_are_mentions(text, shown):
+    from adapters.discord.render import _COMMAND_IDS
+    token = _COMMAND_IDS.set(IDS)
+    try:
+        assert discord_commands(text) == shown
+        assert "</" not in discord_commands(text, mentions=False)
+    finally:
+        _COMMAND_IDS.reset(token)
+
+
+def test_a_card_title_never_holds_a_mention():
+    from adapters.discord.render import render
+    from bot.conversation import Reply, Rich
+    rendered = render(Reply(Rich().bold("Use /deliver").line("then /wallet"), card_key="gig:1"),
+                      command_ids=IDS)
+    assert rendered.embed.title == "Use /gig deliver"
+    assert rendered.embed.description == "then </me wallet:22>"
+    assert discord_commands("/deliver") == "/gig deliver"  # the ids were for that render only
+
+
 def test_spanish_discord_texts_keep_their_commands():
     from bot.texts import translator
     _ = translator("es")
