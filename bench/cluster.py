@@ -69,6 +69,7 @@ async def _serve(conn, kind: str, config: dict) -> None:
                         discord_bot_token=config.get("discord_token"),
                         discord_api_base_url=config.get("discord_base", "http://127.0.0.1/api"),
                         discord_dev_guild_ids=config.get("guilds", []),
+                        discord_gateway_url=config.get("discord_gateway"),
                         discord_shard_ids=config.get("shard_ids", []),
                         discord_shard_count=config.get("shard_count"),
                         http_host="127.0.0.1", http_port=config.get("port", 0),

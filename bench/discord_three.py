@@ -102,8 +102,10 @@ async def presses_three(args, url: str) -> dict:
             community_id, client_id = await seed_world(app, g, not args.first_time)
             for _ in range(count):
                 await open_gig(app, community_id, client_id, math.ceil(len(g["users"]) / count))
+        # with a fixed shard count discord.py connects to its default gateway URL
         base = {"url": url, "discord_token": w["token"], "discord_base": w["api_base"],
-                "ceiling": ceiling, "engine": engine, "shard_count": SHARDS}
+                "discord_gateway": w["gateway"], "ceiling": ceiling, "engine": engine,
+                "shard_count": SHARDS}
         nodes = await start_nodes("discord", [
             {**base, "guilds": [g["guild"]], "shard_ids": [g["shard"]]} for g in w["guilds"]])
         boards: list = []
