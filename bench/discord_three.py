@@ -77,6 +77,17 @@ async def fanout_three(args, url: str) -> dict:
         await fake.stop()
 
 
+async def _outbox_empty(app, timeout: float = 60.0) -> None:
+    """Wait until the nodes' outbox workers have delivered every row (cards, edits)."""
+    from core.domain.records import OutboxMessage
+
+    def pending(t) -> int:
+        return t.s.query(OutboxMessage).filter(OutboxMessage.status == "pending").count()
+    deadline = time.monotonic() + timeout
+    while await app.engine.view(pending) and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+
+
 def _deal(total: int, parts: int) -> list[int]:
     """``total`` dealt out over ``parts`` in turn (at least 1 each)."""
     return [max(1, len(range(k, total, parts))) for k in range(parts)]
@@ -114,6 +125,7 @@ async def presses_three(args, url: str) -> dict:
             if all(len(b) >= c for b, c in zip(boards, gigs)):
                 break
             await asyncio.sleep(0.2)
+        await _outbox_empty(app)  # as the 1-process run drains its outbox first
         plans = [[(uid, *cards[i % len(cards)]) for i, uid in enumerate(g["users"])]
                  for g, cards in zip(w["guilds"], boards) if cards]
         plan = [p[i] for i in range(max(map(len, plans), default=0)) for p in plans
