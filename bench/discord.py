@@ -28,8 +28,8 @@ servers are not on the bot's machine either); it measures what it sees itself.
 With PostgreSQL (``GIGBROKER_BENCH_POSTGRES_URL``, else ``GIGBROKER_TEST_POSTGRES_URL``;
 its schema is dropped) both also run with 3 bot processes (``bench.discord_three``,
 ``--skip-three`` leaves them out): the fan-out with the 3 pacers sharing one send
-budget, and the presses with each process the gateway of one shard of 3 (one server
-per shard), reported with the same figures and targets as one process, the 3
+budget (1b), and the presses with each process the gateway of one shard of 3 (one
+server per shard) (2b), reported with the same figures and targets as one process, the 3
 processes' summed CPU per press, and the two press runs side by side.
 
 Results are printed and, with ``--json``, written as JSON.
@@ -134,7 +134,7 @@ async def _fake_serve(conn, ceiling: int) -> None:
         users = [fake.create_user(f"member{i}") for i in range(members)]
         owned: dict[int, object] = {}
         while len(owned) < shards:
-            guild = fake.create_guild(f"Bench {len(fake.guilds)}", owner=owner)
+            guild = fake.create_guild(f"Bench {len(fake.guilds) or ''}".strip(), owner=owner)
             owned.setdefault(fake.shard_for_guild(guild.id, shards), guild)
         guilds = []
         for shard, guild in sorted(owned.items()):
@@ -209,8 +209,8 @@ async def _fake_serve(conn, ceiling: int) -> None:
                 "deferred": sum(1 for r in recs if r.responses and r.responses[0].type in (5, 6)),
                 "rejected": [r.rejected[0]["code"] for r in recs if r.rejected][:5]}
 
-    ops = {"world": build, "cards": lambda by_board: cards(bool(by_board)), "delivered": lambda k: delivered(k or 1),
-           "mark": lambda _: mark(), "fanout_stats": lambda _: fanout_stats()}
+    ops = {"world": build, "cards": lambda by_board: cards(bool(by_board)),
+           "delivered": lambda k: delivered(k or 1), "mark": lambda _: mark(), "fanout_stats": lambda _: fanout_stats()}
     while True:
         op, arg = await inbox.get()
         if op == "stop":
