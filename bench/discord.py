@@ -210,7 +210,8 @@ async def _fake_serve(conn, ceiling: int) -> None:
                 "rejected": [r.rejected[0]["code"] for r in recs if r.rejected][:5]}
 
     ops = {"world": build, "cards": lambda by_board: cards(bool(by_board)),
-           "delivered": lambda k: delivered(k or 1), "mark": lambda _: mark(), "fanout_stats": lambda _: fanout_stats()}
+           "delivered": lambda k: delivered(k or 1), "mark": lambda _: mark(),
+           "fanout_stats": lambda _: fanout_stats()}
     while True:
         op, arg = await inbox.get()
         if op == "stop":
