@@ -4,9 +4,10 @@ Each ``Node`` is a child process (multiprocessing, spawn) running the real app
 on the shared database: its outbox worker, and the Telegram service (its pacer
 booking in the shared send budget) or the Discord service. The parent keeps
 the fake platform and measures what it saw. Commands travel over a pipe:
-``start`` (returns when the service is up), ``stop`` (returns the process's
-figures: 429s seen, seconds waited in the pacer, statements the send budget
-cost)."""
+``start`` (returns when the service is up), ``cpu`` (the CPU seconds the process
+has used so far, to measure a window), ``stop`` (returns the process's figures:
+429s seen, seconds waited in the pacer, statements the send budget cost, CPU).
+A Discord node runs the shards ``shard_ids`` of ``shard_count`` when given."""
 from __future__ import annotations
 
 import asyncio
@@ -36,6 +37,12 @@ async def reset_schema(url: str) -> None:
     await asyncio.to_thread(upgrade_schema, url)
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds this process (every thread) has used so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 # -- the child ------------------------------------------------------------------------
 def _child(conn, kind: str, config: dict) -> None:
     sys.path.insert(0, str(ROOT))
@@ -62,6 +69,9 @@ async def _serve(conn, kind: str, config: dict) -> None:
                         discord_bot_token=config.get("discord_token"),
                         discord_api_base_url=config.get("discord_base", "http://127.0.0.1/api"),
                         discord_dev_guild_ids=config.get("guilds", []),
+                        discord_gateway_url=config.get("discord_gateway"),
+                        discord_shard_ids=config.get("shard_ids", []),
+                        discord_shard_count=config.get("shard_count"),
                         http_host="127.0.0.1", http_port=config.get("port", 0),
                         database_pool_size=5, database_max_overflow=5)
     app = App(settings)
@@ -72,17 +82,17 @@ async def _serve(conn, kind: str, config: dict) -> None:
     stop = asyncio.Event()
     worker = asyncio.create_task(app.outbox.run_forever(stop, idle=0.05))
     conn.send("ready")
-    while (await inbox.get()) != "stop":
-        pass
+    while (command := await inbox.get()) != "stop":
+        if command == "cpu":
+            conn.send(_cpu_seconds())
     stop.set()
     await worker
     pacer = service.pacer
     budget = app.engine.send_budget()
-    usage = resource.getrusage(resource.RUSAGE_SELF)
     figures = {"retries": getattr(pacer, "retries", 0), "waited": round(pacer.waited, 2),
                "budget_statements": getattr(budget, "statements", 0),
                "rebooked": getattr(pacer, "rebooked", 0),
-               "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1)}
+               "cpu_seconds": round(_cpu_seconds(), 1)}
     await service.stop()
     if http is not None:
         await http.stop()
@@ -143,6 +153,11 @@ class Node:
 
     async def ready(self, timeout: float = 120.0) -> None:
         assert await self._recv(timeout) == "ready"
+
+    async def cpu(self) -> float:
+        """The CPU seconds the process has used so far (all its threads)."""
+        self.conn.send("cpu")
+        return await self._recv(30)
 
     async def stop(self) -> dict:
         try:

@@ -25,6 +25,13 @@ servers are not on the bot's machine either); it measures what it sees itself.
    100 presses/s one Python process has 10 ms a press before its event loop and
    database threads, which share one interpreter lock, fall behind.
 
+With PostgreSQL (``GIGBROKER_BENCH_POSTGRES_URL``, else ``GIGBROKER_TEST_POSTGRES_URL``;
+its schema is dropped) both also run with 3 bot processes (``bench.discord_three``,
+``--skip-three`` leaves them out): the fan-out with the 3 pacers sharing one send
+budget (1b), and the presses with each process the gateway of one shard of 3 (one
+server per shard) (2b), reported with the same figures and targets as one process, the 3
+processes' summed CPU per press, and the two press runs side by side.
+
 Results are printed and, with ``--json``, written as JSON.
 """
 from __future__ import annotations
@@ -62,7 +69,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="pressers never used the bot in the server (one more write each)")
     p.add_argument("--skip-fanout", action="store_true")
     p.add_argument("--skip-presses", action="store_true")
-    p.add_argument("--skip-three", action="store_true", help="no 3-process fan-out")
+    p.add_argument("--skip-three", action="store_true",
+                   help="no 3-process runs (fan-out, presses)")
     p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
 
 
@@ -115,21 +123,38 @@ async def _fake_serve(conn, ceiling: int) -> None:
     loop = asyncio.get_running_loop()
     loop.add_reader(conn.fileno(), lambda: inbox.put_nowait(conn.recv()))
 
-    def build(members: int) -> dict:
+    def build(spec) -> dict:
+        """``spec``: the members, or ``{"members": n, "shards": k}``: then one guild
+        for each of the ``k`` shards (guilds are made until every shard owns one),
+        the members dealt out over them in turn. The first guild's ids are also at
+        the top level (``guild``, ``board``, ``users`` are then all members)."""
+        spec = spec if isinstance(spec, dict) else {"members": spec}
+        members, shards = spec["members"], spec.get("shards", 1)
         owner = fake.create_user("client")
         users = [fake.create_user(f"member{i}") for i in range(members)]
-        guild = fake.create_guild("Bench", owner=owner)
-        board = fake.create_channel(guild, "gigs")
-        for u in users:  # members, without a gateway event each
-            guild.members[u.id] = Member(user=u, guild_id=guild.id)
-        world.update(users=users, board=board, calls_from=0)
+        owned: dict[int, object] = {}
+        while len(owned) < shards:
+            guild = fake.create_guild(f"Bench {len(fake.guilds) or ''}".strip(), owner=owner)
+            owned.setdefault(fake.shard_for_guild(guild.id, shards), guild)
+        guilds = []
+        for shard, guild in sorted(owned.items()):
+            board = fake.create_channel(guild, "gigs")
+            mine = users[shard::shards]
+            for u in mine:  # members, without a gateway event each
+                guild.members[u.id] = Member(user=u, guild_id=guild.id)
+            guilds.append({"shard": shard, "guild": guild.id, "board": board.id,
+                           "owner": owner.id, "users": [u.id for u in mine]})
+        world.update(users=users, boards=[g["board"] for g in guilds], calls_from=0)
         return {"api_base": fake.api_base, "gateway": fake.gateway_url, "token": fake.token,
-                "guild": guild.id,
-                "board": board.id, "owner": owner.id, "users": [u.id for u in users]}
+                **guilds[0], "users": [u.id for u in users], "guilds": guilds}
 
-    def cards() -> list[tuple[int, str]]:
-        return [(m.id, b["custom_id"]) for m in fake.messages_in(world["board"]) if m.embeds
-                for b in m.buttons() if b.get("label") == "Claim"]
+    def cards(by_board: bool = False) -> list:
+        """The Claim buttons on the boards, (message id, custom id): one list, or
+        (``by_board``) one list per board in the order of the world's guilds."""
+        boards = [[(m.id, b["custom_id"]) for m in fake.messages_in(board) if m.embeds
+                   for b in m.buttons() if b.get("label") == "Claim"]
+                  for board in world["boards"]]
+        return boards if by_board else [card for board in boards for card in board]
 
     def delivered(times: int = 1) -> int:
         return sum(1 for u in world["users"] if sum(
@@ -184,8 +209,9 @@ async def _fake_serve(conn, ceiling: int) -> None:
                 "deferred": sum(1 for r in recs if r.responses and r.responses[0].type in (5, 6)),
                 "rejected": [r.rejected[0]["code"] for r in recs if r.rejected][:5]}
 
-    ops = {"world": build, "cards": lambda _: cards(), "delivered": lambda k: delivered(k or 1),
-           "mark": lambda _: mark(), "fanout_stats": lambda _: fanout_stats()}
+    ops = {"world": build, "cards": lambda by_board: cards(bool(by_board)),
+           "delivered": lambda k: delivered(k or 1), "mark": lambda _: mark(),
+           "fanout_stats": lambda _: fanout_stats()}
     while True:
         op, arg = await inbox.get()
         if op == "stop":
@@ -348,55 +374,6 @@ async def fanout(args, tmp: Path) -> dict:
         await fake.stop()
 
 
-async def fanout_three(args, url: str) -> dict:
-    """The fan-out by 3 processes on one PostgreSQL (``bench.cluster``), their pacers
-    booking ``discord:global`` in the shared budget."""
-    from bench.cluster import reset_schema, start_nodes, stop_nodes
-    from bot.runtime.app import App
-    from bot.runtime.settings import Settings
-
-    ceiling = int(args.ceiling * args.scale)
-    fake = FakeProcess(ceiling)
-    app = None
-    try:
-        w = await fake.call("world", args.members)
-        await reset_schema(url)
-        app = App(Settings(_env_file=None, database_url=url, discord_bot_token=None,
-                           telegram_bot_token=None, stripe_secret_key=None))
-        await app.prepare()
-        engine = {"match_notify_limit": args.members + 10, "newcomer_days": 0}
-        app.engine.config = replace(app.engine.config, **engine)
-        community_id, client_id = await seed_world(app, w, True)
-        config = {"url": url, "discord_token": w["token"], "discord_base": w["api_base"],
-                  "guilds": [w["guild"]], "ceiling": ceiling, "engine": engine}
-        nodes = await start_nodes("discord", [config] * 3)
-        try:
-            await fake.call("mark")
-            started = time.monotonic()
-            await open_gig(app, community_id, client_id, 1)
-            got, deadline = 0, started + 60 + 3 * args.members / max(ceiling / 2, 1)
-            while got < args.members and time.monotonic() < deadline:
-                await asyncio.sleep(0.5)
-                got = await fake.call("delivered")
-        finally:
-            figures = await stop_nodes(nodes)
-        stats = await fake.call("fanout_stats")
-        dm = stats["dm_times"]
-        rate = (len(dm) - 1) / (dm[-1] - dm[0]) if len(dm) > 1 else 0.0
-        return {"processes": 3, "dm_requests": len(dm), "requests_per_s": round(rate, 1),
-                "ratio_of_ceiling": round(rate / ceiling, 3),
-                "max_in_any_1s_window": max_in_window(dm),
-                "rate_limited_429": stats["rate_limited"], "dms_lost": args.members - got,
-                "budget_statements": figures["budget_statements"],
-                "slots_missed_rebooked": figures["rebooked"],
-                "pass": rate / ceiling >= 0.9 and stats["rate_limited"] == 0
-                and got == args.members}
-    finally:
-        if app is not None:
-            await app.close()
-        await fake.stop()
-
-
 async def fan_out_again(args, bot, fake) -> dict:
     """A second gig to the same members, as a process that never DMed them would send
     it (the adapter's memory emptied): their DM channels come from the database."""
@@ -514,19 +491,19 @@ async def bare_presses(world: dict, fake: FakeProcess, plan: list, rate: float) 
 
 async def run(args) -> dict:
     figures: dict = {}
+    from bench.cluster import postgres_url
+    url = None if args.skip_three else postgres_url()
+    if url is None and not args.skip_three:
+        print("3 processes: not run; they need PostgreSQL (set GIGBROKER_BENCH_POSTGRES_URL "
+              "or GIGBROKER_TEST_POSTGRES_URL)")
     with tempfile.TemporaryDirectory() as d:
         if not args.skip_fanout:
             print(f"fan-out: {args.members} members, ceiling {args.ceiling} x {args.scale:g} "
                   "req/s ...", flush=True)
             figures["fanout"] = await fanout(args, Path(d) / "fanout")
             report("fan-out", figures["fanout"])
-        if not args.skip_fanout and not args.skip_three:
-            from bench.cluster import postgres_url
-            url = postgres_url()
-            if url is None:
-                print("fan-out by 3 processes: not run; it needs PostgreSQL (set "
-                      "GIGBROKER_BENCH_POSTGRES_URL or GIGBROKER_TEST_POSTGRES_URL)")
-            else:
+            if url is not None:
+                from bench.discord_three import fanout_three
                 print("fan-out by 3 processes on PostgreSQL, one shared budget ...", flush=True)
                 figures["fanout_3_processes"] = await fanout_three(args, url)
                 report("fan-out, 3 processes", figures["fanout_3_processes"])
@@ -535,6 +512,13 @@ async def run(args) -> dict:
                   flush=True)
             figures["presses"] = await presses(args, Path(d) / "presses")
             report("acknowledgement latency", figures["presses"])
+            if url is not None:
+                from bench.discord_three import presses_three
+                print(f"presses by 3 processes on PostgreSQL, one shard each: {args.rate:g}/s "
+                      f"for {args.seconds:g} s on {args.gigs} cards in 3 servers ...", flush=True)
+                figures["presses_3_processes"] = await presses_three(args, url)
+                report("acknowledgement latency, 3 processes", figures["presses_3_processes"])
+                report_side_by_side(figures["presses"], figures["presses_3_processes"])
     return figures
 
 
@@ -543,3 +527,14 @@ def report(title: str, figures: dict) -> None:
     for k, v in figures.items():
         if k != "pass":
             print(f"    {k:24} {v}")
+
+
+SIDE_BY_SIDE = ("press_rate_per_s", "unacknowledged", "ack_ms_p50", "ack_ms_p99", "ack_ms_max",
+                "answer_ms_p50", "answer_ms_p99", "deferred", "claims_created",
+                "bot_cpu_ms_per_press")
+
+
+def report_side_by_side(one: dict, three: dict) -> None:
+    print(f"  presses, 1 process vs 3:\n    {'':24} {'1 process':>10} {'3 processes':>12}")
+    for k in SIDE_BY_SIDE:
+        print(f"    {k:24} {one.get(k)!s:>10} {three.get(k)!s:>12}")
