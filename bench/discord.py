@@ -42,13 +42,14 @@ import json
 import logging
 import math
 import os
-import multiprocessing
 import sys
 import tempfile
 import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
+
+from bench.fake_child import FakeChild, pct
 
 ROOT = Path(__file__).resolve().parents[1]
 CEILING = 50  # Discord's global limit, requests per second
@@ -83,11 +84,6 @@ def main(args: argparse.Namespace) -> int:
         Path(args.json).write_text(json.dumps(figures, indent=2))
     ok = all(f.get("pass", True) for f in figures.values())
     return 0 if ok else 1
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
 
 def process_cpu() -> float:
@@ -226,27 +222,9 @@ async def _fake_serve(conn, ceiling: int) -> None:
     conn.send("stopped")
 
 
-class FakeProcess:
+class FakeProcess(FakeChild):
     def __init__(self, ceiling: int) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_fake_main, args=(child, ceiling), daemon=True)
-        self.proc.start()
-
-    async def call(self, op: str, arg=None):
-        self.conn.send((op, arg))
-        result = await asyncio.get_running_loop().run_in_executor(None, self.conn.recv)
-        if isinstance(result, dict) and "error" in result:
-            raise RuntimeError(f"fake Discord: {result['error']}")
-        return result
-
-    async def stop(self) -> None:
-        try:
-            await asyncio.wait_for(self.call("stop"), 10)
-        finally:
-            self.proc.join(5)
-            if self.proc.is_alive():
-                self.proc.kill()
+        super().__init__("Discord", _fake_main, ceiling)
 
 
 # -- the bot ---------------------------------------------------------------------------
@@ -428,22 +406,9 @@ async def presses(args, tmp: Path) -> dict:
         claims = await bot.app.engine.view(lambda t: t.s.query(Claim).count())
         stop.set()
         await worker
-        ack, answers = seen["ack_ms"], seen["answer_ms"]
-        out = {
-            "presses": n, "press_rate_per_s": round(seen["sent_per_s"], 1), "gigs": len(cards),
-            "acknowledged": len(ack), "unacknowledged": n - len(ack),
-            "ack_ms_p50": round(pct(ack, 0.50), 1), "ack_ms_p99": round(pct(ack, 0.99), 1),
-            "ack_ms_max": round(max(ack), 1) if ack else None,
-            "answer_ms_p50": round(pct(answers, 0.50), 1),
-            "answer_ms_p99": round(pct(answers, 0.99), 1),
-            "deferred": seen["deferred"], "claims_created": claims,
-            # the bot's CPU (all its threads; the fake is another process) while the
-            # presses came and were answered, outbox included: what 100/s must fit in
-            "bot_cpu_ms_per_press": round(cpu * 1000 / n, 2),
-        }
-        if seen["rejected"]:
-            out["rejected_codes"] = seen["rejected"]
-        out["pass"] = out["unacknowledged"] == 0 and out["ack_ms_p99"] < 1000 and claims == n
+        # the bot's CPU (all its threads; the fake is another process) while the presses
+        # came and were answered, outbox included: what 100/s must fit in
+        out = press_figures(seen, n, claims, cpu, gigs=len(cards))
         await bot.service.stop()  # the bare handler takes its place on the same fake
         # the same presses on each card's Details (its Claim button is gone by now)
         bare = await bare_presses(world, fake, [(u, m, c.replace("gb:cl:", "gb:dt:"))
@@ -460,6 +425,29 @@ async def presses(args, tmp: Path) -> dict:
         if bot is not None:
             await bot.close()
         await fake.stop()
+
+
+def press_figures(seen: dict, presses: int, claims: int, cpu_seconds: float, *, gigs: int,
+                  **extra) -> dict:
+    """What a press run reports, from what the fake saw of ``presses`` presses (its
+    ``presses`` op), the claims in the database and the bot's CPU seconds over the
+    run; ``extra`` figures follow ``gigs``. It passes with every press acknowledged,
+    within 1 s at p99, and each press a claim."""
+    ack, answers = seen["ack_ms"], seen["answer_ms"]
+    out = {
+        "presses": presses, "press_rate_per_s": round(seen["sent_per_s"], 1), "gigs": gigs,
+        **extra, "acknowledged": len(ack), "unacknowledged": presses - len(ack),
+        "ack_ms_p50": round(pct(ack, 0.50), 1), "ack_ms_p99": round(pct(ack, 0.99), 1),
+        "ack_ms_max": round(max(ack), 1) if ack else None,
+        "answer_ms_p50": round(pct(answers, 0.50), 1),
+        "answer_ms_p99": round(pct(answers, 0.99), 1),
+        "deferred": seen["deferred"], "claims_created": claims,
+        "bot_cpu_ms_per_press": round(cpu_seconds * 1000 / presses, 2),
+    }
+    if seen["rejected"]:
+        out["rejected_codes"] = seen["rejected"]
+    out["pass"] = out["unacknowledged"] == 0 and out["ack_ms_p99"] < 1000 and claims == presses
+    return out
 
 
 async def bare_presses(world: dict, fake: FakeProcess, plan: list, rate: float) -> list[float]:

@@ -69,11 +69,6 @@ def mark(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
-
-
 # -- setup ---------------------------------------------------------------------
 async def make_app(tg, directory: Path, limits, *, freelancers: int):
     from adapters.telegram.service import TelegramService

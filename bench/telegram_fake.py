@@ -26,17 +26,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import multiprocessing
 import sys
 import time
 from pathlib import Path
 
+from bench.fake_child import FakeChild, pct
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
 
 def _child(conn, ceiling: float) -> None:
@@ -211,28 +207,13 @@ class FakeTelegram:
         self.token = self.base_url = ""
 
     async def __aenter__(self) -> "FakeTelegram":
-        ctx = multiprocessing.get_context("spawn")
-        self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_child, args=(child, self.ceiling), daemon=True)
-        self.proc.start()
-        world = await self._recv()
+        self.child = FakeChild("Telegram", _child, self.ceiling)
+        world = await self.child.recv()
         self.token, self.base_url = world["token"], world["base_url"]
         return self
 
-    async def _recv(self):
-        result = await asyncio.get_running_loop().run_in_executor(None, self.conn.recv)
-        if isinstance(result, dict) and "error" in result:
-            raise RuntimeError(f"fake Telegram: {result['error']}")
-        return result
-
     async def call(self, op: str, arg=None):
-        self.conn.send((op, arg))
-        return await self._recv()
+        return await self.child.call(op, arg)
 
     async def __aexit__(self, *exc) -> None:
-        try:
-            await asyncio.wait_for(self.call("stop"), 10)
-        finally:
-            self.proc.join(5)
-            if self.proc.is_alive():
-                self.proc.kill()
+        await self.child.stop()
