@@ -15,6 +15,19 @@ GLOBAL = Limit("test:global", 10.0, 1)
 CHAT = Limit("test:chat:1", 2.0, 2)
 
 
+@pytest.fixture
+async def budgets(tmp_path):
+    """Three "processes" on one PostgreSQL: a budget each, on a pool each."""
+    db = await make_database("postgres", tmp_path)
+    others = [Database(db.url) for _ in range(2)]
+    try:
+        yield [SharedBudget(d.async_engine) for d in [db, *others]]
+    finally:
+        for d in others:
+            await d.dispose()
+        await db.dispose()
+
+
 def test_local_budget_spaces_sends_and_keeps_bursts():
     now = [100.0]
     budget = LocalBudget(clock=lambda: now[0])
@@ -42,30 +55,22 @@ def test_a_pause_holds_every_limit_it_names():
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not PG_URL, reason="set GIGBROKER_TEST_POSTGRES_URL to run against PostgreSQL")
-async def test_processes_share_one_budget_on_postgresql(tmp_path):
-    db = await make_database("postgres", tmp_path)
-    others = [Database(db.url) for _ in range(2)]  # three "processes", three pools
-    try:
-        budgets = [SharedBudget(d.async_engine) for d in [db, *others]]
-        limit = Limit("test:shared", 50.0, 1)
-        started = time.monotonic()
-        bookings = await asyncio.gather(*(b.reserve([limit, Limit(f"test:chat:{i}", 100.0, 5)])
-                                          for i in range(60) for b in budgets))
-        elapsed = time.monotonic() - started
-        assert len(bookings) == 180 and all(b.granted for b in bookings)
-        # 180 bookings from 3 pools at 50/s, none sharing a slot: the last one is
-        # 179 steps after the first, however long booking them took
-        assert max(b.wait for b in bookings) + elapsed >= 179 * 0.02 - 0.01
-        after = await budgets[0].reserve([limit])
-        assert after.wait + (time.monotonic() - started) >= 180 * 0.02 - 0.01
+async def test_processes_share_one_budget_on_postgresql(budgets):
+    limit = Limit("test:shared", 50.0, 1)
+    started = time.monotonic()
+    bookings = await asyncio.gather(*(b.reserve([limit, Limit(f"test:chat:{i}", 100.0, 5)])
+                                      for i in range(60) for b in budgets))
+    elapsed = time.monotonic() - started
+    assert len(bookings) == 180 and all(b.granted for b in bookings)
+    # 180 bookings from 3 pools at 50/s, none sharing a slot: the last one is
+    # 179 steps after the first, however long booking them took
+    assert max(b.wait for b in bookings) + elapsed >= 179 * 0.02 - 0.01
+    after = await budgets[0].reserve([limit])
+    assert after.wait + (time.monotonic() - started) >= 180 * 0.02 - 0.01
 
-        await budgets[1].pause([limit], 30.0)  # a 429 seen by one process
-        later = await budgets[2].reserve([limit], within=1.0)
-        assert not later.granted and later.wait > 25.0
-    finally:
-        for d in others:
-            await d.dispose()
-        await db.dispose()
+    await budgets[1].pause([limit], 30.0)  # a 429 seen by one process
+    later = await budgets[2].reserve([limit], within=1.0)
+    assert not later.granted and later.wait > 25.0
 
 
 def most_in_window(times: list[float], window: float) -> int:
@@ -102,36 +107,28 @@ def test_a_run_of_slots_keeps_each_chats_limit_and_skips_a_busy_chat():
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not PG_URL, reason="set GIGBROKER_TEST_POSTGRES_URL to run against PostgreSQL")
-async def test_three_processes_never_book_more_than_the_limit_in_any_second(tmp_path):
-    db = await make_database("postgres", tmp_path)
-    others = [Database(db.url) for _ in range(2)]  # three "processes", three pools
-    try:
-        budgets = [SharedBudget(d.async_engine) for d in [db, *others]]
-        for b in budgets[1:]:  # one clock reading for all, so slots compare exactly
-            b.clock = budgets[0].clock
-        limit = Limit("test:shared:window", 30.0, 1)
-        slots: list[float] = []
+async def test_three_processes_never_book_more_than_the_limit_in_any_second(budgets):
+    for b in budgets[1:]:  # one clock reading for all, so slots compare exactly
+        b.clock = budgets[0].clock
+    limit = Limit("test:shared:window", 30.0, 1)
+    slots: list[float] = []
 
-        async def fan_out(budget: SharedBudget, first: int) -> None:
-            for n in range(first, first + 40, 8):  # batches of 8 sends, each to its chat
-                run = await budget.reserve_many(limit, [[Limit(f"test:w:chat:{i}", 1.0, 4)]
-                                                        for i in range(n, n + 8)], within=2.0)
-                slots.extend(b.at for b in run.each if b.granted)
+    async def fan_out(budget: SharedBudget, first: int) -> None:
+        for n in range(first, first + 40, 8):  # batches of 8 sends, each to its chat
+            run = await budget.reserve_many(limit, [[Limit(f"test:w:chat:{i}", 1.0, 4)]
+                                                    for i in range(n, n + 8)], within=2.0)
+            slots.extend(b.at for b in run.each if b.granted)
 
-        async def answers(budget: SharedBudget) -> None:
-            for i in range(10):  # answers to people pressing, booked one by one
-                slots.append((await budget.reserve([limit, Limit(f"test:w:a:{i}", 1.0)])).at)
+    async def answers(budget: SharedBudget) -> None:
+        for i in range(10):  # answers to people pressing, booked one by one
+            slots.append((await budget.reserve([limit, Limit(f"test:w:a:{i}", 1.0)])).at)
 
-        await asyncio.gather(fan_out(budgets[0], 0), fan_out(budgets[1], 1000),
-                             answers(budgets[2]))
-        assert len(slots) >= 10 + 8  # some of the fan-out was within reach
-        assert most_in_window(slots, 1.0) <= 30
-        ordered = sorted(slots)
-        assert min(b - a for a, b in zip(ordered, ordered[1:])) >= 1 / 30 - 1e-6
-    finally:
-        for d in others:
-            await d.dispose()
-        await db.dispose()
+    await asyncio.gather(fan_out(budgets[0], 0), fan_out(budgets[1], 1000),
+                         answers(budgets[2]))
+    assert len(slots) >= 10 + 8  # some of the fan-out was within reach
+    assert most_in_window(slots, 1.0) <= 30
+    ordered = sorted(slots)
+    assert min(b - a for a, b in zip(ordered, ordered[1:])) >= 1 / 30 - 1e-6
 
 
 @pytest.mark.postgres
